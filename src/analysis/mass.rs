@@ -1,0 +1,93 @@
+//! Concept mass (HUEY_REFERENCE.md §4.1) and speaker self-concept mass (§3.8).
+
+use crate::model::network::{Network, NeuronId};
+
+/// Words the golden UI leaves out of concept-mass lists (speaker artefacts and fragments).
+pub const EXCLUDED_WORDS: [&str; 11] = [
+    "speaker_speaker_a",
+    "speaker_speaker_b",
+    "speaker_speaker_c",
+    "speaker_speaker_d",
+    "speaker_speaker_e",
+    "speaker_speaker_f",
+    "re",
+    "e",
+    "g",
+    "4",
+    "lines",
+];
+
+/// Pronouns that make up a speaker's self-concept.
+pub const SELF_PRONOUNS: [&str; 4] = ["i", "me", "my", "myself"];
+
+/// `M(k) = Σ m_ij` over connections touching `k` (a self-connection counted once), by neuron id.
+pub fn concept_masses(net: &Network) -> Vec<f64> {
+    let mut masses = vec![0.0; net.words.len()];
+    for c in &net.connections {
+        masses[c.from as usize] += c.mass;
+        if c.to != c.from {
+            masses[c.to as usize] += c.mass;
+        }
+    }
+    masses
+}
+
+/// The `n` heaviest concepts as (word, mass), heaviest first, ties in id order, excluded words left out.
+pub fn top_concepts(net: &Network, masses: &[f64], n: usize) -> Vec<(String, f64)> {
+    let mut ids: Vec<usize> = (0..net.words.len())
+        .filter(|&id| !net.words[id].is_empty() && !EXCLUDED_WORDS.contains(&net.words[id].as_str()))
+        .collect();
+    ids.sort_by(|&a, &b| masses[b].total_cmp(&masses[a]));
+    ids.truncate(n);
+    ids.into_iter().map(|id| (net.words[id].clone(), masses[id])).collect()
+}
+
+/// A speaker's neuron: `speaker_<name>` if present, else `<name>` (lower-cased).
+pub fn speaker_neuron(index: &std::collections::HashMap<&str, NeuronId>, speaker: &str) -> Option<NeuronId> {
+    let lower = speaker.to_lowercase();
+    index.get(format!("speaker_{lower}").as_str()).or_else(|| index.get(lower.as_str())).copied()
+}
+
+/// Self-concept mass of each speaker (§3.8), in the order given.
+pub fn speaker_self_mass(net: &Network, speakers: &[String]) -> Vec<(String, f64)> {
+    let index = net.word_index();
+    let pronouns: Vec<NeuronId> = SELF_PRONOUNS.iter().filter_map(|p| index.get(p).copied()).collect();
+    // Lookup of (low, high) connections for the speaker-neuron branch; masses by key.
+    let mut by_key = std::collections::HashMap::new();
+    for c in &net.connections {
+        by_key.insert((c.from, c.to), *c);
+    }
+    let act = |id: NeuronId| net.activations.get(id as usize).copied().unwrap_or(0.0);
+    // Without a speaker neuron every speaker gets the mass around the self pronouns.
+    let pronoun_mass: f64 = pronouns
+        .iter()
+        .map(|&p| {
+            net.connections
+                .iter()
+                .filter(|c| c.from == p || c.to == p)
+                .map(|c| c.mass)
+                .filter(|&m| m > 0.001)
+                .sum::<f64>()
+        })
+        .sum();
+    speakers
+        .iter()
+        .map(|speaker| {
+            let mass = match speaker_neuron(&index, speaker) {
+                Some(s) => pronouns
+                    .iter()
+                    .map(|&p| {
+                        let k = (s.min(p), s.max(p));
+                        match by_key.get(&k) {
+                            Some(c) => c.mass,
+                            None => 100.0 * act(s) * act(p),
+                        }
+                    })
+                    .filter(|&m| m > 0.001)
+                    .sum(),
+                None => pronoun_mass,
+            };
+            (speaker.clone(), mass)
+        })
+        .collect()
+}

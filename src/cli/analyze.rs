@@ -1,0 +1,224 @@
+//! `huey analyze`: one file through the whole pipeline, a readable summary, optional JSON.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::{CliError, SAMPLE_CONVERSATION, write_atomic};
+use crate::io::document;
+use crate::pipeline::{Analysis, AnalysisOptions, analyze_text};
+use crate::report::Report;
+use crate::text::kill_words::KillList;
+use crate::text::tokenize::Tokenizer;
+
+/// Learning engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// The golden temporal engine (HUEY_REFERENCE.md §3.3).
+    #[default]
+    Temporal,
+}
+
+/// Tokenizer choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TokenizerArg {
+    /// Whitespace split, punctuation kept, CJK characters (the reference).
+    #[default]
+    Reference,
+    /// Unicode words, lower-cased, punctuation stripped.
+    Words,
+}
+
+/// Options of `huey analyze`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct AnalyzeArgs {
+    /// Conversation file (.txt, .md, .pdf); the bundled sample when omitted.
+    pub file: Option<PathBuf>,
+    /// Learning engine.
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineArg,
+    /// Tokenizer.
+    #[arg(long, value_enum, default_value_t)]
+    pub tokenizer: TokenizerArg,
+    /// Kill-word file in the reference format. Default: ./KILL.txt if present (as the
+    /// reference does), else the bundled English list.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["kill_lang", "no_kill"])]
+    pub kill_list: Option<PathBuf>,
+    /// Use a bundled kill list: en de es fr it is hi ta zh ja ko.
+    #[arg(long, value_name = "CODE", conflicts_with = "no_kill")]
+    pub kill_lang: Option<String>,
+    /// Keep every token.
+    #[arg(long)]
+    pub no_kill: bool,
+    /// Vocabulary cap.
+    #[arg(long, default_value_t = 250)]
+    pub max_neurons: usize,
+    /// Concepts in the map (any number; more than the network means all).
+    #[arg(long, default_value_t = 50)]
+    pub concepts: usize,
+    /// Minimum concept mass for the map.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_mass: f64,
+    /// Temporal decay constant τ.
+    #[arg(long, default_value_t = 3.0)]
+    pub tau: f64,
+    /// Hebbian constant η.
+    #[arg(long, default_value_t = 0.1)]
+    pub eta: f64,
+    /// Treat the file as one author's text, not a conversation.
+    #[arg(long)]
+    pub no_conversation: bool,
+    /// Analyse at most this many exchanges.
+    #[arg(long, default_value_t = 10_000)]
+    pub exchange_limit: usize,
+    /// Truncate exchanges longer than this many characters.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_exchange_chars: usize,
+    /// Read at most this many MiB of the file.
+    #[arg(long, default_value_t = 64)]
+    pub max_input_mib: u64,
+    /// Write the full report as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Concepts listed in the printed summary.
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+}
+
+impl AnalyzeArgs {
+    /// Defaults for `huey [FILE]`.
+    pub fn for_file(file: Option<PathBuf>) -> Self {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: AnalyzeArgs,
+        }
+        // Parsing an empty command line yields exactly the declared defaults.
+        let mut args = Wrapper::try_parse_from(["huey"]).map(|w| w.args).unwrap_or_default();
+        args.file = file;
+        args
+    }
+
+    /// The analysis options these arguments describe.
+    pub fn options(&self) -> AnalysisOptions {
+        let mut opts = AnalysisOptions::default();
+        opts.detect.conversation_mode = !self.no_conversation;
+        opts.detect.exchange_limit = self.exchange_limit;
+        opts.detect.max_exchange_chars = self.max_exchange_chars;
+        opts.tokenizer = match self.tokenizer {
+            TokenizerArg::Reference => Tokenizer::Reference,
+            TokenizerArg::Words => Tokenizer::Words,
+        };
+        opts.temporal.max_neurons = self.max_neurons;
+        opts.temporal.tau = self.tau;
+        opts.temporal.eta = self.eta;
+        opts.map.n_concepts = self.concepts;
+        opts.map.min_mass = self.min_mass;
+        opts
+    }
+
+    /// The kill list these arguments select, with a description of its source.
+    pub fn kill_list(&self) -> Result<(KillList, String), CliError> {
+        if self.no_kill {
+            return Ok((KillList::empty(), "none".to_owned()));
+        }
+        if let Some(path) = &self.kill_list {
+            return Ok((KillList::from_file(path)?, path.display().to_string()));
+        }
+        if let Some(lang) = &self.kill_lang {
+            return Ok((KillList::bundled(lang)?, format!("bundled '{lang}' list")));
+        }
+        let cwd_kill = Path::new("KILL.txt");
+        if cwd_kill.is_file() {
+            return Ok((KillList::from_file(cwd_kill)?, "KILL.txt (working directory)".to_owned()));
+        }
+        Ok((KillList::bundled("en")?, "bundled 'en' list".to_owned()))
+    }
+}
+
+/// Load the input text: the file, or the bundled sample. Returns (name, text, warnings).
+pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<String>), CliError> {
+    match &args.file {
+        None => Ok(("sample_conversation.txt (bundled)".to_owned(), SAMPLE_CONVERSATION.to_owned(), Vec::new())),
+        Some(path) => {
+            let doc = document::read_with_limit(path, args.max_input_mib.saturating_mul(1 << 20))?;
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            Ok((name, doc.text, doc.warnings))
+        }
+    }
+}
+
+pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
+    let opts = args.options();
+    opts.temporal.validate()?;
+    let (kill, kill_name) = args.kill_list()?;
+    let (name, text, load_warnings) = load_input(args)?;
+    let mut analysis = analyze_text(&text, &opts, &kill)?;
+    let mut warnings = load_warnings;
+    warnings.append(&mut analysis.warnings);
+    analysis.warnings = warnings;
+    let tokenizer = match args.tokenizer {
+        TokenizerArg::Reference => "reference",
+        TokenizerArg::Words => "words",
+    };
+    let report = Report::new(&name, &kill_name, tokenizer, &analysis);
+    print_summary(&report, &analysis, args.top);
+    if let Some(out) = &args.json {
+        write_atomic(out, serde_json::to_string_pretty(&report)?.as_bytes())?;
+        println!("JSON written to {}", out.display());
+    }
+    Ok(())
+}
+
+fn print_summary(r: &Report, a: &Analysis, top: usize) {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!("{}", r.file);
+    println!(
+        "  speakers   {} via {} (confidence {:.2}): {}",
+        r.speakers.len(),
+        r.strategy,
+        r.confidence,
+        preview(&r.speakers, 8)
+    );
+    println!("  exchanges  {}   tokens {} ({} kept)   pairs {}", r.exchanges, r.tokens, r.tokens_kept, r.pairs);
+    println!("  kill list  {}   tokenizer {}", r.kill_list, r.tokenizer);
+    println!(
+        "  network    {} neurons, {} connections ({} self), Σs {:.4}, Σm {:.4}, max m {:.4}",
+        r.neurons, r.connections, r.self_connections, r.sum_strength, r.sum_mass, r.max_mass
+    );
+    println!("  top concepts by mass:");
+    for (word, mass) in r.top_mass.iter().take(top) {
+        println!("    {word:<24} {mass:>10.4}");
+    }
+    let m = &r.map;
+    let eig: Vec<String> = m.eigenvalues.iter().take(6).map(|l| format!("{l:.4}")).collect();
+    println!("  map        {} concepts, {:?} spectrum, eigenvalues {}", m.n, m.spectrum, eig.join(" "));
+    match (a.map.warp, m.variance_top3_pct, m.variance_as_shipped_pct) {
+        (Some(w), Some(v), Some(s)) => println!(
+            "             warp {w:.4} ({} positive, {} negative); variance top-3 {v:.2}% (reference printed {s:.2}%)",
+            m.n_positive, m.n_negative
+        ),
+        _ => println!("             warp and variance need the full spectrum (use fewer concepts)"),
+    }
+    let t = &r.stage_seconds;
+    println!(
+        "  time       {:.2} ms (detect {:.2}, tokenize {:.2}, engine {:.2}, map {:.2})",
+        r.seconds_processing * 1e3,
+        t.detect_secs * 1e3,
+        t.tokenize_secs * 1e3,
+        t.engine_secs * 1e3,
+        t.map_secs * 1e3
+    );
+}
+
+fn preview(items: &[String], n: usize) -> String {
+    let mut s = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > n {
+        s.push_str(&format!(", … (+{})", items.len() - n));
+    }
+    s
+}

@@ -1,0 +1,117 @@
+//! `huey bench`: the whole pipeline (detection + tokenize + engine + map) timed over several
+//! repetitions per file, medians reported. File reading is excluded (done once).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::analyze::{AnalyzeArgs, load_input};
+use super::{CliError, write_atomic};
+use crate::pipeline::{StageTimes, analyze_text};
+
+/// Options of `huey bench`.
+#[derive(Clone, Debug, Args)]
+pub struct BenchArgs {
+    /// Files to time (the bundled sample when none).
+    pub files: Vec<PathBuf>,
+    /// Timed repetitions per file (after one warm-up run).
+    #[arg(long, default_value_t = 21)]
+    pub reps: usize,
+    /// Kill-word file (default as for `analyze`).
+    #[arg(long, value_name = "PATH")]
+    pub kill_list: Option<PathBuf>,
+    /// Write results as JSON.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+}
+
+/// Timing summary of one file.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FileBench {
+    /// File name.
+    pub file: String,
+    /// Exchanges, tokens, neurons, connections of the result.
+    pub exchanges: usize,
+    /// See `exchanges`.
+    pub tokens: usize,
+    /// Words per second at the median (tokens before kill filtering are not counted).
+    pub tokens_per_sec: f64,
+    /// Repetitions.
+    pub reps: usize,
+    /// Median total seconds.
+    pub median_secs: f64,
+    /// Fastest and slowest total.
+    pub min_secs: f64,
+    /// See `min_secs`.
+    pub max_secs: f64,
+    /// Median of each stage.
+    pub median_stage: StageTimes,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
+    let files: Vec<Option<PathBuf>> =
+        if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
+    let mut results = Vec::new();
+    println!(
+        "{:<34} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>12}",
+        "file", "exchanges", "tokens", "median ms", "detect", "engine", "map", "tokens/s"
+    );
+    for file in files {
+        let mut a = AnalyzeArgs::for_file(file);
+        a.kill_list.clone_from(&args.kill_list);
+        let (kill, _) = a.kill_list()?;
+        let (name, text, _) = load_input(&a)?;
+        let opts = a.options();
+        let first = analyze_text(&text, &opts, &kill)?;
+        let mut runs = Vec::with_capacity(args.reps);
+        for _ in 0..args.reps.max(1) {
+            runs.push(analyze_text(&text, &opts, &kill)?.times);
+        }
+        let pick = |f: fn(&StageTimes) -> f64| median(runs.iter().map(f).collect());
+        let totals: Vec<f64> = runs.iter().map(StageTimes::total_secs).collect();
+        let result = FileBench {
+            file: name,
+            exchanges: first.detection.exchanges.len(),
+            tokens: first.n_tokens,
+            reps: runs.len(),
+            median_secs: median(totals.clone()),
+            min_secs: totals.iter().copied().fold(f64::INFINITY, f64::min),
+            max_secs: totals.iter().copied().fold(0.0, f64::max),
+            tokens_per_sec: first.n_tokens as f64 / median(totals),
+            median_stage: StageTimes {
+                detect_secs: pick(|t| t.detect_secs),
+                tokenize_secs: pick(|t| t.tokenize_secs),
+                engine_secs: pick(|t| t.engine_secs),
+                map_secs: pick(|t| t.map_secs),
+            },
+        };
+        println!(
+            "{:<34} {:>9} {:>7} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>12.0}",
+            result.file,
+            result.exchanges,
+            result.tokens,
+            result.median_secs * 1e3,
+            result.median_stage.detect_secs * 1e3,
+            result.median_stage.engine_secs * 1e3,
+            result.median_stage.map_secs * 1e3,
+            result.tokens_per_sec
+        );
+        results.push(result);
+    }
+    if let Some(out) = &args.json {
+        write_atomic(out, serde_json::to_string_pretty(&results)?.as_bytes())?;
+    }
+    Ok(())
+}

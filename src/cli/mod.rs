@@ -1,0 +1,87 @@
+//! The command line: `huey analyze`, `huey bench`, and `huey [FILE]` (analyse, bundled sample
+//! when no file is given).
+
+mod analyze;
+mod bench;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use analyze::AnalyzeArgs;
+pub use bench::BenchArgs;
+
+/// Huey: Hebbian concept networks from conversations.
+#[derive(Debug, Parser)]
+#[command(name = "huey", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; without one, analyse FILE (or the bundled sample) and print a summary.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Conversation to analyse when no subcommand is given.
+    pub file: Option<PathBuf>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse one conversation file and print (or write as JSON) the results.
+    Analyze(AnalyzeArgs),
+    /// Time the whole pipeline on files, several repetitions, and report medians.
+    Bench(BenchArgs),
+}
+
+/// Errors that end a command; printed once by [`run`].
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Reading the input failed.
+    #[error(transparent)]
+    Load(#[from] crate::io::document::LoadError),
+    /// A parameter was rejected.
+    #[error(transparent)]
+    Param(#[from] crate::model::params::ParamError),
+    /// The kill list could not be loaded.
+    #[error(transparent)]
+    Kill(#[from] crate::text::kill_words::KillListError),
+    /// Writing an output file failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The underlying error.
+        source: std::io::Error,
+        /// The output file.
+        path: PathBuf,
+    },
+    /// Writing the JSON failed.
+    #[error("cannot encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The bundled sample conversation, used when no file is given.
+pub const SAMPLE_CONVERSATION: &str = include_str!("../../assets/sample_conversation.txt");
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Some(Command::Analyze(args)) => analyze::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
+        None => analyze::run(&AnalyzeArgs::for_file(cli.file)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    let err = |source| CliError::Write { source, path: path.to_owned() };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}

@@ -1,0 +1,4 @@
+//! Learning engines: they turn token sequences into a Hebbian network, one exchange at a time.
+
+pub mod temporal;
+pub mod vocabulary;

@@ -1,0 +1,238 @@
+//! The golden "temporal" engine (HUEY_REFERENCE.md §3.3): one update per exchange, every ordered
+//! pair of the exchange's tokens strengthened with weight `e^(−lag/τ)`, all other connections
+//! decayed, weak ones pruned.
+//!
+//! Same results as the reference's loop, less work: the reference multiplies every stored
+//! connection by `1 − decay` on every exchange, which is O(connections) per exchange. Here each
+//! connection stores its strength as of the last exchange that touched it plus that exchange's
+//! decay count, and its value is materialised on demand as `s_ref·(1−decay)^k` (a table of
+//! powers built by the same repeated multiplication, so values agree to ~k ulp). Since a
+//! decayed value is only pruned once it falls below the prune threshold, each touch schedules
+//! the connection's death in a min-heap, and each exchange pops only the due entries.
+//! Parameter validation guarantees that the reference's floor/removal rule never fires on a
+//! surviving connection, which is what makes the lazy form exact.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap;
+
+use super::vocabulary::Vocabulary;
+use crate::model::network::{Connection, Network, NeuronId};
+use crate::model::params::{ParamError, TemporalParams};
+
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    /// Strength right after the exchange with decay count `d_ref` was processed.
+    s_ref: f64,
+    /// Decay count at which `s_ref` was current; doubles as the version of heap entries.
+    d_ref: u64,
+    mass: f64,
+    /// Creation order (the reference's dict insertion order).
+    stamp: u64,
+}
+
+/// Counters of what the engine has consumed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TemporalStats {
+    /// Exchanges stepped.
+    pub exchanges: u64,
+    /// Tokens offered after kill-word filtering.
+    pub tokens: u64,
+    /// Tokens dropped because the vocabulary was full.
+    pub tokens_skipped: u64,
+    /// Hebbian pair updates performed.
+    pub pairs: u64,
+    /// Exchanges with at least two neurons (those that decay and prune).
+    pub learning_steps: u64,
+}
+
+/// The temporal engine: state plus the buffers it reuses between exchanges.
+#[derive(Clone, Debug)]
+pub struct TemporalEngine {
+    params: TemporalParams,
+    vocab: Vocabulary,
+    slots: FxHashMap<u64, Slot>,
+    deaths: BinaryHeap<Reverse<(u64, u64, u64)>>,
+    decay_pow: Vec<f64>,
+    lag_weight: Vec<f64>,
+    mass_target: f64,
+    next_stamp: u64,
+    sequence: Vec<NeuronId>,
+    touched: Vec<u64>,
+    stats: TemporalStats,
+}
+
+const fn key(i: NeuronId, j: NeuronId) -> u64 {
+    ((i as u64) << 32) | j as u64
+}
+
+const fn unkey(k: u64) -> (NeuronId, NeuronId) {
+    ((k >> 32) as NeuronId, k as NeuronId)
+}
+
+impl TemporalEngine {
+    /// A fresh engine; parameters are validated first.
+    pub fn new(params: TemporalParams) -> Result<Self, ParamError> {
+        params.validate()?;
+        Ok(Self {
+            vocab: Vocabulary::with_capacity(params.max_neurons),
+            mass_target: params.mass.target(1.0),
+            decay_pow: vec![1.0],
+            lag_weight: vec![1.0],
+            params,
+            slots: FxHashMap::default(),
+            deaths: BinaryHeap::new(),
+            next_stamp: 0,
+            sequence: Vec::new(),
+            touched: Vec::new(),
+            stats: TemporalStats::default(),
+        })
+    }
+
+    /// The parameters in use.
+    pub fn params(&self) -> &TemporalParams {
+        &self.params
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> TemporalStats {
+        self.stats
+    }
+
+    /// Number of neurons.
+    pub fn n_neurons(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// Number of live connections.
+    pub fn n_connections(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn pow(&mut self, k: u64) -> f64 {
+        let k = usize::try_from(k).unwrap_or(usize::MAX);
+        let factor = 1.0 - self.params.connection_decay;
+        while self.decay_pow.len() <= k {
+            let last = self.decay_pow[self.decay_pow.len() - 1];
+            if last == 0.0 {
+                return 0.0;
+            }
+            self.decay_pow.push(last * factor);
+        }
+        self.decay_pow[k]
+    }
+
+    fn lag_weight(&mut self, lag: usize) -> f64 {
+        while self.lag_weight.len() <= lag {
+            let l = self.lag_weight.len() as f64;
+            self.lag_weight.push(1.0 * (-l / self.params.tau).exp());
+        }
+        self.lag_weight[lag]
+    }
+
+    /// Process one exchange's tokens (already tokenized and kill-filtered).
+    pub fn step<'a>(&mut self, tokens: impl IntoIterator<Item = &'a str>) {
+        self.stats.exchanges += 1;
+        self.sequence.clear();
+        for token in tokens {
+            self.stats.tokens += 1;
+            match self.vocab.intern(token) {
+                Some(id) => self.sequence.push(id),
+                None => self.stats.tokens_skipped += 1,
+            }
+        }
+        let len = self.sequence.len();
+        if len <= 1 {
+            return;
+        }
+        self.stats.learning_steps += 1;
+        self.stats.pairs += (len * (len - 1) / 2) as u64;
+        let now = self.stats.learning_steps - 1; // decay count before this exchange
+        let after = now + 1;
+        let eta = self.params.eta;
+        let mass = self.params.mass;
+        let target = self.mass_target;
+        self.touched.clear();
+        for p in 0..len {
+            for q in p + 1..len {
+                let k = key(self.sequence[p], self.sequence[q]);
+                let w = self.lag_weight(q - p);
+                let (slot, first_touch) = match self.slots.get(&k) {
+                    Some(slot) => (*slot, slot.d_ref != after),
+                    None => {
+                        self.next_stamp += 1;
+                        (Slot { s_ref: 0.0, d_ref: after, mass: 0.0, stamp: self.next_stamp }, true)
+                    }
+                };
+                let current = if slot.d_ref == after { slot.s_ref } else { slot.s_ref * self.pow(now - slot.d_ref) };
+                if first_touch {
+                    self.touched.push(k);
+                }
+                let resistance = 1.0 / (1.0 + slot.mass * 0.1);
+                let delta = eta * 1.0 * 1.0 * resistance * w;
+                let new_mass = mass.update(slot.mass, 1.0, target);
+                self.slots.insert(k, Slot { s_ref: current + delta, d_ref: after, mass: new_mass, stamp: slot.stamp });
+            }
+        }
+        let touched = std::mem::take(&mut self.touched);
+        for &k in &touched {
+            let s_ref = self.slots[&k].s_ref;
+            let death = after + self.steps_until_pruned(s_ref);
+            self.deaths.push(Reverse((death, k, after)));
+        }
+        self.touched = touched;
+        while let Some(&Reverse((death, k, version))) = self.deaths.peek() {
+            if death > after {
+                break;
+            }
+            self.deaths.pop();
+            if self.slots.get(&k).is_some_and(|s| s.d_ref == version) {
+                self.slots.remove(&k);
+            }
+        }
+    }
+
+    /// Smallest `j ≥ 0` with `s·(1−decay)^j < prune_threshold`.
+    fn steps_until_pruned(&mut self, s: f64) -> u64 {
+        let threshold = self.params.prune_threshold;
+        if s.abs() < threshold {
+            return 0;
+        }
+        let factor = 1.0 - self.params.connection_decay;
+        if factor == 0.0 {
+            return 1;
+        }
+        let estimate = ((threshold / s.abs()).ln() / factor.ln()).floor().max(0.0) as u64;
+        let mut j = estimate.saturating_sub(2);
+        while s.abs() * self.pow(j) >= threshold {
+            j += 1;
+        }
+        j
+    }
+
+    /// The current network as plain data (connections in creation order).
+    pub fn snapshot(&self) -> Network {
+        let now = self.stats.learning_steps;
+        let factor = 1.0 - self.params.connection_decay;
+        let mut slots: Vec<(&u64, &Slot)> = self.slots.iter().collect();
+        slots.sort_unstable_by_key(|(_, s)| s.stamp);
+        let connections = slots
+            .into_iter()
+            .map(|(&k, s)| {
+                let (from, to) = unkey(k);
+                let age = now - s.d_ref;
+                let decay = self
+                    .decay_pow
+                    .get(usize::try_from(age).unwrap_or(usize::MAX))
+                    .copied()
+                    .unwrap_or_else(|| factor.powf(age as f64));
+                Connection { from, to, strength: s.s_ref * decay, mass: s.mass }
+            })
+            .collect();
+        Network { words: self.vocab.words().to_vec(), activations: vec![1.0; self.vocab.len()], connections }
+    }
+}
+
+#[cfg(test)]
+mod tests;

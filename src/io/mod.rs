@@ -1,0 +1,3 @@
+//! Reading input documents from disk (the only place that touches conversation files).
+
+pub mod document;

@@ -1,0 +1,226 @@
+//! File → speakers → tokens → Hebbian network → concept map, as one call or step by step.
+//!
+//! [`Pipeline`] owns the tokenized exchanges and an engine, advances one exchange per
+//! [`Pipeline::step`], and can be observed between steps ([`Pipeline::progress`],
+//! [`Pipeline::network`]); [`analyze_text`] runs it to the end and builds the map.
+
+use std::time::Instant;
+
+use crate::analysis::concept_map::{ConceptMap, MapOptions, concept_map};
+use crate::analysis::mass::speaker_self_mass;
+use crate::engine::temporal::{TemporalEngine, TemporalStats};
+use crate::model::network::Network;
+use crate::model::params::{ParamError, TemporalParams};
+use crate::text::kill_words::KillList;
+use crate::text::speakers::{DetectOptions, Detection, detect};
+use crate::text::tokenize::{TokenSink, Tokenizer};
+
+/// Everything that shapes an analysis, with the reference's defaults.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AnalysisOptions {
+    /// Speaker detection.
+    pub detect: DetectOptions,
+    /// Tokenizer.
+    pub tokenizer: Tokenizer,
+    /// Temporal-engine parameters.
+    pub temporal: TemporalParams,
+    /// Concept-map options.
+    pub map: MapOptions,
+}
+
+/// Wall time of each stage, in seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageTimes {
+    /// Speaker detection.
+    pub detect_secs: f64,
+    /// Tokenization and kill-word filtering.
+    pub tokenize_secs: f64,
+    /// The engine over all exchanges.
+    pub engine_secs: f64,
+    /// Concept mass, speaker mass and the map.
+    pub map_secs: f64,
+}
+
+impl StageTimes {
+    /// Sum of the stages.
+    pub fn total_secs(&self) -> f64 {
+        self.detect_secs + self.tokenize_secs + self.engine_secs + self.map_secs
+    }
+}
+
+/// Progress of a running pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Exchanges processed.
+    pub done: usize,
+    /// Exchanges in total.
+    pub total: usize,
+}
+
+/// Tokens of every exchange, flattened into one arena.
+#[derive(Clone, Debug, Default)]
+pub struct TokenStream {
+    tokens: TokenSink,
+    /// Tokens produced before kill-word filtering (the reference's `tokens`).
+    n_raw: usize,
+    /// `ends[k]` is one past the last token of exchange `k`.
+    ends: Vec<usize>,
+}
+
+impl TokenStream {
+    /// Tokenize every exchange and drop kill words.
+    pub fn build(detection: &Detection, tokenizer: Tokenizer, kill: &KillList) -> Self {
+        let mut tokens = TokenSink::default();
+        let mut ends = Vec::with_capacity(detection.exchanges.len());
+        let mut n_raw = 0;
+        for ex in &detection.exchanges {
+            let start = tokens.len();
+            tokenizer.tokenize_into(&ex.text, &mut tokens);
+            n_raw += tokens.len() - start;
+            tokens.retain_from(start, |t| !kill.contains(t));
+            ends.push(tokens.len());
+        }
+        Self { tokens, n_raw, ends }
+    }
+
+    /// Tokens before kill-word filtering.
+    pub fn n_raw_tokens(&self) -> usize {
+        self.n_raw
+    }
+
+    /// Number of exchanges.
+    pub fn n_exchanges(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Tokens kept after kill-word filtering.
+    pub fn n_tokens(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Tokens of exchange `k`.
+    pub fn exchange(&self, k: usize) -> impl Iterator<Item = &str> {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        self.tokens.iter_range(start..self.ends[k])
+    }
+}
+
+/// A conversation being learned, one exchange per step.
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    stream: TokenStream,
+    engine: TemporalEngine,
+    next: usize,
+}
+
+impl Pipeline {
+    /// Prepare the engine over a tokenized conversation.
+    pub fn new(stream: TokenStream, params: TemporalParams) -> Result<Self, ParamError> {
+        Ok(Self { stream, engine: TemporalEngine::new(params)?, next: 0 })
+    }
+
+    /// Process the next exchange; `false` when all are done.
+    pub fn step(&mut self) -> bool {
+        if self.next >= self.stream.n_exchanges() {
+            return false;
+        }
+        self.engine.step(self.stream.exchange(self.next));
+        self.next += 1;
+        true
+    }
+
+    /// Run all remaining exchanges.
+    pub fn run_to_end(&mut self) {
+        while self.step() {}
+    }
+
+    /// Exchanges done and total.
+    pub fn progress(&self) -> Progress {
+        Progress { done: self.next, total: self.stream.n_exchanges() }
+    }
+
+    /// The current network as plain data.
+    pub fn network(&self) -> Network {
+        self.engine.snapshot()
+    }
+
+    /// Engine counters.
+    pub fn stats(&self) -> TemporalStats {
+        self.engine.stats()
+    }
+}
+
+/// A finished analysis.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// Speaker detection result.
+    pub detection: Detection,
+    /// The learned network.
+    pub network: Network,
+    /// Engine counters.
+    pub stats: TemporalStats,
+    /// Tokens before kill-word filtering.
+    pub n_raw_tokens: usize,
+    /// Tokens after kill-word filtering.
+    pub n_tokens: usize,
+    /// Self-concept mass per speaker.
+    pub speaker_mass: Vec<(String, f64)>,
+    /// The concept map.
+    pub map: ConceptMap,
+    /// Stage timings.
+    pub times: StageTimes,
+    /// Warnings for the user (detection, empty results).
+    pub warnings: Vec<String>,
+}
+
+/// Analyse a document's text from start to finish.
+pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
+    opts.temporal.validate()?;
+    let t0 = Instant::now();
+    let detection = detect(text, &opts.detect);
+    let t1 = Instant::now();
+    let stream = TokenStream::build(&detection, opts.tokenizer, kill);
+    let n_tokens = stream.n_tokens();
+    let n_raw_tokens = stream.n_raw_tokens();
+    let t2 = Instant::now();
+    let mut pipeline = Pipeline::new(stream, opts.temporal.clone())?;
+    pipeline.run_to_end();
+    let network = pipeline.network();
+    let stats = pipeline.stats();
+    let t3 = Instant::now();
+    let speaker_mass = speaker_self_mass(&network, &detection.speakers);
+    let map = concept_map(&network, &speaker_mass, &opts.map);
+    let t4 = Instant::now();
+    let mut warnings = detection.warnings.clone();
+    if !detection.exchanges.is_empty() && n_tokens == 0 {
+        warnings.push("every token was a kill word: the network is empty (try --kill-list or --no-kill)".to_owned());
+    } else if network.connections.is_empty() && n_tokens > 0 {
+        warnings.push("no connections formed: exchanges have fewer than two kept tokens".to_owned());
+    }
+    if stats.tokens_skipped > 0 {
+        warnings.push(format!(
+            "vocabulary full at {} neurons: {} later token(s) skipped (raise --max-neurons)",
+            opts.temporal.max_neurons, stats.tokens_skipped
+        ));
+    }
+    if !map.converged {
+        warnings.push("the partial eigen-solver did not fully converge; map axes are approximate".to_owned());
+    }
+    Ok(Analysis {
+        times: StageTimes {
+            detect_secs: (t1 - t0).as_secs_f64(),
+            tokenize_secs: (t2 - t1).as_secs_f64(),
+            engine_secs: (t3 - t2).as_secs_f64(),
+            map_secs: (t4 - t3).as_secs_f64(),
+        },
+        detection,
+        network,
+        stats,
+        n_raw_tokens,
+        n_tokens,
+        speaker_mass,
+        map,
+        warnings,
+    })
+}

@@ -1,0 +1,6 @@
+//! Text → speakers → tokens: speaker detection, tokenizers and kill lists (pure, no I/O).
+
+pub mod kill_words;
+pub mod pystr;
+pub mod speakers;
+pub mod tokenize;

@@ -12,7 +12,7 @@ use crate::engine::temporal::{TemporalEngine, TemporalStats};
 use crate::model::network::Network;
 use crate::model::params::{ParamError, TemporalParams};
 use crate::text::kill_words::KillList;
-use crate::text::speakers::{DetectOptions, Detection, detect};
+use crate::text::speakers::{DetectOptions, Detection, Exchange, detect};
 use crate::text::tokenize::{TokenSink, Tokenizer};
 
 /// Everything that shapes an analysis, with the reference's defaults.
@@ -58,6 +58,9 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// Exchanges below which tokenization stays on one thread.
+const PARALLEL_MIN_EXCHANGES: usize = 4096;
+
 /// Tokens of every exchange, flattened into one arena.
 #[derive(Clone, Debug, Default)]
 pub struct TokenStream {
@@ -71,10 +74,26 @@ pub struct TokenStream {
 impl TokenStream {
     /// Tokenize every exchange and drop kill words.
     pub fn build(detection: &Detection, tokenizer: Tokenizer, kill: &KillList) -> Self {
+        let exchanges = &detection.exchanges;
+        // Exchanges are independent: large conversations are tokenized in two halves at once.
+        if exchanges.len() < PARALLEL_MIN_EXCHANGES {
+            return Self::build_part(exchanges, tokenizer, kill);
+        }
+        let (a, b) = exchanges.split_at(exchanges.len() / 2);
+        let (mut first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| Self::build_part(b, tokenizer, kill));
+            let first = Self::build_part(a, tokenizer, kill);
+            (first, second.join().unwrap_or_else(|_| Self::build_part(b, tokenizer, kill)))
+        });
+        first.append(&second);
+        first
+    }
+
+    fn build_part(exchanges: &[Exchange], tokenizer: Tokenizer, kill: &KillList) -> Self {
         let mut tokens = TokenSink::default();
-        let mut ends = Vec::with_capacity(detection.exchanges.len());
+        let mut ends = Vec::with_capacity(exchanges.len());
         let mut n_raw = 0;
-        for ex in &detection.exchanges {
+        for ex in exchanges {
             let start = tokens.len();
             tokenizer.tokenize_into(&ex.text, &mut tokens);
             n_raw += tokens.len() - start;
@@ -82,6 +101,13 @@ impl TokenStream {
             ends.push(tokens.len());
         }
         Self { tokens, n_raw, ends }
+    }
+
+    fn append(&mut self, other: &Self) {
+        let offset = self.tokens.len();
+        self.tokens.extend(&other.tokens);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+        self.n_raw += other.n_raw;
     }
 
     /// Tokens before kill-word filtering.

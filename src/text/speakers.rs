@@ -132,8 +132,9 @@ fn replace_anchored(text: &str, pattern: &Regex, replacement: &str, anchor: char
     let mut last_end = 0;
     let mut prev_anchor_end = 0;
     let mut changed = false;
-    for (pos, _) in text.match_indices(anchor) {
-        let window_start = last_end.max(prev_anchor_end);
+    debug_assert!(anchor.is_ascii(), "ASCII anchors never occur inside a multi-byte character");
+    for pos in memchr::memchr_iter(anchor as u8, text.as_bytes()) {
+        let window_start = last_end.max(prev_anchor_end).max(earliest_match_start(text, pos));
         prev_anchor_end = pos + anchor.len_utf8();
         if pos < last_end {
             continue;
@@ -145,7 +146,7 @@ fn replace_anchored(text: &str, pattern: &Regex, replacement: &str, anchor: char
             continue;
         }
         let line_start = prev_anchor_end + ws_len;
-        let window_end = text[line_start..].find('\n').map_or(text.len(), |k| line_start + k);
+        let window_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |k| line_start + k);
         let window = &text[window_start..window_end];
         if colon_name && line_start < text.len() {
             // Rewrite 2 without the backtracker: see `colon_name_start`.
@@ -175,6 +176,19 @@ fn replace_anchored(text: &str, pattern: &Regex, replacement: &str, anchor: char
     }
     out.push_str(&text[copied..]);
     Some(out)
+}
+
+/// The earliest byte at which a match of an anchored rewrite can start, for an anchor at `pos`.
+///
+/// Before the anchor the patterns allow at most `[`/`(` plus a 21-character name, and (rewrite 3
+/// only) a run of whitespace; so a match starts no earlier than 22 characters before the blank
+/// run that ends at the anchor. None of these patterns has look-behind, so a search that starts
+/// there finds the same matches as a full scan.
+fn earliest_match_start(text: &str, pos: usize) -> usize {
+    let before = &text[..pos];
+    let blank_run = before.len() - before.trim_end_matches(char::is_whitespace).len();
+    let head = &before[..pos - blank_run];
+    head.char_indices().rev().nth(21).map_or(0, |(i, _)| i)
 }
 
 /// Start of the name group of rewrite 2 (`([A-Za-z][A-Za-z0-9_\s]{1,20}?):`) whose colon is at
@@ -211,7 +225,7 @@ fn replace_caps_lines(text: &str, pattern: &Regex, replacement: &str) -> Option<
     let mut changed = false;
     let mut line_start = 0;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |k| line_start + k);
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |k| line_start + k);
         let line = &text[line_start..line_end];
         let candidate = line_start >= copied
             && line.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
@@ -363,10 +377,10 @@ fn detect_conversation(content: &str, limit: usize) -> Option<Found> {
             text = s;
         }
     }
-    let lines: Vec<&str> = text.split('\n').map(py_strip).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = split_lines(&text).map(py_strip).filter(|l| !l.is_empty()).collect();
     // Each strategy's confidence is known before its exchanges are built (labeled needs the
     // full pass anyway), so a strategy that cannot beat the best so far is not materialised.
-    let mut best: Option<Found> = labeled(&lines, limit);
+    let mut best: Option<Found> = labeled(&text, &lines, limit);
     let best_conf = |b: &Option<Found>| b.as_ref().map_or(0.0, |f| f.confidence);
     if 0.6 > best_conf(&best) {
         best = alternating(&lines, limit).or(best);
@@ -384,12 +398,12 @@ fn detect_conversation(content: &str, limit: usize) -> Option<Found> {
 fn add_speaker_to_continuation_lines(content: &str) -> String {
     let mut out = String::with_capacity(content.len() + content.len() / 8);
     let mut current: Option<&str> = None;
-    for (k, line) in content.split('\n').enumerate() {
+    for (k, line) in split_lines(content).enumerate() {
         if k > 0 {
             out.push('\n');
         }
-        if let Some((before, _)) = line.split_once(':') {
-            let candidate = py_strip(before);
+        if let Some(colon) = memchr::memchr(b':', line.as_bytes()) {
+            let candidate = py_strip(&line[..colon]);
             if py_isalpha(candidate) && candidate.chars().count() > 1 {
                 current = Some(candidate);
                 out.push_str(line);
@@ -408,6 +422,16 @@ fn add_speaker_to_continuation_lines(content: &str) -> String {
     out
 }
 
+/// `text.split('\n')` with a vectorised newline search.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())).map(move |end| {
+        let line = &text[start..end];
+        start = end + 1;
+        line
+    })
+}
+
 fn clean_speaker_name(name: &str) -> std::borrow::Cow<'_, str> {
     // Fast path (most names): no title prefix possible and no whitespace to collapse.
     let maybe_title = name.get(..2).is_some_and(|p| ["mr", "ms", "dr", "pr"].iter().any(|t| p.eq_ignore_ascii_case(t)));
@@ -418,33 +442,59 @@ fn clean_speaker_name(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(SPACES.replace_all(py_strip(&name), " ").replace(' ', "_"))
 }
 
-/// The 14 metadata needles as one ASCII-case-insensitive byte regex over the original text.
+/// The 14 metadata needles as one literal-set regex, run over an ASCII-lower-cased copy.
 ///
 /// Equivalent to the reference's "search in `text.lower()`": the needles are ASCII, and the
 /// only non-ASCII characters whose lower case contains ASCII letters are `İ` (→ `i` + U+0307,
 /// and no needle ends in `i`) and the Kelvin sign (→ `k`, in no needle), so no match can involve
-/// a non-ASCII character. Tested against the lower-casing definition.
+/// a non-ASCII character, and ASCII lower-casing finds exactly the same needles. Tested against
+/// the lower-casing definition.
 static METADATA_RE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     let alternation = METADATA.iter().map(|m| regex::escape(m)).collect::<Vec<_>>().join("|");
     #[expect(clippy::expect_used, reason = "constant pattern, covered by unit tests")]
-    regex::bytes::Regex::new(&format!("(?i-u){alternation}")).expect("valid constant regex")
+    regex::bytes::Regex::new(&alternation).expect("valid constant regex")
 });
 
-fn is_valid_speaker(name: &str, text: &str) -> bool {
-    !METADATA_RE.is_match(text.as_bytes()) && !RESERVED_NAMES.iter().any(|r| name.eq_ignore_ascii_case(r))
+/// Where the metadata needles occur in the text that the lines borrow from, found in one pass.
+///
+/// A line's text part has a needle iff a match *starts* inside it: no needle contains a newline,
+/// a match starting in the name part ends at or before the `:` (only the `…:` needles contain
+/// one, at their end), and past the stripped text there is only whitespace up to the newline.
+struct MetadataHits {
+    base: usize,
+    starts: Vec<usize>,
+}
+
+impl MetadataHits {
+    fn find(text: &str) -> Self {
+        let lower = text.as_bytes().to_ascii_lowercase();
+        let starts = METADATA_RE.find_iter(&lower).map(|m| m.start()).collect();
+        Self { base: text.as_ptr() as usize, starts }
+    }
+
+    /// Whether `part` (a sub-slice of the scanned text) contains a needle.
+    fn contains(&self, part: &str) -> bool {
+        let start = part.as_ptr() as usize - self.base;
+        let k = self.starts.partition_point(|&s| s < start);
+        self.starts.get(k).is_some_and(|&s| s < start + part.len())
+    }
+}
+
+fn is_valid_speaker(name: &str, text: &str, hits: &MetadataHits) -> bool {
+    !hits.contains(text) && !RESERVED_NAMES.iter().any(|r| name.eq_ignore_ascii_case(r))
 }
 
 /// Exact fast path for the first label pattern `^(NAME):\s*(.+)$`, which almost every line of
 /// a labelled transcript matches. NAME's class excludes `:`, so NAME is everything before the
 /// first `:`; `\s*` is greedy but must leave one character for `.+`.
 fn match_colon_label(line: &str) -> Option<(&str, &str)> {
-    let colon = line.find(':')?;
+    debug_assert!(!line.contains('\n'), "lines are split on newlines");
+    let colon = memchr::memchr(b':', line.as_bytes())?;
     let (name, rest) = (&line[..colon], &line[colon + 1..]);
     let mut chars = name.chars();
     if !chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c.is_whitespace())
         || rest.is_empty()
-        || rest.contains('\n')
     {
         return None;
     }
@@ -454,9 +504,9 @@ fn match_colon_label(line: &str) -> Option<(&str, &str)> {
 }
 
 /// One line's label, if it has an accepted one: (speaker, text).
-fn classify_line<'a>(line: &'a str) -> Option<(std::borrow::Cow<'a, str>, &'a str)> {
+fn classify_line<'a>(line: &'a str, hits: &MetadataHits) -> Option<(std::borrow::Cow<'a, str>, &'a str)> {
     if let Some((name, text)) = match_colon_label(line) {
-        if let Some(label) = accept_label(name, text) {
+        if let Some(label) = accept_label(name, text, hits) {
             return Some(label);
         }
     }
@@ -467,7 +517,7 @@ fn classify_line<'a>(line: &'a str) -> Option<(std::borrow::Cow<'a, str>, &'a st
         }
         let caps = pattern.captures(line)?;
         let (name, text) = (caps.get(1)?.as_str(), caps.get(2)?.as_str());
-        if let Some(label) = accept_label(name, text) {
+        if let Some(label) = accept_label(name, text, hits) {
             return Some(label);
         }
     }
@@ -479,25 +529,28 @@ const PARALLEL_MIN_LINES: usize = 4096;
 
 type Label<'a> = Option<(std::borrow::Cow<'a, str>, &'a str)>;
 
-fn classify<'a>(chunk: &[&'a str]) -> Vec<Label<'a>> {
-    chunk.iter().map(|l| classify_line(l)).collect()
+fn classify<'a>(chunk: &[&'a str], hits: &MetadataHits) -> Vec<Label<'a>> {
+    chunk.iter().map(|l| classify_line(l, hits)).collect()
 }
 
-fn labeled(lines: &[&str], limit: usize) -> Option<Found> {
+/// `lines` must all borrow from `text`.
+fn labeled(text: &str, lines: &[&str], limit: usize) -> Option<Found> {
+    let hits = MetadataHits::find(text);
+    let hits = &hits;
     // Lines are independent: classify the two halves on both cores, merge in order.
     let labels = if lines.len() >= 2 * PARALLEL_MIN_LINES {
         let (a, b) = lines.split_at(lines.len() / 2);
         std::thread::scope(|scope| {
-            let second = scope.spawn(|| classify(b));
-            let mut first = classify(a);
+            let second = scope.spawn(|| classify(b, hits));
+            let mut first = classify(a, hits);
             match second.join() {
                 Ok(rest) => first.extend(rest),
-                Err(_) => first.extend(classify(b)),
+                Err(_) => first.extend(classify(b, hits)),
             }
             first
         })
     } else {
-        classify(lines)
+        classify(lines, hits)
     };
     let mut speakers: Vec<String> = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
@@ -522,10 +575,14 @@ fn labeled(lines: &[&str], limit: usize) -> Option<Found> {
 }
 
 /// The reference's acceptance test for a matched label.
-fn accept_label<'a>(raw_name: &'a str, raw_text: &'a str) -> Option<(std::borrow::Cow<'a, str>, &'a str)> {
+fn accept_label<'a>(
+    raw_name: &'a str,
+    raw_text: &'a str,
+    hits: &MetadataHits,
+) -> Option<(std::borrow::Cow<'a, str>, &'a str)> {
     let speaker = clean_speaker_name(py_strip(raw_name));
     let text = py_strip(raw_text);
-    let ok = !text.is_empty() && speaker.chars().count() <= 20 && is_valid_speaker(&speaker, text);
+    let ok = !text.is_empty() && speaker.chars().count() <= 20 && is_valid_speaker(&speaker, text, hits);
     ok.then_some((speaker, text))
 }
 

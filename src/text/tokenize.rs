@@ -87,6 +87,13 @@ impl TokenSink {
         self.iter_range(0..self.spans.len())
     }
 
+    /// Append all tokens of `other`.
+    pub fn extend(&mut self, other: &Self) {
+        let offset = self.arena.len();
+        self.arena.push_str(&other.arena);
+        self.spans.extend(other.spans.iter().map(|&(a, b)| (a + offset, b + offset)));
+    }
+
     /// Keep tokens `from..` for which `keep` is true (order preserved).
     pub fn retain_from(&mut self, from: usize, mut keep: impl FnMut(&str) -> bool) {
         let mut write = from;
@@ -110,6 +117,25 @@ impl TokenSink {
             self.arena.push_str(&text.to_lowercase());
         }
         let region = &self.arena[start..];
+        if region.is_ascii() {
+            // ASCII fast path; CPython's ASCII whitespace is \t \n \v \f \r, 0x1c–0x1f and space.
+            let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+            let bytes = region.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                while i < bytes.len() && is_space(bytes[i]) {
+                    i += 1;
+                }
+                let t = i;
+                while i < bytes.len() && !is_space(bytes[i]) {
+                    i += 1;
+                }
+                if i > t {
+                    self.spans.push((start + t, start + i));
+                }
+            }
+            return;
+        }
         let mut token_start = None;
         for (i, c) in region.char_indices() {
             match (is_py_space(c), token_start) {
@@ -230,6 +256,9 @@ mod tests {
     #[test]
     fn reference_keeps_punctuation_and_lowercases() {
         assert_eq!(Tokenizer::Reference.tokenize("The Hood, it."), ["the", "hood,", "it."]);
+        // ASCII and non-ASCII paths split on the same (CPython) whitespace.
+        assert_eq!(Tokenizer::Reference.tokenize(" a\x1fB\x0bc "), ["a", "b", "c"]);
+        assert_eq!(Tokenizer::Reference.tokenize(" é\x1fB\u{a0}c\u{2003}d"), ["é", "b", "c", "d"]);
     }
 
     #[test]

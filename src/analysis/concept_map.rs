@@ -107,10 +107,10 @@ fn select(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> V
     let index = net.word_index();
     let mut candidates: Vec<(String, NeuronId, f64)> = Vec::new();
     for (speaker, mass) in speaker_mass {
-        if *mass > 0.0 {
-            if let Some(&id) = index.get(speaker.to_lowercase().as_str()) {
-                candidates.push((format!("Speaker_{speaker}"), id, *mass));
-            }
+        if *mass > 0.0
+            && let Some(&id) = index.get(speaker.to_lowercase().as_str())
+        {
+            candidates.push((format!("Speaker_{speaker}"), id, *mass));
         }
     }
     for (id, word) in net.words.iter().enumerate() {

@@ -20,6 +20,15 @@ pub struct BenchArgs {
     /// Kill-word file (default as for `analyze`).
     #[arg(long, value_name = "PATH")]
     pub kill_list: Option<PathBuf>,
+    /// Vocabulary cap (reference: 250).
+    #[arg(long, default_value_t = 250)]
+    pub max_neurons: usize,
+    /// Concepts in the map (reference: 50).
+    #[arg(long, default_value_t = 50)]
+    pub concepts: usize,
+    /// Exchange limit (reference: 10,000).
+    #[arg(long, default_value_t = 10_000)]
+    pub exchange_limit: usize,
     /// Write results as JSON.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -30,11 +39,15 @@ pub struct BenchArgs {
 pub struct FileBench {
     /// File name.
     pub file: String,
-    /// Exchanges, tokens, neurons, connections of the result.
+    /// Exchanges analysed.
     pub exchanges: usize,
+    /// Neurons and mapped concepts of the result.
+    pub neurons: usize,
+    /// See `neurons`.
+    pub concepts: usize,
     /// See `exchanges`.
     pub tokens: usize,
-    /// Words per second at the median (tokens before kill filtering are not counted).
+    /// Kept tokens per second at the median.
     pub tokens_per_sec: f64,
     /// Repetitions.
     pub reps: usize,
@@ -71,6 +84,9 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     for file in files {
         let mut a = AnalyzeArgs::for_file(file);
         a.kill_list.clone_from(&args.kill_list);
+        a.max_neurons = args.max_neurons;
+        a.concepts = args.concepts;
+        a.exchange_limit = args.exchange_limit;
         let (kill, _) = a.kill_list()?;
         let (name, text, _) = load_input(&a)?;
         let opts = a.options();
@@ -84,6 +100,8 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let result = FileBench {
             file: name,
             exchanges: first.detection.exchanges.len(),
+            neurons: first.network.n_neurons(),
+            concepts: first.map.labels.len(),
             tokens: first.n_tokens,
             reps: runs.len(),
             median_secs: median(totals.clone()),

@@ -230,14 +230,12 @@ fn replace_caps_lines(text: &str, pattern: &Regex, replacement: &str) -> Option<
         let candidate = line_start >= copied
             && line.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
             && line.chars().all(|c| c.is_ascii_uppercase() || c.is_whitespace());
-        if candidate {
-            if let Some(caps) = ANCHORED.captures(&text[line_start..]) {
-                let m = caps.get(0).map_or(0..0, |m| m.range());
-                out.push_str(&text[copied..line_start]);
-                caps.expand(replacement, &mut out);
-                copied = line_start + m.end;
-                changed = true;
-            }
+        if candidate && let Some(caps) = ANCHORED.captures(&text[line_start..]) {
+            let m = caps.get(0).map_or(0..0, |m| m.range());
+            out.push_str(&text[copied..line_start]);
+            caps.expand(replacement, &mut out);
+            copied = line_start + m.end;
+            changed = true;
         }
         line_start = line_end + 1;
     }
@@ -505,10 +503,10 @@ fn match_colon_label(line: &str) -> Option<(&str, &str)> {
 
 /// One line's label, if it has an accepted one: (speaker, text).
 fn classify_line<'a>(line: &'a str, hits: &MetadataHits) -> Option<(std::borrow::Cow<'a, str>, &'a str)> {
-    if let Some((name, text)) = match_colon_label(line) {
-        if let Some(label) = accept_label(name, text, hits) {
-            return Some(label);
-        }
+    if let Some((name, text)) = match_colon_label(line)
+        && let Some(label) = accept_label(name, text, hits)
+    {
+        return Some(label);
     }
     // The fast path covered pattern 1 (a rejected match falls through, as in the reference).
     for pattern in &LABEL_PATTERNS[1..] {

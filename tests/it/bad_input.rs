@@ -1,0 +1,113 @@
+//! Bad input gets a clear error or warning, never a panic, a hang or unbounded memory.
+
+use std::io::Write as _;
+
+use huey::io::document::{self, LoadError};
+use huey::pipeline::{AnalysisOptions, analyze_text};
+use huey::text::kill_words::KillList;
+
+fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn empty_and_blank_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [("empty.txt", &b""[..]), ("blank.txt", &b"  \n\t\n"[..])] {
+        let err = document::read(&write(&dir, name, bytes)).unwrap_err();
+        assert!(matches!(err, LoadError::Empty(_)), "{err}");
+        assert!(err.to_string().contains("empty"));
+    }
+}
+
+#[test]
+fn binary_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes: Vec<u8> = (0..4096u32).map(|k| (k * 7 % 256) as u8).collect();
+    let err = document::read(&write(&dir, "image.txt", &bytes)).unwrap_err();
+    assert!(matches!(err, LoadError::Binary(_)), "{err}");
+}
+
+#[test]
+fn missing_file_names_the_path() {
+    let err = document::read(std::path::Path::new("/nonexistent/conversation.txt")).unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/conversation.txt"), "{err}");
+}
+
+#[test]
+fn corrupt_pdf_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let err =
+        document::read(&write(&dir, "broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")).unwrap_err();
+    assert!(matches!(err, LoadError::Pdf { .. }), "{err}");
+}
+
+#[test]
+fn non_utf8_and_utf16_files_are_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = write(&dir, "latin1.txt", b"Ana: caf\xE9 ole\nBen: ol\xE9 caf\xE9\n");
+    let doc = document::read(&latin1).unwrap();
+    assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("Ana: hi there\nBen: hello you\n".encode_utf16().flat_map(u16::to_le_bytes));
+    let doc = document::read(&write(&dir, "utf16.txt", &utf16)).unwrap();
+    assert!(doc.text.starts_with("Ana: hi there"));
+    let a = analyze_text(&doc.text, &AnalysisOptions::default(), &KillList::empty()).unwrap();
+    assert_eq!(a.detection.speakers, ["Ana", "Ben"]);
+}
+
+#[test]
+fn only_kill_words_gives_an_empty_network_and_a_warning() {
+    let kill = KillList::parse("THE\nAND\nA\n");
+    let a = analyze_text("Ana: the and a\nBen: a the\nAna: and and\n", &AnalysisOptions::default(), &kill).unwrap();
+    assert_eq!(a.network.connections.len(), 0);
+    assert!(a.map.labels.is_empty());
+    assert!(a.warnings.iter().any(|w| w.contains("kill word")), "{:?}", a.warnings);
+}
+
+#[test]
+fn a_single_line_of_a_million_characters() {
+    let line: String = "lorem ipsum dolor sit amet ".chars().cycle().take(1_000_000).collect();
+    let started = std::time::Instant::now();
+    let a = analyze_text(&line, &AnalysisOptions::default(), &KillList::empty()).unwrap();
+    // One unlabelled line: plain-text mode cuts the unpunctuated "sentence" into ≤ 500-character
+    // parts, as the reference does.
+    assert_eq!(a.detection.strategy, huey::text::speakers::Strategy::PlainText);
+    assert_eq!(a.detection.exchanges.len(), 2_000);
+    assert!(a.detection.exchanges.iter().all(|e| e.text.chars().count() <= 500));
+    assert!(!a.network.connections.is_empty());
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}
+
+/// 200 MB on disk: only the first 64 MiB are read (with a warning), the exchange limit applies,
+/// and nothing is held beyond those bounds.
+#[test]
+fn a_200_mb_file_is_read_up_to_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.txt");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let chunk =
+            "Ana: the garden needs light and water this spring\nBen: trim the trees and plant beans\n".repeat(1000);
+        while f.get_ref().metadata().unwrap().len() < 200_000_000 {
+            f.write_all(chunk.as_bytes()).unwrap();
+            f.flush().unwrap();
+        }
+    }
+    let doc = document::read(&path).unwrap();
+    assert_eq!(doc.text.len() as u64, document::DEFAULT_MAX_BYTES);
+    assert!(doc.warnings.iter().any(|w| w.contains("only the first 64 MiB")), "{:?}", doc.warnings);
+    let a = analyze_text(&doc.text, &AnalysisOptions::default(), &KillList::empty()).unwrap();
+    assert_eq!(a.detection.exchanges.len(), 10_000);
+    assert!(a.warnings.iter().any(|w| w.contains("exchange limit")));
+}
+
+#[test]
+fn invalid_parameters_are_rejected_with_their_name() {
+    let mut opts = AnalysisOptions::default();
+    opts.temporal.tau = -1.0;
+    let err = analyze_text("Ana: hi\nBen: ho\n", &opts, &KillList::empty()).unwrap_err();
+    assert!(err.to_string().contains("tau"), "{err}");
+}

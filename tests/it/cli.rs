@@ -1,0 +1,92 @@
+//! The `huey` binary end to end: summary, JSON fields, bundled sample, bench, errors.
+
+use std::process::Command;
+
+use super::fixture;
+
+fn huey(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_huey")).args(args).output().unwrap()
+}
+
+#[test]
+fn analyze_writes_json_with_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let file = fixture("labeled_three_speakers.txt");
+    let kill = fixture("kill_small.txt");
+    let o = huey(&[
+        "analyze",
+        file.to_str().unwrap(),
+        "--kill-list",
+        kill.to_str().unwrap(),
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("labeled_speakers") && stdout.contains("Ana, Ben, Cleo"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for field in [
+        "file",
+        "strategy",
+        "exchanges",
+        "speakers",
+        "tokens",
+        "neurons",
+        "connections",
+        "sum_strength",
+        "sum_mass",
+        "max_mass",
+        "top_mass",
+        "map",
+        "seconds_processing",
+    ] {
+        assert!(json.get(field).is_some(), "missing {field}");
+    }
+    for field in ["n", "labels", "eigenvalues", "coords", "warp", "variance_top3_pct", "variance_as_shipped_pct"] {
+        assert!(json["map"].get(field).is_some(), "missing map.{field}");
+    }
+    assert_eq!(json["exchanges"], 6);
+    assert_eq!(json["speakers"], serde_json::json!(["Ana", "Ben", "Cleo"]));
+    let n = json["map"]["n"].as_u64().unwrap() as usize;
+    assert_eq!(json["map"]["coords"].as_array().unwrap().len(), n);
+    assert_eq!(json["map"]["eigenvalues"].as_array().unwrap().len(), n);
+    assert!(json["top_mass"][0][0].is_string() && json["top_mass"][0][1].is_number());
+}
+
+#[test]
+fn no_file_runs_the_bundled_sample() {
+    let o = huey(&[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("sample_conversation.txt") && stdout.contains("Maya, Tom, Priya"), "{stdout}");
+}
+
+#[test]
+fn bench_reports_medians() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench.json");
+    let o = huey(&[
+        "bench",
+        fixture("labeled_three_speakers.txt").to_str().unwrap(),
+        "--reps",
+        "3",
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json[0]["reps"], 3);
+    assert!(json[0]["median_secs"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn errors_are_one_clear_line_and_a_failure_code() {
+    let o = huey(&["analyze", "/nonexistent/file.txt"]);
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.starts_with("error: cannot read file") && stderr.contains("/nonexistent/file.txt"), "{stderr}");
+    let o = huey(&["analyze", "--max-neurons", "0"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("max-neurons"));
+    assert!(!o.status.success());
+}

@@ -1,0 +1,19 @@
+//! The one integration-test binary: parity with the reference, bad input, and the CLI.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod bad_input;
+mod cli;
+mod parity;
+
+use std::path::PathBuf;
+
+/// `../shared` beside the checkout, if present (the third-party texts are never copied here).
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    dir.is_dir().then_some(dir)
+}
+
+/// A fixture in tests/data.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}

@@ -1,0 +1,129 @@
+//! Parity with the original's numbers (../shared/reference/reference_outputs.json), and sanity
+//! on the data files whose reference numbers are held back.
+
+use huey::pipeline::{AnalysisOptions, analyze_text};
+use huey::report::Report;
+use huey::text::kill_words::KillList;
+use serde_json::Value;
+
+use super::shared_dir;
+
+fn close(got: f64, want: f64, rel: f64) -> bool {
+    (got - want).abs() <= rel * want.abs().max(1e-300)
+}
+
+fn analyze(file: &std::path::Path, kill: &KillList) -> Report {
+    let doc = huey::io::document::read(file).unwrap();
+    let analysis = analyze_text(&doc.text, &AnalysisOptions::default(), kill).unwrap();
+    Report::new("x", "KILL.txt", "reference", &analysis)
+}
+
+#[test]
+fn temporal_engine_matches_reference_outputs() {
+    let Some(shared) = shared_dir() else {
+        println!("skipped: ../shared is absent, reference outputs cannot be read");
+        return;
+    };
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("reference/reference_outputs.json")).unwrap())
+            .unwrap();
+    let kill = KillList::from_file(&shared.join("huey_data/KILL.txt")).unwrap();
+    let entries = reference["temporal"].as_array().unwrap();
+    assert!(entries.len() >= 3);
+    for want in entries {
+        let file = want["file"].as_str().unwrap();
+        let got = analyze(&shared.join("huey_data").join(file), &kill);
+        let int = |k: &str| want[k].as_u64().unwrap();
+        let float = |k: &str| want[k].as_f64().unwrap();
+        assert_eq!(got.strategy, want["strategy"].as_str().unwrap(), "{file}");
+        assert_eq!(got.exchanges as u64, int("exchanges"), "{file} exchanges");
+        assert_eq!(got.tokens as u64, int("tokens"), "{file} tokens");
+        assert_eq!(got.pairs, int("pairs"), "{file} pairs");
+        assert_eq!(got.neurons as u64, int("neurons"), "{file} neurons");
+        assert_eq!(got.connections as u64, int("connections"), "{file} connections");
+        assert_eq!(got.self_connections as u64, int("self_connections"), "{file} self connections");
+        // Speakers: same set (the reference's order is Python set order; ours is first appearance).
+        let mut want_speakers: Vec<&str> =
+            want["speakers"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        let mut got_speakers: Vec<&str> = got.speakers.iter().map(String::as_str).collect();
+        want_speakers.sort_unstable();
+        got_speakers.sort_unstable();
+        assert_eq!(got_speakers, want_speakers, "{file} speakers");
+        for k in ["sum_strength", "sum_mass", "max_mass"] {
+            let g = match k {
+                "sum_strength" => got.sum_strength,
+                "sum_mass" => got.sum_mass,
+                _ => got.max_mass,
+            };
+            assert!(close(g, float(k), 1e-9), "{file} {k}: {g} vs {}", float(k));
+        }
+        for (g, w) in got.top_mass.iter().zip(want["top_mass"].as_array().unwrap()) {
+            assert_eq!(g.0, w[0].as_str().unwrap(), "{file} top_mass order");
+            assert!(close(g.1, w[1].as_f64().unwrap(), 1e-9), "{file} top_mass {}", g.0);
+        }
+        for (speaker, mass) in &got.speaker_self_mass {
+            let w = want["speaker_self_mass"][speaker].as_f64().unwrap();
+            assert!(close(*mass, w, 1e-9), "{file} self mass of {speaker}: {mass} vs {w}");
+        }
+        let (gm, wm) = (&got.map, &want["map"]);
+        let labels: Vec<&str> = wm["labels"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        assert_eq!(gm.n as u64, wm["n"].as_u64().unwrap());
+        assert_eq!(gm.labels, labels, "{file} map labels");
+        let want_eig: Vec<f64> = wm["eigenvalues"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        assert_eq!(gm.eigenvalues.len(), want_eig.len());
+        // 1e-9 relative; eigenvalues that are zero up to rounding (|λ| < 1e-3·max|λ|, e.g. the
+        // 1e-15-sized null eigenvalue of the centring) are compared at 1e-12·max|λ| absolute,
+        // since their relative error is rounding noise in both implementations.
+        let scale = want_eig.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        for (k, (g, w)) in gm.eigenvalues.iter().zip(&want_eig).enumerate() {
+            assert!((g - w).abs() <= 1e-9 * w.abs().max(1e-3 * scale), "{file} eigenvalue {k}: {g} vs {w}");
+        }
+        for k in ["warp", "variance_top3_pct", "variance_as_shipped_pct"] {
+            let g = match k {
+                "warp" => gm.warp,
+                "variance_top3_pct" => gm.variance_top3_pct,
+                _ => gm.variance_as_shipped_pct,
+            }
+            .unwrap();
+            assert!(close(g, wm[k].as_f64().unwrap(), 1e-9), "{file} {k}");
+        }
+        let want_coords = wm["coords"].as_array().unwrap();
+        for axis in 0..3 {
+            let diff = |sign: f64| {
+                gm.coords
+                    .iter()
+                    .zip(want_coords)
+                    .map(|(g, w)| (g[axis] - sign * w[axis].as_f64().unwrap()).abs())
+                    .fold(0.0, f64::max)
+            };
+            let best = diff(1.0).min(diff(-1.0));
+            assert!(best < 1e-6, "{file} axis {axis} differs by {best} (up to sign)");
+        }
+    }
+}
+
+#[test]
+fn every_data_file_runs_with_reference_settings() {
+    let Some(shared) = shared_dir() else {
+        println!("skipped: ../shared is absent");
+        return;
+    };
+    let kill = KillList::from_file(&shared.join("huey_data/KILL.txt")).unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(shared.join("huey_data")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == "KILL.txt") {
+            continue;
+        }
+        let r = analyze(&path, &kill);
+        let name = path.display();
+        assert!(r.exchanges > 0 && r.exchanges <= 10_000, "{name}");
+        assert!(r.neurons > 0 && r.neurons <= 250, "{name}");
+        assert!(r.map.n <= 50 && r.map.n == r.map.coords.len(), "{name}");
+        assert!(r.map.eigenvalues.windows(2).all(|w| w[0] >= w[1]), "{name}: eigenvalues sorted");
+        assert!(r.map.coords.iter().flatten().all(|c| c.is_finite()), "{name}");
+        assert!(r.max_mass <= 10.0 && r.sum_strength > 0.0, "{name}");
+        seen += 1;
+    }
+    assert!(seen >= 10, "expected the whole corpus, saw {seen} files");
+}

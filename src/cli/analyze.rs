@@ -124,14 +124,14 @@ impl AnalyzeArgs {
             return Ok((KillList::empty(), "none".to_owned()));
         }
         if let Some(path) = &self.kill_list {
-            return Ok((KillList::from_file(path)?, path.display().to_string()));
+            return Ok((crate::io::kill_list::read(path)?, path.display().to_string()));
         }
         if let Some(lang) = &self.kill_lang {
             return Ok((KillList::bundled(lang)?, format!("bundled '{lang}' list")));
         }
         let cwd_kill = Path::new("KILL.txt");
         if cwd_kill.is_file() {
-            return Ok((KillList::from_file(cwd_kill)?, "KILL.txt (working directory)".to_owned()));
+            return Ok((crate::io::kill_list::read(cwd_kill)?, "KILL.txt (working directory)".to_owned()));
         }
         Ok((KillList::bundled("en")?, "bundled 'en' list".to_owned()))
     }

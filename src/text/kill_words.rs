@@ -5,7 +5,7 @@
 //! words. Lines starting with `#` or `===` (the later reference kill-file headers) are skipped.
 
 use rustc_hash::FxHashSet as HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -107,12 +107,6 @@ impl KillList {
             .find(|(code, _)| *code == lang)
             .map(|(_, text)| Self::parse(text))
             .ok_or_else(|| KillListError::UnknownLanguage(lang.to_owned()))
-    }
-
-    /// A user file in the reference format (decoded lossily).
-    pub fn from_file(path: &Path) -> Result<Self, KillListError> {
-        let bytes = std::fs::read(path).map_err(|source| KillListError::Io { source, path: path.to_owned() })?;
-        Ok(Self::parse(&String::from_utf8_lossy(&bytes)))
     }
 
     /// Whether `token` is a kill word (exact match).

@@ -27,7 +27,7 @@ fn temporal_engine_matches_reference_outputs() {
     let reference: Value =
         serde_json::from_str(&std::fs::read_to_string(shared.join("reference/reference_outputs.json")).unwrap())
             .unwrap();
-    let kill = KillList::from_file(&shared.join("huey_data/KILL.txt")).unwrap();
+    let kill = huey::io::kill_list::read(&shared.join("huey_data/KILL.txt")).unwrap();
     let entries = reference["temporal"].as_array().unwrap();
     assert!(entries.len() >= 3);
     for want in entries {
@@ -108,7 +108,7 @@ fn every_data_file_runs_with_reference_settings() {
         println!("skipped: ../shared is absent");
         return;
     };
-    let kill = KillList::from_file(&shared.join("huey_data/KILL.txt")).unwrap();
+    let kill = huey::io::kill_list::read(&shared.join("huey_data/KILL.txt")).unwrap();
     let mut seen = 0;
     for entry in std::fs::read_dir(shared.join("huey_data")).unwrap() {
         let path = entry.unwrap().path();

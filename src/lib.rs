@@ -8,6 +8,17 @@
 //! - [`analysis`]: network → concept mass, speaker self-concept, concept map;
 //! - [`pipeline`]: the stages above as one steppable run; [`report`]: its JSON form;
 //! - [`cli`]: the `huey` command line.
+//!
+//! ```
+//! use huey::pipeline::{AnalysisOptions, analyze_text};
+//! use huey::text::kill_words::KillList;
+//!
+//! let text = "Ana: the garden needs light\nBen: trim the trees, then the garden gets light\n";
+//! let analysis = analyze_text(text, &AnalysisOptions::default(), &KillList::bundled("en").unwrap()).unwrap();
+//! assert_eq!(analysis.detection.speakers, ["Ana", "Ben"]);
+//! assert!(analysis.network.connections.len() > 0);
+//! assert_eq!(analysis.map.labels.len(), analysis.network.n_neurons().min(50));
+//! ```
 
 pub mod analysis;
 pub mod cli;

@@ -111,3 +111,44 @@ fn invalid_parameters_are_rejected_with_their_name() {
     let err = analyze_text("Ana: hi\nBen: ho\n", &opts, &KillList::empty()).unwrap_err();
     assert!(err.to_string().contains("tau"), "{err}");
 }
+
+/// A minimal PDF with the standard Helvetica font, built with correct xref offsets.
+fn tiny_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 12 Tf 72 720 Td 14 TL\n");
+    for line in lines {
+        content.push_str(&format!("({line}) Tj T*\n"));
+    }
+    content.push_str("ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (k, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{body}\nendobj\n", k + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
+    pdf.into_bytes()
+}
+
+#[test]
+fn pdf_text_is_extracted_and_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = ["Ana: the garden needs light", "Ben: trim the trees first", "Ana: then plant the beans"];
+    let doc = document::read(&write(&dir, "talk.pdf", &tiny_pdf(&lines))).unwrap();
+    assert!(doc.text.contains("the garden needs light"), "{:?}", doc.text);
+    let a = analyze_text(&doc.text, &AnalysisOptions::default(), &KillList::empty()).unwrap();
+    assert_eq!(a.detection.speakers, ["Ana", "Ben"]);
+    assert_eq!(a.detection.exchanges.len(), 3);
+}

@@ -9,11 +9,33 @@ use std::time::Instant;
 use crate::analysis::concept_map::{ConceptMap, MapOptions, concept_map};
 use crate::analysis::mass::speaker_self_mass;
 use crate::engine::temporal::{TemporalEngine, TemporalStats};
+use crate::engine::windowed::{WindowedEngine, WindowedParams, WindowedStats};
 use crate::model::network::Network;
 use crate::model::params::{ParamError, TemporalParams};
 use crate::text::kill_words::KillList;
 use crate::text::speakers::{DetectOptions, Detection, Exchange, detect};
 use crate::text::tokenize::{TokenSink, Tokenizer};
+
+/// Which learning engine runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineKind {
+    /// The golden temporal engine: one update per exchange (§3.3).
+    #[default]
+    Temporal,
+    /// The windowed engine: sliding windows with a speaker neuron (§3.4).
+    Windowed,
+}
+
+impl EngineKind {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Temporal => "temporal",
+            Self::Windowed => "windowed",
+        }
+    }
+}
 
 /// Everything that shapes an analysis, with the reference's defaults.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21,10 +43,14 @@ use crate::text::tokenize::{TokenSink, Tokenizer};
 pub struct AnalysisOptions {
     /// Speaker detection.
     pub detect: DetectOptions,
-    /// Tokenizer.
+    /// Tokenizer (`Reference` means the chosen engine's reference rule).
     pub tokenizer: Tokenizer,
+    /// Learning engine.
+    pub engine: EngineKind,
     /// Temporal-engine parameters.
     pub temporal: TemporalParams,
+    /// Windowed-engine parameters.
+    pub windowed: WindowedParams,
     /// Concept-map options.
     pub map: MapOptions,
 }
@@ -132,18 +158,57 @@ impl TokenStream {
     }
 }
 
+/// Counters of whichever engine ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "engine")]
+pub enum EngineStats {
+    /// Temporal-engine counters.
+    Temporal(TemporalStats),
+    /// Windowed-engine counters.
+    Windowed(WindowedStats),
+}
+
+impl EngineStats {
+    /// Pair updates visited (the reference's `pairs`).
+    pub fn pairs(&self) -> u64 {
+        match self {
+            Self::Temporal(s) => s.pairs,
+            Self::Windowed(s) => s.pairs,
+        }
+    }
+
+    /// Tokens dropped at a full vocabulary (temporal) — the windowed engine evicts instead.
+    pub fn tokens_skipped(&self) -> u64 {
+        match self {
+            Self::Temporal(s) => s.tokens_skipped,
+            Self::Windowed(_) => 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Engine {
+    Temporal(TemporalEngine),
+    Windowed(WindowedEngine),
+}
+
 /// A conversation being learned, one exchange per step.
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     stream: TokenStream,
-    engine: TemporalEngine,
+    speakers: Vec<String>,
+    engine: Engine,
     next: usize,
 }
 
 impl Pipeline {
-    /// Prepare the engine over a tokenized conversation.
-    pub fn new(stream: TokenStream, params: TemporalParams) -> Result<Self, ParamError> {
-        Ok(Self { stream, engine: TemporalEngine::new(params)?, next: 0 })
+    /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
+    pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
+        let engine = match opts.engine {
+            EngineKind::Temporal => Engine::Temporal(TemporalEngine::new(opts.temporal.clone())?),
+            EngineKind::Windowed => Engine::Windowed(WindowedEngine::new(opts.windowed.clone())?),
+        };
+        Ok(Self { stream, speakers, engine, next: 0 })
     }
 
     /// Process the next exchange; `false` when all are done.
@@ -151,7 +216,11 @@ impl Pipeline {
         if self.next >= self.stream.n_exchanges() {
             return false;
         }
-        self.engine.step(self.stream.exchange(self.next));
+        let tokens = self.stream.exchange(self.next);
+        match &mut self.engine {
+            Engine::Temporal(e) => e.step(tokens),
+            Engine::Windowed(e) => e.step_turn(&self.speakers[self.next], tokens),
+        }
         self.next += 1;
         true
     }
@@ -168,12 +237,18 @@ impl Pipeline {
 
     /// The current network as plain data.
     pub fn network(&self) -> Network {
-        self.engine.snapshot()
+        match &self.engine {
+            Engine::Temporal(e) => e.snapshot(),
+            Engine::Windowed(e) => e.snapshot(),
+        }
     }
 
     /// Engine counters.
-    pub fn stats(&self) -> TemporalStats {
-        self.engine.stats()
+    pub fn stats(&self) -> EngineStats {
+        match &self.engine {
+            Engine::Temporal(e) => EngineStats::Temporal(e.stats()),
+            Engine::Windowed(e) => EngineStats::Windowed(e.stats()),
+        }
     }
 }
 
@@ -185,7 +260,7 @@ pub struct Analysis {
     /// The learned network.
     pub network: Network,
     /// Engine counters.
-    pub stats: TemporalStats,
+    pub stats: EngineStats,
     /// Tokens before kill-word filtering.
     pub n_raw_tokens: usize,
     /// Tokens after kill-word filtering.
@@ -202,15 +277,23 @@ pub struct Analysis {
 
 /// Analyse a document's text from start to finish.
 pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
-    opts.temporal.validate()?;
+    match opts.engine {
+        EngineKind::Temporal => opts.temporal.validate()?,
+        EngineKind::Windowed => opts.windowed.validate()?,
+    }
     let t0 = Instant::now();
     let detection = detect(text, &opts.detect);
     let t1 = Instant::now();
-    let stream = TokenStream::build(&detection, opts.tokenizer, kill);
+    let tokenizer = match (opts.engine, opts.tokenizer) {
+        (EngineKind::Windowed, Tokenizer::Reference) => Tokenizer::ReferenceWindowed,
+        (_, t) => t,
+    };
+    let stream = TokenStream::build(&detection, tokenizer, kill);
     let n_tokens = stream.n_tokens();
     let n_raw_tokens = stream.n_raw_tokens();
     let t2 = Instant::now();
-    let mut pipeline = Pipeline::new(stream, opts.temporal.clone())?;
+    let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
+    let mut pipeline = Pipeline::new(stream, speakers, opts)?;
     pipeline.run_to_end();
     let network = pipeline.network();
     let stats = pipeline.stats();
@@ -224,10 +307,11 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     } else if network.connections.is_empty() && n_tokens > 0 {
         warnings.push("no connections formed: exchanges have fewer than two kept tokens".to_owned());
     }
-    if stats.tokens_skipped > 0 {
+    if stats.tokens_skipped() > 0 {
         warnings.push(format!(
             "vocabulary full at {} neurons: {} later token(s) skipped (raise --max-neurons)",
-            opts.temporal.max_neurons, stats.tokens_skipped
+            opts.temporal.max_neurons,
+            stats.tokens_skipped()
         ));
     }
     if !map.converged {

@@ -81,21 +81,22 @@ pub struct Report {
 
 impl Report {
     /// Build the report of an analysis.
-    pub fn new(file: &str, kill_list: &str, tokenizer: &str, a: &Analysis) -> Self {
+    pub fn new(file: &str, engine: &str, kill_list: &str, tokenizer: &str, a: &Analysis) -> Self {
         let masses = concept_masses(&a.network);
         let m = &a.map;
         Self {
             file: file.to_owned(),
-            engine: "temporal".to_owned(),
+            engine: engine.to_owned(),
             tokenizer: tokenizer.to_owned(),
             kill_list: kill_list.to_owned(),
             strategy: a.detection.strategy.as_str().to_owned(),
             confidence: a.detection.confidence,
             exchanges: a.detection.exchanges.len(),
             speakers: a.detection.speakers.clone(),
-            tokens: a.n_raw_tokens,
+            // As the reference counts them: its windowed tokenizer drops kill words itself.
+            tokens: if engine == "windowed" { a.n_tokens } else { a.n_raw_tokens },
             tokens_kept: a.n_tokens,
-            pairs: a.stats.pairs,
+            pairs: a.stats.pairs(),
             neurons: a.network.n_neurons(),
             connections: a.network.connections.len(),
             self_connections: a.network.n_self_connections(),

@@ -2,21 +2,6 @@
 
 use crate::model::network::{Network, NeuronId};
 
-/// Words the golden UI leaves out of concept-mass lists (speaker artefacts and fragments).
-pub const EXCLUDED_WORDS: [&str; 11] = [
-    "speaker_speaker_a",
-    "speaker_speaker_b",
-    "speaker_speaker_c",
-    "speaker_speaker_d",
-    "speaker_speaker_e",
-    "speaker_speaker_f",
-    "re",
-    "e",
-    "g",
-    "4",
-    "lines",
-];
-
 /// Pronouns that make up a speaker's self-concept.
 pub const SELF_PRONOUNS: [&str; 4] = ["i", "me", "my", "myself"];
 
@@ -32,11 +17,12 @@ pub fn concept_masses(net: &Network) -> Vec<f64> {
     masses
 }
 
-/// The `n` heaviest concepts as (word, mass), heaviest first, ties in id order, excluded words left out.
+/// The `n` heaviest concepts as (word, mass), heaviest first, ties in id order.
+///
+/// Like the reference's outputs, nothing is excluded (its UI hid a few fragments such as `re`
+/// from one list; its reported masses keep them).
 pub fn top_concepts(net: &Network, masses: &[f64], n: usize) -> Vec<(String, f64)> {
-    let mut ids: Vec<usize> = (0..net.words.len())
-        .filter(|&id| !net.words[id].is_empty() && !EXCLUDED_WORDS.contains(&net.words[id].as_str()))
-        .collect();
+    let mut ids: Vec<usize> = (0..net.words.len()).filter(|&id| !net.words[id].is_empty()).collect();
     ids.sort_by(|&a, &b| masses[b].total_cmp(&masses[a]));
     ids.truncate(n);
     ids.into_iter().map(|id| (net.words[id].clone(), masses[id])).collect()
@@ -112,11 +98,11 @@ mod tests {
     }
 
     #[test]
-    fn top_concepts_skip_excluded_words_and_keep_id_order_on_ties() {
-        let n = net(&["re", "x", "y", "z"], &[(0, 1, 4.0), (2, 3, 2.0)]);
+    fn top_concepts_keep_id_order_on_ties() {
+        let n = net(&["re", "x", "y", "z", ""], &[(0, 1, 4.0), (2, 3, 2.0)]);
         let m = concept_masses(&n);
         let top = top_concepts(&n, &m, 3);
-        assert_eq!(top, [("x".to_owned(), 4.0), ("y".to_owned(), 2.0), ("z".to_owned(), 2.0)]);
+        assert_eq!(top, [("re".to_owned(), 4.0), ("x".to_owned(), 4.0), ("y".to_owned(), 2.0)]);
     }
 
     #[test]

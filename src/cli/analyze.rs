@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{CliError, SAMPLE_CONVERSATION, write_atomic};
+use super::{CliError, SAMPLE_CONVERSATION, emit, write_atomic};
 use crate::io::document;
-use crate::pipeline::{Analysis, AnalysisOptions, analyze_text};
+use crate::pipeline::{Analysis, AnalysisOptions, EngineKind, analyze_text};
 use crate::report::Report;
 use crate::text::kill_words::KillList;
 use crate::text::tokenize::Tokenizer;
@@ -17,6 +17,8 @@ pub enum EngineArg {
     /// The golden temporal engine (HUEY_REFERENCE.md §3.3).
     #[default]
     Temporal,
+    /// The windowed engine with speaker neurons (HUEY_REFERENCE.md §3.4).
+    Windowed,
 }
 
 /// Tokenizer choice.
@@ -59,6 +61,15 @@ pub struct AnalyzeArgs {
     /// Minimum concept mass for the map.
     #[arg(long, default_value_t = 0.0)]
     pub min_mass: f64,
+    /// Windowed engine: tokens per window.
+    #[arg(long, default_value_t = 7)]
+    pub window: usize,
+    /// Windowed engine: probability that a new connection is created (1.0 = deterministic).
+    #[arg(long, default_value_t = 0.35)]
+    pub connection_prob: f64,
+    /// Windowed engine: seed of the connection draws.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
     /// Temporal decay constant τ.
     #[arg(long, default_value_t = 3.0)]
     pub tau: f64,
@@ -110,7 +121,16 @@ impl AnalyzeArgs {
             TokenizerArg::Reference => Tokenizer::Reference,
             TokenizerArg::Words => Tokenizer::Words,
         };
+        opts.engine = match self.engine {
+            EngineArg::Temporal => EngineKind::Temporal,
+            EngineArg::Windowed => EngineKind::Windowed,
+        };
         opts.temporal.max_neurons = self.max_neurons;
+        opts.windowed.max_neurons = self.max_neurons;
+        opts.windowed.window = self.window;
+        opts.windowed.connection_prob = self.connection_prob;
+        opts.windowed.seed = self.seed;
+        opts.windowed.eta = self.eta;
         opts.temporal.tau = self.tau;
         opts.temporal.eta = self.eta;
         opts.map.n_concepts = self.concepts;
@@ -152,7 +172,10 @@ pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<String>), C
 
 pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let opts = args.options();
-    opts.temporal.validate()?;
+    match opts.engine {
+        EngineKind::Temporal => opts.temporal.validate()?,
+        EngineKind::Windowed => opts.windowed.validate()?,
+    }
     let (kill, kill_name) = args.kill_list()?;
     let (name, text, load_warnings) = load_input(args)?;
     let mut analysis = analyze_text(&text, &opts, &kill)?;
@@ -163,49 +186,61 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
         TokenizerArg::Reference => "reference",
         TokenizerArg::Words => "words",
     };
-    let report = Report::new(&name, &kill_name, tokenizer, &analysis);
-    print_summary(&report, &analysis, args.top);
-    if let Some(out) = &args.json {
-        write_atomic(out, serde_json::to_string_pretty(&report)?.as_bytes())?;
-        println!("JSON written to {}", out.display());
+    let report = Report::new(&name, opts.engine.as_str(), &kill_name, tokenizer, &analysis);
+    let mut out = summary(&report, &analysis, args.top);
+    if let Some(path) = &args.json {
+        write_atomic(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
+        outln!(out, "JSON written to {}", path.display());
     }
+    emit(&out);
     Ok(())
 }
 
-fn print_summary(r: &Report, a: &Analysis, top: usize) {
+fn summary(r: &Report, a: &Analysis, top: usize) -> String {
+    let mut out = String::new();
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
-    println!("{}", r.file);
-    println!(
+    outln!(out, "{}", r.file);
+    outln!(
+        out,
         "  speakers   {} via {} (confidence {:.2}): {}",
         r.speakers.len(),
         r.strategy,
         r.confidence,
         preview(&r.speakers, 8)
     );
-    println!("  exchanges  {}   tokens {} ({} kept)   pairs {}", r.exchanges, r.tokens, r.tokens_kept, r.pairs);
-    println!("  kill list  {}   tokenizer {}", r.kill_list, r.tokenizer);
-    println!(
+    outln!(out, "  exchanges  {}   tokens {} ({} kept)   pairs {}", r.exchanges, r.tokens, r.tokens_kept, r.pairs);
+    outln!(out, "  kill list  {}   tokenizer {}", r.kill_list, r.tokenizer);
+    outln!(
+        out,
         "  network    {} neurons, {} connections ({} self), Σs {:.4}, Σm {:.4}, max m {:.4}",
-        r.neurons, r.connections, r.self_connections, r.sum_strength, r.sum_mass, r.max_mass
+        r.neurons,
+        r.connections,
+        r.self_connections,
+        r.sum_strength,
+        r.sum_mass,
+        r.max_mass
     );
-    println!("  top concepts by mass:");
+    outln!(out, "  top concepts by mass:");
     for (word, mass) in r.top_mass.iter().take(top) {
-        println!("    {word:<24} {mass:>10.4}");
+        outln!(out, "    {word:<24} {mass:>10.4}");
     }
     let m = &r.map;
     let eig: Vec<String> = m.eigenvalues.iter().take(6).map(|l| format!("{l:.4}")).collect();
-    println!("  map        {} concepts, {:?} spectrum, eigenvalues {}", m.n, m.spectrum, eig.join(" "));
+    outln!(out, "  map        {} concepts, {:?} spectrum, eigenvalues {}", m.n, m.spectrum, eig.join(" "));
     match (a.map.warp, m.variance_top3_pct, m.variance_as_shipped_pct) {
-        (Some(w), Some(v), Some(s)) => println!(
+        (Some(w), Some(v), Some(s)) => outln!(
+            out,
             "             warp {w:.4} ({} positive, {} negative); variance top-3 {v:.2}% (reference printed {s:.2}%)",
-            m.n_positive, m.n_negative
+            m.n_positive,
+            m.n_negative
         ),
-        _ => println!("             warp and variance need the full spectrum (use fewer concepts)"),
+        _ => outln!(out, "             warp and variance need the full spectrum (use fewer concepts)"),
     }
     let t = &r.stage_seconds;
-    println!(
+    outln!(
+        out,
         "  time       {:.2} ms (detect {:.2}, tokenize {:.2}, engine {:.2}, map {:.2})",
         r.seconds_processing * 1e3,
         t.detect_secs * 1e3,
@@ -213,6 +248,7 @@ fn print_summary(r: &Report, a: &Analysis, top: usize) {
         t.engine_secs * 1e3,
         t.map_secs * 1e3
     );
+    out
 }
 
 fn preview(items: &[String], n: usize) -> String {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::analyze::{AnalyzeArgs, load_input};
-use super::{CliError, write_atomic};
+use super::{CliError, emit, write_atomic};
 use crate::pipeline::{StageTimes, analyze_text};
 
 /// Options of `huey bench`.
@@ -20,6 +20,12 @@ pub struct BenchArgs {
     /// Kill-word file (default as for `analyze`).
     #[arg(long, value_name = "PATH")]
     pub kill_list: Option<PathBuf>,
+    /// Learning engine.
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: super::analyze::EngineArg,
+    /// Windowed engine: connection probability.
+    #[arg(long, default_value_t = 0.35)]
+    pub connection_prob: f64,
     /// Vocabulary cap (reference: 250).
     #[arg(long, default_value_t = 250)]
     pub max_neurons: usize,
@@ -77,13 +83,15 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     let files: Vec<Option<PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
     let mut results = Vec::new();
-    println!(
-        "{:<34} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>12}",
+    emit(&format!(
+        "{:<34} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
         "file", "exchanges", "tokens", "median ms", "detect", "engine", "map", "tokens/s"
-    );
+    ));
     for file in files {
         let mut a = AnalyzeArgs::for_file(file);
         a.kill_list.clone_from(&args.kill_list);
+        a.engine = args.engine;
+        a.connection_prob = args.connection_prob;
         a.max_neurons = args.max_neurons;
         a.concepts = args.concepts;
         a.exchange_limit = args.exchange_limit;
@@ -115,8 +123,9 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
                 map_secs: pick(|t| t.map_secs),
             },
         };
-        println!(
-            "{:<34} {:>9} {:>7} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>12.0}",
+        // One line per file as soon as it is measured.
+        emit(&format!(
+            "{:<34} {:>9} {:>7} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>12.0}\n",
             result.file,
             result.exchanges,
             result.tokens,
@@ -125,7 +134,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
             result.median_stage.engine_secs * 1e3,
             result.median_stage.map_secs * 1e3,
             result.tokens_per_sec
-        );
+        ));
         results.push(result);
     }
     if let Some(out) = &args.json {

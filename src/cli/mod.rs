@@ -1,6 +1,14 @@
 //! The command line: `huey analyze`, `huey bench`, and `huey [FILE]` (analyse, bundled sample
 //! when no file is given).
 
+/// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
 mod analyze;
 mod bench;
 
@@ -74,6 +82,14 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Write `text` to standard output; a closed pipe (`huey … | head`) ends output quietly.
+pub fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    // Any write error (closed pipe, full disk) only means the reader is gone: nothing to do.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).

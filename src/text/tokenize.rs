@@ -13,6 +13,9 @@ pub enum Tokenizer {
     /// split into characters except for a list of protected units.
     #[default]
     Reference,
+    /// The windowed engine's reference rule: lower-case, every character that is not a word
+    /// character, whitespace or `'` becomes a space, then whitespace split.
+    ReferenceWindowed,
     /// Unicode words (UAX #29), lower-cased, punctuation stripped, inner apostrophes kept.
     Words,
 }
@@ -22,6 +25,7 @@ impl Tokenizer {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Reference => "reference",
+            Self::ReferenceWindowed => "reference_windowed",
             Self::Words => "words",
         }
     }
@@ -30,6 +34,14 @@ impl Tokenizer {
     pub fn tokenize_into(self, text: &str, sink: &mut TokenSink) {
         match self {
             Self::Reference => reference_tokens(text, sink),
+            Self::ReferenceWindowed => {
+                static NON_WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+                    #[expect(clippy::expect_used, reason = "constant pattern")]
+                    regex::Regex::new(r"[^\w\s']").expect("valid regex")
+                });
+                let lower = text.to_lowercase();
+                sink.push_lower_split(&NON_WORD.replace_all(&lower, " "));
+            }
             Self::Words => {
                 for word in text.unicode_words() {
                     sink.push(&word.to_lowercase());
@@ -272,6 +284,12 @@ mod tests {
     fn reference_devanagari_is_split_but_lowercase_applies() {
         let tokens = Tokenizer::Reference.tokenize("नम A");
         assert_eq!(tokens, ["न", "म", "a"]);
+    }
+
+    #[test]
+    fn windowed_reference_replaces_punctuation_keeps_apostrophes() {
+        let tokens = Tokenizer::ReferenceWindowed.tokenize("Don't stop, Hood!—the end.");
+        assert_eq!(tokens, ["don't", "stop", "hood", "the", "end"]);
     }
 
     #[test]

@@ -1,0 +1,426 @@
+//! The windowed engine (HUEY_REFERENCE.md §3.4, §1.4): per speaker turn, windows of `W` tokens
+//! with the speaker's neuron at position 0; activation decay, connection decay, Hebbian update
+//! with inertial mass, prune, and the activation kernel `a ← σ(W a)` after every window.
+//!
+//! Reference semantics kept: the speaker neuron is fetched once per turn (so its activation is
+//! reset to 1 only at the turn's start); new connections need a free slot in the source's
+//! out-degree cap and a random draw `≤ p`, both waived for `speaker_…` words; the activation
+//! kernel reads only low-id → high-id connections (symmetrised) once 30 ids have been issued,
+//! and both directions before; no clamp, bias or floor in the kernel.
+//!
+//! Reference bugs fixed (listed in the README): evicted words stay evicted (the reference's
+//! mapping re-sync resurrected them), out-degrees are exact (the reference's adjacency sets went
+//! stale when decay removed a connection), and a neuron of the current window is never evicted
+//! (the reference then indexed a deleted activation and fell back to a different code path).
+
+use rustc_hash::FxHashMap;
+
+use super::pair_rng;
+use crate::model::mass::MassModel;
+use crate::model::network::{Connection, Network, NeuronId};
+use crate::model::params::{MAX_NEURONS_LIMIT, ParamError, validate_mass};
+
+/// Parameters of the windowed engine; defaults are the reference's.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct WindowedParams {
+    /// Tokens per window `W` (the window holds `W + 1` neurons with the speaker).
+    pub window: usize,
+    /// Neuron capacity; at capacity the least important neuron is evicted.
+    pub max_neurons: usize,
+    /// Hebbian constant η.
+    pub eta: f64,
+    /// Activation decay per window (reference: 0.02) …
+    pub activation_decay: f64,
+    /// … down to this floor (reference: 0.01).
+    pub activation_floor: f64,
+    /// Decay of connections outside the window (reference: 0.008).
+    pub connection_decay: f64,
+    /// Floor of a decayed strength (reference: 0.001).
+    pub decay_floor: f64,
+    /// Decay removes a connection at or below this (reference: 0.002).
+    pub removal_threshold: f64,
+    /// Prune `|s|` below this after every window (reference: 0.01).
+    pub prune_threshold: f64,
+    /// Out-degree cap for creating connections (reference: 250).
+    pub max_connections_per_neuron: usize,
+    /// Probability that a new connection is created (reference: 0.35; 1.0 = deterministic).
+    pub connection_prob: f64,
+    /// Seed of the counter-based draws.
+    pub seed: u64,
+    /// Ids issued before the symmetric low→high kernel replaces the two-direction one (30).
+    pub dense_kernel_min_ids: u32,
+    /// Inertial-mass model.
+    pub mass: MassModel,
+}
+
+impl Default for WindowedParams {
+    fn default() -> Self {
+        Self {
+            window: 7,
+            max_neurons: 250,
+            eta: 0.1,
+            activation_decay: 0.02,
+            activation_floor: 0.01,
+            connection_decay: 0.008,
+            decay_floor: 0.001,
+            removal_threshold: 0.002,
+            prune_threshold: 0.01,
+            max_connections_per_neuron: 250,
+            connection_prob: 0.35,
+            seed: 0,
+            dense_kernel_min_ids: 30,
+            mass: MassModel::default(),
+        }
+    }
+}
+
+impl WindowedParams {
+    /// Check every value; the first violation is returned.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        let err = |name, value: String, rule| Err(ParamError { name, value, rule });
+        if !(1..=1000).contains(&self.window) {
+            return err("window", self.window.to_string(), "must be between 1 and 1000");
+        }
+        if !(2..=MAX_NEURONS_LIMIT).contains(&self.max_neurons) {
+            return err("max-neurons", self.max_neurons.to_string(), "must be between 2 and 10,000,000");
+        }
+        if !(self.connection_prob.is_finite() && (0.0..=1.0).contains(&self.connection_prob)) {
+            return err("connection-prob", self.connection_prob.to_string(), "must be in [0, 1]");
+        }
+        for (name, v) in [("eta", self.eta), ("prune-threshold", self.prune_threshold)] {
+            if !(v.is_finite() && v > 0.0) {
+                return err(name, v.to_string(), "must be a finite number > 0");
+            }
+        }
+        for (name, v) in [("activation-decay", self.activation_decay), ("connection-decay", self.connection_decay)] {
+            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+                return err(name, v.to_string(), "must be in [0, 1)");
+            }
+        }
+        validate_mass(&self.mass)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    from: NeuronId,
+    to: NeuronId,
+    strength: f64,
+    mass: f64,
+    stamp: u64,
+    /// Window in which the pair was last part of the window (not decayed then).
+    in_window: u64,
+    live: bool,
+}
+
+/// Counters of what the engine has consumed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WindowedStats {
+    /// Speaker turns stepped.
+    pub turns: u64,
+    /// Tokens offered.
+    pub tokens: u64,
+    /// Windows processed.
+    pub windows: u64,
+    /// Ordered position pairs visited (`C(W+1, 2)` per window).
+    pub pairs: u64,
+    /// Neurons evicted at capacity.
+    pub evictions: u64,
+    /// New connections refused by the out-degree cap or the random draw.
+    pub refused: u64,
+}
+
+/// The windowed engine on the CPU, in f64.
+#[derive(Clone, Debug)]
+pub struct WindowedEngine {
+    params: WindowedParams,
+    threshold: u32,
+    ids: FxHashMap<String, NeuronId>,
+    words: Vec<String>,
+    live: Vec<bool>,
+    n_live: usize,
+    activations: Vec<f64>,
+    out_degree: Vec<u32>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    index: FxHashMap<u64, u32>,
+    next_stamp: u64,
+    stats: WindowedStats,
+    // Buffers reused between windows.
+    window_ids: Vec<NeuronId>,
+    sums: Vec<f64>,
+}
+
+const fn key(i: NeuronId, j: NeuronId) -> u64 {
+    ((i as u64) << 32) | j as u64
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl WindowedEngine {
+    /// A fresh engine; parameters are validated first.
+    pub fn new(params: WindowedParams) -> Result<Self, ParamError> {
+        params.validate()?;
+        Ok(Self {
+            threshold: pair_rng::threshold(params.connection_prob),
+            params,
+            ids: FxHashMap::default(),
+            words: Vec::new(),
+            live: Vec::new(),
+            n_live: 0,
+            activations: Vec::new(),
+            out_degree: Vec::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: FxHashMap::default(),
+            next_stamp: 0,
+            stats: WindowedStats::default(),
+            window_ids: Vec::new(),
+            sums: Vec::new(),
+        })
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> WindowedStats {
+        self.stats
+    }
+
+    /// Live neurons.
+    pub fn n_neurons(&self) -> usize {
+        self.n_live
+    }
+
+    /// Live connections.
+    pub fn n_connections(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Process one speaker turn (tokens already tokenized and kill-filtered).
+    pub fn step_turn<'a>(&mut self, speaker: &str, tokens: impl IntoIterator<Item = &'a str>) {
+        self.stats.turns += 1;
+        let tokens: Vec<&str> = tokens.into_iter().collect();
+        self.stats.tokens += tokens.len() as u64;
+        // The reference creates the speaker's neuron once per turn, before any window.
+        let speaker_id = self.get_or_create(&speaker.to_lowercase(), &[]);
+        let w = self.params.window;
+        if tokens.len() < w {
+            return;
+        }
+        for start in 0..=tokens.len() - w {
+            let mut ids = std::mem::take(&mut self.window_ids);
+            ids.clear();
+            ids.push(speaker_id);
+            for token in &tokens[start..start + w] {
+                let id = self.get_or_create(token, &ids);
+                ids.push(id);
+            }
+            self.window(&ids);
+            self.window_ids = ids;
+        }
+    }
+
+    /// §1.4: existing word → activation 1; new word → evict at capacity, then a new id.
+    fn get_or_create(&mut self, word: &str, protected: &[NeuronId]) -> NeuronId {
+        if let Some(&id) = self.ids.get(word) {
+            self.activations[id as usize] = 1.0;
+            return id;
+        }
+        if self.n_live >= self.params.max_neurons {
+            self.evict_least_important(protected);
+        }
+        let id = self.words.len() as NeuronId;
+        self.ids.insert(word.to_owned(), id);
+        self.words.push(word.to_owned());
+        self.live.push(true);
+        self.activations.push(1.0);
+        self.out_degree.push(0);
+        self.n_live += 1;
+        id
+    }
+
+    /// Importance `0.4·recency + 0.4·Σ s + 0.2·a` (recency is 1 for all: the reference's clock
+    /// never advances); the lowest id wins ties; neurons of the current window are protected.
+    fn evict_least_important(&mut self, protected: &[NeuronId]) {
+        let mut strength = vec![0.0; self.words.len()];
+        for s in self.slots.iter().filter(|s| s.live) {
+            strength[s.from as usize] += s.strength;
+            strength[s.to as usize] += s.strength;
+        }
+        let victim = (0..self.words.len())
+            .filter(|&k| self.live[k] && !protected.contains(&(k as NeuronId)))
+            .map(|k| (k, 0.4 * 1.0 + 0.4 * strength[k] + 0.2 * self.activations[k]))
+            .fold(None, |best: Option<(usize, f64)>, (k, imp)| match best {
+                Some((_, b)) if b <= imp => best,
+                _ => Some((k, imp)),
+            });
+        let Some((victim, _)) = victim else { return };
+        self.stats.evictions += 1;
+        self.live[victim] = false;
+        self.n_live -= 1;
+        self.activations[victim] = 0.0;
+        let word = std::mem::take(&mut self.words[victim]);
+        self.ids.remove(&word);
+        for k in 0..self.slots.len() {
+            let s = self.slots[k];
+            if s.live && (s.from as usize == victim || s.to as usize == victim) {
+                self.remove_slot(k as u32);
+            }
+        }
+    }
+
+    fn remove_slot(&mut self, k: u32) {
+        let s = &mut self.slots[k as usize];
+        s.live = false;
+        self.out_degree[s.from as usize] -= 1;
+        self.index.remove(&key(s.from, s.to));
+        self.free.push(k);
+    }
+
+    /// One window: activation decay, Hebbian (decay, update, prune), activation kernel.
+    fn window(&mut self, ids: &[NeuronId]) {
+        self.stats.windows += 1;
+        let step = self.stats.windows;
+        let n_ids = ids.len();
+        self.stats.pairs += (n_ids * (n_ids - 1) / 2) as u64;
+        // Activation decay over all live neurons.
+        let (decay, floor) = (1.0 - self.params.activation_decay, self.params.activation_floor);
+        for (a, &live) in self.activations.iter_mut().zip(&self.live) {
+            if live {
+                *a = (*a * decay).max(floor);
+            }
+        }
+        // Mark the window's existing pairs (p < q): they are updated, not decayed.
+        for p in 0..n_ids {
+            for q in p + 1..n_ids {
+                if let Some(&k) = self.index.get(&key(ids[p], ids[q])) {
+                    self.slots[k as usize].in_window = step;
+                }
+            }
+        }
+        // Decay every other connection; remove those at the removal threshold.
+        let (cdecay, cfloor, removal) =
+            (1.0 - self.params.connection_decay, self.params.decay_floor, self.params.removal_threshold);
+        for k in 0..self.slots.len() {
+            let s = &mut self.slots[k];
+            if s.live && s.in_window != step {
+                s.strength = (s.strength * cdecay).max(cfloor);
+                if s.strength <= removal {
+                    self.remove_slot(k as u32);
+                }
+            }
+        }
+        // Hebbian update over ordered pairs p < q.
+        for p in 0..n_ids {
+            for q in p + 1..n_ids {
+                self.hebbian_pair(ids[p], ids[q], step);
+            }
+        }
+        // Prune weak connections.
+        let prune = self.params.prune_threshold;
+        for k in 0..self.slots.len() {
+            if self.slots[k].live && self.slots[k].strength.abs() < prune {
+                self.remove_slot(k as u32);
+            }
+        }
+        self.activation_kernel();
+    }
+
+    fn hebbian_pair(&mut self, i: NeuronId, j: NeuronId, step: u64) {
+        if i == j {
+            return;
+        }
+        let existing = self.index.get(&key(i, j)).copied();
+        if existing.is_none() {
+            let waived =
+                self.words[i as usize].starts_with("speaker_") || self.words[j as usize].starts_with("speaker_");
+            if !waived
+                && (self.out_degree[i as usize] as usize >= self.params.max_connections_per_neuron
+                    || !pair_rng::allows(self.params.seed, step, i, j, self.threshold))
+            {
+                self.stats.refused += 1;
+                return;
+            }
+        }
+        let (ai, aj) = (self.activations[i as usize], self.activations[j as usize]);
+        let (strength, mass) =
+            existing.map_or((0.0, 0.0), |k| (self.slots[k as usize].strength, self.slots[k as usize].mass));
+        let resistance = 1.0 / (1.0 + mass * 0.1);
+        let delta = self.params.eta * ai * aj * resistance;
+        let x = ai * aj;
+        let model = self.params.mass;
+        let new_mass = model.update(mass, x, model.target(x));
+        match existing {
+            Some(k) => {
+                let s = &mut self.slots[k as usize];
+                s.strength = strength + delta;
+                s.mass = new_mass;
+                s.in_window = step;
+            }
+            None => {
+                self.next_stamp += 1;
+                let slot = Slot {
+                    from: i,
+                    to: j,
+                    strength: delta,
+                    mass: new_mass,
+                    stamp: self.next_stamp,
+                    in_window: step,
+                    live: true,
+                };
+                let k = match self.free.pop() {
+                    Some(k) => {
+                        self.slots[k as usize] = slot;
+                        k
+                    }
+                    None => {
+                        self.slots.push(slot);
+                        (self.slots.len() - 1) as u32
+                    }
+                };
+                self.index.insert(key(i, j), k);
+                self.out_degree[i as usize] += 1;
+            }
+        }
+    }
+
+    /// `a ← σ(W a)` over live neurons; `W` from low→high connections once enough ids exist
+    /// (the reference's vectorised kernel), from both directions before (its small-network path).
+    fn activation_kernel(&mut self) {
+        let symmetric_low_high = self.words.len() as u32 >= self.params.dense_kernel_min_ids;
+        self.sums.clear();
+        self.sums.resize(self.words.len(), 0.0);
+        for s in self.slots.iter().filter(|s| s.live) {
+            if symmetric_low_high && s.from > s.to {
+                continue;
+            }
+            let (f, t) = (s.from as usize, s.to as usize);
+            self.sums[t] += s.strength * self.activations[f];
+            self.sums[f] += s.strength * self.activations[t];
+        }
+        for ((a, &sum), &live) in self.activations.iter_mut().zip(&self.sums).zip(&self.live) {
+            if live {
+                *a = sigmoid(sum);
+            }
+        }
+    }
+
+    /// The current network as plain data (connections in creation order).
+    pub fn snapshot(&self) -> Network {
+        let mut live: Vec<&Slot> = self.slots.iter().filter(|s| s.live).collect();
+        live.sort_unstable_by_key(|s| s.stamp);
+        Network {
+            words: self.words.clone(),
+            activations: self.activations.clone(),
+            connections: live
+                .into_iter()
+                .map(|s| Connection { from: s.from, to: s.to, strength: s.strength, mass: s.mass })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

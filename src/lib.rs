@@ -4,6 +4,7 @@
 //! - [`io`]: files on disk → text (encodings, PDF, size limits);
 //! - [`text`]: text → speakers and exchanges → tokens (kill lists, tokenizers);
 //! - [`engine`]: tokens → Hebbian network, one exchange per step;
+//! - [`compute`]: named kernels and their timings;
 //! - [`model`]: the plain data every stage shares (network, parameters, mass model);
 //! - [`analysis`]: network → concept mass, speaker self-concept, concept map;
 //! - [`pipeline`]: the stages above as one steppable run; [`report`]: its JSON form;
@@ -22,6 +23,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod compute;
 pub mod engine;
 pub mod io;
 pub mod model;

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::analysis::concept_map::{ConceptMap, MapOptions, concept_map};
 use crate::analysis::mass::speaker_self_mass;
+use crate::compute::{KernelRow, KernelTimes, TimingMethod};
 use crate::engine::temporal::{TemporalEngine, TemporalStats};
 use crate::engine::windowed::{WindowedEngine, WindowedParams, WindowedStats};
 use crate::model::network::Network;
@@ -243,6 +244,14 @@ impl Pipeline {
         }
     }
 
+    /// Wall time per kernel so far.
+    pub fn kernel_times(&self) -> KernelTimes {
+        match &self.engine {
+            Engine::Temporal(e) => e.kernel_times(),
+            Engine::Windowed(e) => e.kernel_times(),
+        }
+    }
+
     /// Engine counters.
     pub fn stats(&self) -> EngineStats {
         match &self.engine {
@@ -271,6 +280,8 @@ pub struct Analysis {
     pub map: ConceptMap,
     /// Stage timings.
     pub times: StageTimes,
+    /// Per-kernel timings of the engine.
+    pub kernels: Vec<KernelRow>,
     /// Warnings for the user (detection, empty results).
     pub warnings: Vec<String>,
 }
@@ -297,6 +308,7 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     pipeline.run_to_end();
     let network = pipeline.network();
     let stats = pipeline.stats();
+    let kernels = pipeline.kernel_times().rows(TimingMethod::Wall);
     let t3 = Instant::now();
     let speaker_mass = speaker_self_mass(&network, &detection.speakers);
     let map = concept_map(&network, &speaker_mass, &opts.map);
@@ -324,6 +336,7 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
             engine_secs: (t3 - t2).as_secs_f64(),
             map_secs: (t4 - t3).as_secs_f64(),
         },
+        kernels,
         detection,
         network,
         stats,

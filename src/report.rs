@@ -35,6 +35,12 @@ pub struct Report {
     pub file: String,
     /// Engine name.
     pub engine: String,
+    /// Backend that ran the engine (`cpu`).
+    pub backend: String,
+    /// The device that ran it, for labelling timings.
+    pub device: String,
+    /// Per-kernel total seconds, calls and timing method.
+    pub kernels: Vec<crate::compute::KernelRow>,
     /// Tokenizer name.
     pub tokenizer: String,
     /// Kill list used.
@@ -87,6 +93,9 @@ impl Report {
         Self {
             file: file.to_owned(),
             engine: engine.to_owned(),
+            backend: "cpu".to_owned(),
+            device: crate::compute::cpu_device(),
+            kernels: a.kernels.clone(),
             tokenizer: tokenizer.to_owned(),
             kill_list: kill_list.to_owned(),
             strategy: a.detection.strategy.as_str().to_owned(),

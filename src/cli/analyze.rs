@@ -238,6 +238,17 @@ fn summary(r: &Report, a: &Analysis, top: usize) -> String {
         ),
         _ => outln!(out, "             warp and variance need the full spectrum (use fewer concepts)"),
     }
+    outln!(out, "  kernels    on {} ({} timing)", r.device, "wall-clock");
+    for k in &r.kernels {
+        outln!(
+            out,
+            "    {:<20} {:>9.3} ms  {:>8} calls  {:>8.2} µs/call",
+            k.kernel.name(),
+            k.total_secs * 1e3,
+            k.calls,
+            k.total_secs * 1e6 / k.calls.max(1) as f64
+        );
+    }
     let t = &r.stage_seconds;
     outln!(
         out,

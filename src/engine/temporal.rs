@@ -18,6 +18,7 @@ use std::collections::BinaryHeap;
 use rustc_hash::FxHashMap;
 
 use super::vocabulary::Vocabulary;
+use crate::compute::{Kernel, KernelTimes};
 use crate::model::network::{Connection, Network, NeuronId};
 use crate::model::params::{ParamError, TemporalParams};
 
@@ -61,6 +62,7 @@ pub struct TemporalEngine {
     sequence: Vec<NeuronId>,
     touched: Vec<u64>,
     stats: TemporalStats,
+    times: KernelTimes,
 }
 
 const fn key(i: NeuronId, j: NeuronId) -> u64 {
@@ -87,6 +89,7 @@ impl TemporalEngine {
             sequence: Vec::new(),
             touched: Vec::new(),
             stats: TemporalStats::default(),
+            times: KernelTimes::default(),
         })
     }
 
@@ -98,6 +101,12 @@ impl TemporalEngine {
     /// Counters so far.
     pub fn stats(&self) -> TemporalStats {
         self.stats
+    }
+
+    /// Time spent per kernel so far (wall clock). Connection decay is implicit (lazy) and
+    /// happens inside `pair_update` (materialising) and `prune` (scheduled deaths).
+    pub fn kernel_times(&self) -> KernelTimes {
+        self.times
     }
 
     /// Number of neurons.
@@ -150,6 +159,15 @@ impl TemporalEngine {
         self.stats.pairs += (len * (len - 1) / 2) as u64;
         let now = self.stats.learning_steps - 1; // decay count before this exchange
         let after = now + 1;
+        let mut times = self.times;
+        times.time(Kernel::PairUpdate, || self.pair_update(now, after));
+        times.time(Kernel::Prune, || self.prune(after));
+        self.times = times;
+    }
+
+    /// Hebbian update of every ordered pair `p < q` of the current sequence.
+    fn pair_update(&mut self, now: u64, after: u64) {
+        let len = self.sequence.len();
         let eta = self.params.eta;
         let mass = self.params.mass;
         let target = self.mass_target;
@@ -175,6 +193,10 @@ impl TemporalEngine {
                 self.slots.insert(k, Slot { s_ref: current + delta, d_ref: after, mass: new_mass, stamp: slot.stamp });
             }
         }
+    }
+
+    /// Schedule the death of every touched connection and remove those now due.
+    fn prune(&mut self, after: u64) {
         let touched = std::mem::take(&mut self.touched);
         for &k in &touched {
             let s_ref = self.slots[&k].s_ref;

@@ -16,6 +16,7 @@
 use rustc_hash::FxHashMap;
 
 use super::pair_rng;
+use crate::compute::{Kernel, KernelTimes};
 use crate::model::mass::MassModel;
 use crate::model::network::{Connection, Network, NeuronId};
 use crate::model::params::{MAX_NEURONS_LIMIT, ParamError, validate_mass};
@@ -147,6 +148,7 @@ pub struct WindowedEngine {
     index: FxHashMap<u64, u32>,
     next_stamp: u64,
     stats: WindowedStats,
+    times: KernelTimes,
     // Buffers reused between windows.
     window_ids: Vec<NeuronId>,
     sums: Vec<f64>,
@@ -178,6 +180,7 @@ impl WindowedEngine {
             index: FxHashMap::default(),
             next_stamp: 0,
             stats: WindowedStats::default(),
+            times: KernelTimes::default(),
             window_ids: Vec::new(),
             sums: Vec::new(),
         })
@@ -186,6 +189,11 @@ impl WindowedEngine {
     /// Counters so far.
     pub fn stats(&self) -> WindowedStats {
         self.stats
+    }
+
+    /// Time spent per kernel so far (wall clock).
+    pub fn kernel_times(&self) -> KernelTimes {
+        self.times
     }
 
     /// Live neurons.
@@ -229,7 +237,9 @@ impl WindowedEngine {
             return id;
         }
         if self.n_live >= self.params.max_neurons {
-            self.evict_least_important(protected);
+            let mut times = self.times;
+            times.time(Kernel::Eviction, || self.evict_least_important(protected));
+            self.times = times;
         }
         let id = self.words.len() as NeuronId;
         self.ids.insert(word.to_owned(), id);
@@ -285,22 +295,40 @@ impl WindowedEngine {
         let step = self.stats.windows;
         let n_ids = ids.len();
         self.stats.pairs += (n_ids * (n_ids - 1) / 2) as u64;
-        // Activation decay over all live neurons.
+        let mut times = self.times;
+        times.time(Kernel::ActivationDecay, || self.activation_decay());
+        times.time(Kernel::ConnectionDecay, || self.connection_decay(ids, step));
+        times.time(Kernel::PairUpdate, || {
+            for p in 0..n_ids {
+                for q in p + 1..n_ids {
+                    self.hebbian_pair(ids[p], ids[q], step);
+                }
+            }
+        });
+        times.time(Kernel::Prune, || self.prune());
+        times.time(Kernel::ActivationSpread, || self.activation_kernel());
+        self.times = times;
+    }
+
+    /// Activation decay over all live neurons.
+    fn activation_decay(&mut self) {
         let (decay, floor) = (1.0 - self.params.activation_decay, self.params.activation_floor);
         for (a, &live) in self.activations.iter_mut().zip(&self.live) {
             if live {
                 *a = (*a * decay).max(floor);
             }
         }
-        // Mark the window's existing pairs (p < q): they are updated, not decayed.
-        for p in 0..n_ids {
-            for q in p + 1..n_ids {
+    }
+
+    /// Decay every connection except the window's pairs (p < q); remove those at the threshold.
+    fn connection_decay(&mut self, ids: &[NeuronId], step: u64) {
+        for p in 0..ids.len() {
+            for q in p + 1..ids.len() {
                 if let Some(&k) = self.index.get(&key(ids[p], ids[q])) {
                     self.slots[k as usize].in_window = step;
                 }
             }
         }
-        // Decay every other connection; remove those at the removal threshold.
         let (cdecay, cfloor, removal) =
             (1.0 - self.params.connection_decay, self.params.decay_floor, self.params.removal_threshold);
         for k in 0..self.slots.len() {
@@ -312,20 +340,16 @@ impl WindowedEngine {
                 }
             }
         }
-        // Hebbian update over ordered pairs p < q.
-        for p in 0..n_ids {
-            for q in p + 1..n_ids {
-                self.hebbian_pair(ids[p], ids[q], step);
-            }
-        }
-        // Prune weak connections.
+    }
+
+    /// Remove connections with `|s|` below the prune threshold.
+    fn prune(&mut self) {
         let prune = self.params.prune_threshold;
         for k in 0..self.slots.len() {
             if self.slots[k].live && self.slots[k].strength.abs() < prune {
                 self.remove_slot(k as u32);
             }
         }
-        self.activation_kernel();
     }
 
     fn hebbian_pair(&mut self, i: NeuronId, j: NeuronId, step: u64) {

@@ -43,6 +43,12 @@ fn analyze_writes_json_with_the_documented_fields() {
     ] {
         assert!(json.get(field).is_some(), "missing {field}");
     }
+    assert_eq!(json["backend"], "cpu");
+    assert!(json["device"].as_str().unwrap().starts_with("CPU"));
+    let kernels: Vec<&str> =
+        json["kernels"].as_array().unwrap().iter().map(|k| k["kernel"].as_str().unwrap()).collect();
+    assert_eq!(kernels, ["pair_update", "prune"], "temporal engine kernels");
+    assert!(json["kernels"][0]["calls"].as_u64().unwrap() > 0 && json["kernels"][0]["method"] == "wall");
     for field in ["n", "labels", "eigenvalues", "coords", "warp", "variance_top3_pct", "variance_as_shipped_pct"] {
         assert!(json["map"].get(field).is_some(), "missing map.{field}");
     }
@@ -89,4 +95,30 @@ fn errors_are_one_clear_line_and_a_failure_code() {
     let o = huey(&["analyze", "--max-neurons", "0"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("max-neurons"));
     assert!(!o.status.success());
+}
+
+#[test]
+fn windowed_engine_reports_its_kernels() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("w.json");
+    let file = fixture("labeled_three_speakers.txt");
+    let o = huey(&[
+        "analyze",
+        file.to_str().unwrap(),
+        "--engine",
+        "windowed",
+        "--window",
+        "3",
+        "--json",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["engine"], "windowed");
+    let kernels: Vec<&str> =
+        json["kernels"].as_array().unwrap().iter().map(|k| k["kernel"].as_str().unwrap()).collect();
+    assert_eq!(kernels, ["activation_decay", "connection_decay", "pair_update", "prune", "activation_spread"]);
+    let windows = json["kernels"][0]["calls"].as_u64().unwrap();
+    assert!(windows > 0 && json["kernels"].as_array().unwrap().iter().all(|k| k["calls"].as_u64() == Some(windows)));
+    assert!(json["neurons"].as_u64().unwrap() > 3, "speaker neurons and words");
 }

@@ -8,6 +8,7 @@
 //! - [`model`]: the plain data every stage shares (network, parameters, mass model);
 //! - [`analysis`]: network → concept mass, speaker self-concept, concept map;
 //! - [`pipeline`]: the stages above as one steppable run; [`report`]: its JSON form;
+//! - [`synthetic`]: seeded Zipf conversations for benchmarks and scale tests;
 //! - [`cli`]: the `huey` command line.
 //!
 //! ```
@@ -29,4 +30,5 @@ pub mod io;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod synthetic;
 pub mod text;

@@ -170,6 +170,22 @@ pub enum EngineStats {
 }
 
 impl EngineStats {
+    /// Engine steps so far: learning exchanges (temporal) or windows (windowed).
+    pub fn steps(&self) -> u64 {
+        match self {
+            Self::Temporal(s) => s.learning_steps,
+            Self::Windowed(s) => s.windows,
+        }
+    }
+
+    /// Tokens consumed so far.
+    pub fn tokens(&self) -> u64 {
+        match self {
+            Self::Temporal(s) => s.tokens,
+            Self::Windowed(s) => s.tokens,
+        }
+    }
+
     /// Pair updates visited (the reference's `pairs`).
     pub fn pairs(&self) -> u64 {
         match self {
@@ -252,6 +268,38 @@ impl Pipeline {
         }
     }
 
+    /// Create neurons for `words` before the first step (benchmark warm start).
+    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        match &mut self.engine {
+            Engine::Temporal(e) => e.prefill(words),
+            Engine::Windowed(e) => e.prefill(words),
+        }
+    }
+
+    /// Bytes held by the engine's state.
+    pub fn memory_bytes(&self) -> usize {
+        match &self.engine {
+            Engine::Temporal(e) => e.memory_bytes(),
+            Engine::Windowed(e) => e.memory_bytes(),
+        }
+    }
+
+    /// Live neurons and connections.
+    pub fn size(&self) -> (usize, usize) {
+        match &self.engine {
+            Engine::Temporal(e) => (e.n_neurons(), e.n_connections()),
+            Engine::Windowed(e) => (e.n_neurons(), e.n_connections()),
+        }
+    }
+
+    /// Estimated bytes moved per engine step (windowed: per window; temporal: not modelled).
+    pub fn bytes_per_step(&self) -> Option<usize> {
+        match &self.engine {
+            Engine::Temporal(_) => None,
+            Engine::Windowed(e) => Some(e.bytes_per_window()),
+        }
+    }
+
     /// Engine counters.
     pub fn stats(&self) -> EngineStats {
         match &self.engine {
@@ -286,8 +334,23 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
-/// Analyse a document's text from start to finish.
-pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
+/// A conversation detected, tokenized and ready to step.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// Speaker detection result.
+    pub detection: Detection,
+    /// The pipeline at exchange 0.
+    pub pipeline: Pipeline,
+    /// Tokens before and after kill-word filtering.
+    pub n_raw_tokens: usize,
+    /// See `n_raw_tokens`.
+    pub n_tokens: usize,
+    /// Detection and tokenization times (the engine and map fields stay 0).
+    pub times: StageTimes,
+}
+
+/// Detect speakers, tokenize and set up the engine, without stepping it.
+pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Prepared, ParamError> {
     match opts.engine {
         EngineKind::Temporal => opts.temporal.validate()?,
         EngineKind::Windowed => opts.windowed.validate()?,
@@ -300,11 +363,21 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
         (_, t) => t,
     };
     let stream = TokenStream::build(&detection, tokenizer, kill);
-    let n_tokens = stream.n_tokens();
-    let n_raw_tokens = stream.n_raw_tokens();
-    let t2 = Instant::now();
+    let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
     let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
-    let mut pipeline = Pipeline::new(stream, speakers, opts)?;
+    let pipeline = Pipeline::new(stream, speakers, opts)?;
+    let times = StageTimes {
+        detect_secs: (t1 - t0).as_secs_f64(),
+        tokenize_secs: t1.elapsed().as_secs_f64(),
+        ..StageTimes::default()
+    };
+    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times })
+}
+
+/// Analyse a document's text from start to finish.
+pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
+    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times } = prepare(text, opts, kill)?;
+    let t2 = Instant::now();
     pipeline.run_to_end();
     let network = pipeline.network();
     let stats = pipeline.stats();
@@ -329,21 +402,7 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     if !map.converged {
         warnings.push("the partial eigen-solver did not fully converge; map axes are approximate".to_owned());
     }
-    Ok(Analysis {
-        times: StageTimes {
-            detect_secs: (t1 - t0).as_secs_f64(),
-            tokenize_secs: (t2 - t1).as_secs_f64(),
-            engine_secs: (t3 - t2).as_secs_f64(),
-            map_secs: (t4 - t3).as_secs_f64(),
-        },
-        kernels,
-        detection,
-        network,
-        stats,
-        n_raw_tokens,
-        n_tokens,
-        speaker_mass,
-        map,
-        warnings,
-    })
+    times.engine_secs = (t3 - t2).as_secs_f64();
+    times.map_secs = (t4 - t3).as_secs_f64();
+    Ok(Analysis { times, kernels, detection, network, stats, n_raw_tokens, n_tokens, speaker_mass, map, warnings })
 }

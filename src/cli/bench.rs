@@ -38,6 +38,15 @@ pub struct BenchArgs {
     /// Write results as JSON.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
+    /// Instead of files: both engines over `--sizes` on synthetic corpora (see docs/BENCHMARKS.md).
+    #[arg(long, conflicts_with = "files")]
+    pub sweep: bool,
+    /// Network sizes (max_neurons) of the sweep.
+    #[arg(long, value_delimiter = ',', default_value = "250,1000,4000,16000,64000,256000,1000000")]
+    pub sizes: Vec<usize>,
+    /// Time budget per (size, engine) of the sweep, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub secs_per_run: f64,
 }
 
 /// Timing summary of one file.
@@ -80,6 +89,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
+    if args.sweep {
+        return super::sweep::run(&args.sizes, args.secs_per_run, args.json.as_deref());
+    }
     let files: Vec<Option<PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
     let mut results = Vec::new();

@@ -11,6 +11,7 @@ macro_rules! outln {
 
 mod analyze;
 mod bench;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,45 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Time the whole pipeline on files, several repetitions, and report medians.
     Bench(BenchArgs),
+    /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
+    Synth(SynthArgs),
+}
+
+/// Options of `huey synth`.
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// Output file.
+    pub out: PathBuf,
+    /// Total words.
+    #[arg(long, default_value_t = 100_000)]
+    pub words: usize,
+    /// Distinct words (Zipf support).
+    #[arg(long, default_value_t = 20_000)]
+    pub vocabulary: usize,
+    /// Zipf exponent.
+    #[arg(long, default_value_t = 1.0)]
+    pub zipf: f64,
+    /// Speakers.
+    #[arg(long, default_value_t = 3)]
+    pub speakers: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+fn synth(args: &SynthArgs) -> Result<(), CliError> {
+    let spec = crate::synthetic::SynthSpec {
+        words: args.words,
+        vocabulary: args.vocabulary,
+        zipf_s: args.zipf,
+        speakers: args.speakers,
+        seed: args.seed,
+        ..crate::synthetic::SynthSpec::default()
+    };
+    let text = crate::synthetic::conversation(&spec);
+    write_atomic(&args.out, text.as_bytes())?;
+    emit(&format!("{} words, {} bytes written to {}\n", args.words, text.len(), args.out.display()));
+    Ok(())
 }
 
 /// Errors that end a command; printed once by [`run`].
@@ -73,6 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Synth(args)) => synth(&args),
         None => analyze::run(&AnalyzeArgs::for_file(cli.file)),
     };
     match result {

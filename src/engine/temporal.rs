@@ -109,6 +109,16 @@ impl TemporalEngine {
         self.times
     }
 
+    /// Bytes held by the engine's state (capacities, not just lengths).
+    pub fn memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let words: usize = self.vocab.words().iter().map(|w| 2 * (w.capacity() + size_of::<String>()) + 5).sum();
+        self.slots.capacity() * (size_of::<u64>() + size_of::<Slot>() + 1)
+            + self.deaths.capacity() * size_of::<(u64, u64, u64)>()
+            + self.decay_pow.capacity() * size_of::<f64>()
+            + words
+    }
+
     /// Number of neurons.
     pub fn n_neurons(&self) -> usize {
         self.vocab.len()
@@ -138,6 +148,15 @@ impl TemporalEngine {
             self.lag_weight.push(1.0 * (-l / self.params.tau).exp());
         }
         self.lag_weight[lag]
+    }
+
+    /// Intern `words` (up to capacity) without learning, as a warm start for benchmarks.
+    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for w in words {
+            if self.vocab.intern(w).is_none() {
+                break;
+            }
+        }
     }
 
     /// Process one exchange's tokens (already tokenized and kill-filtered).

@@ -196,6 +196,24 @@ impl WindowedEngine {
         self.times
     }
 
+    /// Bytes held by the engine's state (capacities, not just lengths).
+    pub fn memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let words: usize = self.words.iter().map(|w| w.capacity() + size_of::<String>()).sum();
+        self.slots.capacity() * size_of::<Slot>()
+            + self.index.capacity() * (size_of::<u64>() + size_of::<u32>() + 1)
+            + self.ids.capacity() * (size_of::<String>() + size_of::<NeuronId>() + 1)
+            + words
+            + self.words.len() * (2 * size_of::<f64>() + size_of::<u32>() + 1)
+            + self.free.capacity() * size_of::<u32>()
+    }
+
+    /// Bytes one window reads and writes, by the kernels' access patterns (an estimate used to
+    /// report effective bandwidth): neuron arrays ~3 passes, connection slots ~3 passes.
+    pub fn bytes_per_window(&self) -> usize {
+        self.words.len() * (3 * std::mem::size_of::<f64>() + 2) + self.slots.len() * 3 * std::mem::size_of::<Slot>()
+    }
+
     /// Live neurons.
     pub fn n_neurons(&self) -> usize {
         self.n_live
@@ -204,6 +222,17 @@ impl WindowedEngine {
     /// Live connections.
     pub fn n_connections(&self) -> usize {
         self.index.len()
+    }
+
+    /// Create neurons for `words` (up to capacity) without learning, as a warm start for
+    /// steady-state benchmarks.
+    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for w in words {
+            if self.n_live >= self.params.max_neurons {
+                break;
+            }
+            self.get_or_create(w, &[]);
+        }
     }
 
     /// Process one speaker turn (tokens already tokenized and kill-filtered).
@@ -426,7 +455,9 @@ impl WindowedEngine {
         }
         for ((a, &sum), &live) in self.activations.iter_mut().zip(&self.sums).zip(&self.live) {
             if live {
-                *a = sigmoid(sum);
+                // σ(0) = 1/(1+e⁰) = 0.5 exactly; most neurons of a large network are isolated,
+                // so skipping `exp` for them is exact and removes the kernel's main cost.
+                *a = if sum == 0.0 { 0.5 } else { sigmoid(sum) };
             }
         }
     }

@@ -122,3 +122,35 @@ fn windowed_engine_reports_its_kernels() {
     assert!(windows > 0 && json["kernels"].as_array().unwrap().iter().all(|k| k["calls"].as_u64() == Some(windows)));
     assert!(json["neurons"].as_u64().unwrap() > 3, "speaker neurons and words");
 }
+
+#[test]
+fn sweep_measures_both_engines_per_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep.json");
+    let o = huey(&["bench", "--sweep", "--sizes", "250,1000", "--secs-per-run", "1", "--json", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        let size = row["max_neurons"].as_u64().unwrap();
+        assert!(row["neurons"].as_u64().unwrap() <= size);
+        assert!(row["steps"].as_u64().unwrap() > 0 && row["us_per_step"].as_f64().unwrap() > 0.0);
+        assert!(row["memory_bytes"].as_u64().unwrap() > 0);
+        assert_eq!(row["backend"], "cpu");
+    }
+    // The warm start fills the network to its size.
+    assert_eq!(rows[3]["engine"], "windowed");
+    assert_eq!(rows[3]["neurons"], 1000);
+}
+
+#[test]
+fn synth_writes_a_conversation_that_analyzes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("synth.txt");
+    let o = huey(&["synth", file.to_str().unwrap(), "--words", "3000", "--vocabulary", "500", "--speakers", "2"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = huey(&["analyze", file.to_str().unwrap(), "--engine", "windowed", "--no-kill"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Speaker_A, Speaker_B"));
+}

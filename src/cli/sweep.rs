@@ -1,0 +1,149 @@
+//! `huey bench --sweep`: both engines over a range of network sizes on synthetic corpora, so
+//! the cost per step can be read against size (and, with a GPU backend, the crossover).
+//!
+//! Protocol per (size N, engine): a seeded Zipf conversation over 2N distinct words with 8N
+//! words (at least 20,000); the N most frequent words are created as neurons first (a warm
+//! start, since filling N neurons from scratch costs Σ O(n) per window), then the engine steps
+//! through the conversation until it ends or the time budget is spent. Figures are per step
+//! (a window, or an exchange of the temporal engine) over the steps done.
+
+use std::time::Instant;
+
+use super::{CliError, emit, write_atomic};
+use crate::compute::{Kernel, TimingMethod, cpu_device};
+use crate::pipeline::{AnalysisOptions, EngineKind, prepare};
+use crate::synthetic::{SynthSpec, conversation, word};
+use crate::text::kill_words::KillList;
+
+/// One (size, engine) measurement.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SweepRow {
+    /// Engine.
+    pub engine: &'static str,
+    /// Backend and device.
+    pub backend: &'static str,
+    /// See `backend`.
+    pub device: String,
+    /// Requested network size (max_neurons).
+    pub max_neurons: usize,
+    /// Live neurons and connections at the end.
+    pub neurons: usize,
+    /// See `neurons`.
+    pub connections: usize,
+    /// Steps done and words consumed.
+    pub steps: u64,
+    /// See `steps`.
+    pub words: u64,
+    /// Whether the whole corpus was processed (false: the time budget ended the run).
+    pub complete: bool,
+    /// Engine wall seconds.
+    pub secs: f64,
+    /// Words per second.
+    pub words_per_sec: f64,
+    /// Microseconds per step, total and per kernel (`kernel`, µs/step, timing method).
+    pub us_per_step: f64,
+    /// See `us_per_step`.
+    pub kernels: Vec<(String, f64, TimingMethod)>,
+    /// Bytes of engine state at the end.
+    pub memory_bytes: usize,
+    /// Estimated bytes moved per second (windowed engine), in GB/s.
+    pub effective_gb_per_sec: Option<f64>,
+}
+
+pub(super) fn run(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
+    emit(&format!(
+        "sweep on {} — GPU backend: not implemented yet, CPU only\n{:<9} {:>9} {:>9} {:>10} {:>9} {:>11} {:>11} {:>10} {:>9}  kernels µs/step\n",
+        cpu_device(),
+        "engine",
+        "size",
+        "neurons",
+        "conns",
+        "steps",
+        "µs/step",
+        "words/s",
+        "mem MiB",
+        "GB/s"
+    ));
+    let mut rows = Vec::new();
+    for &n in sizes {
+        let spec = SynthSpec { words: (8 * n).max(20_000), vocabulary: 2 * n, ..SynthSpec::default() };
+        let text = conversation(&spec);
+        for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+            let row = measure(&text, n, engine, secs_per_run)?;
+            let kernels: Vec<String> = row.kernels.iter().map(|(k, us, _)| format!("{k} {us:.2}")).collect();
+            emit(&format!(
+                "{:<9} {:>9} {:>9} {:>10} {:>9}{} {:>11.2} {:>11.0} {:>10.1} {:>9}  {}\n",
+                row.engine,
+                row.max_neurons,
+                row.neurons,
+                row.connections,
+                row.steps,
+                if row.complete { " " } else { "*" },
+                row.us_per_step,
+                row.words_per_sec,
+                row.memory_bytes as f64 / f64::from(1 << 20),
+                row.effective_gb_per_sec.map_or_else(|| "—".to_owned(), |g| format!("{g:.2}")),
+                kernels.join(", ")
+            ));
+            rows.push(row);
+        }
+    }
+    emit("* = time budget reached before the end of the corpus; figures are over the steps done\n");
+    if let Some(path) = json {
+        write_atomic(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Result<SweepRow, CliError> {
+    let mut opts = AnalysisOptions { engine, ..AnalysisOptions::default() };
+    opts.detect.exchange_limit = usize::MAX;
+    opts.temporal.max_neurons = n;
+    opts.windowed.max_neurons = n;
+    let mut prepared = prepare(text, &opts, &KillList::empty())?;
+    let pipeline = &mut prepared.pipeline;
+    let vocabulary: Vec<String> = (0..n).map(word).collect();
+    pipeline.prefill(vocabulary.iter().map(String::as_str));
+    let started = Instant::now();
+    let mut complete = true;
+    let mut bytes_moved = 0usize;
+    loop {
+        if started.elapsed().as_secs_f64() > secs_per_run {
+            complete = false;
+            break;
+        }
+        let before = pipeline.stats().steps();
+        if !pipeline.step() {
+            break;
+        }
+        let steps = pipeline.stats().steps() - before;
+        bytes_moved += pipeline.bytes_per_step().unwrap_or(0) * steps as usize;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let stats = pipeline.stats();
+    let steps = stats.steps().max(1);
+    let times = pipeline.kernel_times();
+    let kernels = Kernel::ALL
+        .iter()
+        .filter(|k| times.calls(**k) > 0)
+        .map(|&k| (k.name().to_owned(), times.secs(k) * 1e6 / steps as f64, TimingMethod::Wall))
+        .collect();
+    let (neurons, connections) = pipeline.size();
+    Ok(SweepRow {
+        engine: engine.as_str(),
+        backend: "cpu",
+        device: cpu_device(),
+        max_neurons: n,
+        neurons,
+        connections,
+        steps: stats.steps(),
+        words: stats.tokens(),
+        complete,
+        secs,
+        words_per_sec: stats.tokens() as f64 / secs,
+        us_per_step: secs * 1e6 / steps as f64,
+        kernels,
+        memory_bytes: pipeline.memory_bytes(),
+        effective_gb_per_sec: (engine == EngineKind::Windowed).then(|| bytes_moved as f64 / secs / 1e9),
+    })
+}

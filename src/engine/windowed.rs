@@ -340,12 +340,13 @@ impl WindowedEngine {
     }
 
     /// Activation decay over all live neurons.
+    ///
+    /// Branch-free over all ids: an evicted id's activation is never read (eviction and the
+    /// kernel skip dead ids, snapshots report 0), so the loop can vectorise.
     fn activation_decay(&mut self) {
         let (decay, floor) = (1.0 - self.params.activation_decay, self.params.activation_floor);
-        for (a, &live) in self.activations.iter_mut().zip(&self.live) {
-            if live {
-                *a = (*a * decay).max(floor);
-            }
+        for a in &mut self.activations {
+            *a = (*a * decay).max(floor);
         }
     }
 
@@ -453,12 +454,10 @@ impl WindowedEngine {
             self.sums[t] += s.strength * self.activations[f];
             self.sums[f] += s.strength * self.activations[t];
         }
-        for ((a, &sum), &live) in self.activations.iter_mut().zip(&self.sums).zip(&self.live) {
-            if live {
-                // σ(0) = 1/(1+e⁰) = 0.5 exactly; most neurons of a large network are isolated,
-                // so skipping `exp` for them is exact and removes the kernel's main cost.
-                *a = if sum == 0.0 { 0.5 } else { sigmoid(sum) };
-            }
+        for (a, &sum) in self.activations.iter_mut().zip(&self.sums) {
+            // σ(0) = 1/(1+e⁰) = 0.5 exactly; most neurons of a large network are isolated, so
+            // skipping `exp` for them is exact and removes the kernel's main cost.
+            *a = if sum == 0.0 { 0.5 } else { sigmoid(sum) };
         }
     }
 
@@ -468,7 +467,7 @@ impl WindowedEngine {
         live.sort_unstable_by_key(|s| s.stamp);
         Network {
             words: self.words.clone(),
-            activations: self.activations.clone(),
+            activations: self.activations.iter().zip(&self.live).map(|(&a, &live)| if live { a } else { 0.0 }).collect(),
             connections: live
                 .into_iter()
                 .map(|s| Connection { from: s.from, to: s.to, strength: s.strength, mass: s.mass })

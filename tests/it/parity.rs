@@ -29,16 +29,21 @@ fn windowed_reference() -> AnalysisOptions {
     opts
 }
 
-#[test]
-fn temporal_engine_matches_reference_outputs() {
+/// `../shared`, the reference outputs and the reference kill list; `None` (with the reason
+/// printed) when `../shared` is absent.
+fn reference_setup() -> Option<(std::path::PathBuf, Value, KillList)> {
     let Some(shared) = shared_dir() else {
         println!("skipped: ../shared is absent, reference outputs cannot be read");
-        return;
+        return None;
     };
-    let reference: Value =
-        serde_json::from_str(&std::fs::read_to_string(shared.join("reference/reference_outputs.json")).unwrap())
-            .unwrap();
+    let json = std::fs::read_to_string(shared.join("reference/reference_outputs.json")).unwrap();
     let kill = huey::io::kill_list::read(&shared.join("huey_data/KILL.txt")).unwrap();
+    Some((shared, serde_json::from_str(&json).unwrap(), kill))
+}
+
+#[test]
+fn temporal_engine_matches_reference_outputs() {
+    let Some((shared, reference, kill)) = reference_setup() else { return };
     let entries = reference["temporal"].as_array().unwrap();
     assert!(entries.len() >= 3);
     for want in entries {
@@ -50,14 +55,7 @@ fn temporal_engine_matches_reference_outputs() {
 
 #[test]
 fn windowed_engine_matches_reference_outputs() {
-    let Some(shared) = shared_dir() else {
-        println!("skipped: ../shared is absent, reference outputs cannot be read");
-        return;
-    };
-    let reference: Value =
-        serde_json::from_str(&std::fs::read_to_string(shared.join("reference/reference_outputs.json")).unwrap())
-            .unwrap();
-    let kill = huey::io::kill_list::read(&shared.join("huey_data/KILL.txt")).unwrap();
+    let Some((shared, reference, kill)) = reference_setup() else { return };
     let entries = reference["windowed"].as_array().unwrap();
     let entry = |name: &str| entries.iter().find(|e| e["file"] == name).unwrap();
     let path = |name: &str| shared.join("huey_data").join(name);

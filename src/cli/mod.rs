@@ -41,6 +41,30 @@ pub enum Command {
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
     Synth(SynthArgs),
+    /// Show the GPU adapter Huey would use, and check its kernels against their CPU twins.
+    GpuInfo,
+}
+
+fn gpu_info() -> Result<(), CliError> {
+    use crate::compute::{cpu_kernels, gpu};
+    let device = gpu::GpuDevice::new()?;
+    let kernels = gpu::kernels::ActivationKernels::new(&device)?;
+    let mut on_gpu: Vec<f32> = (0..4096).map(|k| (k % 97) as f32 / 97.0).collect();
+    let mut on_cpu = on_gpu.clone();
+    // The first dispatch includes the driver's shader compilation; report a warm one.
+    let mut warm_up = on_gpu.clone();
+    kernels.decay(&device, &mut warm_up, 0.02, 0.01)?;
+    let timing = kernels.decay(&device, &mut on_gpu, 0.02, 0.01)?;
+    cpu_kernels::activation_decay(&mut on_cpu, 0.02, 0.01);
+    let agree = on_gpu == on_cpu;
+    emit(&format!(
+        "GPU: {}\nactivation_decay on 4,096 neurons: {:.1} µs ({:?}); matches the CPU twin: {}\n",
+        device.info,
+        timing.secs * 1e6,
+        timing.method,
+        if agree { "yes" } else { "NO" }
+    ));
+    Ok(())
 }
 
 /// Options of `huey synth`.
@@ -100,6 +124,9 @@ pub enum CliError {
         /// The output file.
         path: PathBuf,
     },
+    /// No usable GPU, or a GPU error.
+    #[error(transparent)]
+    Gpu(#[from] crate::compute::gpu::GpuError),
     /// Writing the JSON failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -114,6 +141,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Synth(args)) => synth(&args),
+        Some(Command::GpuInfo) => gpu_info(),
         None => analyze::run(&AnalyzeArgs::for_file(cli.file)),
     };
     match result {

@@ -1,6 +1,9 @@
 //! Compute kernels as named, timed units: the vocabulary shared by the CPU engines today and
 //! the GPU backend to come (one kernel, one WGSL file, one CPU twin, one timing row).
 
+pub mod cpu_kernels;
+pub mod gpu;
+
 use std::time::{Duration, Instant};
 
 /// The kernels of the engines, in the order a window runs them.

@@ -16,7 +16,7 @@
 use rustc_hash::FxHashMap;
 
 use super::pair_rng;
-use crate::compute::{Kernel, KernelTimes};
+use crate::compute::{Kernel, KernelTimes, cpu_kernels};
 use crate::model::mass::MassModel;
 use crate::model::network::{Connection, Network, NeuronId};
 use crate::model::params::{MAX_NEURONS_LIMIT, ParamError, validate_mass};
@@ -156,10 +156,6 @@ pub struct WindowedEngine {
 
 const fn key(i: NeuronId, j: NeuronId) -> u64 {
     ((i as u64) << 32) | j as u64
-}
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 impl WindowedEngine {
@@ -344,10 +340,11 @@ impl WindowedEngine {
     /// Branch-free over all ids: an evicted id's activation is never read (eviction and the
     /// kernel skip dead ids, snapshots report 0), so the loop can vectorise.
     fn activation_decay(&mut self) {
-        let (decay, floor) = (1.0 - self.params.activation_decay, self.params.activation_floor);
-        for a in &mut self.activations {
-            *a = (*a * decay).max(floor);
-        }
+        cpu_kernels::activation_decay(
+            &mut self.activations,
+            self.params.activation_decay,
+            self.params.activation_floor,
+        );
     }
 
     /// Decay every connection except the window's pairs (p < q); remove those at the threshold.
@@ -443,22 +440,9 @@ impl WindowedEngine {
     /// `a ← σ(W a)` over live neurons; `W` from low→high connections once enough ids exist
     /// (the reference's vectorised kernel), from both directions before (its small-network path).
     fn activation_kernel(&mut self) {
-        let symmetric_low_high = self.words.len() as u32 >= self.params.dense_kernel_min_ids;
-        self.sums.clear();
-        self.sums.resize(self.words.len(), 0.0);
-        for s in self.slots.iter().filter(|s| s.live) {
-            if symmetric_low_high && s.from > s.to {
-                continue;
-            }
-            let (f, t) = (s.from as usize, s.to as usize);
-            self.sums[t] += s.strength * self.activations[f];
-            self.sums[f] += s.strength * self.activations[t];
-        }
-        for (a, &sum) in self.activations.iter_mut().zip(&self.sums) {
-            // σ(0) = 1/(1+e⁰) = 0.5 exactly; most neurons of a large network are isolated, so
-            // skipping `exp` for them is exact and removes the kernel's main cost.
-            *a = if sum == 0.0 { 0.5 } else { sigmoid(sum) };
-        }
+        let low_high_only = self.words.len() as u32 >= self.params.dense_kernel_min_ids;
+        let edges = self.slots.iter().filter(|s| s.live).map(|s| (s.from, s.to, s.strength));
+        cpu_kernels::activation_spread(&mut self.activations, &mut self.sums, edges, low_high_only);
     }
 
     /// The current network as plain data (connections in creation order).
@@ -467,7 +451,12 @@ impl WindowedEngine {
         live.sort_unstable_by_key(|s| s.stamp);
         Network {
             words: self.words.clone(),
-            activations: self.activations.iter().zip(&self.live).map(|(&a, &live)| if live { a } else { 0.0 }).collect(),
+            activations: self
+                .activations
+                .iter()
+                .zip(&self.live)
+                .map(|(&a, &live)| if live { a } else { 0.0 })
+                .collect(),
             connections: live
                 .into_iter()
                 .map(|s| Connection { from: s.from, to: s.to, strength: s.strength, mass: s.mass })

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod gpu;
 mod parity;
 
 use std::path::PathBuf;

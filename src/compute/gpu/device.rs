@@ -1,0 +1,149 @@
+//! A headless wgpu device for compute: its own instance, adapter and queue (it never borrows a
+//! renderer's device), optional timestamp queries and f64, and an uncaptured-error hook.
+
+use std::sync::{Arc, Mutex};
+
+/// Why no GPU could be used.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum GpuError {
+    /// No adapter matched (no driver, or all hidden by `WGPU_BACKEND` / `VK_ICD_FILENAMES`).
+    #[error("no GPU adapter found ({0}); install a Vulkan driver (e.g. Mesa's lavapipe: mesa-vulkan-drivers)")]
+    NoAdapter(String),
+    /// The adapter refused the device.
+    #[error("the GPU adapter refused to create a device: {0}")]
+    Device(String),
+    /// A validation or out-of-memory error reported by the device.
+    #[error("GPU error: {0}")]
+    Runtime(String),
+    /// A buffer could not be read back.
+    #[error("GPU read-back failed: {0}")]
+    Readback(String),
+    /// The requested state does not fit the adapter's limits.
+    #[error("{what} needs {needed} bytes but the adapter allows at most {limit} ({limit_name})")]
+    TooLarge {
+        /// What was being allocated.
+        what: &'static str,
+        /// Bytes needed.
+        needed: u64,
+        /// The limit.
+        limit: u64,
+        /// The limit's wgpu name.
+        limit_name: &'static str,
+    },
+}
+
+/// What the device is, for labelling every timing.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GpuInfo {
+    /// Adapter name (e.g. `llvmpipe (LLVM 15.0.6, 256 bits)`).
+    pub name: String,
+    /// Backend (Vulkan, Metal, Dx12, Gl).
+    pub backend: String,
+    /// Driver and its version.
+    pub driver: String,
+    /// Discrete, integrated, virtual, CPU, other.
+    pub device_type: String,
+    /// Whether pass timestamps are available.
+    pub timestamps: bool,
+    /// Whether shaders may use f64.
+    pub shader_f64: bool,
+    /// Largest storage-buffer binding in bytes.
+    pub max_storage_binding: u64,
+}
+
+impl std::fmt::Display for GpuInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}, {}, {}; timestamps {}, f64 {})",
+            self.name,
+            self.backend,
+            self.device_type,
+            self.driver,
+            if self.timestamps { "yes" } else { "no" },
+            if self.shader_f64 { "yes" } else { "no" }
+        )
+    }
+}
+
+/// A device and queue for compute, plus what they can do.
+#[derive(Clone, Debug)]
+pub struct GpuDevice {
+    /// The device.
+    pub device: wgpu::Device,
+    /// Its queue.
+    pub queue: wgpu::Queue,
+    /// What it is.
+    pub info: GpuInfo,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl GpuDevice {
+    /// Open the best adapter the environment allows (`WGPU_BACKEND`, `VK_ICD_FILENAMES` are
+    /// honoured), requesting timestamps and f64 only where offered.
+    pub fn new() -> Result<Self, GpuError> {
+        pollster::block_on(Self::open())
+    }
+
+    async fn open() -> Result<Self, GpuError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let offered = adapter.features();
+        let wanted = wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::SHADER_F64;
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("huey compute"),
+                required_features: offered & wanted,
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::Device(e.to_string()))?;
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&errors);
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Ok(mut list) = sink.lock() {
+                list.push(e.to_string());
+            }
+        }));
+        let a = adapter.get_info();
+        let info = GpuInfo {
+            name: a.name,
+            backend: format!("{:?}", a.backend),
+            driver: format!("{} {}", a.driver, a.driver_info).trim().to_owned(),
+            device_type: format!("{:?}", a.device_type),
+            timestamps: offered.contains(wgpu::Features::TIMESTAMP_QUERY),
+            shader_f64: offered.contains(wgpu::Features::SHADER_F64),
+            max_storage_binding: limits.max_storage_buffer_binding_size,
+        };
+        Ok(Self { device, queue, info, errors })
+    }
+
+    /// The first error the device reported since the last call, if any.
+    pub fn take_error(&self) -> Option<GpuError> {
+        let mut list = self.errors.lock().ok()?;
+        let first = list.first().cloned();
+        list.clear();
+        first.map(GpuError::Runtime)
+    }
+
+    /// Refuse an allocation larger than a storage binding may be.
+    pub fn check_binding(&self, what: &'static str, bytes: u64) -> Result<(), GpuError> {
+        if bytes > self.info.max_storage_binding {
+            return Err(GpuError::TooLarge {
+                what,
+                needed: bytes,
+                limit: self.info.max_storage_binding,
+                limit_name: "max_storage_buffer_binding_size",
+            });
+        }
+        Ok(())
+    }
+}

@@ -9,13 +9,16 @@ use std::time::Instant;
 use crate::analysis::concept_map::{ConceptMap, MapOptions, concept_map};
 use crate::analysis::mass::speaker_self_mass;
 use crate::compute::{KernelRow, KernelTimes, TimingMethod};
-use crate::engine::temporal::{TemporalEngine, TemporalStats};
-use crate::engine::windowed::{WindowedEngine, WindowedParams, WindowedStats};
+pub use crate::engine::EngineStats;
+use crate::engine::LearningEngine;
+use crate::engine::temporal::TemporalEngine;
+use crate::engine::windowed::{WindowedEngine, WindowedParams};
 use crate::model::network::Network;
 use crate::model::params::{ParamError, TemporalParams};
 use crate::text::kill_words::KillList;
-use crate::text::speakers::{DetectOptions, Detection, Exchange, detect};
-use crate::text::tokenize::{TokenSink, Tokenizer};
+use crate::text::speakers::{DetectOptions, Detection, detect};
+use crate::text::token_stream::TokenStream;
+use crate::text::tokenize::Tokenizer;
 
 /// Which learning engine runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,6 +41,27 @@ impl EngineKind {
     }
 }
 
+/// Arithmetic precision of an engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// f64: the reference mode.
+    #[default]
+    F64,
+    /// f32: what GPU kernels compute in (windowed engine only).
+    F32,
+}
+
+impl Precision {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::F64 => "f64",
+            Self::F32 => "f32",
+        }
+    }
+}
+
 /// Everything that shapes an analysis, with the reference's defaults.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -52,6 +76,8 @@ pub struct AnalysisOptions {
     pub temporal: TemporalParams,
     /// Windowed-engine parameters.
     pub windowed: WindowedParams,
+    /// Arithmetic precision of the engine.
+    pub precision: Precision,
     /// Concept-map options.
     pub map: MapOptions,
 }
@@ -85,145 +111,29 @@ pub struct Progress {
     pub total: usize,
 }
 
-/// Exchanges below which tokenization stays on one thread.
-const PARALLEL_MIN_EXCHANGES: usize = 4096;
-
-/// Tokens of every exchange, flattened into one arena.
-#[derive(Clone, Debug, Default)]
-pub struct TokenStream {
-    tokens: TokenSink,
-    /// Tokens produced before kill-word filtering (the reference's `tokens`).
-    n_raw: usize,
-    /// `ends[k]` is one past the last token of exchange `k`.
-    ends: Vec<usize>,
-}
-
-impl TokenStream {
-    /// Tokenize every exchange and drop kill words.
-    pub fn build(detection: &Detection, tokenizer: Tokenizer, kill: &KillList) -> Self {
-        let exchanges = &detection.exchanges;
-        // Exchanges are independent: large conversations are tokenized in two halves at once.
-        if exchanges.len() < PARALLEL_MIN_EXCHANGES {
-            return Self::build_part(exchanges, tokenizer, kill);
-        }
-        let (a, b) = exchanges.split_at(exchanges.len() / 2);
-        let (mut first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| Self::build_part(b, tokenizer, kill));
-            let first = Self::build_part(a, tokenizer, kill);
-            (first, second.join().unwrap_or_else(|_| Self::build_part(b, tokenizer, kill)))
-        });
-        first.append(&second);
-        first
-    }
-
-    fn build_part(exchanges: &[Exchange], tokenizer: Tokenizer, kill: &KillList) -> Self {
-        let mut tokens = TokenSink::default();
-        let mut ends = Vec::with_capacity(exchanges.len());
-        let mut n_raw = 0;
-        for ex in exchanges {
-            let start = tokens.len();
-            tokenizer.tokenize_into(&ex.text, &mut tokens);
-            n_raw += tokens.len() - start;
-            tokens.retain_from(start, |t| !kill.contains(t));
-            ends.push(tokens.len());
-        }
-        Self { tokens, n_raw, ends }
-    }
-
-    fn append(&mut self, other: &Self) {
-        let offset = self.tokens.len();
-        self.tokens.extend(&other.tokens);
-        self.ends.extend(other.ends.iter().map(|e| e + offset));
-        self.n_raw += other.n_raw;
-    }
-
-    /// Tokens before kill-word filtering.
-    pub fn n_raw_tokens(&self) -> usize {
-        self.n_raw
-    }
-
-    /// Number of exchanges.
-    pub fn n_exchanges(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Tokens kept after kill-word filtering.
-    pub fn n_tokens(&self) -> usize {
-        self.tokens.len()
-    }
-
-    /// Tokens of exchange `k`.
-    pub fn exchange(&self, k: usize) -> impl Iterator<Item = &str> {
-        let start = if k == 0 { 0 } else { self.ends[k - 1] };
-        self.tokens.iter_range(start..self.ends[k])
-    }
-}
-
-/// Counters of whichever engine ran.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "engine")]
-pub enum EngineStats {
-    /// Temporal-engine counters.
-    Temporal(TemporalStats),
-    /// Windowed-engine counters.
-    Windowed(WindowedStats),
-}
-
-impl EngineStats {
-    /// Engine steps so far: learning exchanges (temporal) or windows (windowed).
-    pub fn steps(&self) -> u64 {
-        match self {
-            Self::Temporal(s) => s.learning_steps,
-            Self::Windowed(s) => s.windows,
-        }
-    }
-
-    /// Tokens consumed so far.
-    pub fn tokens(&self) -> u64 {
-        match self {
-            Self::Temporal(s) => s.tokens,
-            Self::Windowed(s) => s.tokens,
-        }
-    }
-
-    /// Pair updates visited (the reference's `pairs`).
-    pub fn pairs(&self) -> u64 {
-        match self {
-            Self::Temporal(s) => s.pairs,
-            Self::Windowed(s) => s.pairs,
-        }
-    }
-
-    /// Tokens dropped at a full vocabulary (temporal) — the windowed engine evicts instead.
-    pub fn tokens_skipped(&self) -> u64 {
-        match self {
-            Self::Temporal(s) => s.tokens_skipped,
-            Self::Windowed(_) => 0,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Engine {
-    Temporal(TemporalEngine),
-    Windowed(WindowedEngine),
-}
-
 /// A conversation being learned, one exchange per step.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Pipeline {
     stream: TokenStream,
     speakers: Vec<String>,
-    engine: Engine,
+    engine: Box<dyn LearningEngine>,
     next: usize,
 }
 
 impl Pipeline {
     /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
     pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
-        let engine = match opts.engine {
-            EngineKind::Temporal => Engine::Temporal(TemporalEngine::new(opts.temporal.clone())?),
-            EngineKind::Windowed => Engine::Windowed(WindowedEngine::new(opts.windowed.clone())?),
+        let engine: Box<dyn LearningEngine> = match (opts.engine, opts.precision) {
+            (EngineKind::Temporal, Precision::F64) => Box::new(TemporalEngine::new(opts.temporal.clone())?),
+            (EngineKind::Temporal, Precision::F32) => {
+                return Err(ParamError {
+                    name: "precision",
+                    value: "f32".to_owned(),
+                    rule: "the temporal engine runs in f64 (f32 is available for the windowed engine)",
+                });
+            }
+            (EngineKind::Windowed, Precision::F64) => Box::new(WindowedEngine::<f64>::new(opts.windowed.clone())?),
+            (EngineKind::Windowed, Precision::F32) => Box::new(WindowedEngine::<f32>::new(opts.windowed.clone())?),
         };
         Ok(Self { stream, speakers, engine, next: 0 })
     }
@@ -233,18 +143,16 @@ impl Pipeline {
         if self.next >= self.stream.n_exchanges() {
             return false;
         }
-        let tokens = self.stream.exchange(self.next);
-        match &mut self.engine {
-            Engine::Temporal(e) => e.step(tokens),
-            Engine::Windowed(e) => e.step_turn(&self.speakers[self.next], tokens),
-        }
+        self.engine.run(&self.stream, &self.speakers, self.next..self.next + 1);
         self.next += 1;
         true
     }
 
-    /// Run all remaining exchanges.
+    /// Run all remaining exchanges (one call into the engine).
     pub fn run_to_end(&mut self) {
-        while self.step() {}
+        let end = self.stream.n_exchanges();
+        self.engine.run(&self.stream, &self.speakers, self.next..end);
+        self.next = end;
     }
 
     /// Exchanges done and total.
@@ -254,58 +162,37 @@ impl Pipeline {
 
     /// The current network as plain data.
     pub fn network(&self) -> Network {
-        match &self.engine {
-            Engine::Temporal(e) => e.snapshot(),
-            Engine::Windowed(e) => e.snapshot(),
-        }
+        self.engine.snapshot()
     }
 
     /// Wall time per kernel so far.
     pub fn kernel_times(&self) -> KernelTimes {
-        match &self.engine {
-            Engine::Temporal(e) => e.kernel_times(),
-            Engine::Windowed(e) => e.kernel_times(),
-        }
+        self.engine.kernel_times()
     }
 
     /// Create neurons for `words` before the first step (benchmark warm start).
     pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
-        match &mut self.engine {
-            Engine::Temporal(e) => e.prefill(words),
-            Engine::Windowed(e) => e.prefill(words),
-        }
+        self.engine.prefill(&mut words.into_iter());
     }
 
     /// Bytes held by the engine's state.
     pub fn memory_bytes(&self) -> usize {
-        match &self.engine {
-            Engine::Temporal(e) => e.memory_bytes(),
-            Engine::Windowed(e) => e.memory_bytes(),
-        }
+        self.engine.memory_bytes()
     }
 
     /// Live neurons and connections.
     pub fn size(&self) -> (usize, usize) {
-        match &self.engine {
-            Engine::Temporal(e) => (e.n_neurons(), e.n_connections()),
-            Engine::Windowed(e) => (e.n_neurons(), e.n_connections()),
-        }
+        self.engine.size()
     }
 
     /// Estimated bytes moved per engine step (windowed: per window; temporal: not modelled).
     pub fn bytes_per_step(&self) -> Option<usize> {
-        match &self.engine {
-            Engine::Temporal(_) => None,
-            Engine::Windowed(e) => Some(e.bytes_per_window()),
-        }
+        self.engine.bytes_per_step()
     }
 
     /// Engine counters.
     pub fn stats(&self) -> EngineStats {
-        match &self.engine {
-            Engine::Temporal(e) => EngineStats::Temporal(e.stats()),
-            Engine::Windowed(e) => EngineStats::Windowed(e.stats()),
-        }
+        self.engine.stats()
     }
 }
 
@@ -335,7 +222,7 @@ pub struct Analysis {
 }
 
 /// A conversation detected, tokenized and ready to step.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Prepared {
     /// Speaker detection result.
     pub detection: Detection,

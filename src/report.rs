@@ -39,6 +39,8 @@ pub struct Report {
     pub backend: String,
     /// The device that ran it, for labelling timings.
     pub device: String,
+    /// Arithmetic precision of the engine (`f64`, `f32`).
+    pub precision: String,
     /// Per-kernel total seconds, calls and timing method.
     pub kernels: Vec<crate::compute::KernelRow>,
     /// Tokenizer name.
@@ -87,14 +89,15 @@ pub struct Report {
 
 impl Report {
     /// Build the report of an analysis.
-    pub fn new(file: &str, engine: &str, kill_list: &str, tokenizer: &str, a: &Analysis) -> Self {
+    pub fn new(file: &str, engine: &str, precision: &str, kill_list: &str, tokenizer: &str, a: &Analysis) -> Self {
         let masses = concept_masses(&a.network);
         let m = &a.map;
         Self {
             file: file.to_owned(),
             engine: engine.to_owned(),
             backend: "cpu".to_owned(),
-            device: crate::compute::cpu_device(),
+            device: crate::compute::cpu_device(precision),
+            precision: precision.to_owned(),
             kernels: a.kernels.clone(),
             tokenizer: tokenizer.to_owned(),
             kill_list: kill_list.to_owned(),

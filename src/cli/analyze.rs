@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::{CliError, SAMPLE_CONVERSATION, emit, write_atomic};
 use crate::io::document;
-use crate::pipeline::{Analysis, AnalysisOptions, EngineKind, analyze_text};
+use crate::pipeline::{Analysis, AnalysisOptions, EngineKind, Precision, analyze_text};
 use crate::report::Report;
 use crate::text::kill_words::KillList;
 use crate::text::tokenize::Tokenizer;
@@ -19,6 +19,16 @@ pub enum EngineArg {
     Temporal,
     /// The windowed engine with speaker neurons (HUEY_REFERENCE.md §3.4).
     Windowed,
+}
+
+/// Arithmetic precision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    /// The reference mode.
+    #[default]
+    F64,
+    /// Single precision, as the GPU kernels compute.
+    F32,
 }
 
 /// Tokenizer choice.
@@ -61,6 +71,9 @@ pub struct AnalyzeArgs {
     /// Minimum concept mass for the map.
     #[arg(long, default_value_t = 0.0)]
     pub min_mass: f64,
+    /// Arithmetic precision (f32: windowed engine only, like the GPU kernels).
+    #[arg(long, value_enum, default_value_t)]
+    pub precision: PrecisionArg,
     /// Windowed engine: tokens per window.
     #[arg(long, default_value_t = 7)]
     pub window: usize,
@@ -125,6 +138,10 @@ impl AnalyzeArgs {
             EngineArg::Temporal => EngineKind::Temporal,
             EngineArg::Windowed => EngineKind::Windowed,
         };
+        opts.precision = match self.precision {
+            PrecisionArg::F64 => Precision::F64,
+            PrecisionArg::F32 => Precision::F32,
+        };
         opts.temporal.max_neurons = self.max_neurons;
         opts.windowed.max_neurons = self.max_neurons;
         opts.windowed.window = self.window;
@@ -186,7 +203,7 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
         TokenizerArg::Reference => "reference",
         TokenizerArg::Words => "words",
     };
-    let report = Report::new(&name, opts.engine.as_str(), &kill_name, tokenizer, &analysis);
+    let report = Report::new(&name, opts.engine.as_str(), opts.precision.as_str(), &kill_name, tokenizer, &analysis);
     let mut out = summary(&report, &analysis, args.top);
     if let Some(path) = &args.json {
         write_atomic(path, serde_json::to_string_pretty(&report)?.as_bytes())?;

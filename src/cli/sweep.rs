@@ -53,7 +53,7 @@ pub struct SweepRow {
 pub(super) fn run(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
     emit(&format!(
         "sweep on {} — GPU backend: not implemented yet, CPU only\n{:<9} {:>9} {:>9} {:>10} {:>9} {:>11} {:>11} {:>10} {:>9}  kernels µs/step\n",
-        cpu_device(),
+        cpu_device("f64"),
         "engine",
         "size",
         "neurons",
@@ -132,7 +132,7 @@ fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Resul
     Ok(SweepRow {
         engine: engine.as_str(),
         backend: "cpu",
-        device: cpu_device(),
+        device: cpu_device("f64"),
         max_neurons: n,
         neurons,
         connections,

@@ -24,6 +24,12 @@ pub trait Real:
     fn exp(self) -> Self;
     /// The larger of the two (as `f64::max`).
     fn max(self, other: Self) -> Self;
+    /// Absolute value.
+    fn abs(self) -> Self;
+    /// Nearest value of this type.
+    fn from_f64(v: f64) -> Self;
+    /// Widen to f64.
+    fn to_f64(self) -> f64;
 }
 
 macro_rules! real {
@@ -37,6 +43,16 @@ macro_rules! real {
             }
             fn max(self, other: Self) -> Self {
                 <$t>::max(self, other)
+            }
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            #[allow(clippy::cast_possible_truncation, reason = "rounding to the kernel's precision is the point")]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            fn to_f64(self) -> f64 {
+                f64::from(self)
             }
         }
     };

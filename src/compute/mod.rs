@@ -113,8 +113,8 @@ pub struct KernelRow {
     pub method: TimingMethod,
 }
 
-/// What ran the kernels, for labelling every figure.
-pub fn cpu_device() -> String {
+/// What ran the kernels, for labelling every figure (`precision`: "f64" or "f32").
+pub fn cpu_device(precision: &str) -> String {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    format!("CPU ({}, {threads} hardware threads, f64)", std::env::consts::ARCH)
+    format!("CPU ({}, {threads} hardware threads, {precision})", std::env::consts::ARCH)
 }

@@ -16,7 +16,8 @@
 use rustc_hash::FxHashMap;
 
 use super::pair_rng;
-use crate::compute::{Kernel, KernelTimes, cpu_kernels};
+use crate::compute::cpu_kernels::{self, Real};
+use crate::compute::{Kernel, KernelTimes};
 use crate::model::mass::MassModel;
 use crate::model::network::{Connection, Network, NeuronId};
 use crate::model::params::{MAX_NEURONS_LIMIT, ParamError, validate_mass};
@@ -104,11 +105,11 @@ impl WindowedParams {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Slot {
+struct Slot<R> {
     from: NeuronId,
     to: NeuronId,
-    strength: f64,
-    mass: f64,
+    strength: R,
+    mass: R,
     stamp: u64,
     /// Window in which the pair was last part of the window (not decayed then).
     in_window: u64,
@@ -132,18 +133,18 @@ pub struct WindowedStats {
     pub refused: u64,
 }
 
-/// The windowed engine on the CPU, in f64.
+/// The windowed engine on the CPU, in precision `R` (f64: the reference mode; f32: the GPU's).
 #[derive(Clone, Debug)]
-pub struct WindowedEngine {
+pub struct WindowedEngine<R: Real = f64> {
     params: WindowedParams,
     threshold: u32,
     ids: FxHashMap<String, NeuronId>,
     words: Vec<String>,
     live: Vec<bool>,
     n_live: usize,
-    activations: Vec<f64>,
+    activations: Vec<R>,
     out_degree: Vec<u32>,
-    slots: Vec<Slot>,
+    slots: Vec<Slot<R>>,
     free: Vec<u32>,
     index: FxHashMap<u64, u32>,
     next_stamp: u64,
@@ -151,14 +152,14 @@ pub struct WindowedEngine {
     times: KernelTimes,
     // Buffers reused between windows.
     window_ids: Vec<NeuronId>,
-    sums: Vec<f64>,
+    sums: Vec<R>,
 }
 
 const fn key(i: NeuronId, j: NeuronId) -> u64 {
     ((i as u64) << 32) | j as u64
 }
 
-impl WindowedEngine {
+impl<R: Real> WindowedEngine<R> {
     /// A fresh engine; parameters are validated first.
     pub fn new(params: WindowedParams) -> Result<Self, ParamError> {
         params.validate()?;
@@ -196,18 +197,18 @@ impl WindowedEngine {
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         let words: usize = self.words.iter().map(|w| w.capacity() + size_of::<String>()).sum();
-        self.slots.capacity() * size_of::<Slot>()
+        self.slots.capacity() * size_of::<Slot<R>>()
             + self.index.capacity() * (size_of::<u64>() + size_of::<u32>() + 1)
             + self.ids.capacity() * (size_of::<String>() + size_of::<NeuronId>() + 1)
             + words
-            + self.words.len() * (2 * size_of::<f64>() + size_of::<u32>() + 1)
+            + self.words.len() * (2 * size_of::<R>() + size_of::<u32>() + 1)
             + self.free.capacity() * size_of::<u32>()
     }
 
     /// Bytes one window reads and writes, by the kernels' access patterns (an estimate used to
     /// report effective bandwidth): neuron arrays ~3 passes, connection slots ~3 passes.
     pub fn bytes_per_window(&self) -> usize {
-        self.words.len() * (3 * std::mem::size_of::<f64>() + 2) + self.slots.len() * 3 * std::mem::size_of::<Slot>()
+        self.words.len() * (3 * std::mem::size_of::<R>() + 2) + self.slots.len() * 3 * std::mem::size_of::<Slot<R>>()
     }
 
     /// Live neurons.
@@ -258,7 +259,7 @@ impl WindowedEngine {
     /// §1.4: existing word → activation 1; new word → evict at capacity, then a new id.
     fn get_or_create(&mut self, word: &str, protected: &[NeuronId]) -> NeuronId {
         if let Some(&id) = self.ids.get(word) {
-            self.activations[id as usize] = 1.0;
+            self.activations[id as usize] = R::ONE;
             return id;
         }
         if self.n_live >= self.params.max_neurons {
@@ -270,7 +271,7 @@ impl WindowedEngine {
         self.ids.insert(word.to_owned(), id);
         self.words.push(word.to_owned());
         self.live.push(true);
-        self.activations.push(1.0);
+        self.activations.push(R::ONE);
         self.out_degree.push(0);
         self.n_live += 1;
         id
@@ -279,15 +280,16 @@ impl WindowedEngine {
     /// Importance `0.4·recency + 0.4·Σ s + 0.2·a` (recency is 1 for all: the reference's clock
     /// never advances); the lowest id wins ties; neurons of the current window are protected.
     fn evict_least_important(&mut self, protected: &[NeuronId]) {
-        let mut strength = vec![0.0; self.words.len()];
+        let mut strength = vec![R::ZERO; self.words.len()];
         for s in self.slots.iter().filter(|s| s.live) {
-            strength[s.from as usize] += s.strength;
-            strength[s.to as usize] += s.strength;
+            strength[s.from as usize] = strength[s.from as usize] + s.strength;
+            strength[s.to as usize] = strength[s.to as usize] + s.strength;
         }
+        let c = R::from_f64;
         let victim = (0..self.words.len())
             .filter(|&k| self.live[k] && !protected.contains(&(k as NeuronId)))
-            .map(|k| (k, 0.4 * 1.0 + 0.4 * strength[k] + 0.2 * self.activations[k]))
-            .fold(None, |best: Option<(usize, f64)>, (k, imp)| match best {
+            .map(|k| (k, c(0.4) * R::ONE + c(0.4) * strength[k] + c(0.2) * self.activations[k]))
+            .fold(None, |best: Option<(usize, R)>, (k, imp)| match best {
                 Some((_, b)) if b <= imp => best,
                 _ => Some((k, imp)),
             });
@@ -295,7 +297,7 @@ impl WindowedEngine {
         self.stats.evictions += 1;
         self.live[victim] = false;
         self.n_live -= 1;
-        self.activations[victim] = 0.0;
+        self.activations[victim] = R::ZERO;
         let word = std::mem::take(&mut self.words[victim]);
         self.ids.remove(&word);
         for k in 0..self.slots.len() {
@@ -340,10 +342,11 @@ impl WindowedEngine {
     /// Branch-free over all ids: an evicted id's activation is never read (eviction and the
     /// kernel skip dead ids, snapshots report 0), so the loop can vectorise.
     fn activation_decay(&mut self) {
+        let c = R::from_f64;
         cpu_kernels::activation_decay(
             &mut self.activations,
-            self.params.activation_decay,
-            self.params.activation_floor,
+            c(self.params.activation_decay),
+            c(self.params.activation_floor),
         );
     }
 
@@ -356,8 +359,9 @@ impl WindowedEngine {
                 }
             }
         }
+        let c = R::from_f64;
         let (cdecay, cfloor, removal) =
-            (1.0 - self.params.connection_decay, self.params.decay_floor, self.params.removal_threshold);
+            (R::ONE - c(self.params.connection_decay), c(self.params.decay_floor), c(self.params.removal_threshold));
         for k in 0..self.slots.len() {
             let s = &mut self.slots[k];
             if s.live && s.in_window != step {
@@ -371,7 +375,7 @@ impl WindowedEngine {
 
     /// Remove connections with `|s|` below the prune threshold.
     fn prune(&mut self) {
-        let prune = self.params.prune_threshold;
+        let prune = R::from_f64(self.params.prune_threshold);
         for k in 0..self.slots.len() {
             if self.slots[k].live && self.slots[k].strength.abs() < prune {
                 self.remove_slot(k as u32);
@@ -397,12 +401,13 @@ impl WindowedEngine {
         }
         let (ai, aj) = (self.activations[i as usize], self.activations[j as usize]);
         let (strength, mass) =
-            existing.map_or((0.0, 0.0), |k| (self.slots[k as usize].strength, self.slots[k as usize].mass));
-        let resistance = 1.0 / (1.0 + mass * 0.1);
-        let delta = self.params.eta * ai * aj * resistance;
+            existing.map_or((R::ZERO, R::ZERO), |k| (self.slots[k as usize].strength, self.slots[k as usize].mass));
+        let c = R::from_f64;
+        let resistance = R::ONE / (R::ONE + mass * c(0.1));
+        let delta = c(self.params.eta) * ai * aj * resistance;
         let x = ai * aj;
         let model = self.params.mass;
-        let new_mass = model.update(mass, x, model.target(x));
+        let new_mass = model.update_in(mass, x, model.target_in(x));
         match existing {
             Some(k) => {
                 let s = &mut self.slots[k as usize];
@@ -447,7 +452,7 @@ impl WindowedEngine {
 
     /// The current network as plain data (connections in creation order).
     pub fn snapshot(&self) -> Network {
-        let mut live: Vec<&Slot> = self.slots.iter().filter(|s| s.live).collect();
+        let mut live: Vec<&Slot<R>> = self.slots.iter().filter(|s| s.live).collect();
         live.sort_unstable_by_key(|s| s.stamp);
         Network {
             words: self.words.clone(),
@@ -455,11 +460,11 @@ impl WindowedEngine {
                 .activations
                 .iter()
                 .zip(&self.live)
-                .map(|(&a, &live)| if live { a } else { 0.0 })
+                .map(|(&a, &live)| if live { a.to_f64() } else { 0.0 })
                 .collect(),
             connections: live
                 .into_iter()
-                .map(|s| Connection { from: s.from, to: s.to, strength: s.strength, mass: s.mass })
+                .map(|s| Connection { from: s.from, to: s.to, strength: s.strength.to_f64(), mass: s.mass.to_f64() })
                 .collect(),
         }
     }

@@ -43,6 +43,34 @@ impl MassModel {
     }
 }
 
+impl MassModel {
+    /// [`MassModel::target`] in precision `R` (the f32 engines and their GPU kernels).
+    pub fn target_in<R: crate::compute::cpu_kernels::Real>(&self, x: R) -> R {
+        let c = R::from_f64;
+        c(self.m_max) / (R::ONE + (-(c(self.k) * (x - c(self.a0)))).exp())
+    }
+
+    /// [`MassModel::update`] in precision `R`, same operation order.
+    pub fn update_in<R: crate::compute::cpu_kernels::Real>(&self, m: R, x: R, target: R) -> R {
+        let c = R::from_f64;
+        let mut dm = c(self.rate) * (target - m);
+        if x > c(0.8) {
+            dm = dm - c(self.homeostatic) * (x - c(0.8)) * m;
+        }
+        if x < c(self.ltd_threshold) {
+            dm = dm - c(0.1) * (c(self.ltd_threshold) - x) * m;
+        }
+        let next = m + dm;
+        if next < R::ZERO {
+            R::ZERO
+        } else if next > c(self.m_max) {
+            c(self.m_max)
+        } else {
+            next
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +88,11 @@ mod tests {
         assert!((m - 8.791_021).abs() < 1e-6, "{m}");
         // The first step from zero mass is 0.15·m*.
         assert_eq!(model.update(0.0, 1.0, target), 0.15 * target);
+        // The generic form is the same arithmetic.
+        for (m, x) in [(0.0, 1.0), (3.0, 0.9604), (9.9, 0.1), (5.0, 0.5)] {
+            let t = model.target(x);
+            assert_eq!(model.target_in(x), t);
+            assert_eq!(model.update_in(m, x, t), model.update(m, x, t));
+        }
     }
 }

@@ -3,4 +3,5 @@
 pub mod kill_words;
 pub mod pystr;
 pub mod speakers;
+pub mod token_stream;
 pub mod tokenize;

@@ -134,7 +134,7 @@ fn replace_anchored(text: &str, pattern: &Regex, replacement: &str, anchor: char
     let mut changed = false;
     debug_assert!(anchor.is_ascii(), "ASCII anchors never occur inside a multi-byte character");
     for pos in memchr::memchr_iter(anchor as u8, text.as_bytes()) {
-        let window_start = last_end.max(prev_anchor_end).max(earliest_match_start(text, pos));
+        let prev_end = prev_anchor_end;
         prev_anchor_end = pos + anchor.len_utf8();
         if pos < last_end {
             continue;
@@ -145,6 +145,7 @@ fn replace_anchored(text: &str, pattern: &Regex, replacement: &str, anchor: char
         if !after[..ws_len].contains('\n') {
             continue;
         }
+        let window_start = last_end.max(prev_end).max(earliest_match_start(text, pos));
         let line_start = prev_anchor_end + ws_len;
         let window_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |k| line_start + k);
         let window = &text[window_start..window_end];

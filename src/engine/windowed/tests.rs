@@ -14,7 +14,7 @@ fn strength(net: &Network, from: &str, to: &str) -> Option<f64> {
 
 #[test]
 fn one_window_by_hand() {
-    let mut e = WindowedEngine::new(params(2, 1.0)).unwrap();
+    let mut e = WindowedEngine::<f64>::new(params(2, 1.0)).unwrap();
     e.step_turn("Ana", ["x", "y"]);
     let net = e.snapshot();
     assert_eq!(net.words, ["ana", "x", "y"]);
@@ -35,7 +35,7 @@ fn one_window_by_hand() {
 
 #[test]
 fn short_turns_only_create_the_speaker() {
-    let mut e = WindowedEngine::new(params(3, 1.0)).unwrap();
+    let mut e = WindowedEngine::<f64>::new(params(3, 1.0)).unwrap();
     e.step_turn("Ana", ["x", "y"]);
     assert_eq!(e.snapshot().words, ["ana"]);
     assert_eq!(e.stats().windows, 0);
@@ -43,12 +43,12 @@ fn short_turns_only_create_the_speaker() {
 
 #[test]
 fn zero_probability_creates_only_speaker_connections() {
-    let mut e = WindowedEngine::new(params(3, 0.0)).unwrap();
+    let mut e = WindowedEngine::<f64>::new(params(3, 0.0)).unwrap();
     e.step_turn("Speaker_A", ["x", "y", "z", "w"]);
     let net = e.snapshot();
     assert!(!net.connections.is_empty());
     assert!(net.connections.iter().all(|c| net.words[c.from as usize] == "speaker_a"), "waiver only");
-    let mut e = WindowedEngine::new(params(3, 0.0)).unwrap();
+    let mut e = WindowedEngine::<f64>::new(params(3, 0.0)).unwrap();
     e.step_turn("Ana", ["x", "y", "z", "w"]);
     assert!(e.snapshot().connections.is_empty());
     assert!(e.stats().refused > 0);
@@ -58,7 +58,7 @@ fn zero_probability_creates_only_speaker_connections() {
 fn draws_are_deterministic_per_seed() {
     let text: Vec<String> = (0..400).map(|k| format!("w{}", (k * 7919) % 37)).collect();
     let run = |seed| {
-        let mut e = WindowedEngine::new(WindowedParams { seed, ..params(5, 0.35) }).unwrap();
+        let mut e = WindowedEngine::<f64>::new(WindowedParams { seed, ..params(5, 0.35) }).unwrap();
         for chunk in text.chunks(40) {
             e.step_turn("Ana", chunk.iter().map(String::as_str));
         }
@@ -70,7 +70,7 @@ fn draws_are_deterministic_per_seed() {
 
 #[test]
 fn eviction_keeps_the_cap_and_never_evicts_the_window() {
-    let mut e = WindowedEngine::new(WindowedParams { max_neurons: 6, ..params(3, 1.0) }).unwrap();
+    let mut e = WindowedEngine::<f64>::new(WindowedParams { max_neurons: 6, ..params(3, 1.0) }).unwrap();
     let words: Vec<String> = (0..60).map(|k| format!("w{k}")).collect();
     for chunk in words.chunks(6) {
         e.step_turn("Ana", chunk.iter().map(String::as_str));

@@ -27,29 +27,7 @@ pub const BUNDLED_LANGUAGES: [(&str, &str); 11] = [
     ("ko", include_str!("../../assets/kill/ko.txt")),
 ];
 
-/// Where a kill list came from, for reports.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
-pub enum KillSource {
-    /// No kill words.
-    None,
-    /// A bundled list by language code.
-    Bundled(String),
-    /// A user file.
-    File(PathBuf),
-}
-
-impl std::fmt::Display for KillSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::None => write!(f, "none"),
-            Self::Bundled(lang) => write!(f, "bundled '{lang}' list"),
-            Self::File(path) => write!(f, "{}", path.display()),
-        }
-    }
-}
-
-/// A set of kill words with its provenance.
+/// A set of kill words.
 #[derive(Clone, Debug, Default)]
 pub struct KillList {
     words: HashSet<String>,
@@ -122,11 +100,6 @@ impl KillList {
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
-    }
-
-    /// Add a word (already normalised).
-    pub fn insert(&mut self, word: String) {
-        self.words.insert(word);
     }
 
     /// The words, sorted (for display and editing).

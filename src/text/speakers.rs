@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::pystr::{py_isalpha, py_split, py_strip};
+use super::pystr::{py_isalpha, py_strip};
 
 /// How the exchanges were found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -712,11 +712,6 @@ fn split_long_sentence(s: &str) -> Vec<String> {
         parts.push(py_strip(&current).to_owned());
     }
     parts
-}
-
-/// Number of whitespace-separated words, for summaries.
-pub fn word_count(text: &str) -> usize {
-    py_split(text).count()
 }
 
 #[cfg(test)]

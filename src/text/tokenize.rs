@@ -83,12 +83,6 @@ impl TokenSink {
         self.spans.is_empty()
     }
 
-    /// Token `k`.
-    pub fn get(&self, k: usize) -> &str {
-        let (a, b) = self.spans[k];
-        &self.arena[a..b]
-    }
-
     /// Tokens `range`.
     pub fn iter_range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &str> {
         self.spans[range].iter().map(|&(a, b)| &self.arena[a..b])

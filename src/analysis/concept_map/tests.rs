@@ -35,6 +35,12 @@ fn three_concepts_match_the_reference_formula() {
         assert!((map.coords[row][1] - 0.00017320508075688778).abs() < 1e-12);
     }
     assert!((map.warp.unwrap() - -0.25028339317089177).abs() < 1e-12);
+    // Any axis on demand, with the same scaling as the stored coordinates.
+    for axis in 0..3 {
+        let coords = map.axis_coords(axis);
+        assert!((0..3).all(|row| (coords[row] - map.coords[row][axis]).abs() < 1e-15));
+    }
+    assert_eq!(map.axis_coords(7), [0.0; 3], "a missing axis maps to the origin");
     // Top-3 by |λ| is everything here; the reference's figure uses the ascending end.
     assert!((map.variance_top3_pct.unwrap() - 100.0).abs() < 1e-9);
     assert_eq!((map.n_positive, map.n_negative), (1, 1));

@@ -82,6 +82,21 @@ pub struct AnalysisOptions {
     pub map: MapOptions,
 }
 
+impl AnalysisOptions {
+    /// Check the chosen engine's parameters and the engine/precision combination.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        match (self.engine, self.precision) {
+            (EngineKind::Temporal, Precision::F64) => self.temporal.validate(),
+            (EngineKind::Temporal, Precision::F32) => Err(ParamError {
+                name: "precision",
+                value: "f32".to_owned(),
+                rule: "the temporal engine runs in f64 (f32 is available for the windowed engine)",
+            }),
+            (EngineKind::Windowed, _) => self.windowed.validate(),
+        }
+    }
+}
+
 /// Wall time of each stage, in seconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageTimes {
@@ -123,15 +138,9 @@ pub struct Pipeline {
 impl Pipeline {
     /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
     pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
+        opts.validate()?;
         let engine: Box<dyn LearningEngine> = match (opts.engine, opts.precision) {
-            (EngineKind::Temporal, Precision::F64) => Box::new(TemporalEngine::new(opts.temporal.clone())?),
-            (EngineKind::Temporal, Precision::F32) => {
-                return Err(ParamError {
-                    name: "precision",
-                    value: "f32".to_owned(),
-                    rule: "the temporal engine runs in f64 (f32 is available for the windowed engine)",
-                });
-            }
+            (EngineKind::Temporal, _) => Box::new(TemporalEngine::new(opts.temporal.clone())?),
             (EngineKind::Windowed, Precision::F64) => Box::new(WindowedEngine::<f64>::new(opts.windowed.clone())?),
             (EngineKind::Windowed, Precision::F32) => Box::new(WindowedEngine::<f32>::new(opts.windowed.clone())?),
         };
@@ -238,10 +247,7 @@ pub struct Prepared {
 
 /// Detect speakers, tokenize and set up the engine, without stepping it.
 pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Prepared, ParamError> {
-    match opts.engine {
-        EngineKind::Temporal => opts.temporal.validate()?,
-        EngineKind::Windowed => opts.windowed.validate()?,
-    }
+    opts.validate()?;
     let t0 = Instant::now();
     let detection = detect(text, &opts.detect);
     let t1 = Instant::now();

@@ -189,10 +189,7 @@ pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<String>), C
 
 pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let opts = args.options();
-    match opts.engine {
-        EngineKind::Temporal => opts.temporal.validate()?,
-        EngineKind::Windowed => opts.windowed.validate()?,
-    }
+    opts.validate()?;
     let (kill, kill_name) = args.kill_list()?;
     let (name, text, load_warnings) = load_input(args)?;
     let mut analysis = analyze_text(&text, &opts, &kill)?;

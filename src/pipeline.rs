@@ -48,7 +48,7 @@ pub enum Precision {
     /// f64: the reference mode.
     #[default]
     F64,
-    /// f32: what GPU kernels compute in (windowed engine only).
+    /// f32: what GPU kernels compute in.
     F32,
 }
 
@@ -83,16 +83,11 @@ pub struct AnalysisOptions {
 }
 
 impl AnalysisOptions {
-    /// Check the chosen engine's parameters and the engine/precision combination.
+    /// Check the chosen engine's parameters.
     pub fn validate(&self) -> Result<(), ParamError> {
-        match (self.engine, self.precision) {
-            (EngineKind::Temporal, Precision::F64) => self.temporal.validate(),
-            (EngineKind::Temporal, Precision::F32) => Err(ParamError {
-                name: "precision",
-                value: "f32".to_owned(),
-                rule: "the temporal engine runs in f64 (f32 is available for the windowed engine)",
-            }),
-            (EngineKind::Windowed, _) => self.windowed.validate(),
+        match self.engine {
+            EngineKind::Temporal => self.temporal.validate(),
+            EngineKind::Windowed => self.windowed.validate(),
         }
     }
 }
@@ -140,7 +135,8 @@ impl Pipeline {
     pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
         opts.validate()?;
         let engine: Box<dyn LearningEngine> = match (opts.engine, opts.precision) {
-            (EngineKind::Temporal, _) => Box::new(TemporalEngine::new(opts.temporal.clone())?),
+            (EngineKind::Temporal, Precision::F64) => Box::new(TemporalEngine::<f64>::new(opts.temporal.clone())?),
+            (EngineKind::Temporal, Precision::F32) => Box::new(TemporalEngine::<f32>::new(opts.temporal.clone())?),
             (EngineKind::Windowed, Precision::F64) => Box::new(WindowedEngine::<f64>::new(opts.windowed.clone())?),
             (EngineKind::Windowed, Precision::F32) => Box::new(WindowedEngine::<f32>::new(opts.windowed.clone())?),
         };

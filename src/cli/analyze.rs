@@ -71,7 +71,7 @@ pub struct AnalyzeArgs {
     /// Minimum concept mass for the map.
     #[arg(long, default_value_t = 0.0)]
     pub min_mass: f64,
-    /// Arithmetic precision (f32: windowed engine only, like the GPU kernels).
+    /// Arithmetic precision (f64: the reference mode; f32: as the GPU kernels compute).
     #[arg(long, value_enum, default_value_t)]
     pub precision: PrecisionArg,
     /// Windowed engine: tokens per window.

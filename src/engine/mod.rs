@@ -78,7 +78,7 @@ pub trait LearningEngine: std::fmt::Debug + Send {
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>);
 }
 
-impl LearningEngine for TemporalEngine {
+impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
     fn run(&mut self, stream: &TokenStream, _speakers: &[String], exchanges: std::ops::Range<usize>) {
         for k in exchanges {
             self.step(stream.exchange(k));

@@ -18,17 +18,18 @@ use std::collections::BinaryHeap;
 use rustc_hash::FxHashMap;
 
 use super::vocabulary::Vocabulary;
+use crate::compute::cpu_kernels::Real;
 use crate::compute::{Kernel, KernelTimes};
 use crate::model::network::{Connection, Network, NeuronId};
 use crate::model::params::{ParamError, TemporalParams};
 
 #[derive(Clone, Copy, Debug)]
-struct Slot {
+struct Slot<R> {
     /// Strength right after the exchange with decay count `d_ref` was processed.
-    s_ref: f64,
+    s_ref: R,
     /// Decay count at which `s_ref` was current; doubles as the version of heap entries.
     d_ref: u64,
-    mass: f64,
+    mass: R,
     /// Creation order (the reference's dict insertion order).
     stamp: u64,
 }
@@ -48,16 +49,16 @@ pub struct TemporalStats {
     pub learning_steps: u64,
 }
 
-/// The temporal engine: state plus the buffers it reuses between exchanges.
+/// The temporal engine in precision `R` (f64: the reference mode; f32: the GPU's).
 #[derive(Clone, Debug)]
-pub struct TemporalEngine {
+pub struct TemporalEngine<R: Real = f64> {
     params: TemporalParams,
     vocab: Vocabulary,
-    slots: FxHashMap<u64, Slot>,
+    slots: FxHashMap<u64, Slot<R>>,
     deaths: BinaryHeap<Reverse<(u64, u64, u64)>>,
-    decay_pow: Vec<f64>,
-    lag_weight: Vec<f64>,
-    mass_target: f64,
+    decay_pow: Vec<R>,
+    lag_weight: Vec<R>,
+    mass_target: R,
     next_stamp: u64,
     sequence: Vec<NeuronId>,
     touched: Vec<u64>,
@@ -73,15 +74,15 @@ const fn unkey(k: u64) -> (NeuronId, NeuronId) {
     ((k >> 32) as NeuronId, k as NeuronId)
 }
 
-impl TemporalEngine {
+impl<R: Real> TemporalEngine<R> {
     /// A fresh engine; parameters are validated first.
     pub fn new(params: TemporalParams) -> Result<Self, ParamError> {
         params.validate()?;
         Ok(Self {
             vocab: Vocabulary::with_capacity(params.max_neurons),
-            mass_target: params.mass.target(1.0),
-            decay_pow: vec![1.0],
-            lag_weight: vec![1.0],
+            mass_target: params.mass.target_in(R::ONE),
+            decay_pow: vec![R::ONE],
+            lag_weight: vec![R::ONE],
             params,
             slots: FxHashMap::default(),
             deaths: BinaryHeap::new(),
@@ -113,9 +114,9 @@ impl TemporalEngine {
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         let words: usize = self.vocab.words().iter().map(|w| 2 * (w.capacity() + size_of::<String>()) + 5).sum();
-        self.slots.capacity() * (size_of::<u64>() + size_of::<Slot>() + 1)
+        self.slots.capacity() * (size_of::<u64>() + size_of::<Slot<R>>() + 1)
             + self.deaths.capacity() * size_of::<(u64, u64, u64)>()
-            + self.decay_pow.capacity() * size_of::<f64>()
+            + self.decay_pow.capacity() * size_of::<R>()
             + words
     }
 
@@ -129,23 +130,23 @@ impl TemporalEngine {
         self.slots.len()
     }
 
-    fn pow(&mut self, k: u64) -> f64 {
+    fn pow(&mut self, k: u64) -> R {
         let k = usize::try_from(k).unwrap_or(usize::MAX);
-        let factor = 1.0 - self.params.connection_decay;
+        let factor = R::ONE - R::from_f64(self.params.connection_decay);
         while self.decay_pow.len() <= k {
             let last = self.decay_pow[self.decay_pow.len() - 1];
-            if last == 0.0 {
-                return 0.0;
+            if last == R::ZERO {
+                return R::ZERO;
             }
             self.decay_pow.push(last * factor);
         }
         self.decay_pow[k]
     }
 
-    fn lag_weight(&mut self, lag: usize) -> f64 {
+    fn lag_weight(&mut self, lag: usize) -> R {
         while self.lag_weight.len() <= lag {
             let l = self.lag_weight.len() as f64;
-            self.lag_weight.push(1.0 * (-l / self.params.tau).exp());
+            self.lag_weight.push(R::from_f64(1.0 * (-l / self.params.tau).exp()));
         }
         self.lag_weight[lag]
     }
@@ -187,7 +188,7 @@ impl TemporalEngine {
     /// Hebbian update of every ordered pair `p < q` of the current sequence.
     fn pair_update(&mut self, now: u64, after: u64) {
         let len = self.sequence.len();
-        let eta = self.params.eta;
+        let eta = R::from_f64(self.params.eta);
         let mass = self.params.mass;
         let target = self.mass_target;
         self.touched.clear();
@@ -199,16 +200,16 @@ impl TemporalEngine {
                     Some(slot) => (*slot, slot.d_ref != after),
                     None => {
                         self.next_stamp += 1;
-                        (Slot { s_ref: 0.0, d_ref: after, mass: 0.0, stamp: self.next_stamp }, true)
+                        (Slot { s_ref: R::ZERO, d_ref: after, mass: R::ZERO, stamp: self.next_stamp }, true)
                     }
                 };
                 let current = if slot.d_ref == after { slot.s_ref } else { slot.s_ref * self.pow(now - slot.d_ref) };
                 if first_touch {
                     self.touched.push(k);
                 }
-                let resistance = 1.0 / (1.0 + slot.mass * 0.1);
-                let delta = eta * 1.0 * 1.0 * resistance * w;
-                let new_mass = mass.update(slot.mass, 1.0, target);
+                let resistance = R::ONE / (R::ONE + slot.mass * R::from_f64(0.1));
+                let delta = eta * R::ONE * R::ONE * resistance * w;
+                let new_mass = mass.update_in(slot.mass, R::ONE, target);
                 self.slots.insert(k, Slot { s_ref: current + delta, d_ref: after, mass: new_mass, stamp: slot.stamp });
             }
         }
@@ -235,18 +236,20 @@ impl TemporalEngine {
     }
 
     /// Smallest `j ≥ 0` with `s·(1−decay)^j < prune_threshold`.
-    fn steps_until_pruned(&mut self, s: f64) -> u64 {
-        let threshold = self.params.prune_threshold;
-        if s.abs() < threshold {
+    fn steps_until_pruned(&mut self, s: R) -> u64 {
+        let threshold = R::from_f64(self.params.prune_threshold);
+        let s = s.abs();
+        if s < threshold {
             return 0;
         }
         let factor = 1.0 - self.params.connection_decay;
         if factor == 0.0 {
             return 1;
         }
-        let estimate = ((threshold / s.abs()).ln() / factor.ln()).floor().max(0.0) as u64;
+        // A log estimate in f64, then the exact test in R with the same power table.
+        let estimate = ((self.params.prune_threshold / s.to_f64()).ln() / factor.ln()).floor().max(0.0) as u64;
         let mut j = estimate.saturating_sub(2);
-        while s.abs() * self.pow(j) >= threshold {
+        while s * self.pow(j) >= threshold {
             j += 1;
         }
         j
@@ -256,19 +259,18 @@ impl TemporalEngine {
     pub fn snapshot(&self) -> Network {
         let now = self.stats.learning_steps;
         let factor = 1.0 - self.params.connection_decay;
-        let mut slots: Vec<(&u64, &Slot)> = self.slots.iter().collect();
+        let mut slots: Vec<(&u64, &Slot<R>)> = self.slots.iter().collect();
         slots.sort_unstable_by_key(|(_, s)| s.stamp);
         let connections = slots
             .into_iter()
             .map(|(&k, s)| {
                 let (from, to) = unkey(k);
                 let age = now - s.d_ref;
-                let decay = self
-                    .decay_pow
-                    .get(usize::try_from(age).unwrap_or(usize::MAX))
-                    .copied()
-                    .unwrap_or_else(|| factor.powf(age as f64));
-                Connection { from, to, strength: s.s_ref * decay, mass: s.mass }
+                let strength = match self.decay_pow.get(usize::try_from(age).unwrap_or(usize::MAX)) {
+                    Some(&d) => (s.s_ref * d).to_f64(),
+                    None => s.s_ref.to_f64() * factor.powf(age as f64),
+                };
+                Connection { from, to, strength, mass: s.mass.to_f64() }
             })
             .collect();
         Network { words: self.vocab.words().to_vec(), activations: vec![1.0; self.vocab.len()], connections }

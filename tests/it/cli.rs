@@ -154,10 +154,3 @@ fn synth_writes_a_conversation_that_analyzes() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Speaker_A, Speaker_B"));
 }
-
-#[test]
-fn f32_with_the_temporal_engine_is_refused_up_front() {
-    let o = huey(&["analyze", fixture("labeled_three_speakers.txt").to_str().unwrap(), "--precision", "f32"]);
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("precision"), "{}", String::from_utf8_lossy(&o.stderr));
-}

@@ -173,28 +173,32 @@ fn every_data_file_runs_with_reference_settings() {
     assert!(seen >= 10, "expected the whole corpus, saw {seen} files");
 }
 
-/// The f32 windowed engine (the GPU kernels' precision) against the f64 reference mode on the
+/// Both engines in f32 (the GPU kernels' precision) against the f64 reference mode on the
 /// reference files: the drift is printed, and bounded by the CPU-vs-GPU tolerances.
 #[test]
-fn windowed_f32_drift_against_f64_is_small() {
+fn f32_drift_against_f64_is_small() {
     let Some((shared, _, kill)) = reference_setup() else { return };
-    for file in ["four_speaker_conversation.txt", "chat_transcript_fixed.txt", "DeepConvo.txt"] {
-        let path = shared.join("huey_data").join(file);
-        let f64_run = analyze_with(&path, &kill, &windowed_reference());
-        let f32_opts = AnalysisOptions { precision: huey::pipeline::Precision::F32, ..windowed_reference() };
-        let f32_run = analyze_with(&path, &kill, &f32_opts);
-        let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
-        let (ds, dm) = (rel(f32_run.sum_strength, f64_run.sum_strength), rel(f32_run.sum_mass, f64_run.sum_mass));
-        println!(
-            "{file}: f32 vs f64 — neurons {} / {}, connections {} / {}, Σs drift {ds:.2e}, Σm drift {dm:.2e}",
-            f32_run.neurons, f64_run.neurons, f32_run.connections, f64_run.connections
-        );
-        assert_eq!(f32_run.neurons, f64_run.neurons, "{file}");
-        let dc = (f32_run.connections as f64 - f64_run.connections as f64).abs() / f64_run.connections as f64;
-        assert!(dc <= 0.001, "{file}: connections differ by {dc}");
-        assert!(ds <= 1e-4 && dm <= 1e-4, "{file}: sums drift {ds} {dm}");
-        let top = |r: &Report| r.top_mass.iter().map(|(w, _)| w.clone()).collect::<std::collections::HashSet<_>>();
-        assert_eq!(top(&f32_run), top(&f64_run), "{file}: top-20 concepts");
-        assert_eq!(f32_run.precision, "f32");
+    let engines = [("temporal", AnalysisOptions::default()), ("windowed", windowed_reference())];
+    for (engine, opts) in engines {
+        for file in ["four_speaker_conversation.txt", "chat_transcript_fixed.txt", "DeepConvo.txt"] {
+            let path = shared.join("huey_data").join(file);
+            let file = format!("{engine} {file}");
+            let f64_run = analyze_with(&path, &kill, &opts);
+            let f32_opts = AnalysisOptions { precision: huey::pipeline::Precision::F32, ..opts.clone() };
+            let f32_run = analyze_with(&path, &kill, &f32_opts);
+            let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+            let (ds, dm) = (rel(f32_run.sum_strength, f64_run.sum_strength), rel(f32_run.sum_mass, f64_run.sum_mass));
+            println!(
+                "{file}: f32 vs f64 — neurons {} / {}, connections {} / {}, Σs drift {ds:.2e}, Σm drift {dm:.2e}",
+                f32_run.neurons, f64_run.neurons, f32_run.connections, f64_run.connections
+            );
+            assert_eq!(f32_run.neurons, f64_run.neurons, "{file}");
+            let dc = (f32_run.connections as f64 - f64_run.connections as f64).abs() / f64_run.connections as f64;
+            assert!(dc <= 0.001, "{file}: connections differ by {dc}");
+            assert!(ds <= 1e-4 && dm <= 1e-4, "{file}: sums drift {ds} {dm}");
+            let top = |r: &Report| r.top_mass.iter().map(|(w, _)| w.clone()).collect::<std::collections::HashSet<_>>();
+            assert_eq!(top(&f32_run), top(&f64_run), "{file}: top-20 concepts");
+            assert_eq!(f32_run.precision, "f32");
+        }
     }
 }

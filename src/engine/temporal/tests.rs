@@ -79,7 +79,7 @@ fn repeats_make_self_connections_and_see_updated_values() {
 
 #[test]
 fn vocabulary_cap_skips_new_words() {
-    let mut e = TemporalEngine::new(TemporalParams { max_neurons: 2, ..TemporalParams::default() }).unwrap();
+    let mut e = TemporalEngine::<f64>::new(TemporalParams { max_neurons: 2, ..TemporalParams::default() }).unwrap();
     e.step(["a", "b", "c", "a"]);
     assert_eq!(e.n_neurons(), 2);
     assert_eq!(e.stats().tokens_skipped, 1);
@@ -148,7 +148,7 @@ fn lazy_decay_equals_eager_reference_loop() {
         (state >> 33) as usize % n
     };
     let max_neurons = 30;
-    let mut lazy = TemporalEngine::new(TemporalParams { max_neurons, ..TemporalParams::default() }).unwrap();
+    let mut lazy = TemporalEngine::<f64>::new(TemporalParams { max_neurons, ..TemporalParams::default() }).unwrap();
     let mut eager = Eager { ids: Default::default(), order: Vec::new(), conns: Default::default() };
     for step in 0..3000 {
         // Zipf-ish: small ids are frequent, so some pairs live long and others die.

@@ -132,8 +132,8 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
+    /// Each engine validates its own parameters.
     pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
-        opts.validate()?;
         let engine: Box<dyn LearningEngine> = match (opts.engine, opts.precision) {
             (EngineKind::Temporal, Precision::F64) => Box::new(TemporalEngine::<f64>::new(opts.temporal.clone())?),
             (EngineKind::Temporal, Precision::F32) => Box::new(TemporalEngine::<f32>::new(opts.temporal.clone())?),
@@ -204,6 +204,13 @@ impl Pipeline {
 /// A finished analysis.
 #[derive(Clone, Debug)]
 pub struct Analysis {
+    /// The engine that ran, in which precision, with which tokenizer (the effective one: the
+    /// windowed engine's reference rule differs from the temporal engine's).
+    pub engine: EngineKind,
+    /// See `engine`.
+    pub precision: Precision,
+    /// See `engine`.
+    pub tokenizer: Tokenizer,
     /// Speaker detection result.
     pub detection: Detection,
     /// The learned network.
@@ -226,6 +233,17 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
+impl Analysis {
+    /// Tokens as the reference reports them: its temporal engine counts before kill-word
+    /// filtering, its windowed tokenizer drops kill words itself.
+    pub fn reference_tokens(&self) -> usize {
+        match self.engine {
+            EngineKind::Temporal => self.n_raw_tokens,
+            EngineKind::Windowed => self.n_tokens,
+        }
+    }
+}
+
 /// A conversation detected, tokenized and ready to step.
 #[derive(Debug)]
 pub struct Prepared {
@@ -239,6 +257,8 @@ pub struct Prepared {
     pub n_tokens: usize,
     /// Detection and tokenization times (the engine and map fields stay 0).
     pub times: StageTimes,
+    /// The tokenizer actually used.
+    pub tokenizer: Tokenizer,
 }
 
 /// Detect speakers, tokenize and set up the engine, without stepping it.
@@ -252,20 +272,20 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
         (_, t) => t,
     };
     let stream = TokenStream::build(&detection, tokenizer, kill);
-    let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
-    let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
-    let pipeline = Pipeline::new(stream, speakers, opts)?;
     let times = StageTimes {
         detect_secs: (t1 - t0).as_secs_f64(),
         tokenize_secs: t1.elapsed().as_secs_f64(),
         ..StageTimes::default()
     };
-    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times })
+    let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
+    let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
+    let pipeline = Pipeline::new(stream, speakers, opts)?;
+    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer })
 }
 
 /// Analyse a document's text from start to finish.
 pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
-    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times } = prepare(text, opts, kill)?;
+    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times, tokenizer } = prepare(text, opts, kill)?;
     let t2 = Instant::now();
     pipeline.run_to_end();
     let network = pipeline.network();
@@ -293,5 +313,19 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     }
     times.engine_secs = (t3 - t2).as_secs_f64();
     times.map_secs = (t4 - t3).as_secs_f64();
-    Ok(Analysis { times, kernels, detection, network, stats, n_raw_tokens, n_tokens, speaker_mass, map, warnings })
+    Ok(Analysis {
+        engine: opts.engine,
+        precision: opts.precision,
+        tokenizer,
+        times,
+        kernels,
+        detection,
+        network,
+        stats,
+        n_raw_tokens,
+        n_tokens,
+        speaker_mass,
+        map,
+        warnings,
+    })
 }

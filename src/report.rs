@@ -55,7 +55,7 @@ pub struct Report {
     pub exchanges: usize,
     /// Speakers in order of first appearance.
     pub speakers: Vec<String>,
-    /// Tokens produced by the tokenizer, before kill-word filtering (as the reference counts).
+    /// Tokens as the reference counts them (see `Analysis::reference_tokens`).
     pub tokens: usize,
     /// Tokens kept after kill-word filtering.
     pub tokens_kept: usize,
@@ -89,24 +89,24 @@ pub struct Report {
 
 impl Report {
     /// Build the report of an analysis.
-    pub fn new(file: &str, engine: &str, precision: &str, kill_list: &str, tokenizer: &str, a: &Analysis) -> Self {
+    pub fn new(file: &str, kill_list: &str, a: &Analysis) -> Self {
+        let precision = a.precision.as_str();
         let masses = concept_masses(&a.network);
         let m = &a.map;
         Self {
             file: file.to_owned(),
-            engine: engine.to_owned(),
+            engine: a.engine.as_str().to_owned(),
             backend: "cpu".to_owned(),
             device: crate::compute::cpu_device(precision),
             precision: precision.to_owned(),
             kernels: a.kernels.clone(),
-            tokenizer: tokenizer.to_owned(),
+            tokenizer: a.tokenizer.as_str().to_owned(),
             kill_list: kill_list.to_owned(),
             strategy: a.detection.strategy.as_str().to_owned(),
             confidence: a.detection.confidence,
             exchanges: a.detection.exchanges.len(),
             speakers: a.detection.speakers.clone(),
-            // As the reference counts them: its windowed tokenizer drops kill words itself.
-            tokens: if engine == "windowed" { a.n_tokens } else { a.n_raw_tokens },
+            tokens: a.reference_tokens(),
             tokens_kept: a.n_tokens,
             pairs: a.stats.pairs(),
             neurons: a.network.n_neurons(),

@@ -81,25 +81,16 @@ pub fn speaker_self_mass(net: &Network, speakers: &[String]) -> Vec<(String, f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::network::Connection;
-
-    fn net(words: &[&str], conns: &[(u32, u32, f64)]) -> Network {
-        Network {
-            words: words.iter().map(|w| (*w).to_owned()).collect(),
-            activations: vec![1.0; words.len()],
-            connections: conns.iter().map(|&(from, to, mass)| Connection { from, to, strength: 0.5, mass }).collect(),
-        }
-    }
 
     #[test]
     fn concept_mass_counts_self_connections_once() {
-        let n = net(&["a", "b"], &[(0, 1, 2.0), (0, 0, 3.0)]);
+        let n = Network::from_masses(&["a", "b"], &[(0, 1, 2.0), (0, 0, 3.0)]);
         assert_eq!(concept_masses(&n), [5.0, 2.0]);
     }
 
     #[test]
     fn top_concepts_keep_id_order_on_ties() {
-        let n = net(&["re", "x", "y", "z", ""], &[(0, 1, 4.0), (2, 3, 2.0)]);
+        let n = Network::from_masses(&["re", "x", "y", "z", ""], &[(0, 1, 4.0), (2, 3, 2.0)]);
         let m = concept_masses(&n);
         let top = top_concepts(&n, &m, 3);
         assert_eq!(top, [("re".to_owned(), 4.0), ("x".to_owned(), 4.0), ("y".to_owned(), 2.0)]);
@@ -108,7 +99,7 @@ mod tests {
     #[test]
     fn self_mass_without_speaker_neuron_sums_pronoun_connections() {
         // `me` touches two connections (2 + 0.0005, the latter below the 0.001 floor), `my` one.
-        let n = net(&["me", "x", "my"], &[(0, 1, 2.0), (1, 0, 0.0005), (2, 1, 1.5)]);
+        let n = Network::from_masses(&["me", "x", "my"], &[(0, 1, 2.0), (1, 0, 0.0005), (2, 1, 1.5)]);
         let got = speaker_self_mass(&n, &["Ana".to_owned(), "Ben".to_owned()]);
         assert_eq!(got, [("Ana".to_owned(), 3.5), ("Ben".to_owned(), 3.5)]);
     }
@@ -116,7 +107,7 @@ mod tests {
     #[test]
     fn self_mass_with_speaker_neuron_reads_low_high_pairs() {
         // Speaker `ana` (id 0) and pronouns `me` (1, connected) and `my` (2, not connected).
-        let n = net(&["ana", "me", "my"], &[(0, 1, 2.5)]);
+        let n = Network::from_masses(&["ana", "me", "my"], &[(0, 1, 2.5)]);
         let got = speaker_self_mass(&n, &["Ana".to_owned()]);
         // (0,1) has mass 2.5; (0,2) is absent so the reference uses 100·a_s·a_p = 100.
         assert_eq!(got, [("Ana".to_owned(), 102.5)]);

@@ -196,11 +196,7 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let mut warnings = load_warnings;
     warnings.append(&mut analysis.warnings);
     analysis.warnings = warnings;
-    let tokenizer = match args.tokenizer {
-        TokenizerArg::Reference => "reference",
-        TokenizerArg::Words => "words",
-    };
-    let report = Report::new(&name, opts.engine.as_str(), opts.precision.as_str(), &kill_name, tokenizer, &analysis);
+    let report = Report::new(&name, &kill_name, &analysis);
     let mut out = summary(&report, &analysis, args.top);
     if let Some(path) = &args.json {
         write_atomic(path, serde_json::to_string_pretty(&report)?.as_bytes())?;

@@ -60,7 +60,7 @@ pub struct FileBench {
     pub neurons: usize,
     /// See `neurons`.
     pub concepts: usize,
-    /// See `exchanges`.
+    /// Tokens kept after kill-word filtering.
     pub tokens: usize,
     /// Kept tokens per second at the median.
     pub tokens_per_sec: f64,

@@ -337,9 +337,7 @@ impl<R: Real> WindowedEngine<R> {
         self.times = times;
     }
 
-    /// Activation decay over all live neurons.
-    ///
-    /// Branch-free over all ids: an evicted id's activation is never read (eviction and the
+    /// Activation decay, branch-free over all ids: an evicted id's activation is never read (eviction and the
     /// kernel skip dead ids, snapshots report 0), so the loop can vectorise.
     fn activation_decay(&mut self) {
         let c = R::from_f64;

@@ -69,3 +69,16 @@ impl Network {
         self.connections.iter().filter(|c| c.from == c.to).count()
     }
 }
+
+#[cfg(test)]
+impl Network {
+    /// A test network: `words` with activation 1, connections `(from, to, mass)` with strength
+    /// 0.5 (the views under test read masses only).
+    pub(crate) fn from_masses(words: &[&str], conns: &[(NeuronId, NeuronId, f64)]) -> Self {
+        Self {
+            words: words.iter().map(|w| (*w).to_owned()).collect(),
+            activations: vec![1.0; words.len()],
+            connections: conns.iter().map(|&(from, to, mass)| Connection { from, to, strength: 0.5, mass }).collect(),
+        }
+    }
+}

@@ -115,6 +115,7 @@ fn windowed_engine_reports_its_kernels() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json["engine"], "windowed");
+    assert_eq!(json["tokenizer"], "reference_windowed", "the tokenizer actually used");
     let kernels: Vec<&str> =
         json["kernels"].as_array().unwrap().iter().map(|k| k["kernel"].as_str().unwrap()).collect();
     assert_eq!(kernels, ["activation_decay", "connection_decay", "pair_update", "prune", "activation_spread"]);

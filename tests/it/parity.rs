@@ -19,7 +19,7 @@ fn analyze(file: &std::path::Path, kill: &KillList) -> Report {
 fn analyze_with(file: &std::path::Path, kill: &KillList, opts: &AnalysisOptions) -> Report {
     let doc = huey::io::document::read(file).unwrap();
     let analysis = analyze_text(&doc.text, opts, kill).unwrap();
-    Report::new("x", opts.engine.as_str(), opts.precision.as_str(), "KILL.txt", "reference", &analysis)
+    Report::new("x", "KILL.txt", &analysis)
 }
 
 /// The reference's windowed settings: window 7, 250 neurons, connection probability 1.

@@ -2,21 +2,12 @@
 //! the partial (Lanczos) solver against the dense one.
 
 use super::*;
-use crate::model::network::Connection;
-
-fn net(words: &[&str], conns: &[(u32, u32, f64)]) -> Network {
-    Network {
-        words: words.iter().map(|w| (*w).to_owned()).collect(),
-        activations: vec![1.0; words.len()],
-        connections: conns.iter().map(|&(from, to, mass)| Connection { from, to, strength: 0.1, mass }).collect(),
-    }
-}
 
 #[test]
 fn three_concepts_match_the_reference_formula() {
     // Expected values from NumPy with the reference's own steps: D = max(A) − A,
     // B = −½·H(D∘D)H, eigh, sort descending, v·sqrt(|λ|)·3 (largest component positive).
-    let n = net(&["a", "b", "c"], &[(0, 1, 4.0), (0, 2, 2.0), (1, 1, 1.0)]);
+    let n = Network::from_masses(&["a", "b", "c"], &[(0, 1, 4.0), (0, 2, 2.0), (1, 1, 1.0)]);
     let opts = MapOptions::default();
     let map = concept_map(&n, &[], &opts);
     // Masses: a = 6, b = 4 + 1 (self-connection once) = 5, c = 2.
@@ -48,7 +39,7 @@ fn three_concepts_match_the_reference_formula() {
 
 #[test]
 fn speaker_entries_come_first_among_equals_and_later_index_wins() {
-    let n = net(&["joe", "x"], &[(0, 1, 2.0)]);
+    let n = Network::from_masses(&["joe", "x"], &[(0, 1, 2.0)]);
     let map = concept_map(&n, &[("Joe".to_owned(), 2.0)], &MapOptions::default());
     assert_eq!(map.labels, ["Speaker_Joe", "joe", "x"]);
     assert_eq!(map.ids, [0, 0, 1]);
@@ -58,7 +49,7 @@ fn speaker_entries_come_first_among_equals_and_later_index_wins() {
 fn empty_and_tiny_networks_do_not_panic() {
     let empty = concept_map(&Network::default(), &[], &MapOptions::default());
     assert!(empty.labels.is_empty() && empty.eigenvalues.is_empty());
-    let one = concept_map(&net(&["a"], &[]), &[], &MapOptions::default());
+    let one = concept_map(&Network::from_masses(&["a"], &[]), &[], &MapOptions::default());
     // One concept: λ = 0, so the reference scales its unit eigenvector by 1e-4 (×3).
     assert!((one.coords[0][0] - 3e-4).abs() < 1e-15 && one.coords[0][1] == 0.0);
 }
@@ -81,7 +72,7 @@ fn partial_solver_matches_dense_solver() {
         let mass = if a < 10 || b < 10 { 8.0 } else { 1.0 + f64::from(next(100)) / 50.0 };
         conns.push((a.min(b), a.max(b), mass));
     }
-    let n = net(&words, &conns);
+    let n = Network::from_masses(&words, &conns);
     let all = MapOptions { n_concepts: 10_000, ..MapOptions::default() };
     let dense = concept_map(&n, &[], &MapOptions { dense_limit: 10_000, ..all.clone() });
     let partial = concept_map(&n, &[], &MapOptions { dense_limit: 10, ..all });

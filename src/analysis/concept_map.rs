@@ -13,15 +13,6 @@ use super::lanczos;
 use super::mass::concept_masses;
 use crate::model::network::{Network, NeuronId};
 
-/// Which direction of the stored connections fills the association matrix.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Both cells of a stored key (the reference default).
-    #[default]
-    Both,
-}
-
 /// Options of the map, with the golden UI's defaults.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -30,8 +21,6 @@ pub struct MapOptions {
     pub n_concepts: usize,
     /// Minimum concept mass to be a candidate (reference: 0).
     pub min_mass: f64,
-    /// Association direction.
-    pub direction: Direction,
     /// Up to this many concepts, solve densely (all eigenvalues); beyond, top-k Lanczos.
     pub dense_limit: usize,
     /// Eigenpairs computed by the partial solver.
@@ -40,7 +29,7 @@ pub struct MapOptions {
 
 impl Default for MapOptions {
     fn default() -> Self {
-        Self { n_concepts: 50, min_mass: 0.0, direction: Direction::Both, dense_limit: 400, partial_k: 6 }
+        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6 }
     }
 }
 
@@ -123,8 +112,9 @@ fn select(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> V
     candidates
 }
 
-/// Sparse symmetric `S = c·A − ½·A∘A` as (row, col, value) with both halves, and `c`.
-fn association_operator(net: &Network, ids: &[NeuronId]) -> (Vec<(usize, usize, f64)>, usize) {
+/// Sparse symmetric `S = c·A − ½·A∘A` as (row, col, value) with both halves, sorted by row
+/// (`A` from the masses of connections between selected concepts, both cells per key).
+fn association_operator(net: &Network, ids: &[NeuronId]) -> Vec<(usize, usize, f64)> {
     let n = ids.len();
     let mut index: FxHashMap<NeuronId, usize> = FxHashMap::default();
     for (k, &id) in ids.iter().enumerate() {
@@ -151,7 +141,7 @@ fn association_operator(net: &Network, ids: &[NeuronId]) -> (Vec<(usize, usize, 
         }
     }
     entries.sort_unstable_by_key(|&(a, b, _)| (a, b));
-    (entries, n)
+    entries
 }
 
 fn fix_sign(v: &mut [f64]) {
@@ -171,7 +161,8 @@ fn fix_sign(v: &mut [f64]) {
 pub fn concept_map(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> ConceptMap {
     let selected = select(net, speaker_mass, opts);
     let ids: Vec<NeuronId> = selected.iter().map(|s| s.1).collect();
-    let (entries, n) = association_operator(net, &ids);
+    let entries = association_operator(net, &ids);
+    let n = ids.len();
     let (mut values, mut vectors, spectrum, converged) = if n <= opts.dense_limit {
         let (v, vecs) = dense_eigen(&entries, n);
         (v, vecs, Spectrum::Full, true)

@@ -290,11 +290,11 @@ pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
     let limit = opts.exchange_limit;
     let found = if opts.conversation_mode {
         detect_conversation(content, limit).filter(|f| f.confidence >= opts.min_confidence).unwrap_or_else(|| {
-            warnings.push(
-                "no speaker pattern found with confidence >= 0.3: analysing as plain text \
-                     (tip: label turns as `Name: text`)"
-                    .to_owned(),
-            );
+            warnings.push(format!(
+                "no speaker pattern found with confidence >= {}: analysing as plain text \
+                 (tip: label turns as `Name: text`)",
+                opts.min_confidence
+            ));
             let segments = plain_text_segments(content)
                 .into_iter()
                 .map(|text| Exchange { speaker: "text".to_owned(), text })

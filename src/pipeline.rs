@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use crate::analysis::concept_map::{ConceptMap, MapOptions, concept_map};
 use crate::analysis::mass::speaker_self_mass;
-use crate::compute::{KernelRow, KernelTimes, TimingMethod};
+use crate::compute::gpu::windowed::GpuWindowedEngine;
+use crate::compute::gpu::{GpuDevice, GpuError};
+use crate::compute::{Backend, KernelRow, KernelTimes, TimingMethod};
 pub use crate::engine::EngineStats;
 use crate::engine::LearningEngine;
 use crate::engine::temporal::TemporalEngine;
@@ -78,6 +80,8 @@ pub struct AnalysisOptions {
     pub windowed: WindowedParams,
     /// Arithmetic precision of the engine.
     pub precision: Precision,
+    /// Where the engine runs.
+    pub backend: Backend,
     /// Concept-map options.
     pub map: MapOptions,
 }
@@ -122,25 +126,116 @@ pub struct Progress {
 }
 
 /// A conversation being learned, one exchange per step.
+///
+/// A GPU engine that cannot start, or fails mid-run, is replaced by the CPU engine of the same
+/// kind and precision, which replays the exchanges already done (so the state is exactly the
+/// CPU's); each such fallback is announced in [`Pipeline::notices`], never silent.
 #[derive(Debug)]
 pub struct Pipeline {
     stream: TokenStream,
     speakers: Vec<String>,
+    opts: AnalysisOptions,
     engine: Box<dyn LearningEngine>,
     next: usize,
+    notices: Vec<String>,
+    fail_next: bool,
+}
+
+fn cpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, ParamError> {
+    Ok(match (opts.engine, opts.precision) {
+        (EngineKind::Temporal, Precision::F64) => Box::new(TemporalEngine::<f64>::new(opts.temporal.clone())?),
+        (EngineKind::Temporal, Precision::F32) => Box::new(TemporalEngine::<f32>::new(opts.temporal.clone())?),
+        (EngineKind::Windowed, Precision::F64) => Box::new(WindowedEngine::<f64>::new(opts.windowed.clone())?),
+        (EngineKind::Windowed, Precision::F32) => Box::new(WindowedEngine::<f32>::new(opts.windowed.clone())?),
+    })
+}
+
+/// A GPU engine for `opts` on the shared device.
+pub fn gpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, GpuError> {
+    if opts.precision == Precision::F64 {
+        return Err(GpuError::Unsupported(
+            "the GPU engines compute in f32 (f64 shaders are not implemented)".to_owned(),
+        ));
+    }
+    let gpu = GpuDevice::shared()?;
+    match opts.engine {
+        EngineKind::Windowed => Ok(Box::new(GpuWindowedEngine::new(gpu, opts.windowed.clone())?)),
+        EngineKind::Temporal => Err(GpuError::Unsupported("temporal engine on the GPU: not yet".to_owned())),
+    }
 }
 
 impl Pipeline {
     /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
-    /// Each engine validates its own parameters.
+    /// Each engine validates its own parameters. A GPU that cannot be used falls back to the
+    /// CPU with a notice.
     pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
-        let engine: Box<dyn LearningEngine> = match (opts.engine, opts.precision) {
-            (EngineKind::Temporal, Precision::F64) => Box::new(TemporalEngine::<f64>::new(opts.temporal.clone())?),
-            (EngineKind::Temporal, Precision::F32) => Box::new(TemporalEngine::<f32>::new(opts.temporal.clone())?),
-            (EngineKind::Windowed, Precision::F64) => Box::new(WindowedEngine::<f64>::new(opts.windowed.clone())?),
-            (EngineKind::Windowed, Precision::F32) => Box::new(WindowedEngine::<f32>::new(opts.windowed.clone())?),
+        let mut notices = Vec::new();
+        let engine = match opts.backend {
+            Backend::Cpu => cpu_engine(opts)?,
+            Backend::Gpu => {
+                opts.validate()?;
+                match gpu_engine(opts) {
+                    Ok(engine) => engine,
+                    Err(e) => {
+                        notices.push(format!("GPU backend unavailable: {e}; running on the CPU instead"));
+                        cpu_engine(opts)?
+                    }
+                }
+            }
         };
-        Ok(Self { stream, speakers, engine, next: 0 })
+        Ok(Self { stream, speakers, opts: opts.clone(), engine, next: 0, notices, fail_next: false })
+    }
+
+    /// Replace a failed GPU engine by the CPU engine, replaying exchanges `0..next`.
+    fn fall_back(&mut self, error: &GpuError) {
+        let mut engine = cpu_engine(&self.opts).expect("parameters were validated when the pipeline was built");
+        let _ = engine.run(&self.stream, &self.speakers, 0..self.next);
+        self.notices.push(format!(
+            "GPU failed after {} of {} exchanges: {error}; continuing on the CPU ({} exchanges replayed there)",
+            self.next,
+            self.stream.n_exchanges(),
+            self.next
+        ));
+        self.engine = engine;
+    }
+
+    fn advance(&mut self, end: usize) {
+        let result = if std::mem::take(&mut self.fail_next) && self.engine.backend() == Backend::Gpu {
+            Err(GpuError::Runtime("device lost (injected by a test)".to_owned()))
+        } else {
+            self.engine.run(&self.stream, &self.speakers, self.next..end)
+        };
+        if let Err(e) = result {
+            self.fall_back(&e);
+            let _ = self.engine.run(&self.stream, &self.speakers, self.next..end);
+        }
+        self.next = end;
+    }
+
+    /// Fallbacks and other events a user must see (empty when everything ran as asked).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Where the engine runs now.
+    pub fn backend(&self) -> Backend {
+        self.engine.backend()
+    }
+
+    /// The device running the engine, for labelling timings.
+    pub fn device(&self) -> String {
+        self.engine.device()
+    }
+
+    /// How kernel times are measured.
+    pub fn timing_method(&self) -> TimingMethod {
+        self.engine.timing_method()
+    }
+
+    /// Make the next GPU run fail as a lost device would (tests of the fallback path).
+    #[doc(hidden)]
+    pub fn inject_gpu_failure(&mut self) {
+        self.fail_next = true;
     }
 
     /// Process the next exchange; `false` when all are done.
@@ -148,16 +243,13 @@ impl Pipeline {
         if self.next >= self.stream.n_exchanges() {
             return false;
         }
-        self.engine.run(&self.stream, &self.speakers, self.next..self.next + 1);
-        self.next += 1;
+        self.advance(self.next + 1);
         true
     }
 
     /// Run all remaining exchanges (one call into the engine).
     pub fn run_to_end(&mut self) {
-        let end = self.stream.n_exchanges();
-        self.engine.run(&self.stream, &self.speakers, self.next..end);
-        self.next = end;
+        self.advance(self.stream.n_exchanges());
     }
 
     /// Exchanges done and total.
@@ -165,9 +257,15 @@ impl Pipeline {
         Progress { done: self.next, total: self.stream.n_exchanges() }
     }
 
-    /// The current network as plain data.
-    pub fn network(&self) -> Network {
-        self.engine.snapshot()
+    /// The current network as plain data (a failed GPU read-back falls back to the CPU).
+    pub fn network(&mut self) -> Network {
+        match self.engine.snapshot() {
+            Ok(network) => network,
+            Err(e) => {
+                self.fall_back(&e);
+                self.engine.snapshot().unwrap_or_default()
+            }
+        }
     }
 
     /// Wall time per kernel so far.
@@ -176,8 +274,8 @@ impl Pipeline {
     }
 
     /// Create neurons for `words` before the first step (benchmark warm start).
-    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
-        self.engine.prefill(&mut words.into_iter());
+    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) -> Result<(), GpuError> {
+        self.engine.prefill(&mut words.into_iter())
     }
 
     /// Bytes held by the engine's state.
@@ -211,6 +309,12 @@ pub struct Analysis {
     pub precision: Precision,
     /// See `engine`.
     pub tokenizer: Tokenizer,
+    /// Where the engine ran (at the end: the CPU after a GPU fallback).
+    pub backend: Backend,
+    /// The device that ran it.
+    pub device: String,
+    /// How the kernel times were measured.
+    pub timing: TimingMethod,
     /// Speaker detection result.
     pub detection: Detection,
     /// The learned network.
@@ -290,12 +394,14 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     pipeline.run_to_end();
     let network = pipeline.network();
     let stats = pipeline.stats();
-    let kernels = pipeline.kernel_times().rows(TimingMethod::Wall);
+    let timing = pipeline.timing_method();
+    let kernels = pipeline.kernel_times().rows(timing);
     let t3 = Instant::now();
     let speaker_mass = speaker_self_mass(&network, &detection.speakers);
     let map = concept_map(&network, &speaker_mass, &opts.map);
     let t4 = Instant::now();
     let mut warnings = detection.warnings.clone();
+    warnings.extend(pipeline.notices().iter().cloned());
     if !detection.exchanges.is_empty() && n_tokens == 0 {
         warnings.push("every token was a kill word: the network is empty (try --kill-list or --no-kill)".to_owned());
     } else if network.connections.is_empty() && n_tokens > 0 {
@@ -317,6 +423,9 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
         engine: opts.engine,
         precision: opts.precision,
         tokenizer,
+        backend: pipeline.backend(),
+        device: pipeline.device(),
+        timing,
         times,
         kernels,
         detection,

@@ -35,7 +35,7 @@ pub struct Report {
     pub file: String,
     /// Engine name.
     pub engine: String,
-    /// Backend that ran the engine (`cpu`).
+    /// Backend that ran the engine (`cpu`, `gpu`; `cpu` after an announced fallback).
     pub backend: String,
     /// The device that ran it, for labelling timings.
     pub device: String,
@@ -96,8 +96,8 @@ impl Report {
         Self {
             file: file.to_owned(),
             engine: a.engine.as_str().to_owned(),
-            backend: "cpu".to_owned(),
-            device: crate::compute::cpu_device(precision),
+            backend: a.backend.as_str().to_owned(),
+            device: a.device.clone(),
             precision: precision.to_owned(),
             kernels: a.kernels.clone(),
             tokenizer: a.tokenizer.as_str().to_owned(),

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{CliError, SAMPLE_CONVERSATION, emit, write_atomic};
+use crate::compute::Backend;
 use crate::io::document;
 use crate::pipeline::{Analysis, AnalysisOptions, EngineKind, Precision, analyze_text};
 use crate::report::Report;
@@ -29,6 +30,16 @@ pub enum PrecisionArg {
     F64,
     /// Single precision, as the GPU kernels compute.
     F32,
+}
+
+/// Where the engine runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// Rust on the CPU.
+    #[default]
+    Cpu,
+    /// wgpu compute shaders, network resident on the GPU (f32); falls back to the CPU, announced.
+    Gpu,
 }
 
 /// Tokenizer choice.
@@ -71,9 +82,13 @@ pub struct AnalyzeArgs {
     /// Minimum concept mass for the map.
     #[arg(long, default_value_t = 0.0)]
     pub min_mass: f64,
-    /// Arithmetic precision (f64: the reference mode; f32: as the GPU kernels compute).
+    /// Where the engine runs.
     #[arg(long, value_enum, default_value_t)]
-    pub precision: PrecisionArg,
+    pub backend: BackendArg,
+    /// Arithmetic precision (f64: the reference mode; f32: as the GPU kernels compute).
+    /// Default: f64 on the CPU, f32 on the GPU.
+    #[arg(long, value_enum)]
+    pub precision: Option<PrecisionArg>,
     /// Windowed engine: tokens per window.
     #[arg(long, default_value_t = 7)]
     pub window: usize,
@@ -138,9 +153,13 @@ impl AnalyzeArgs {
             EngineArg::Temporal => EngineKind::Temporal,
             EngineArg::Windowed => EngineKind::Windowed,
         };
-        opts.precision = match self.precision {
-            PrecisionArg::F64 => Precision::F64,
-            PrecisionArg::F32 => Precision::F32,
+        opts.backend = match self.backend {
+            BackendArg::Cpu => Backend::Cpu,
+            BackendArg::Gpu => Backend::Gpu,
+        };
+        opts.precision = match (self.precision, self.backend) {
+            (Some(PrecisionArg::F64), _) | (None, BackendArg::Cpu) => Precision::F64,
+            (Some(PrecisionArg::F32), _) | (None, BackendArg::Gpu) => Precision::F32,
         };
         opts.temporal.max_neurons = self.max_neurons;
         opts.windowed.max_neurons = self.max_neurons;
@@ -248,7 +267,8 @@ fn summary(r: &Report, a: &Analysis, top: usize) -> String {
         ),
         _ => outln!(out, "             warp and variance need the full spectrum (use fewer concepts)"),
     }
-    outln!(out, "  kernels    on {} ({} timing)", r.device, "wall-clock");
+    let timing = r.kernels.first().map_or("no", |k| k.method.label());
+    outln!(out, "  kernels    on {} ({timing} timing)", r.device);
     for k in &r.kernels {
         outln!(
             out,

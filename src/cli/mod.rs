@@ -46,24 +46,34 @@ pub enum Command {
 }
 
 fn gpu_info() -> Result<(), CliError> {
-    use crate::compute::{cpu_kernels, gpu};
-    let device = gpu::GpuDevice::new()?;
-    let kernels = gpu::kernels::ActivationKernels::new(&device)?;
-    let mut on_gpu: Vec<f32> = (0..4096).map(|k| (k % 97) as f32 / 97.0).collect();
-    let mut on_cpu = on_gpu.clone();
-    // The first dispatch includes the driver's shader compilation; report a warm one.
-    let mut warm_up = on_gpu.clone();
-    kernels.decay(&device, &mut warm_up, 0.02, 0.01)?;
-    let timing = kernels.decay(&device, &mut on_gpu, 0.02, 0.01)?;
-    cpu_kernels::activation_decay(&mut on_cpu, 0.02, 0.01);
-    let agree = on_gpu == on_cpu;
-    emit(&format!(
-        "GPU: {}\nactivation_decay on 4,096 neurons: {:.1} µs ({:?}); matches the CPU twin: {}\n",
-        device.info,
-        timing.secs * 1e6,
-        timing.method,
-        if agree { "yes" } else { "NO" }
-    ));
+    use crate::compute::Backend;
+    use crate::pipeline::{AnalysisOptions, EngineKind, Precision, analyze_text};
+    let device = crate::compute::gpu::GpuDevice::shared()?;
+    let kill = crate::text::kill_words::KillList::bundled("en").unwrap_or_default();
+    let mut out = format!("GPU: {}\n", device.info);
+    for engine in [EngineKind::Windowed] {
+        let mut opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
+        let cpu = analyze_text(SAMPLE_CONVERSATION, &opts, &kill)?;
+        opts.backend = Backend::Gpu;
+        let gpu = analyze_text(SAMPLE_CONVERSATION, &opts, &kill)?;
+        if let Some(w) = gpu.warnings.iter().find(|w| w.contains("GPU")) {
+            outln!(out, "{} engine: {w}", engine.as_str());
+            continue;
+        }
+        let (c, g) = (&cpu.network, &gpu.network);
+        outln!(
+            out,
+            "{} engine on the bundled sample, f32: CPU {} neurons / {} connections / Σs {:.6}; GPU {} / {} / {:.6}",
+            engine.as_str(),
+            c.n_neurons(),
+            c.connections.len(),
+            c.sum_strength(),
+            g.n_neurons(),
+            g.connections.len(),
+            g.sum_strength()
+        );
+    }
+    emit(&out);
     Ok(())
 }
 

@@ -103,7 +103,7 @@ fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Resul
     let mut prepared = prepare(text, &opts, &KillList::empty())?;
     let pipeline = &mut prepared.pipeline;
     let vocabulary: Vec<String> = (0..n).map(word).collect();
-    pipeline.prefill(vocabulary.iter().map(String::as_str));
+    pipeline.prefill(vocabulary.iter().map(String::as_str))?;
     let started = Instant::now();
     let mut complete = true;
     let mut bytes_moved = 0usize;

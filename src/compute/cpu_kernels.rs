@@ -1,5 +1,5 @@
-//! CPU twins of the WGSL kernels, generic over f32/f64: the f64 engine runs them, and the GPU
-//! parity tests compare the WGSL kernels against them in f32. Same loop shape as the shaders.
+//! CPU twins of the WGSL kernels, generic over f32/f64: the CPU engines run them; in f32 they
+//! compute what the GPU kernels compute (same operation order, same fixed-point sums).
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -14,6 +14,13 @@ pub trait Real:
     + Div<Output = Self>
     + Neg<Output = Self>
 {
+    /// Accumulator of sums over many terms: f64 adds in order (the reference's arithmetic);
+    /// f32 adds in 64-bit fixed point like the GPU kernels, where threads add in any order.
+    type Sum: Copy + PartialEq + Default + std::fmt::Debug + Send;
+    /// `sum + v`.
+    fn sum_add(sum: Self::Sum, v: Self) -> Self::Sum;
+    /// The sum's value.
+    fn sum_value(sum: Self::Sum) -> Self;
     /// 0.
     const ZERO: Self;
     /// 1/2.
@@ -33,8 +40,17 @@ pub trait Real:
 }
 
 macro_rules! real {
-    ($t:ty) => {
+    ($t:ty, $sum:ty, $add:expr, $value:expr) => {
         impl Real for $t {
+            type Sum = $sum;
+            #[inline]
+            fn sum_add(sum: $sum, v: Self) -> $sum {
+                $add(sum, v)
+            }
+            #[inline]
+            fn sum_value(sum: $sum) -> Self {
+                $value(sum)
+            }
             const ZERO: Self = 0.0;
             const HALF: Self = 0.5;
             const ONE: Self = 1.0;
@@ -57,8 +73,26 @@ macro_rules! real {
         }
     };
 }
-real!(f32);
-real!(f64);
+real!(f32, i64, |sum: i64, v: f32| sum.wrapping_add(to_fixed(v)), from_fixed);
+real!(f64, f64, |sum: f64, v: f64| sum + v, |sum| sum);
+
+/// `floor(v·2³²)` as a 64-bit integer (`fixed_add` in shaders/windowed/state.wgsl): the split
+/// into a whole and a fractional part is exact in f32, so GPU and CPU get the same integer.
+#[allow(clippy::cast_possible_truncation, reason = "whole is integral and within i32; fraction < 2³²")]
+pub fn to_fixed(value: f32) -> i64 {
+    let v = value.clamp(-1_073_741_824.0, 1_073_741_824.0);
+    let whole = v.floor();
+    let lo = ((v - whole) * 4_294_967_296.0) as u32;
+    ((whole as i32 as i64) << 32).wrapping_add(i64::from(lo))
+}
+
+/// The f32 value of a fixed-point sum (`take_sum` in state.wgsl, same operations).
+#[allow(clippy::cast_possible_truncation, reason = "the high and low words, as the shader splits them")]
+pub fn from_fixed(sum: i64) -> f32 {
+    let hi = (sum >> 32) as i32;
+    let lo = sum as u32;
+    hi as f32 + lo as f32 * (1.0 / 4_294_967_296.0)
+}
 
 /// `activation_decay.wgsl`: `a ← max(a·(1 − decay), floor)` for every id.
 pub fn activation_decay<R: Real>(activations: &mut [R], decay: R, floor: R) {
@@ -72,22 +106,22 @@ pub fn activation_decay<R: Real>(activations: &mut [R], decay: R, floor: R) {
 /// edges with `from > to` are skipped when `low_high_only`. `sums` is scratch space.
 pub fn activation_spread<R: Real>(
     activations: &mut [R],
-    sums: &mut Vec<R>,
+    sums: &mut Vec<R::Sum>,
     edges: impl IntoIterator<Item = (u32, u32, R)>,
     low_high_only: bool,
 ) {
     sums.clear();
-    sums.resize(activations.len(), R::ZERO);
+    sums.resize(activations.len(), R::Sum::default());
     for (from, to, s) in edges {
         if low_high_only && from > to {
             continue;
         }
         let (f, t) = (from as usize, to as usize);
-        sums[t] = sums[t] + s * activations[f];
-        sums[f] = sums[f] + s * activations[t];
+        sums[t] = R::sum_add(sums[t], s * activations[f]);
+        sums[f] = R::sum_add(sums[f], s * activations[t]);
     }
     for (a, &sum) in activations.iter_mut().zip(sums.iter()) {
         // σ(0) = 1/(1+e⁰) = 0.5 exactly; most neurons of a large network are isolated.
-        *a = if sum == R::ZERO { R::HALF } else { R::ONE / (R::ONE + (-sum).exp()) };
+        *a = if sum == R::Sum::default() { R::HALF } else { R::ONE / (R::ONE + (-R::sum_value(sum)).exp()) };
     }
 }

@@ -1,5 +1,5 @@
-//! Compute kernels as named, timed units: the vocabulary shared by the CPU engines today and
-//! the GPU backend to come (one kernel, one WGSL file, one CPU twin, one timing row).
+//! Compute kernels as named, timed units: the vocabulary shared by the CPU engines and the GPU
+//! backend (one kernel, one WGSL file, one CPU twin, one timing row).
 
 pub mod cpu_kernels;
 pub mod gpu;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kernel {
-    /// Evict the least important neuron at capacity (windowed engine).
+    /// Resolve words to neurons, evicting the least important neuron at capacity (windowed).
     Eviction,
     /// `a ← max((1−d)·a, floor)` over live neurons (windowed engine).
     ActivationDecay,
@@ -52,6 +52,27 @@ impl Kernel {
     }
 }
 
+/// Where an engine's kernels run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    /// Rust on the CPU.
+    #[default]
+    Cpu,
+    /// WGSL compute shaders through wgpu, with the network resident on the device.
+    Gpu,
+}
+
+impl Backend {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Gpu => "gpu",
+        }
+    }
+}
+
 /// How a kernel's time was measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,6 +81,23 @@ pub enum TimingMethod {
     Wall,
     /// GPU timestamp queries around the compute pass.
     GpuTimestamp,
+    /// GPU timestamps around each kernel of one sampled step per submission; totals are the
+    /// samples' mean × calls (timing every dispatch would serialise the GPU).
+    GpuTimestampSampled,
+    /// Wall clock around a submit-and-wait of each kernel of sampled steps (no timestamps).
+    WallSampled,
+}
+
+impl TimingMethod {
+    /// Words for a summary line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Wall => "wall-clock",
+            Self::GpuTimestamp => "GPU-timestamp",
+            Self::GpuTimestampSampled => "sampled GPU-timestamp",
+            Self::WallSampled => "sampled wall-clock",
+        }
+    }
 }
 
 /// Accumulated time and call count per kernel.
@@ -78,6 +116,13 @@ impl KernelTimes {
         self.total[kernel.index()] += start.elapsed();
         self.calls[kernel.index()] += 1;
         out
+    }
+
+    /// Add `secs` spread over `calls` calls of `kernel` (a kernel of several dispatches adds
+    /// each dispatch's time with the same call count, which is kept once).
+    pub fn add(&mut self, kernel: Kernel, secs: f64, calls: u64) {
+        self.total[kernel.index()] += Duration::from_secs_f64(secs.max(0.0));
+        self.calls[kernel.index()] = self.calls[kernel.index()].max(calls);
     }
 
     /// Total seconds of `kernel`.

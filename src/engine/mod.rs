@@ -5,8 +5,9 @@ pub mod temporal;
 pub mod vocabulary;
 pub mod windowed;
 
-use crate::compute::KernelTimes;
 use crate::compute::cpu_kernels::Real;
+use crate::compute::gpu::GpuError;
+use crate::compute::{Backend, KernelTimes, TimingMethod, cpu_device};
 use crate::model::network::Network;
 use crate::text::token_stream::TokenStream;
 use temporal::{TemporalEngine, TemporalStats};
@@ -57,17 +58,33 @@ impl EngineStats {
 }
 
 /// What a pipeline needs from an engine: advance exchange by exchange, and be observed.
-/// Implemented by each engine in each precision; a GPU backend implements it too.
+/// Implemented by each engine in each precision on the CPU, and by the GPU engines; only a GPU
+/// engine can fail (device lost, out of memory, over the adapter's limits).
 pub trait LearningEngine: std::fmt::Debug + Send {
     /// Process `exchanges` of `stream` in order; `speakers[k]` speaks exchange `k`. One call
     /// runs many exchanges, so the per-token loop is monomorphised, not dynamically dispatched.
-    fn run(&mut self, stream: &TokenStream, speakers: &[String], exchanges: std::ops::Range<usize>);
+    fn run(
+        &mut self,
+        stream: &TokenStream,
+        speakers: &[String],
+        exchanges: std::ops::Range<usize>,
+    ) -> Result<(), GpuError>;
     /// The current network as plain data.
-    fn snapshot(&self) -> Network;
+    fn snapshot(&self) -> Result<Network, GpuError>;
     /// Counters so far.
     fn stats(&self) -> EngineStats;
     /// Time per kernel so far.
     fn kernel_times(&self) -> KernelTimes;
+    /// How `kernel_times` were measured.
+    fn timing_method(&self) -> TimingMethod {
+        TimingMethod::Wall
+    }
+    /// Where the engine runs.
+    fn backend(&self) -> Backend {
+        Backend::Cpu
+    }
+    /// The device that runs it, for labelling timings.
+    fn device(&self) -> String;
     /// Bytes held by the engine's state.
     fn memory_bytes(&self) -> usize;
     /// Live neurons and connections.
@@ -75,23 +92,36 @@ pub trait LearningEngine: std::fmt::Debug + Send {
     /// Estimated bytes moved per step, where modelled.
     fn bytes_per_step(&self) -> Option<usize>;
     /// Create neurons for `words` without learning (benchmark warm start).
-    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>);
+    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError>;
+}
+
+fn precision_name<R: Real>() -> &'static str {
+    if std::mem::size_of::<R>() == 4 { "f32" } else { "f64" }
 }
 
 impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
-    fn run(&mut self, stream: &TokenStream, _speakers: &[String], exchanges: std::ops::Range<usize>) {
+    fn run(
+        &mut self,
+        stream: &TokenStream,
+        _speakers: &[String],
+        exchanges: std::ops::Range<usize>,
+    ) -> Result<(), GpuError> {
         for k in exchanges {
             self.step(stream.exchange(k));
         }
+        Ok(())
     }
-    fn snapshot(&self) -> Network {
-        TemporalEngine::snapshot(self)
+    fn snapshot(&self) -> Result<Network, GpuError> {
+        Ok(TemporalEngine::snapshot(self))
     }
     fn stats(&self) -> EngineStats {
         EngineStats::Temporal(TemporalEngine::stats(self))
     }
     fn kernel_times(&self) -> KernelTimes {
         TemporalEngine::kernel_times(self)
+    }
+    fn device(&self) -> String {
+        cpu_device(precision_name::<R>())
     }
     fn memory_bytes(&self) -> usize {
         TemporalEngine::memory_bytes(self)
@@ -102,25 +132,35 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
     fn bytes_per_step(&self) -> Option<usize> {
         None
     }
-    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) {
+    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError> {
         TemporalEngine::prefill(self, words);
+        Ok(())
     }
 }
 
 impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
-    fn run(&mut self, stream: &TokenStream, speakers: &[String], exchanges: std::ops::Range<usize>) {
+    fn run(
+        &mut self,
+        stream: &TokenStream,
+        speakers: &[String],
+        exchanges: std::ops::Range<usize>,
+    ) -> Result<(), GpuError> {
         for k in exchanges {
             self.step_turn(&speakers[k], stream.exchange(k));
         }
+        Ok(())
     }
-    fn snapshot(&self) -> Network {
-        WindowedEngine::snapshot(self)
+    fn snapshot(&self) -> Result<Network, GpuError> {
+        Ok(WindowedEngine::snapshot(self))
     }
     fn stats(&self) -> EngineStats {
         EngineStats::Windowed(WindowedEngine::stats(self))
     }
     fn kernel_times(&self) -> KernelTimes {
         WindowedEngine::kernel_times(self)
+    }
+    fn device(&self) -> String {
+        cpu_device(precision_name::<R>())
     }
     fn memory_bytes(&self) -> usize {
         WindowedEngine::memory_bytes(self)
@@ -131,7 +171,8 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
     fn bytes_per_step(&self) -> Option<usize> {
         Some(self.bytes_per_window())
     }
-    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) {
+    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError> {
         WindowedEngine::prefill(self, words);
+        Ok(())
     }
 }

@@ -152,7 +152,7 @@ pub struct WindowedEngine<R: Real = f64> {
     times: KernelTimes,
     // Buffers reused between windows.
     window_ids: Vec<NeuronId>,
-    sums: Vec<R>,
+    sums: Vec<R::Sum>,
 }
 
 const fn key(i: NeuronId, j: NeuronId) -> u64 {
@@ -280,15 +280,15 @@ impl<R: Real> WindowedEngine<R> {
     /// Importance `0.4·recency + 0.4·Σ s + 0.2·a` (recency is 1 for all: the reference's clock
     /// never advances); the lowest id wins ties; neurons of the current window are protected.
     fn evict_least_important(&mut self, protected: &[NeuronId]) {
-        let mut strength = vec![R::ZERO; self.words.len()];
+        let mut strength = vec![R::Sum::default(); self.words.len()];
         for s in self.slots.iter().filter(|s| s.live) {
-            strength[s.from as usize] = strength[s.from as usize] + s.strength;
-            strength[s.to as usize] = strength[s.to as usize] + s.strength;
+            strength[s.from as usize] = R::sum_add(strength[s.from as usize], s.strength);
+            strength[s.to as usize] = R::sum_add(strength[s.to as usize], s.strength);
         }
         let c = R::from_f64;
         let victim = (0..self.words.len())
             .filter(|&k| self.live[k] && !protected.contains(&(k as NeuronId)))
-            .map(|k| (k, c(0.4) * R::ONE + c(0.4) * strength[k] + c(0.2) * self.activations[k]))
+            .map(|k| (k, c(0.4) * R::ONE + c(0.4) * R::sum_value(strength[k]) + c(0.2) * self.activations[k]))
             .fold(None, |best: Option<(usize, R)>, (k, imp)| match best {
                 Some((_, b)) if b <= imp => best,
                 _ => Some((k, imp)),

@@ -15,6 +15,9 @@ pub enum GpuError {
     /// A validation or out-of-memory error reported by the device.
     #[error("GPU error: {0}")]
     Runtime(String),
+    /// The request cannot be served by the GPU engines.
+    #[error("{0}")]
+    Unsupported(String),
     /// A buffer could not be read back.
     #[error("GPU read-back failed: {0}")]
     Readback(String),
@@ -49,6 +52,8 @@ pub struct GpuInfo {
     pub shader_f64: bool,
     /// Largest storage-buffer binding in bytes.
     pub max_storage_binding: u64,
+    /// Storage buffers one shader stage may bind.
+    pub max_storage_buffers: u32,
 }
 
 impl std::fmt::Display for GpuInfo {
@@ -83,6 +88,12 @@ impl GpuDevice {
     /// honoured), requesting timestamps and f64 only where offered.
     pub fn new() -> Result<Self, GpuError> {
         pollster::block_on(Self::open())
+    }
+
+    /// One device per process, opened on first use (opening costs 0.05–0.5 s); engines share it.
+    pub fn shared() -> Result<Self, GpuError> {
+        static SHARED: std::sync::OnceLock<Result<GpuDevice, GpuError>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Self::new).clone()
     }
 
     async fn open() -> Result<Self, GpuError> {
@@ -121,7 +132,8 @@ impl GpuDevice {
             device_type: format!("{:?}", a.device_type),
             timestamps: offered.contains(wgpu::Features::TIMESTAMP_QUERY),
             shader_f64: offered.contains(wgpu::Features::SHADER_F64),
-            max_storage_binding: limits.max_storage_buffer_binding_size,
+            max_storage_binding: limits.max_storage_buffer_binding_size.min(limits.max_buffer_size),
+            max_storage_buffers: limits.max_storage_buffers_per_shader_stage,
         };
         Ok(Self { device, queue, info, errors })
     }

@@ -1,16 +1,34 @@
-//! WGSL sources, loaded in one place: `common.wgsl` prepended to each kernel file.
+//! WGSL sources, loaded in one place: each engine's state header prepended to each of its
+//! kernel files (one file per kernel, as `Kernel` names them).
 
-/// `activation_decay.wgsl` with the common header.
-pub const ACTIVATION_DECAY: &str = concat!(
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/common.wgsl")),
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/activation_decay.wgsl"))
-);
+macro_rules! windowed {
+    ($file:literal) => {
+        concat!(
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/windowed/state.wgsl")),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/windowed/", $file))
+        )
+    };
+}
 
-/// `activation_spread.wgsl` with the common header (entry points `accumulate`, `activate`).
-pub const ACTIVATION_SPREAD: &str = concat!(
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/common.wgsl")),
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/activation_spread.wgsl"))
-);
+/// Windowed engine: word → neuron resolution with eviction (one workgroup).
+pub const W_RESOLVE: &str = windowed!("resolve.wgsl");
+/// Windowed engine: activation decay.
+pub const W_ACTIVATION_DECAY: &str = windowed!("activation_decay.wgsl");
+/// Windowed engine: window marking and connection decay.
+pub const W_CONNECTION_DECAY: &str = windowed!("connection_decay.wgsl");
+/// Windowed engine: Hebbian pair update (one invocation).
+pub const W_PAIR_UPDATE: &str = windowed!("pair_update.wgsl");
+/// Windowed engine: prune.
+pub const W_PRUNE: &str = windowed!("prune.wgsl");
+/// Windowed engine: activation spread (`accumulate`, `activate`).
+pub const W_ACTIVATION_SPREAD: &str = windowed!("activation_spread.wgsl");
 
-/// Every shader with its file stem, for validation.
-pub const ALL: [(&str, &str); 2] = [("activation_decay", ACTIVATION_DECAY), ("activation_spread", ACTIVATION_SPREAD)];
+/// Every shader with its name, for validation.
+pub const ALL: [(&str, &str); 6] = [
+    ("windowed/resolve", W_RESOLVE),
+    ("windowed/activation_decay", W_ACTIVATION_DECAY),
+    ("windowed/connection_decay", W_CONNECTION_DECAY),
+    ("windowed/pair_update", W_PAIR_UPDATE),
+    ("windowed/prune", W_PRUNE),
+    ("windowed/activation_spread", W_ACTIVATION_SPREAD),
+];

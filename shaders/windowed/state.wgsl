@@ -1,0 +1,130 @@
+// windowed/state.wgsl: the windowed engine's device state, prepended to every windowed kernel by
+// src/compute/gpu/shaders.rs. The whole network lives in these buffers for the whole run; the
+// host uploads steps and tokens and reads state back only for snapshots.
+//
+// Neurons are ids issued by NEXT_ID and never reused (the CPU engine's rule); a slot is a
+// directed connection (from < to is not implied), free when its `from` is DEAD.
+// Sums are 64-bit fixed point (32 fractional bits) in two u32 atomics: integer addition is
+// associative, so the result does not depend on the order threads add in, and equals the CPU
+// f32 engine's `Real::Sum` bit for bit.
+
+struct Params {
+    window: u32,          // W: tokens per window (ids per window: W + 1)
+    max_neurons: u32,
+    max_conn: u32,        // out-degree cap for new connections
+    threshold: u32,       // 24-bit draw threshold of connection_prob
+    seed_lo: u32,
+    seed_hi: u32,
+    dense_min_ids: u32,   // ids issued before the low→high kernel
+    ids_cap: u32,
+    slots_cap: u32,
+    tokens_offset: u32,   // where tokens start in `input` (steps come first, 4 words each)
+    _pad0: u32,
+    _pad1: u32,
+    eta: f32,
+    act_decay: f32,
+    act_floor: f32,
+    conn_decay: f32,
+    decay_floor: f32,
+    removal: f32,
+    prune: f32,
+    m_max: f32,
+    a0: f32,
+    k: f32,
+    homeostatic: f32,
+    ltd: f32,
+    rate: f32,
+    _pad2: f32,
+    _pad3: f32,
+    _pad4: f32,
+}
+
+const DEAD: u32 = 0xffffffffu;
+const NONE: u32 = 0xffffffffu;
+const WG: u32 = 64u;
+
+// counters[]
+const CUR: u32 = 0u;           // next step record to resolve
+const WIN: u32 = 1u;           // window index of the step in flight (0: no window)
+const NEXT_ID: u32 = 2u;
+const N_LIVE: u32 = 3u;
+const HW: u32 = 4u;            // slots ever used (high water)
+const FREE_TOP: u32 = 5u;
+const TURN_SPEAKER: u32 = 6u;
+const EVICTIONS: u32 = 7u;
+const REFUSED: u32 = 8u;
+const OVERFLOW: u32 = 9u;      // 1: ids capacity, 2: slot capacity
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> counters: array<atomic<u32>>;
+// step records (token offset, speaker word, window index, flags), then tokens (word indices)
+@group(0) @binding(2) var<storage, read> input: array<u32>;
+// per word index: (neuron id or DEAD, 1 if the word starts with "speaker_")
+@group(0) @binding(3) var<storage, read_write> word_neuron: array<vec2<u32>>;
+@group(0) @binding(4) var<storage, read_write> act: array<f32>;
+@group(0) @binding(5) var<storage, read_write> neuron_word: array<u32>;     // DEAD once evicted
+@group(0) @binding(6) var<storage, read_write> out_degree: array<atomic<u32>>;
+// first and last position in the current window, NONE outside it
+@group(0) @binding(7) var<storage, read_write> pos: array<vec2<u32>>;
+@group(0) @binding(8) var<storage, read_write> sums: array<atomic<u32>>;     // 2 per neuron: lo, hi
+@group(0) @binding(9) var<storage, read_write> slot_ends: array<vec2<u32>>;  // (from, to)
+@group(0) @binding(10) var<storage, read_write> slot_val: array<vec2<f32>>;  // (strength, mass)
+// (window last in, stamp window, stamp pair index, 0): stamps order snapshots by creation
+@group(0) @binding(11) var<storage, read_write> slot_meta: array<vec4<u32>>;
+@group(0) @binding(12) var<storage, read_write> free_stack: array<u32>;
+// ids of the current window (W + 1), then its pair → slot table ((W + 1)², NONE when absent)
+@group(0) @binding(13) var<storage, read_write> scratch: array<u32>;
+
+fn thread_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
+    return gid.y * groups.x * WG + gid.x;
+}
+
+fn window_len() -> u32 {
+    return params.window + 1u;
+}
+
+fn key_index(p: u32, q: u32) -> u32 {
+    return window_len() + p * window_len() + q;
+}
+
+// Add v to neuron i's fixed-point sum: floor(v·2³²) as a 64-bit two's-complement integer.
+fn fixed_add(i: u32, value: f32) {
+    let v = clamp(value, -1073741824.0, 1073741824.0);
+    let whole = floor(v);
+    let lo = u32((v - whole) * 4294967296.0);
+    let hi = bitcast<u32>(i32(whole));
+    let old = atomicAdd(&sums[2u * i], lo);
+    let carry = select(0u, 1u, old + lo < old);
+    atomicAdd(&sums[2u * i + 1u], hi + carry);
+}
+
+// Read neuron i's sum as f32 and reset it to 0 (the scratch is all zeros between uses).
+fn take_sum(i: u32) -> f32 {
+    let lo = atomicExchange(&sums[2u * i], 0u);
+    let hi = atomicExchange(&sums[2u * i + 1u], 0u);
+    return f32(bitcast<i32>(hi)) + f32(lo) * 2.3283064365386963e-10;
+}
+
+fn remove_slot(k: u32) {
+    let src = slot_ends[k].x;
+    slot_ends[k] = vec2<u32>(DEAD, DEAD);
+    atomicSub(&out_degree[src], 1u);
+    let top = atomicAdd(&counters[FREE_TOP], 1u);
+    free_stack[top] = k;
+}
+
+// engine::pair_rng, word for word.
+fn pcg_hash(x: u32) -> u32 {
+    let state = x * 747796405u + 2891336453u;
+    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+fn allows(step: u32, src: u32, dst: u32) -> bool {
+    var h = pcg_hash(params.seed_lo ^ pcg_hash(params.seed_hi));
+    h = pcg_hash(h ^ step);
+    h = pcg_hash(h ^ 0u);
+    h = pcg_hash(h ^ src);
+    h = pcg_hash(h ^ dst);
+    return (h >> 8u) < params.threshold;
+}

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::analysis::concept_map::{ConceptMap, MapOptions, concept_map};
 use crate::analysis::mass::speaker_self_mass;
+use crate::compute::gpu::temporal::GpuTemporalEngine;
 use crate::compute::gpu::windowed::GpuWindowedEngine;
 use crate::compute::gpu::{GpuDevice, GpuError};
 use crate::compute::{Backend, KernelRow, KernelTimes, TimingMethod};
@@ -160,7 +161,7 @@ pub fn gpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, Gpu
     let gpu = GpuDevice::shared()?;
     match opts.engine {
         EngineKind::Windowed => Ok(Box::new(GpuWindowedEngine::new(gpu, opts.windowed.clone())?)),
-        EngineKind::Temporal => Err(GpuError::Unsupported("temporal engine on the GPU: not yet".to_owned())),
+        EngineKind::Temporal => Ok(Box::new(GpuTemporalEngine::new(gpu, opts.temporal.clone())?)),
     }
 }
 

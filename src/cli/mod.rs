@@ -51,7 +51,7 @@ fn gpu_info() -> Result<(), CliError> {
     let device = crate::compute::gpu::GpuDevice::shared()?;
     let kill = crate::text::kill_words::KillList::bundled("en").unwrap_or_default();
     let mut out = format!("GPU: {}\n", device.info);
-    for engine in [EngineKind::Windowed] {
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
         let mut opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
         let cpu = analyze_text(SAMPLE_CONVERSATION, &opts, &kill)?;
         opts.backend = Backend::Gpu;

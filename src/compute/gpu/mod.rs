@@ -4,6 +4,7 @@
 pub mod device;
 pub mod resident;
 pub mod shaders;
+pub mod temporal;
 pub mod windowed;
 
 pub use device::{GpuDevice, GpuError, GpuInfo};

@@ -1,0 +1,109 @@
+// temporal/pair_update.wgsl — kernel `pair_update`, one thread per key (i, j) of distinct ids:
+// its visits, every position pair p < q with seq[p] = i and seq[q] = j in the CPU's order,
+// strengthen it by η·w(q − p)/(1 + 0.1·m) and update its mass; then its death is scheduled.
+// Different keys never share a slot, so threads need no atomics but for new slots.
+// CPU twin: engine::temporal::TemporalEngine::{pair_update, steps_until_pruned}.
+
+// model::mass::MassModel::update_in, same operation order (x is a runtime f32, so `x - 0.8`
+// rounds as the CPU's f32 does, not as a folded constant).
+fn mass_update(m: f32, x: f32) -> f32 {
+    var dm = params.rate * (params.mass_target - m);
+    if (x > 0.8) {
+        dm = dm - params.homeostatic * (x - 0.8) * m;
+    }
+    if (x < params.ltd) {
+        dm = dm - 0.1 * (params.ltd - x) * m;
+    }
+    let next = m + dm;
+    if (next < 0.0) {
+        return 0.0;
+    }
+    if (next > params.m_max) {
+        return params.m_max;
+    }
+    return next;
+}
+
+// Smallest j ≥ 0 with |s|·pow[j] < prune (the table decreases and ends with 0).
+fn steps_until_pruned(s: f32) -> u32 {
+    let v = abs(s);
+    if (v < params.prune) {
+        return 0u;
+    }
+    var lo = 0u;
+    var hi = params.pow_len - 1u;
+    while (lo < hi) {
+        let mid = (lo + hi) / 2u;
+        if (v * pow_table[mid] < params.prune) {
+            hi = mid;
+        } else {
+            lo = mid + 1u;
+        }
+    }
+    return lo;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let t = thread_index(gid, groups);
+    let d = ex.d;
+    if (t >= d * d) {
+        return;
+    }
+    let a = t / d;
+    let b = t % d;
+    if (b == 0u) {
+        dpos[input[ex.d_offset + a]] = NONE; // prune, the only reader, has run
+    }
+    var k = key_slot[t];
+    key_slot[t] = NONE;
+    let ia = input[ex.occ_start + a];
+    let na = input[ex.occ_start + a + 1u];
+    let ib = input[ex.occ_start + b];
+    let nb = input[ex.occ_start + b + 1u];
+    let first_p = input[ex.occ_pos + ia];
+    let last_q = input[ex.occ_pos + nb - 1u];
+    if (first_p >= last_q) {
+        return; // no visit: i never precedes j in this exchange
+    }
+    let after = ex.now + 1u;
+    var s = 0.0;
+    var m = 0.0;
+    if (k != NONE) {
+        let v = slot_val[k];
+        m = bitcast<f32>(v.z);
+        s = bitcast<f32>(v.x) * decay_pow(ex.now - v.y);
+    }
+    var first_visit = NONE;
+    for (var x = ia; x < na; x++) {
+        let p = input[ex.occ_pos + x];
+        for (var y = ib; y < nb; y++) {
+            let q = input[ex.occ_pos + y];
+            if (q <= p) {
+                continue;
+            }
+            if (first_visit == NONE) {
+                first_visit = p * ex.len + q;
+            }
+            let resistance = 1.0 / (1.0 + m * 0.1);
+            let delta = params.eta * resistance * lag_weight[q - p];
+            m = mass_update(m, params.one);
+            s = s + delta;
+        }
+    }
+    if (k == NONE) {
+        let n = atomicAdd(&counters[NEW], 1u);
+        let free = atomicLoad(&counters[FREE_TOP]);
+        if (n < free) {
+            k = free_stack[free - 1u - n];
+        } else {
+            k = atomicLoad(&counters[HW]) + (n - free);
+            if (k >= params.slots_cap) {
+                return; // the host sized the slots for this exchange; never reached
+            }
+        }
+        slot_ends[k] = vec2<u32>(input[ex.d_offset + a], input[ex.d_offset + b]);
+        slot_stamp[k] = vec2<u32>(ex.now, first_visit);
+    }
+    slot_val[k] = vec4<u32>(bitcast<u32>(s), after, bitcast<u32>(m), after + steps_until_pruned(s));
+}

@@ -1,0 +1,554 @@
+//! The temporal engine on the GPU, in f32: connections resident on the device, decaying lazily
+//! as on the CPU (shaders/temporal/*.wgsl). The vocabulary never evicts, so the host interns
+//! words and uploads each exchange as its distinct ids and their positions; the device finds
+//! the existing connections (one pass over the slots) and updates every key in parallel.
+//!
+//! CPU twin: `engine::temporal::TemporalEngine<f32>`; same power and lag tables, same
+//! operation order, so the two agree to a few ulp (the device's division).
+
+use super::device::{GpuDevice, GpuError};
+use super::resident::{Array, Sampler, grid, read_back, wait, words};
+use super::shaders;
+use crate::compute::{Kernel, KernelTimes, TimingMethod};
+use crate::engine::temporal::TemporalStats;
+use crate::engine::vocabulary::Vocabulary;
+use crate::model::network::{Connection, Network, NeuronId};
+use crate::model::params::TemporalParams;
+use crate::text::token_stream::TokenStream;
+
+const DEAD: u32 = u32::MAX;
+const N_COUNTERS: u64 = 4;
+const HW: usize = 0;
+const NEW: usize = 2;
+/// Exchanges per submission (the counters are read back after each, to size the next).
+const EXCHANGES_PER_SUBMIT: usize = 256;
+/// Distinct words one exchange may have on the GPU (its key table is d²).
+const MAX_DISTINCT: usize = 4096;
+/// Longest power table the GPU accepts (a connection decay this slow is refused).
+const MAX_POW_LEN: usize = 1 << 22;
+const RECORD_BYTES: u64 = 32;
+
+const KERNELS: [(Kernel, &str); 3] =
+    [(Kernel::PairUpdate, "begin"), (Kernel::Prune, "prune"), (Kernel::PairUpdate, "pair_update")];
+
+#[derive(Debug)]
+struct Buffers {
+    params: wgpu::Buffer,
+    counters: wgpu::Buffer,
+    input: Array,
+    pow: Array,
+    lag: Array,
+    dpos: Array,
+    slot_ends: Array,
+    slot_val: Array,
+    slot_stamp: Array,
+    free_stack: Array,
+    key_slot: Array,
+    records: wgpu::Buffer,
+}
+
+/// The temporal engine resident on a GPU.
+#[derive(Debug)]
+pub struct GpuTemporalEngine {
+    gpu: GpuDevice,
+    params: TemporalParams,
+    vocab: Vocabulary,
+    pow: Vec<f32>,
+    lag: Vec<f32>,
+    layouts: [wgpu::BindGroupLayout; 2],
+    pipelines: Vec<wgpu::ComputePipeline>,
+    bufs: Buffers,
+    bind: wgpu::BindGroup,
+    record_bind: wgpu::BindGroup,
+    record_stride: u64,
+    counters: Vec<u32>,
+    stats: TemporalStats,
+    sampler: Sampler,
+}
+
+fn bytes_of(words: &[u32]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// One exchange as uploaded: distinct ids, then d + 1 offsets, then positions.
+struct Prepared {
+    record: [u32; 8],
+    d: u64,
+}
+
+impl GpuTemporalEngine {
+    /// Open the engine on `gpu`; refused up front when `max_neurons` or the decay's power table
+    /// cannot fit the adapter.
+    pub fn new(gpu: GpuDevice, params: TemporalParams) -> Result<Self, GpuError> {
+        params.validate().map_err(|e| GpuError::Runtime(e.to_string()))?;
+        let n = params.max_neurons as u64;
+        gpu.check_binding("neuron positions for max_neurons", 4 * n)?;
+        gpu.check_binding("connections for 4 per neuron", 16 * 4 * n)?;
+        if gpu.info.max_storage_buffers < 10 {
+            return Err(GpuError::Runtime(format!(
+                "the adapter allows {} storage buffers per shader stage; the GPU engine needs 10",
+                gpu.info.max_storage_buffers
+            )));
+        }
+        // The CPU's table (repeated multiplication in f32) down to the smallest normal f32, then
+        // 0: a connection that old is below any prune threshold unless its strength exceeds
+        // 1e36, and the binary search for its death needs the terminator.
+        let factor = 1.0f32 - params.connection_decay as f32;
+        let mut pow = vec![1.0f32];
+        while pow[pow.len() - 1] >= f32::MIN_POSITIVE {
+            if pow.len() >= MAX_POW_LEN {
+                return Err(GpuError::Unsupported(format!(
+                    "connection decay {} is too slow for the GPU's power table ({MAX_POW_LEN} entries)",
+                    params.connection_decay
+                )));
+            }
+            pow.push(pow[pow.len() - 1] * factor);
+        }
+        *pow.last_mut().unwrap_or(&mut 0.0) = 0.0;
+        let record_stride = u64::from(gpu.device.limits().min_uniform_buffer_offset_alignment).max(RECORD_BYTES);
+        let slots = (4 * n).max(4096);
+        let mut bufs = Buffers {
+            params: gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("params"),
+                size: 48,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }),
+            counters: Array::new(&gpu, "counters", 4, N_COUNTERS)?.buffer,
+            input: Array::new(&gpu, "exchanges", 4, 1 << 16)?,
+            pow: Array::new(&gpu, "decay powers", 4, pow.len() as u64)?,
+            lag: Array::new(&gpu, "lag weights", 4, 1024)?,
+            dpos: Array::new(&gpu, "exchange positions", 4, n)?,
+            slot_ends: Array::new(&gpu, "connection ends", 8, slots)?,
+            slot_val: Array::new(&gpu, "connection values", 16, slots)?,
+            slot_stamp: Array::new(&gpu, "connection stamps", 8, slots)?,
+            free_stack: Array::new(&gpu, "free connection slots", 4, slots)?,
+            key_slot: Array::new(&gpu, "exchange key table", 4, 1 << 16)?,
+            records: gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("exchange records"),
+                size: record_stride * (EXCHANGES_PER_SUBMIT as u64 + 1),
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }),
+        };
+        bufs.pow.write(&gpu, 0, &bytes_of(&pow.iter().map(|p| p.to_bits()).collect::<Vec<_>>()))?;
+        bufs.dpos.write(&gpu, 0, &bytes_of(&vec![DEAD; n as usize]))?;
+        bufs.key_slot.write(&gpu, 0, &bytes_of(&vec![DEAD; 1 << 16]))?;
+        let layouts = [state_layout(&gpu), record_layout(&gpu)];
+        let pipeline_layout = gpu.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("temporal"),
+            bind_group_layouts: &[Some(&layouts[0]), Some(&layouts[1])],
+            immediate_size: 0,
+        });
+        let sources = [shaders::T_BEGIN, shaders::T_PRUNE, shaders::T_PAIR_UPDATE];
+        let pipelines = KERNELS
+            .iter()
+            .zip(sources)
+            .map(|((_, label), source)| {
+                let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(label),
+                    source: wgpu::ShaderSource::Wgsl(source.into()),
+                });
+                gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(label),
+                    layout: Some(&pipeline_layout),
+                    module: &module,
+                    entry_point: Some("main"),
+                    compilation_options: wgpu::PipelineCompilationOptions::default(),
+                    cache: None,
+                })
+            })
+            .collect();
+        let bind = state_bind(&gpu, &layouts[0], &bufs);
+        let record_bind = record_bind(&gpu, &layouts[1], &bufs.records);
+        let sampler = Sampler::new(&gpu, KERNELS.iter().map(|k| k.0).collect(), 64);
+        let engine = Self {
+            vocab: Vocabulary::with_capacity(params.max_neurons),
+            gpu,
+            params,
+            pow,
+            lag: Vec::new(),
+            layouts,
+            pipelines,
+            bufs,
+            bind,
+            record_bind,
+            record_stride,
+            counters: vec![0; N_COUNTERS as usize],
+            stats: TemporalStats::default(),
+            sampler,
+        };
+        engine.write_params();
+        wait(&engine.gpu)?;
+        Ok(engine)
+    }
+
+    fn write_params(&self) {
+        let p = &self.params;
+        let m = &p.mass;
+        let target = m.target_in(1.0f32);
+        let u = [self.pow.len() as u32, self.bufs.slot_ends.cap() as u32, 0, 0];
+        let f = [1.0f32, p.eta as f32, p.prune_threshold as f32, target, m.m_max as f32, m.rate as f32];
+        let f2 = [m.homeostatic as f32, m.ltd_threshold as f32];
+        let mut w: Vec<u32> = u.to_vec();
+        w.extend(f.iter().chain(&f2).map(|v| v.to_bits()));
+        self.gpu.queue.write_buffer(&self.bufs.params, 0, &bytes_of(&w));
+    }
+
+    fn rebind(&mut self) {
+        self.bind = state_bind(&self.gpu, &self.layouts[0], &self.bufs);
+        self.write_params();
+    }
+
+    /// Lag weights `e^(−lag/τ)` up to `max_lag`, computed as the CPU engine does.
+    fn ensure_lags(&mut self, max_lag: usize) -> Result<(), GpuError> {
+        if self.lag.len() > max_lag {
+            return Ok(());
+        }
+        let from = self.lag.len();
+        for l in from..=max_lag.max(1023) {
+            self.lag.push((1.0 * (-(l as f64) / self.params.tau).exp()) as f32);
+        }
+        let bits: Vec<u32> = self.lag[from..].iter().map(|v| v.to_bits()).collect();
+        if self.bufs.lag.write(&self.gpu, from as u64, &bytes_of(&bits))? {
+            self.rebind();
+        }
+        Ok(())
+    }
+
+    /// Process `exchanges` of `stream` exactly as the CPU engine's `step` does, on the device.
+    pub fn run(&mut self, stream: &TokenStream, exchanges: std::ops::Range<usize>) -> Result<(), GpuError> {
+        let mut input: Vec<u32> = Vec::new();
+        let mut batch: Vec<Prepared> = Vec::new();
+        let mut seen = vec![DEAD; self.params.max_neurons];
+        for k in exchanges {
+            self.stats.exchanges += 1;
+            let mut seq: Vec<NeuronId> = Vec::new();
+            for token in stream.exchange(k) {
+                self.stats.tokens += 1;
+                match self.vocab.intern(token) {
+                    Some(id) => seq.push(id),
+                    None => self.stats.tokens_skipped += 1,
+                }
+            }
+            let len = seq.len();
+            if len <= 1 {
+                continue;
+            }
+            if len >= 1 << 16 {
+                return Err(GpuError::Unsupported(format!("an exchange of {len} tokens (the GPU takes < 65,536)")));
+            }
+            self.stats.learning_steps += 1;
+            self.stats.pairs += (len * (len - 1) / 2) as u64;
+            let now = u32::try_from(self.stats.learning_steps - 1)
+                .map_err(|_| GpuError::Runtime("more than 2³² exchanges".to_owned()))?;
+            // Distinct ids in order of first occurrence, and their positions, grouped.
+            let mut distinct: Vec<u32> = Vec::new();
+            for &id in &seq {
+                if seen[id as usize] == DEAD {
+                    seen[id as usize] = distinct.len() as u32;
+                    distinct.push(id);
+                }
+            }
+            if distinct.len() > MAX_DISTINCT {
+                return Err(GpuError::Unsupported(format!(
+                    "an exchange with {} distinct words (the GPU takes up to {MAX_DISTINCT})",
+                    distinct.len()
+                )));
+            }
+            let mut starts = vec![0u32; distinct.len() + 1];
+            for &id in &seq {
+                starts[seen[id as usize] as usize + 1] += 1;
+            }
+            for a in 0..distinct.len() {
+                starts[a + 1] += starts[a];
+            }
+            let mut fill = starts.clone();
+            let mut positions = vec![0u32; len];
+            for (p, &id) in seq.iter().enumerate() {
+                let a = seen[id as usize] as usize;
+                positions[fill[a] as usize] = p as u32;
+                fill[a] += 1;
+            }
+            for &id in &distinct {
+                seen[id as usize] = DEAD;
+            }
+            self.ensure_lags(len)?;
+            let d = distinct.len() as u32;
+            let d_offset = input.len() as u32;
+            input.extend_from_slice(&distinct);
+            let occ_start = input.len() as u32;
+            input.extend_from_slice(&starts);
+            let occ_pos = input.len() as u32;
+            input.extend_from_slice(&positions);
+            batch.push(Prepared { record: [d_offset, occ_start, occ_pos, d, len as u32, now, 0, 0], d: u64::from(d) });
+            if batch.len() == EXCHANGES_PER_SUBMIT {
+                self.submit(&batch, &input)?;
+                batch.clear();
+                input.clear();
+            }
+        }
+        if !batch.is_empty() {
+            self.submit(&batch, &input)?;
+        }
+        self.commit()?;
+        self.sampler.collect(&self.gpu)
+    }
+
+    /// Upload one batch of exchanges and record them in one submission.
+    fn submit(&mut self, batch: &[Prepared], input: &[u32]) -> Result<(), GpuError> {
+        let g = &self.gpu;
+        let max_keys = batch.iter().map(|e| e.d * e.d).max().unwrap_or(0);
+        let new_keys: u64 = batch.iter().map(|e| e.d * e.d).sum();
+        let hw = u64::from(self.counters[HW]);
+        let mut grew = self.bufs.input.write(g, 0, &bytes_of(input))?;
+        if max_keys > self.bufs.key_slot.cap() {
+            let old = self.bufs.key_slot.cap();
+            grew |= self.bufs.key_slot.reserve(g, max_keys)?;
+            let cap = self.bufs.key_slot.cap();
+            self.bufs.key_slot.write(g, old, &bytes_of(&vec![DEAD; (cap - old) as usize]))?;
+        }
+        let slots = hw + new_keys;
+        for a in
+            [&mut self.bufs.slot_ends, &mut self.bufs.slot_val, &mut self.bufs.slot_stamp, &mut self.bufs.free_stack]
+        {
+            grew |= a.reserve(g, slots)?;
+        }
+        if grew {
+            self.rebind();
+        }
+        let mut records = vec![0u8; (self.record_stride * batch.len() as u64) as usize];
+        for (j, e) in batch.iter().enumerate() {
+            let at = j * self.record_stride as usize;
+            records[at..at + 32].copy_from_slice(&bytes_of(&e.record));
+        }
+        self.gpu.queue.write_buffer(&self.bufs.records, 0, &records);
+        let mut encoder =
+            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("exchanges") });
+        let mut slot_bound = hw;
+        for (j, e) in batch.iter().enumerate() {
+            let offset = (j as u64 * self.record_stride) as u32;
+            let grids = [grid(e.d.max(1)), grid(slot_bound), grid(e.d * e.d)];
+            slot_bound += e.d * e.d;
+            let timed = j == 0 && self.sampler.has_room();
+            if timed {
+                for (k, &(x, y)) in grids.iter().enumerate() {
+                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                        label: Some(KERNELS[k].1),
+                        timestamp_writes: self.sampler.writes(k),
+                    });
+                    pass.set_pipeline(&self.pipelines[k]);
+                    pass.set_bind_group(0, &self.bind, &[]);
+                    pass.set_bind_group(1, &self.record_bind, &[offset]);
+                    pass.dispatch_workgroups(x, y, 1);
+                }
+                self.sampler.recorded();
+            } else {
+                let mut pass =
+                    encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+                pass.set_bind_group(0, &self.bind, &[]);
+                pass.set_bind_group(1, &self.record_bind, &[offset]);
+                for (k, &(x, y)) in grids.iter().enumerate() {
+                    pass.set_pipeline(&self.pipelines[k]);
+                    pass.dispatch_workgroups(x, y, 1);
+                }
+            }
+            for k in 0..KERNELS.len() {
+                self.sampler.count(k, 1);
+            }
+        }
+        self.gpu.queue.submit([encoder.finish()]);
+        if !self.sampler.has_room() {
+            self.sampler.collect(&self.gpu)?;
+        }
+        self.commit()
+    }
+
+    /// Commit the last exchange's new slots (a `begin` with no ids) and read the counters.
+    fn commit(&mut self) -> Result<(), GpuError> {
+        let last = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
+        self.gpu.queue.write_buffer(&self.bufs.records, last, &[0u8; 32]);
+        let mut encoder =
+            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("commit") });
+        {
+            let mut pass =
+                encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+            pass.set_pipeline(&self.pipelines[0]);
+            pass.set_bind_group(0, &self.bind, &[]);
+            pass.set_bind_group(1, &self.record_bind, &[last as u32]);
+            pass.dispatch_workgroups(1, 1, 1);
+        }
+        self.gpu.queue.submit([encoder.finish()]);
+        let bytes = read_back(&self.gpu, &[(&self.bufs.counters, 0, N_COUNTERS * 4)])?.remove(0);
+        self.counters = words(&bytes);
+        if u64::from(self.counters[HW]) > self.bufs.slot_ends.cap() || self.counters[NEW] != 0 {
+            return Err(GpuError::Runtime("connection slots overflowed: capacity planning bug".to_owned()));
+        }
+        Ok(())
+    }
+
+    /// The current network, read back (connections in creation order).
+    pub fn snapshot(&self) -> Result<Network, GpuError> {
+        let b = &self.bufs;
+        let hw = u64::from(self.counters[HW]);
+        let parts = read_back(
+            &self.gpu,
+            &[(&b.slot_ends.buffer, 0, 8 * hw), (&b.slot_val.buffer, 0, 16 * hw), (&b.slot_stamp.buffer, 0, 8 * hw)],
+        )?;
+        let (ends, vals, stamps) = (words(&parts[0]), words(&parts[1]), words(&parts[2]));
+        let now = self.stats.learning_steps;
+        let factor = 1.0 - self.params.connection_decay;
+        let mut live: Vec<(u64, Connection)> = (0..hw as usize)
+            .filter(|&k| ends[2 * k] != DEAD && u64::from(vals[4 * k + 3]) > now)
+            .map(|k| {
+                let s_ref = f32::from_bits(vals[4 * k]);
+                let age = now - u64::from(vals[4 * k + 1]);
+                let strength = match self.pow.get(age as usize) {
+                    Some(&p) => f64::from(s_ref * p),
+                    None => f64::from(s_ref) * factor.powf(age as f64),
+                };
+                let stamp = (u64::from(stamps[2 * k]) << 32) | u64::from(stamps[2 * k + 1]);
+                let mass = f64::from(f32::from_bits(vals[4 * k + 2]));
+                (stamp, Connection { from: ends[2 * k], to: ends[2 * k + 1], strength, mass })
+            })
+            .collect();
+        live.sort_unstable_by_key(|(stamp, _)| *stamp);
+        Ok(Network {
+            words: self.vocab.words().to_vec(),
+            activations: vec![1.0; self.vocab.len()],
+            connections: live.into_iter().map(|(_, c)| c).collect(),
+        })
+    }
+
+    /// Intern `words` (up to capacity) without learning, as a warm start for benchmarks.
+    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for w in words {
+            if self.vocab.intern(w).is_none() {
+                break;
+            }
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> TemporalStats {
+        self.stats
+    }
+
+    /// Device bytes allocated for the state.
+    pub fn memory_bytes(&self) -> usize {
+        let b = &self.bufs;
+        [&b.input, &b.pow, &b.lag, &b.dpos, &b.slot_ends, &b.slot_val, &b.slot_stamp, &b.free_stack, &b.key_slot]
+            .iter()
+            .map(|a| a.bytes() as usize)
+            .sum()
+    }
+}
+
+impl crate::engine::LearningEngine for GpuTemporalEngine {
+    fn run(
+        &mut self,
+        stream: &TokenStream,
+        _speakers: &[String],
+        exchanges: std::ops::Range<usize>,
+    ) -> Result<(), GpuError> {
+        GpuTemporalEngine::run(self, stream, exchanges)
+    }
+    fn snapshot(&self) -> Result<Network, GpuError> {
+        GpuTemporalEngine::snapshot(self)
+    }
+    fn stats(&self) -> crate::engine::EngineStats {
+        crate::engine::EngineStats::Temporal(self.stats)
+    }
+    fn kernel_times(&self) -> KernelTimes {
+        self.sampler.times()
+    }
+    fn timing_method(&self) -> TimingMethod {
+        self.sampler.method()
+    }
+    fn backend(&self) -> crate::compute::Backend {
+        crate::compute::Backend::Gpu
+    }
+    fn device(&self) -> String {
+        format!("{} (f32)", self.gpu.info)
+    }
+    fn memory_bytes(&self) -> usize {
+        GpuTemporalEngine::memory_bytes(self)
+    }
+    fn size(&self) -> (usize, usize) {
+        // Connections past their death are freed lazily; count the live ones exactly.
+        let live = self.snapshot().map_or(0, |n| n.connections.len());
+        (self.vocab.len(), live)
+    }
+    fn bytes_per_step(&self) -> Option<usize> {
+        None
+    }
+    fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError> {
+        GpuTemporalEngine::prefill(self, words);
+        Ok(())
+    }
+}
+
+fn state_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
+    let entry = |binding, ty| wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
+        count: None,
+    };
+    let mut entries = vec![entry(0, wgpu::BufferBindingType::Uniform)];
+    entries.extend((1..=10).map(|b| entry(b, wgpu::BufferBindingType::Storage { read_only: (2..=4).contains(&b) })));
+    gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("temporal"), entries: &entries })
+}
+
+fn record_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
+    gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("exchange record"),
+        entries: &[wgpu::BindGroupLayoutEntry {
+            binding: 0,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Uniform,
+                has_dynamic_offset: true,
+                min_binding_size: wgpu::BufferSize::new(RECORD_BYTES),
+            },
+            count: None,
+        }],
+    })
+}
+
+fn state_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, b: &Buffers) -> wgpu::BindGroup {
+    let buffers = [
+        &b.params,
+        &b.counters,
+        &b.input.buffer,
+        &b.pow.buffer,
+        &b.lag.buffer,
+        &b.dpos.buffer,
+        &b.slot_ends.buffer,
+        &b.slot_val.buffer,
+        &b.slot_stamp.buffer,
+        &b.free_stack.buffer,
+        &b.key_slot.buffer,
+    ];
+    let entries: Vec<wgpu::BindGroupEntry> = buffers
+        .iter()
+        .enumerate()
+        .map(|(k, buf)| wgpu::BindGroupEntry { binding: k as u32, resource: buf.as_entire_binding() })
+        .collect();
+    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some("temporal"), layout, entries: &entries })
+}
+
+fn record_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, records: &wgpu::Buffer) -> wgpu::BindGroup {
+    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("exchange record"),
+        layout,
+        entries: &[wgpu::BindGroupEntry {
+            binding: 0,
+            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                buffer: records,
+                offset: 0,
+                size: wgpu::BufferSize::new(RECORD_BYTES),
+            }),
+        }],
+    })
+}

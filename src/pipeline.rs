@@ -248,6 +248,16 @@ impl Pipeline {
         true
     }
 
+    /// Process up to `n` more exchanges in one engine call; `false` when none were left.
+    pub fn step_many(&mut self, n: usize) -> bool {
+        let total = self.stream.n_exchanges();
+        if self.next >= total {
+            return false;
+        }
+        self.advance((self.next + n).min(total));
+        true
+    }
+
     /// Run all remaining exchanges (one call into the engine).
     pub fn run_to_end(&mut self) {
         self.advance(self.stream.n_exchanges());
@@ -334,6 +344,8 @@ pub struct Analysis {
     pub times: StageTimes,
     /// Per-kernel timings of the engine.
     pub kernels: Vec<KernelRow>,
+    /// Bytes held by the engine's state at the end (device memory for a GPU engine).
+    pub memory_bytes: usize,
     /// Warnings for the user (detection, empty results).
     pub warnings: Vec<String>,
 }
@@ -426,6 +438,7 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
         tokenizer,
         backend: pipeline.backend(),
         device: pipeline.device(),
+        memory_bytes: pipeline.memory_bytes(),
         timing,
         times,
         kernels,

@@ -43,6 +43,8 @@ pub struct Report {
     pub precision: String,
     /// Per-kernel total seconds, calls and timing method.
     pub kernels: Vec<crate::compute::KernelRow>,
+    /// Bytes held by the engine's state at the end (device memory for the GPU backend).
+    pub memory_bytes: usize,
     /// Tokenizer name.
     pub tokenizer: String,
     /// Kill list used.
@@ -98,6 +100,7 @@ impl Report {
             engine: a.engine.as_str().to_owned(),
             backend: a.backend.as_str().to_owned(),
             device: a.device.clone(),
+            memory_bytes: a.memory_bytes,
             precision: precision.to_owned(),
             kernels: a.kernels.clone(),
             tokenizer: a.tokenizer.as_str().to_owned(),

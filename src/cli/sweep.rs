@@ -1,5 +1,6 @@
-//! `huey bench --sweep`: both engines over a range of network sizes on synthetic corpora, so
-//! the cost per step can be read against size (and, with a GPU backend, the crossover).
+//! `huey bench --sweep`: both engines on both backends (f32, like for like) over a range of
+//! network sizes on synthetic corpora, side by side in one run, so the cost per step can be
+//! read against size and the crossover where the GPU starts to win is visible.
 //!
 //! Protocol per (size N, engine): a seeded Zipf conversation over 2N distinct words with 8N
 //! words (at least 20,000); the N most frequent words are created as neurons first (a warm
@@ -10,8 +11,9 @@
 use std::time::Instant;
 
 use super::{CliError, emit, write_atomic};
-use crate::compute::{Kernel, TimingMethod, cpu_device};
-use crate::pipeline::{AnalysisOptions, EngineKind, prepare};
+use crate::compute::gpu::GpuDevice;
+use crate::compute::{Backend, Kernel, TimingMethod};
+use crate::pipeline::{AnalysisOptions, EngineKind, Precision, prepare};
 use crate::synthetic::{SynthSpec, conversation, word};
 use crate::text::kill_words::KillList;
 
@@ -21,7 +23,7 @@ pub struct SweepRow {
     /// Engine.
     pub engine: &'static str,
     /// Backend and device.
-    pub backend: &'static str,
+    pub backend: Backend,
     /// See `backend`.
     pub device: String,
     /// Requested network size (max_neurons).
@@ -48,55 +50,74 @@ pub struct SweepRow {
     pub memory_bytes: usize,
     /// Estimated bytes moved per second (windowed engine), in GB/s.
     pub effective_gb_per_sec: Option<f64>,
+    /// GPU rows: the CPU row's µs/step over this row's (> 1: the GPU is faster).
+    pub speedup_vs_cpu: Option<f64>,
 }
 
 pub(super) fn run(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
-    emit(&format!(
-        "sweep on {} — GPU backend: not implemented yet, CPU only\n{:<9} {:>9} {:>9} {:>10} {:>9} {:>11} {:>11} {:>10} {:>9}  kernels µs/step\n",
-        cpu_device("f64"),
-        "engine",
-        "size",
-        "neurons",
-        "conns",
-        "steps",
-        "µs/step",
-        "words/s",
-        "mem MiB",
-        "GB/s"
+    let gpu = GpuDevice::shared();
+    let backends: &[Backend] = if gpu.is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
+    let mut header = format!("sweep, f32 on both backends; CPU: {}\n", crate::compute::cpu_device("f32"));
+    match &gpu {
+        Ok(g) => header.push_str(&format!("GPU: {}\n", g.info)),
+        Err(e) => header.push_str(&format!("GPU: none ({e}); CPU rows only\n")),
+    }
+    header.push_str(&format!(
+        "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8} {:>11} {:>11} {:>9} {:>7} {:>8}  kernels µs/step\n",
+        "engine", "on", "size", "neurons", "conns", "steps", "µs/step", "words/s", "mem MiB", "GB/s", "GPU×"
     ));
+    emit(&header);
     let mut rows = Vec::new();
     for &n in sizes {
         let spec = SynthSpec { words: (8 * n).max(20_000), vocabulary: 2 * n, ..SynthSpec::default() };
         let text = conversation(&spec);
         for engine in [EngineKind::Temporal, EngineKind::Windowed] {
-            let row = measure(&text, n, engine, secs_per_run)?;
-            let kernels: Vec<String> = row.kernels.iter().map(|(k, us, _)| format!("{k} {us:.2}")).collect();
-            emit(&format!(
-                "{:<9} {:>9} {:>9} {:>10} {:>9}{} {:>11.2} {:>11.0} {:>10.1} {:>9}  {}\n",
-                row.engine,
-                row.max_neurons,
-                row.neurons,
-                row.connections,
-                row.steps,
-                if row.complete { " " } else { "*" },
-                row.us_per_step,
-                row.words_per_sec,
-                row.memory_bytes as f64 / f64::from(1 << 20),
-                row.effective_gb_per_sec.map_or_else(|| "—".to_owned(), |g| format!("{g:.2}")),
-                kernels.join(", ")
-            ));
-            rows.push(row);
+            let mut cpu_us = None;
+            for &backend in backends {
+                let mut row = measure(&text, n, engine, backend, secs_per_run)?;
+                if backend == Backend::Gpu && row.backend == Backend::Gpu {
+                    row.speedup_vs_cpu = cpu_us.map(|c: f64| c / row.us_per_step);
+                } else {
+                    cpu_us = Some(row.us_per_step);
+                }
+                let kernels: Vec<String> = row.kernels.iter().map(|(k, us, _)| format!("{k} {us:.2}")).collect();
+                emit(&format!(
+                    "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8}{} {:>11.2} {:>11.0} {:>9.1} {:>7} {:>8}  {}\n",
+                    row.engine,
+                    row.backend.as_str(),
+                    row.max_neurons,
+                    row.neurons,
+                    row.connections,
+                    row.steps,
+                    if row.complete { " " } else { "*" },
+                    row.us_per_step,
+                    row.words_per_sec,
+                    row.memory_bytes as f64 / f64::from(1 << 20),
+                    row.effective_gb_per_sec.map_or_else(|| "—".to_owned(), |g| format!("{g:.2}")),
+                    row.speedup_vs_cpu.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
+                    kernels.join(", ")
+                ));
+                rows.push(row);
+            }
         }
     }
-    emit("* = time budget reached before the end of the corpus; figures are over the steps done\n");
+    emit(
+        "* = time budget reached before the end of the corpus; figures are over the steps done\nGPU× = CPU µs/step ÷ GPU µs/step at the same size and engine\n",
+    );
     if let Some(path) = json {
         write_atomic(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
     }
     Ok(())
 }
 
-fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Result<SweepRow, CliError> {
-    let mut opts = AnalysisOptions { engine, ..AnalysisOptions::default() };
+fn measure(
+    text: &str,
+    n: usize,
+    engine: EngineKind,
+    backend: Backend,
+    secs_per_run: f64,
+) -> Result<SweepRow, CliError> {
+    let mut opts = AnalysisOptions { engine, backend, precision: Precision::F32, ..AnalysisOptions::default() };
     opts.detect.exchange_limit = usize::MAX;
     opts.temporal.max_neurons = n;
     opts.windowed.max_neurons = n;
@@ -113,7 +134,8 @@ fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Resul
             break;
         }
         let before = pipeline.stats().steps();
-        if !pipeline.step() {
+        // Many exchanges per call: a GPU engine submits them together and reads back once.
+        if !pipeline.step_many(64) {
             break;
         }
         let steps = pipeline.stats().steps() - before;
@@ -126,13 +148,13 @@ fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Resul
     let kernels = Kernel::ALL
         .iter()
         .filter(|k| times.calls(**k) > 0)
-        .map(|&k| (k.name().to_owned(), times.secs(k) * 1e6 / steps as f64, TimingMethod::Wall))
+        .map(|&k| (k.name().to_owned(), times.secs(k) * 1e6 / steps as f64, pipeline.timing_method()))
         .collect();
     let (neurons, connections) = pipeline.size();
     Ok(SweepRow {
         engine: engine.as_str(),
-        backend: "cpu",
-        device: cpu_device("f64"),
+        backend: pipeline.backend(),
+        device: pipeline.device(),
         max_neurons: n,
         neurons,
         connections,
@@ -145,5 +167,6 @@ fn measure(text: &str, n: usize, engine: EngineKind, secs_per_run: f64) -> Resul
         kernels,
         memory_bytes: pipeline.memory_bytes(),
         effective_gb_per_sec: (engine == EngineKind::Windowed).then(|| bytes_moved as f64 / secs / 1e9),
+        speedup_vs_cpu: None,
     })
 }

@@ -1,18 +1,21 @@
-//! The WGSL kernels against their CPU twins, on whatever adapter the machine has (Mesa's
+//! The GPU engines against the CPU engines in f32, on whatever adapter the machine has (Mesa's
 //! lavapipe on CI). Without an adapter these tests print why and pass, unless `REQUIRE_GPU=1`
 //! (set by .ci/run, which installs lavapipe), where a missing GPU fails them.
 
-use huey::compute::TimingMethod;
-use huey::compute::cpu_kernels;
 use huey::compute::gpu::GpuDevice;
-use huey::compute::gpu::kernels::ActivationKernels;
+use huey::compute::gpu::windowed::GpuWindowedEngine;
+use huey::compute::{Backend, TimingMethod};
+use huey::engine::windowed::WindowedParams;
+use huey::pipeline::{Analysis, AnalysisOptions, EngineKind, Precision, analyze_text, prepare};
+use huey::text::kill_words::KillList;
 
-fn gpu() -> Option<(GpuDevice, ActivationKernels)> {
-    match GpuDevice::new() {
+use super::parity::{reference_setup, windowed_reference};
+
+fn gpu() -> Option<GpuDevice> {
+    match GpuDevice::shared() {
         Ok(device) => {
             println!("GPU tests on {}", device.info);
-            let kernels = ActivationKernels::new(&device).expect("kernels compile");
-            Some((device, kernels))
+            Some(device)
         }
         Err(e) if std::env::var("REQUIRE_GPU").is_ok_and(|v| v == "1") => panic!("REQUIRE_GPU=1 but {e}"),
         Err(e) => {
@@ -22,60 +25,170 @@ fn gpu() -> Option<(GpuDevice, ActivationKernels)> {
     }
 }
 
-fn values(n: usize, seed: u32) -> Vec<f32> {
-    (0..n)
-        .map(|k| ((k as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) as f32 / (1u32 << 24) as f32)
-        .collect()
+fn on(backend: Backend, precision: Precision, opts: &AnalysisOptions) -> AnalysisOptions {
+    AnalysisOptions { backend, precision, ..opts.clone() }
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(1e-300)
+}
+
+fn top20(a: &Analysis) -> Vec<String> {
+    let masses = huey::analysis::mass::concept_masses(&a.network);
+    huey::analysis::mass::top_concepts(&a.network, &masses, 20).into_iter().map(|(w, _)| w).collect()
+}
+
+/// The agreement rule: neurons equal, connections within 0.1%, Σs and Σm within 1e-4
+/// relative, the same top-20 concepts by mass; the GPU really ran (no fallback).
+fn assert_agree(cpu: &Analysis, gpu: &Analysis, what: &str) {
+    assert_eq!(gpu.backend, Backend::Gpu, "{what}: fell back: {:?}", gpu.warnings);
+    assert!(gpu.warnings.iter().all(|w| !w.contains("GPU")), "{what}: {:?}", gpu.warnings);
+    let (c, g) = (&cpu.network, &gpu.network);
+    assert_eq!(c.n_neurons(), g.n_neurons(), "{what}: neurons");
+    let (nc, ng) = (c.connections.len() as f64, g.connections.len() as f64);
+    assert!((nc - ng).abs() <= 0.001 * nc, "{what}: connections {nc} vs {ng}");
+    assert!(rel(c.sum_strength(), g.sum_strength()) <= 1e-4, "{what}: Σs {} vs {}", c.sum_strength(), g.sum_strength());
+    assert!(rel(c.sum_mass(), g.sum_mass()) <= 1e-4, "{what}: Σm {} vs {}", c.sum_mass(), g.sum_mass());
+    assert_eq!(top20(cpu), top20(gpu), "{what}: top-20 concepts");
+}
+
+fn drift(f64_run: &Analysis, f32_run: &Analysis) -> String {
+    format!(
+        "connections {} vs {}, Σs rel {:.1e}, Σm rel {:.1e}",
+        f64_run.network.connections.len(),
+        f32_run.network.connections.len(),
+        rel(f64_run.network.sum_strength(), f32_run.network.sum_strength()),
+        rel(f64_run.network.sum_mass(), f32_run.network.sum_mass())
+    )
 }
 
 #[test]
-fn activation_decay_matches_cpu_twin_bit_for_bit() {
-    let Some((device, kernels)) = gpu() else { return };
-    for n in [1, 63, 64, 65, 10_000] {
-        let mut on_gpu = values(n, 7);
-        on_gpu.iter_mut().step_by(5).for_each(|a| *a *= 0.001); // some below the floor
-        let mut on_cpu = on_gpu.clone();
-        let timing = kernels.decay(&device, &mut on_gpu, 0.02, 0.01).unwrap();
-        cpu_kernels::activation_decay(&mut on_cpu, 0.02, 0.01);
-        assert_eq!(on_gpu, on_cpu, "n = {n}");
-        let method = if device.info.timestamps { TimingMethod::GpuTimestamp } else { TimingMethod::Wall };
-        assert_eq!(timing.method, method);
-        assert!(timing.secs >= 0.0);
+fn cpu_and_gpu_agree_on_every_reference_file() {
+    if gpu().is_none() {
+        return;
     }
-}
-
-#[test]
-fn activation_spread_matches_cpu_twin() {
-    let Some((device, kernels)) = gpu() else { return };
-    let n = 2_000;
-    let picks = values(2 * 12_000, 3);
-    let strengths = values(12_000, 11);
-    // A hub (id 0, like a speaker neuron) plus random pairs in both directions; some ids isolated.
-    let edges: Vec<(u32, u32, f32)> = (0..12_000)
-        .map(|k| {
-            let a = if k % 4 == 0 { 0 } else { (picks[2 * k] * 1_500.0) as u32 };
-            let b = (picks[2 * k + 1] * 1_500.0) as u32 + 1;
-            (a, b.min(n as u32 - 1), 0.01 + strengths[k])
-        })
-        .collect();
-    for low_high_only in [false, true] {
-        let mut on_gpu = values(n, 5);
-        let mut on_cpu = on_gpu.clone();
-        kernels.spread(&device, &mut on_gpu, &edges, low_high_only).unwrap();
-        let mut sums = Vec::new();
-        cpu_kernels::activation_spread(&mut on_cpu, &mut sums, edges.iter().copied(), low_high_only);
-        // f32 sums are accumulated in a different order on the GPU (atomics): compare with a
-        // relative tolerance; isolated neurons are exactly 0.5 on both.
-        for (k, (g, c)) in on_gpu.iter().zip(&on_cpu).enumerate() {
-            assert!((g - c).abs() <= 1e-5 * c.abs(), "neuron {k}: gpu {g} cpu {c} (low_high_only {low_high_only})");
+    let Some((shared, reference, kill)) = reference_setup() else { return };
+    let settings = [
+        ("temporal", AnalysisOptions::default()),
+        ("windowed", windowed_reference()),
+        ("windowed", AnalysisOptions { engine: EngineKind::Windowed, ..AnalysisOptions::default() }),
+    ];
+    for (section, opts) in &settings {
+        for entry in reference[*section].as_array().unwrap() {
+            let file = entry["file"].as_str().unwrap();
+            let text = huey::io::document::read(&shared.join("huey_data").join(file)).unwrap().text;
+            let run = |backend, precision| analyze_text(&text, &on(backend, precision, opts), &kill).unwrap();
+            let (cpu, gpu, f64_run) = (
+                run(Backend::Cpu, Precision::F32),
+                run(Backend::Gpu, Precision::F32),
+                run(Backend::Cpu, Precision::F64),
+            );
+            let what = format!("{section} p={} {file}", opts.windowed.connection_prob);
+            assert_agree(&cpu, &gpu, &what);
+            println!("{what}: GPU f32 vs CPU f32 agree; f32 drift against f64: {}", drift(&f64_run, &gpu));
         }
-        assert!(on_gpu[1_600..].iter().all(|&a| a == 0.5), "isolated neurons are exactly σ(0)");
     }
 }
 
 #[test]
-fn an_oversized_buffer_is_refused_up_front() {
-    let Some((device, _)) = gpu() else { return };
-    let err = device.check_binding("the edge buffer", device.info.max_storage_binding + 1).unwrap_err();
-    assert!(err.to_string().contains("max_storage_buffer_binding_size"), "{err}");
+fn cpu_and_gpu_agree_on_a_100k_word_synthetic_run() {
+    if gpu().is_none() {
+        return;
+    }
+    let spec = huey::synthetic::SynthSpec { words: 100_000, vocabulary: 20_000, ..Default::default() };
+    let text = huey::synthetic::conversation(&spec);
+    let kill = KillList::default();
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+        let mut opts = AnalysisOptions { engine, ..AnalysisOptions::default() };
+        opts.temporal.max_neurons = 4_000;
+        opts.windowed.max_neurons = 4_000;
+        let cpu = analyze_text(&text, &on(Backend::Cpu, Precision::F32, &opts), &kill).unwrap();
+        let gpu = analyze_text(&text, &on(Backend::Gpu, Precision::F32, &opts), &kill).unwrap();
+        assert!(gpu.stats.tokens() >= 95_000, "{}", gpu.stats.tokens());
+        assert_agree(&cpu, &gpu, &format!("{} 100k synthetic", engine.as_str()));
+        println!(
+            "{} 100k words: {} neurons, {} connections, GPU state {:.1} MiB, engine {:.2} s on {}",
+            engine.as_str(),
+            gpu.network.n_neurons(),
+            gpu.network.connections.len(),
+            gpu.memory_bytes as f64 / (1 << 20) as f64,
+            gpu.times.engine_secs,
+            gpu.device
+        );
+    }
+}
+
+#[test]
+fn a_gpu_failure_mid_run_falls_back_to_the_cpu_announced() {
+    if gpu().is_none() {
+        return;
+    }
+    let text = huey::cli::SAMPLE_CONVERSATION;
+    let kill = KillList::bundled("en").unwrap();
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+        let opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
+        let cpu = analyze_text(text, &opts, &kill).unwrap();
+        let mut prepared = prepare(text, &on(Backend::Gpu, Precision::F32, &opts), &kill).unwrap();
+        let pipeline = &mut prepared.pipeline;
+        assert_eq!(pipeline.backend(), Backend::Gpu);
+        for _ in 0..5 {
+            pipeline.step();
+        }
+        pipeline.inject_gpu_failure();
+        pipeline.run_to_end();
+        assert_eq!(pipeline.backend(), Backend::Cpu, "the CPU took over");
+        let notice = pipeline.notices().join("\n");
+        assert!(notice.contains("GPU failed after 5 of") && notice.contains("continuing on the CPU"), "{notice}");
+        assert_eq!(pipeline.network(), cpu.network, "{}: the CPU replay gives the CPU's own result", engine.as_str());
+    }
+}
+
+#[test]
+fn state_over_the_adapter_limit_is_refused_up_front() {
+    let Some(device) = gpu() else { return };
+    let params = WindowedParams { max_neurons: 10_000_000, ..WindowedParams::default() };
+    let needed = 16 * 4 * 10_000_000u64;
+    match GpuWindowedEngine::new(device.clone(), params) {
+        Err(e) => {
+            assert!(needed > device.info.max_storage_binding, "refused although it fits: {e}");
+            assert!(e.to_string().contains("max_storage_buffer_binding_size"), "{e}");
+        }
+        Ok(_) => assert!(needed <= device.info.max_storage_binding, "accepted over the limit"),
+    }
+}
+
+#[test]
+fn gpu_kernels_are_timed_and_labelled_with_the_device() {
+    if gpu().is_none() {
+        return;
+    }
+    let kill = KillList::bundled("en").unwrap();
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+        let opts =
+            AnalysisOptions { engine, backend: Backend::Gpu, precision: Precision::F32, ..AnalysisOptions::default() };
+        let a = analyze_text(huey::cli::SAMPLE_CONVERSATION, &opts, &kill).unwrap();
+        assert_eq!(a.backend, Backend::Gpu);
+        assert!(a.device.contains(&GpuDevice::shared().unwrap().info.name), "{}", a.device);
+        assert!(matches!(a.timing, TimingMethod::GpuTimestampSampled | TimingMethod::WallSampled));
+        assert!(
+            !a.kernels.is_empty() && a.kernels.iter().all(|k| k.calls > 0 && k.total_secs >= 0.0),
+            "{:?}",
+            a.kernels
+        );
+        let names: Vec<&str> = a.kernels.iter().map(|k| k.kernel.name()).collect();
+        assert!(names.contains(&"pair_update") && names.contains(&"prune"), "{names:?}");
+    }
+}
+
+#[test]
+fn without_any_adapter_the_cli_says_so_and_runs_on_the_cpu() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huey"))
+        .args(["analyze", "--backend", "gpu"])
+        .env("VK_ICD_FILENAMES", "/nonexistent.json")
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("GPU backend unavailable") && stderr.contains("running on the CPU"), "{stderr}");
 }

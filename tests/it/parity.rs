@@ -23,7 +23,7 @@ fn analyze_with(file: &std::path::Path, kill: &KillList, opts: &AnalysisOptions)
 }
 
 /// The reference's windowed settings: window 7, 250 neurons, connection probability 1.
-fn windowed_reference() -> AnalysisOptions {
+pub fn windowed_reference() -> AnalysisOptions {
     let mut opts = AnalysisOptions { engine: EngineKind::Windowed, ..AnalysisOptions::default() };
     opts.windowed.connection_prob = 1.0;
     opts
@@ -31,7 +31,7 @@ fn windowed_reference() -> AnalysisOptions {
 
 /// `../shared`, the reference outputs and the reference kill list; `None` (with the reason
 /// printed) when `../shared` is absent.
-fn reference_setup() -> Option<(std::path::PathBuf, Value, KillList)> {
+pub fn reference_setup() -> Option<(std::path::PathBuf, Value, KillList)> {
     let Some(shared) = shared_dir() else {
         println!("skipped: ../shared is absent, reference outputs cannot be read");
         return None;

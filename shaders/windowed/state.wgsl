@@ -87,12 +87,18 @@ fn key_index(p: u32, q: u32) -> u32 {
     return window_len() + p * window_len() + q;
 }
 
-// Add v to neuron i's fixed-point sum: floor(v·2³²) as a 64-bit two's-complement integer.
+// Add v to neuron i's fixed-point sum: v·2³² rounded toward zero, a 64-bit two's-complement
+// integer (compute::cpu_kernels::to_fixed). |v| splits exactly into whole and fraction.
 fn fixed_add(i: u32, value: f32) {
     let v = clamp(value, -1073741824.0, 1073741824.0);
-    let whole = floor(v);
-    let lo = u32((v - whole) * 4294967296.0);
-    let hi = bitcast<u32>(i32(whole));
+    let a = abs(v);
+    let whole = floor(a);
+    var lo = u32((a - whole) * 4294967296.0);
+    var hi = u32(whole);
+    if (v < 0.0) {
+        hi = ~hi + select(0u, 1u, lo == 0u);
+        lo = ~lo + 1u;
+    }
     let old = atomicAdd(&sums[2u * i], lo);
     let carry = select(0u, 1u, old + lo < old);
     atomicAdd(&sums[2u * i + 1u], hi + carry);

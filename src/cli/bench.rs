@@ -23,6 +23,12 @@ pub struct BenchArgs {
     /// Learning engine.
     #[arg(long, value_enum, default_value_t)]
     pub engine: super::analyze::EngineArg,
+    /// Where the engine runs (files mode; the sweep runs both).
+    #[arg(long, value_enum, default_value_t)]
+    pub backend: super::analyze::BackendArg,
+    /// Precision (files mode): f64 on the CPU, f32 on the GPU by default.
+    #[arg(long, value_enum)]
+    pub precision: Option<super::analyze::PrecisionArg>,
     /// Windowed engine: connection probability.
     #[arg(long, default_value_t = 0.35)]
     pub connection_prob: f64,
@@ -52,6 +58,10 @@ pub struct BenchArgs {
 /// Timing summary of one file.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FileBench {
+    /// Where the engine ran, and on what.
+    pub backend: crate::compute::Backend,
+    /// See `backend`.
+    pub device: String,
     /// File name.
     pub file: String,
     /// Exchanges analysed.
@@ -103,6 +113,8 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let mut a = AnalyzeArgs::for_file(file);
         a.kill_list.clone_from(&args.kill_list);
         a.engine = args.engine;
+        a.backend = args.backend;
+        a.precision = args.precision;
         a.connection_prob = args.connection_prob;
         a.max_neurons = args.max_neurons;
         a.concepts = args.concepts;
@@ -111,6 +123,9 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let (name, text, _) = load_input(&a)?;
         let opts = a.options();
         let first = analyze_text(&text, &opts, &kill)?;
+        for w in first.warnings.iter().filter(|w| w.contains("GPU")) {
+            eprintln!("warning: {w}");
+        }
         let mut runs = Vec::with_capacity(args.reps);
         for _ in 0..args.reps.max(1) {
             runs.push(analyze_text(&text, &opts, &kill)?.times);
@@ -119,6 +134,8 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let totals: Vec<f64> = runs.iter().map(StageTimes::total_secs).collect();
         let result = FileBench {
             file: name,
+            backend: first.backend,
+            device: first.device.clone(),
             exchanges: first.detection.exchanges.len(),
             neurons: first.network.n_neurons(),
             concepts: first.map.labels.len(),

@@ -233,6 +233,23 @@ impl Pipeline {
         self.engine.timing_method()
     }
 
+    /// Move the run to `backend` mid-run: the current engine's state is read (a GPU snapshot
+    /// read-back) and loaded into the other backend's engine, which continues from there.
+    /// Changes nothing when it fails (e.g. no GPU, or f64 asked of the GPU).
+    pub fn switch_backend(&mut self, backend: Backend) -> Result<(), GpuError> {
+        if backend == self.engine.backend() {
+            return Ok(());
+        }
+        let mut next: Box<dyn LearningEngine> = match backend {
+            Backend::Gpu => gpu_engine(&self.opts)?,
+            Backend::Cpu => cpu_engine(&self.opts).map_err(|e| GpuError::Unsupported(e.to_string()))?,
+        };
+        let network = self.engine.snapshot()?;
+        next.load(&network, self.engine.stats())?;
+        self.engine = next;
+        Ok(())
+    }
+
     /// Make the next GPU run fail as a lost device would (tests of the fallback path).
     #[doc(hidden)]
     pub fn inject_gpu_failure(&mut self) {

@@ -132,7 +132,7 @@ mod tests {
 
     /// The shader's form (`fixed_add`): |v| split exactly into whole and fraction, words
     /// negated in two's complement for negative v.
-    #[allow(clippy::cast_possible_truncation)]
+    #[allow(clippy::cast_possible_truncation, reason = "the shader's u32 conversions")]
     fn split_form(value: f32) -> i64 {
         let v = value.clamp(-1_073_741_824.0, 1_073_741_824.0);
         let a = v.abs();

@@ -93,6 +93,13 @@ pub trait LearningEngine: std::fmt::Debug + Send {
     fn bytes_per_step(&self) -> Option<usize>;
     /// Create neurons for `words` without learning (benchmark warm start).
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError>;
+    /// Continue from a snapshot of any engine of the same kind (`stats` of that kind), e.g.
+    /// when the pipeline switches backend mid-run.
+    fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), GpuError>;
+}
+
+fn kind_mismatch() -> GpuError {
+    GpuError::Unsupported("a snapshot of one engine kind cannot continue on the other".to_owned())
 }
 
 fn precision_name<R: Real>() -> &'static str {
@@ -136,6 +143,11 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
         TemporalEngine::prefill(self, words);
         Ok(())
     }
+    fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), GpuError> {
+        let EngineStats::Temporal(stats) = stats else { return Err(kind_mismatch()) };
+        TemporalEngine::load(self, network, stats);
+        Ok(())
+    }
 }
 
 impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
@@ -173,6 +185,11 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
     }
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError> {
         WindowedEngine::prefill(self, words);
+        Ok(())
+    }
+    fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), GpuError> {
+        let EngineStats::Windowed(stats) = stats else { return Err(kind_mismatch()) };
+        WindowedEngine::load(self, network, stats);
         Ok(())
     }
 }

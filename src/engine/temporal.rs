@@ -94,6 +94,28 @@ impl<R: Real> TemporalEngine<R> {
         })
     }
 
+    /// Continue from `network` and counters `stats` (a snapshot of either backend): every
+    /// connection's strength becomes its reference value now, its death is rescheduled.
+    pub fn load(&mut self, network: &Network, stats: TemporalStats) {
+        let mut fresh = Self::new(self.params.clone()).expect("parameters were validated by new");
+        for w in &network.words {
+            fresh.vocab.intern(w);
+        }
+        let now = stats.learning_steps;
+        for c in &network.connections {
+            fresh.next_stamp += 1;
+            let s_ref = R::from_f64(c.strength);
+            let slot = Slot { s_ref, d_ref: now, mass: R::from_f64(c.mass), stamp: fresh.next_stamp };
+            let k = key(c.from, c.to);
+            fresh.slots.insert(k, slot);
+            let death = now + fresh.steps_until_pruned(s_ref);
+            fresh.deaths.push(Reverse((death, k, now)));
+        }
+        fresh.stats = stats;
+        fresh.times = self.times;
+        *self = fresh;
+    }
+
     /// The parameters in use.
     pub fn params(&self) -> &TemporalParams {
         &self.params

@@ -183,6 +183,40 @@ impl<R: Real> WindowedEngine<R> {
         })
     }
 
+    /// Continue from `network` and counters `stats` (a snapshot of either backend; the window
+    /// count keys the random draws, so the run goes on exactly).
+    pub fn load(&mut self, network: &Network, stats: WindowedStats) {
+        let mut fresh = Self::new(self.params.clone()).expect("parameters were validated by new");
+        for (id, w) in network.words.iter().enumerate() {
+            let live = !w.is_empty();
+            if live {
+                fresh.ids.insert(w.clone(), id as NeuronId);
+                fresh.n_live += 1;
+            }
+            fresh.words.push(w.clone());
+            fresh.live.push(live);
+            fresh.activations.push(R::from_f64(network.activations.get(id).copied().unwrap_or(0.0)));
+            fresh.out_degree.push(0);
+        }
+        for c in &network.connections {
+            fresh.next_stamp += 1;
+            fresh.index.insert(key(c.from, c.to), fresh.slots.len() as u32);
+            fresh.out_degree[c.from as usize] += 1;
+            fresh.slots.push(Slot {
+                from: c.from,
+                to: c.to,
+                strength: R::from_f64(c.strength),
+                mass: R::from_f64(c.mass),
+                stamp: fresh.next_stamp,
+                in_window: 0,
+                live: true,
+            });
+        }
+        fresh.stats = stats;
+        fresh.times = self.times;
+        *self = fresh;
+    }
+
     /// Counters so far.
     pub fn stats(&self) -> WindowedStats {
         self.stats

@@ -192,3 +192,35 @@ fn without_any_adapter_the_cli_says_so_and_runs_on_the_cpu() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("GPU backend unavailable") && stderr.contains("running on the CPU"), "{stderr}");
 }
+
+#[test]
+fn switching_backend_mid_run_keeps_the_state() {
+    if gpu().is_none() {
+        return;
+    }
+    let Some((shared, _, kill)) = reference_setup() else { return };
+    let text = huey::io::document::read(&shared.join("huey_data/DeepConvo.txt")).unwrap().text;
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+        let opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
+        let cpu = analyze_text(&text, &opts, &kill).unwrap();
+        for (start, other) in [(Backend::Cpu, Backend::Gpu), (Backend::Gpu, Backend::Cpu)] {
+            let mut prepared = prepare(&text, &on(start, Precision::F32, &opts), &kill).unwrap();
+            let p = &mut prepared.pipeline;
+            let half = p.progress().total / 2;
+            p.step_many(half);
+            let before = p.network();
+            p.switch_backend(other).unwrap();
+            assert_eq!(p.backend(), other);
+            let after = p.network();
+            assert_eq!(before.words, after.words, "{engine:?} {start:?}→{other:?}: neurons survive the switch");
+            assert_eq!(before.connections.len(), after.connections.len());
+            p.run_to_end();
+            let mut switched = cpu.clone();
+            switched.network = p.network();
+            switched.backend = Backend::Gpu; // assert_agree checks the GPU side ran
+            switched.warnings.clear();
+            assert!(p.notices().is_empty(), "{:?}", p.notices());
+            assert_agree(&cpu, &switched, &format!("{engine:?} switched {start:?}→{other:?} at exchange {half}"));
+        }
+    }
+}

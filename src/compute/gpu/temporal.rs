@@ -420,6 +420,44 @@ impl GpuTemporalEngine {
         })
     }
 
+    /// Continue from `network` (a snapshot of either backend) and counters `stats`: each
+    /// connection's strength is its reference value now and its death is rescheduled.
+    pub fn import(&mut self, network: &Network, stats: TemporalStats) -> Result<(), GpuError> {
+        self.vocab = Vocabulary::with_capacity(self.params.max_neurons);
+        for w in &network.words {
+            self.vocab.intern(w);
+        }
+        let now =
+            u32::try_from(stats.learning_steps).map_err(|_| GpuError::Runtime("more than 2³² exchanges".to_owned()))?;
+        let prune = self.params.prune_threshold as f32;
+        let n = network.connections.len();
+        let (mut ends, mut vals, mut stamps) =
+            (Vec::with_capacity(2 * n), Vec::with_capacity(4 * n), Vec::with_capacity(2 * n));
+        for (k, c) in network.connections.iter().enumerate() {
+            let s = c.strength as f32;
+            // The shader's death rule: smallest j with |s|·pow[j] < prune.
+            let v = s.abs();
+            let j = if v < prune { 0 } else { self.pow.partition_point(|&p| v * p >= prune) as u32 };
+            ends.extend([c.from, c.to]);
+            vals.extend([s.to_bits(), now, (c.mass as f32).to_bits(), now + j]);
+            stamps.extend([0, k as u32]);
+        }
+        let g = &self.gpu;
+        let b = &mut self.bufs;
+        let mut grew = b.slot_ends.write(g, 0, &bytes_of(&ends))?;
+        grew |= b.slot_val.write(g, 0, &bytes_of(&vals))?;
+        grew |= b.slot_stamp.write(g, 0, &bytes_of(&stamps))?;
+        grew |= b.free_stack.reserve(g, n as u64)?;
+        let counters = [n as u32, 0, 0, 0];
+        g.queue.write_buffer(&b.counters, 0, &bytes_of(&counters));
+        if grew {
+            self.rebind();
+        }
+        self.counters = counters.to_vec();
+        self.stats = stats;
+        wait(&self.gpu)
+    }
+
     /// Intern `words` (up to capacity) without learning, as a warm start for benchmarks.
     pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
         for w in words {
@@ -485,6 +523,12 @@ impl crate::engine::LearningEngine for GpuTemporalEngine {
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), GpuError> {
         GpuTemporalEngine::prefill(self, words);
         Ok(())
+    }
+    fn load(&mut self, network: &Network, stats: crate::engine::EngineStats) -> Result<(), GpuError> {
+        let crate::engine::EngineStats::Temporal(stats) = stats else {
+            return Err(GpuError::Unsupported("a windowed snapshot cannot continue on the temporal engine".to_owned()));
+        };
+        self.import(network, stats)
     }
 }
 

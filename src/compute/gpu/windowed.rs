@@ -739,4 +739,10 @@ impl crate::engine::LearningEngine for GpuWindowedEngine {
         }
         self.import(&network, self.stats)
     }
+    fn load(&mut self, network: &Network, stats: crate::engine::EngineStats) -> Result<(), GpuError> {
+        let crate::engine::EngineStats::Windowed(stats) = stats else {
+            return Err(GpuError::Unsupported("a temporal snapshot cannot continue on the windowed engine".to_owned()));
+        };
+        self.import(network, stats)
+    }
 }

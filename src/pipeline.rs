@@ -153,15 +153,11 @@ fn cpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, ParamEr
 
 /// A GPU engine for `opts` on the shared device.
 pub fn gpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, GpuError> {
-    if opts.precision == Precision::F64 {
-        return Err(GpuError::Unsupported(
-            "the GPU engines compute in f32 (f64 shaders are not implemented)".to_owned(),
-        ));
-    }
     let gpu = GpuDevice::shared()?;
+    let f64 = opts.precision == Precision::F64;
     match opts.engine {
-        EngineKind::Windowed => Ok(Box::new(GpuWindowedEngine::new(gpu, opts.windowed.clone())?)),
-        EngineKind::Temporal => Ok(Box::new(GpuTemporalEngine::new(gpu, opts.temporal.clone())?)),
+        EngineKind::Windowed => Ok(Box::new(GpuWindowedEngine::new(gpu, opts.windowed.clone(), f64)?)),
+        EngineKind::Temporal => Ok(Box::new(GpuTemporalEngine::new(gpu, opts.temporal.clone(), f64)?)),
     }
 }
 

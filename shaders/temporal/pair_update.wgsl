@@ -4,9 +4,9 @@
 // Different keys never share a slot, so threads need no atomics but for new slots.
 // CPU twin: engine::temporal::TemporalEngine::{pair_update, steps_until_pruned}.
 
-// model::mass::MassModel::update_in, same operation order (x is a runtime f32, so `x - 0.8`
-// rounds as the CPU's f32 does, not as a folded constant).
-fn mass_update(m: f32, x: f32) -> f32 {
+// model::mass::MassModel::update_in, same operation order (x is a runtime value, so `x - 0.8`
+// rounds in `real` as the CPU does, not as a folded constant).
+fn mass_update(m: real, x: real) -> real {
     var dm = params.rate * (params.mass_target - m);
     if (x > 0.8) {
         dm = dm - params.homeostatic * (x - 0.8) * m;
@@ -25,7 +25,7 @@ fn mass_update(m: f32, x: f32) -> f32 {
 }
 
 // Smallest j ≥ 0 with |s|·pow[j] < prune (the table decreases and ends with 0).
-fn steps_until_pruned(s: f32) -> u32 {
+fn steps_until_pruned(s: real) -> u32 {
     let v = abs(s);
     if (v < params.prune) {
         return 0u;
@@ -67,12 +67,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         return; // no visit: i never precedes j in this exchange
     }
     let after = ex.now + 1u;
-    var s = 0.0;
-    var m = 0.0;
+    var s: real = 0.0;
+    var m: real = 0.0;
     if (k != NONE) {
         let v = slot_val[k];
-        m = bitcast<f32>(v.z);
-        s = bitcast<f32>(v.x) * decay_pow(ex.now - v.y);
+        m = v.y;
+        s = v.x * decay_pow(ex.now - slot_life[k].x);
     }
     var first_visit = NONE;
     for (var x = ia; x < na; x++) {
@@ -105,5 +105,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         slot_ends[k] = vec2<u32>(input[ex.d_offset + a], input[ex.d_offset + b]);
         slot_stamp[k] = vec2<u32>(ex.now, first_visit);
     }
-    slot_val[k] = vec4<u32>(bitcast<u32>(s), after, bitcast<u32>(m), after + steps_until_pruned(s));
+    slot_val[k] = vec2<real>(s, m);
+    slot_life[k] = vec2<u32>(after, after + steps_until_pruned(s));
 }

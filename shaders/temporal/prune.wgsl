@@ -12,7 +12,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (e.x == DEAD) {
         return;
     }
-    if (slot_val[k].w <= ex.now) {
+    if (slot_life[k].y <= ex.now) {
         slot_ends[k] = vec2<u32>(DEAD, DEAD);
         let top = atomicAdd(&counters[FREE_TOP], 1u);
         free_stack[top] = k;

@@ -1,5 +1,6 @@
 // temporal/state.wgsl: the temporal engine's device state, prepended to every temporal kernel
-// by src/compute/gpu/shaders.rs. Connections decay lazily as on the CPU: a slot keeps its
+// by src/compute/gpu/shaders.rs after precision/f32.wgsl or f64.wgsl (which define `real`).
+// Connections decay lazily as on the CPU: a slot keeps its
 // strength as of its last exchange (s_ref, d_ref) and the exchange at which the prune rule
 // removes it (death); the power table (1 − decay)^k is the CPU's, computed on the host.
 
@@ -8,14 +9,14 @@ struct Params {
     slots_cap: u32,
     _pad0: u32,
     _pad1: u32,
-    one: f32,            // 1.0: the activity of every temporal pair, as a runtime value
-    eta: f32,
-    prune: f32,          // prune threshold
-    mass_target: f32,    // m* at activity 1
-    m_max: f32,
-    rate: f32,
-    homeostatic: f32,
-    ltd: f32,
+    one: real,           // 1.0: the activity of every temporal pair, as a runtime value
+    eta: real,
+    prune: real,         // prune threshold
+    mass_target: real,   // m* at activity 1
+    m_max: real,
+    rate: real,
+    homeostatic: real,
+    ltd: real,
 }
 
 // One learning exchange (bound with a dynamic offset per dispatch).
@@ -42,12 +43,12 @@ const NEW: u32 = 2u;         // slots taken by the last exchange, committed by t
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> counters: array<atomic<u32>>;
 @group(0) @binding(2) var<storage, read> input: array<u32>;
-@group(0) @binding(3) var<storage, read> pow_table: array<f32>;
-@group(0) @binding(4) var<storage, read> lag_weight: array<f32>;
+@group(0) @binding(3) var<storage, read> pow_table: array<real>;
+@group(0) @binding(4) var<storage, read> lag_weight: array<real>;
 @group(0) @binding(5) var<storage, read_write> dpos: array<u32>;           // per neuron: index in D or NONE
 @group(0) @binding(6) var<storage, read_write> slot_ends: array<vec2<u32>>; // (from, to); from DEAD = free
-// (s_ref bits, d_ref, mass bits, death)
-@group(0) @binding(7) var<storage, read_write> slot_val: array<vec4<u32>>;
+@group(0) @binding(7) var<storage, read_write> slot_val: array<vec2<real>>;   // (s_ref, mass)
+@group(0) @binding(11) var<storage, read_write> slot_life: array<vec2<u32>>; // (d_ref, death)
 @group(0) @binding(8) var<storage, read_write> slot_stamp: array<vec2<u32>>; // (exchange, first visit)
 @group(0) @binding(9) var<storage, read_write> free_stack: array<u32>;
 @group(0) @binding(10) var<storage, read_write> key_slot: array<u32>;     // d × d, NONE when absent
@@ -57,7 +58,7 @@ fn thread_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
     return gid.y * groups.x * WG + gid.x;
 }
 
-fn decay_pow(k: u32) -> f32 {
+fn decay_pow(k: u32) -> real {
     if (k >= params.pow_len) {
         return 0.0;
     }

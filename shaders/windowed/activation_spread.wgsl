@@ -28,8 +28,6 @@ fn activate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     if (i >= atomicLoad(&counters[NEXT_ID])) {
         return;
     }
-    let lo = atomicLoad(&sums[2u * i]);
-    let hi = atomicLoad(&sums[2u * i + 1u]);
     let sum = take_sum(i);
-    act[i] = select(1.0 / (1.0 + exp(-sum)), 0.5, lo == 0u && hi == 0u);
+    act[i] = select(1.0 / (1.0 + exp_real(-sum.x)), 0.5, sum.y != 0.0);
 }

@@ -4,12 +4,12 @@
 // (both waived for speaker_ words). Then the window's positions are cleared.
 // CPU twin: engine::windowed::WindowedEngine::hebbian_pair.
 
-fn mass_target(x: f32) -> f32 {
-    return params.m_max / (1.0 + exp(-(params.k * (x - params.a0))));
+fn mass_target(x: real) -> real {
+    return params.m_max / (1.0 + exp_real(-(params.k * (x - params.a0))));
 }
 
 // model::mass::MassModel::update_in, same operation order.
-fn mass_update(m: f32, x: f32, goal: f32) -> f32 {
+fn mass_update(m: real, x: real, goal: real) -> real {
     var dm = params.rate * (goal - m);
     if (x > 0.8) {
         dm = dm - params.homeostatic * (x - 0.8) * m;
@@ -68,7 +68,7 @@ fn main() {
             }
             let ai = act[i];
             let aj = act[j];
-            var sm = vec2<f32>(0.0, 0.0);
+            var sm = vec2<real>(0.0, 0.0);
             if (k != NONE) {
                 sm = slot_val[k];
             }
@@ -77,7 +77,7 @@ fn main() {
             let x = ai * aj;
             let mass = mass_update(sm.y, x, mass_target(x));
             if (k != NONE) {
-                slot_val[k] = vec2<f32>(sm.x + delta, mass);
+                slot_val[k] = vec2<real>(sm.x + delta, mass);
                 slot_meta[k].x = win;
                 continue;
             }
@@ -86,7 +86,7 @@ fn main() {
                 continue;
             }
             slot_ends[k] = vec2<u32>(i, j);
-            slot_val[k] = vec2<f32>(delta, mass);
+            slot_val[k] = vec2<real>(delta, mass);
             slot_meta[k] = vec4<u32>(win, win, p * n + q, 0u);
             atomicAdd(&out_degree[i], 1u);
             // Later visits of the same pair (repeated words) find the new connection.

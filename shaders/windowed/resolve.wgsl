@@ -14,7 +14,7 @@ var<workgroup> w_need: u32;
 var<workgroup> w_word: u32;
 var<workgroup> w_pos: u32;
 var<workgroup> w_victim: u32;
-var<workgroup> w_imp: array<f32, 256>;
+var<workgroup> w_imp: array<real, 256>;
 var<workgroup> w_id: array<u32, 256>;
 
 // Record the resolved id: the turn's speaker (pos NONE) or window position `p`.
@@ -117,10 +117,10 @@ fn evict(lid: u32) {
     }
     storageBarrier();
     workgroupBarrier();
-    var best_imp = 0.0;
+    var best_imp: real = 0.0;
     var best_id = NONE;
     for (var k = lid; k < n_ids; k += RW) {
-        let strength = take_sum(k);
+        let strength = take_sum(k).x;
         if (neuron_word[k] != DEAD && pos[k].x == NONE) {
             let imp = 0.4 * 1.0 + 0.4 * strength + 0.2 * act[k];
             if (best_id == NONE || imp < best_imp) {

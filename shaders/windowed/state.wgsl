@@ -4,9 +4,8 @@
 //
 // Neurons are ids issued by NEXT_ID and never reused (the CPU engine's rule); a slot is a
 // directed connection (from < to is not implied), free when its `from` is DEAD.
-// Sums are 64-bit fixed point (32 fractional bits) in two u32 atomics: integer addition is
-// associative, so the result does not depend on the order threads add in, and equals the CPU
-// f32 engine's `Real::Sum` bit for bit.
+// `real`, SUM_WORDS, exp_real, fixed_add and take_sum come from precision/f32.wgsl or f64.wgsl:
+// sums are fixed point in u32 atomics, so they do not depend on the order threads add in.
 
 struct Params {
     window: u32,          // W: tokens per window (ids per window: W + 1)
@@ -21,22 +20,22 @@ struct Params {
     tokens_offset: u32,   // where tokens start in `input` (steps come first, 4 words each)
     _pad0: u32,
     _pad1: u32,
-    eta: f32,
-    act_decay: f32,
-    act_floor: f32,
-    conn_decay: f32,
-    decay_floor: f32,
-    removal: f32,
-    prune: f32,
-    m_max: f32,
-    a0: f32,
-    k: f32,
-    homeostatic: f32,
-    ltd: f32,
-    rate: f32,
-    _pad2: f32,
-    _pad3: f32,
-    _pad4: f32,
+    eta: real,
+    act_decay: real,
+    act_floor: real,
+    conn_decay: real,
+    decay_floor: real,
+    removal: real,
+    prune: real,
+    m_max: real,
+    a0: real,
+    k: real,
+    homeostatic: real,
+    ltd: real,
+    rate: real,
+    _pad2: real,
+    _pad3: real,
+    _pad4: real,
 }
 
 const DEAD: u32 = 0xffffffffu;
@@ -61,14 +60,14 @@ const OVERFLOW: u32 = 9u;      // 1: ids capacity, 2: slot capacity
 @group(0) @binding(2) var<storage, read> input: array<u32>;
 // per word index: (neuron id or DEAD, 1 if the word starts with "speaker_")
 @group(0) @binding(3) var<storage, read_write> word_neuron: array<vec2<u32>>;
-@group(0) @binding(4) var<storage, read_write> act: array<f32>;
+@group(0) @binding(4) var<storage, read_write> act: array<real>;
 @group(0) @binding(5) var<storage, read_write> neuron_word: array<u32>;     // DEAD once evicted
 @group(0) @binding(6) var<storage, read_write> out_degree: array<atomic<u32>>;
 // first and last position in the current window, NONE outside it
 @group(0) @binding(7) var<storage, read_write> pos: array<vec2<u32>>;
-@group(0) @binding(8) var<storage, read_write> sums: array<atomic<u32>>;     // 2 per neuron: lo, hi
+@group(0) @binding(8) var<storage, read_write> sums: array<atomic<u32>>;     // SUM_WORDS per neuron, low word first
 @group(0) @binding(9) var<storage, read_write> slot_ends: array<vec2<u32>>;  // (from, to)
-@group(0) @binding(10) var<storage, read_write> slot_val: array<vec2<f32>>;  // (strength, mass)
+@group(0) @binding(10) var<storage, read_write> slot_val: array<vec2<real>>;  // (strength, mass)
 // (window last in, stamp window, stamp pair index, 0): stamps order snapshots by creation
 @group(0) @binding(11) var<storage, read_write> slot_meta: array<vec4<u32>>;
 @group(0) @binding(12) var<storage, read_write> free_stack: array<u32>;
@@ -85,30 +84,6 @@ fn window_len() -> u32 {
 
 fn key_index(p: u32, q: u32) -> u32 {
     return window_len() + p * window_len() + q;
-}
-
-// Add v to neuron i's fixed-point sum: v·2³² rounded toward zero, a 64-bit two's-complement
-// integer (compute::cpu_kernels::to_fixed). |v| splits exactly into whole and fraction.
-fn fixed_add(i: u32, value: f32) {
-    let v = clamp(value, -1073741824.0, 1073741824.0);
-    let a = abs(v);
-    let whole = floor(a);
-    var lo = u32((a - whole) * 4294967296.0);
-    var hi = u32(whole);
-    if (v < 0.0) {
-        hi = ~hi + select(0u, 1u, lo == 0u);
-        lo = ~lo + 1u;
-    }
-    let old = atomicAdd(&sums[2u * i], lo);
-    let carry = select(0u, 1u, old + lo < old);
-    atomicAdd(&sums[2u * i + 1u], hi + carry);
-}
-
-// Read neuron i's sum as f32 and reset it to 0 (the scratch is all zeros between uses).
-fn take_sum(i: u32) -> f32 {
-    let lo = atomicExchange(&sums[2u * i], 0u);
-    let hi = atomicExchange(&sums[2u * i + 1u], 0u);
-    return f32(bitcast<i32>(hi)) + f32(lo) * 2.3283064365386963e-10;
 }
 
 fn remove_slot(k: u32) {

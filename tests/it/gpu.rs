@@ -148,7 +148,7 @@ fn state_over_the_adapter_limit_is_refused_up_front() {
     let Some(device) = gpu() else { return };
     let params = WindowedParams { max_neurons: 10_000_000, ..WindowedParams::default() };
     let needed = 16 * 4 * 10_000_000u64;
-    match GpuWindowedEngine::new(device.clone(), params) {
+    match GpuWindowedEngine::new(device.clone(), params, false) {
         Err(e) => {
             assert!(needed > device.info.max_storage_binding, "refused although it fits: {e}");
             assert!(e.to_string().contains("max_storage_buffer_binding_size"), "{e}");
@@ -221,6 +221,36 @@ fn switching_backend_mid_run_keeps_the_state() {
             switched.warnings.clear();
             assert!(p.notices().is_empty(), "{:?}", p.notices());
             assert_agree(&cpu, &switched, &format!("{engine:?} switched {start:?}→{other:?} at exchange {half}"));
+        }
+    }
+}
+
+#[test]
+fn gpu_f64_matches_cpu_f64_where_the_adapter_has_shader_f64() {
+    let Some(device) = gpu() else { return };
+    let Some((shared, reference, kill)) = reference_setup() else { return };
+    for (section, opts) in [("temporal", AnalysisOptions::default()), ("windowed", windowed_reference())] {
+        for entry in reference[section].as_array().unwrap() {
+            let file = entry["file"].as_str().unwrap();
+            let text = huey::io::document::read(&shared.join("huey_data").join(file)).unwrap().text;
+            let cpu = analyze_text(&text, &on(Backend::Cpu, Precision::F64, &opts), &kill).unwrap();
+            let gpu = analyze_text(&text, &on(Backend::Gpu, Precision::F64, &opts), &kill).unwrap();
+            let what = format!("{section} f64 {file}");
+            if !device.info.shader_f64 {
+                assert_eq!(gpu.backend, Backend::Cpu, "{what}");
+                assert!(gpu.warnings.iter().any(|w| w.contains("SHADER_F64")), "{what}: {:?}", gpu.warnings);
+                continue;
+            }
+            assert_eq!(gpu.backend, Backend::Gpu, "{what}: {:?}", gpu.warnings);
+            let (c, g) = (&cpu.network, &gpu.network);
+            assert_eq!(c.words, g.words, "{what}: neurons");
+            assert_eq!(c.connections.len(), g.connections.len(), "{what}: connections");
+            for (x, y) in c.connections.iter().zip(&g.connections) {
+                assert_eq!((x.from, x.to), (y.from, y.to), "{what}: creation order");
+                assert!(rel(x.strength, y.strength) <= 1e-9 && rel(x.mass, y.mass) <= 1e-9, "{what}: {x:?} vs {y:?}");
+            }
+            assert!(rel(c.sum_strength(), g.sum_strength()) <= 1e-9, "{what}: Σs");
+            assert_eq!(top20(&cpu), top20(&gpu), "{what}: top-20");
         }
     }
 }

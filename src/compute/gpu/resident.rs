@@ -253,3 +253,33 @@ impl Sampler {
         times
     }
 }
+
+/// Bytes of `values` as the shaders' `real`: f64, or f32 (rounded to nearest).
+pub fn real_bytes(values: impl IntoIterator<Item = f64>, f64: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for v in values {
+        if f64 {
+            out.extend_from_slice(&v.to_le_bytes());
+        } else {
+            out.extend_from_slice(&(v as f32).to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Read-back `real`s, widened to f64.
+pub fn reals(bytes: &[u8], f64: bool) -> Vec<f64> {
+    if f64 {
+        bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect()
+    } else {
+        bytes.chunks_exact(4).map(|c| f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))).collect()
+    }
+}
+
+/// The shaders' compile-time precision, refused when the adapter lacks f64.
+pub fn check_precision(gpu: &GpuDevice, f64: bool) -> Result<(), GpuError> {
+    if f64 && !gpu.info.shader_f64 {
+        return Err(GpuError::Unsupported(format!("{} offers no SHADER_F64: f64 runs on the CPU only", gpu.info.name)));
+    }
+    Ok(())
+}

@@ -1,53 +1,80 @@
-//! WGSL sources, loaded in one place: each engine's state header prepended to each of its
-//! kernel files (one file per kernel, as `Kernel` names them).
+//! WGSL sources, assembled in one place: a precision prelude (`precision/f32.wgsl` or
+//! `f64.wgsl`: the `real` type and `exp_real`), for the windowed engine its fixed-point sums
+//! (`precision/sums_*.wgsl`), the engine's `state.wgsl` (bindings and helpers), then one
+//! kernel file.
 
-macro_rules! windowed {
-    ($file:literal) => {
-        concat!(
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/windowed/state.wgsl")),
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/windowed/", $file))
-        )
+macro_rules! shader {
+    ($path:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/", $path))
     };
 }
 
-macro_rules! temporal {
-    ($file:literal) => {
-        concat!(
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/temporal/state.wgsl")),
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/temporal/", $file))
-        )
-    };
+const F32: &str = shader!("precision/f32.wgsl");
+const F64: &str = shader!("precision/f64.wgsl");
+const SUMS_F32: &str = shader!("precision/sums_f32.wgsl");
+const SUMS_F64: &str = shader!("precision/sums_f64.wgsl");
+const WINDOWED: &str = shader!("windowed/state.wgsl");
+const TEMPORAL: &str = shader!("temporal/state.wgsl");
+
+/// A kernel file of one engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Windowed: word → neuron resolution with eviction (one workgroup).
+    WResolve,
+    /// Windowed: activation decay.
+    WActivationDecay,
+    /// Windowed: window marking and connection decay.
+    WConnectionDecay,
+    /// Windowed: Hebbian pair update (one invocation).
+    WPairUpdate,
+    /// Windowed: prune.
+    WPrune,
+    /// Windowed: activation spread (`accumulate`, `activate`).
+    WActivationSpread,
+    /// Temporal: commit new slots, enter the exchange's ids.
+    TBegin,
+    /// Temporal: free dead connections, find the exchange's existing ones.
+    TPrune,
+    /// Temporal: the Hebbian update of every key of the exchange.
+    TPairUpdate,
 }
 
-/// Temporal engine: commit new slots, enter the exchange's ids.
-pub const T_BEGIN: &str = temporal!("begin.wgsl");
-/// Temporal engine: free dead connections, find the exchange's existing ones.
-pub const T_PRUNE: &str = temporal!("prune.wgsl");
-/// Temporal engine: the Hebbian update of every key of the exchange.
-pub const T_PAIR_UPDATE: &str = temporal!("pair_update.wgsl");
+impl Source {
+    /// Every kernel file.
+    pub const ALL: [Self; 9] = [
+        Self::WResolve,
+        Self::WActivationDecay,
+        Self::WConnectionDecay,
+        Self::WPairUpdate,
+        Self::WPrune,
+        Self::WActivationSpread,
+        Self::TBegin,
+        Self::TPrune,
+        Self::TPairUpdate,
+    ];
 
-/// Windowed engine: word → neuron resolution with eviction (one workgroup).
-pub const W_RESOLVE: &str = windowed!("resolve.wgsl");
-/// Windowed engine: activation decay.
-pub const W_ACTIVATION_DECAY: &str = windowed!("activation_decay.wgsl");
-/// Windowed engine: window marking and connection decay.
-pub const W_CONNECTION_DECAY: &str = windowed!("connection_decay.wgsl");
-/// Windowed engine: Hebbian pair update (one invocation).
-pub const W_PAIR_UPDATE: &str = windowed!("pair_update.wgsl");
-/// Windowed engine: prune.
-pub const W_PRUNE: &str = windowed!("prune.wgsl");
-/// Windowed engine: activation spread (`accumulate`, `activate`).
-pub const W_ACTIVATION_SPREAD: &str = windowed!("activation_spread.wgsl");
+    fn parts(self) -> (&'static str, &'static str) {
+        match self {
+            Self::WResolve => (WINDOWED, shader!("windowed/resolve.wgsl")),
+            Self::WActivationDecay => (WINDOWED, shader!("windowed/activation_decay.wgsl")),
+            Self::WConnectionDecay => (WINDOWED, shader!("windowed/connection_decay.wgsl")),
+            Self::WPairUpdate => (WINDOWED, shader!("windowed/pair_update.wgsl")),
+            Self::WPrune => (WINDOWED, shader!("windowed/prune.wgsl")),
+            Self::WActivationSpread => (WINDOWED, shader!("windowed/activation_spread.wgsl")),
+            Self::TBegin => (TEMPORAL, shader!("temporal/begin.wgsl")),
+            Self::TPrune => (TEMPORAL, shader!("temporal/prune.wgsl")),
+            Self::TPairUpdate => (TEMPORAL, shader!("temporal/pair_update.wgsl")),
+        }
+    }
 
-/// Every shader with its name, for validation.
-pub const ALL: [(&str, &str); 9] = [
-    ("temporal/begin", T_BEGIN),
-    ("temporal/prune", T_PRUNE),
-    ("temporal/pair_update", T_PAIR_UPDATE),
-    ("windowed/resolve", W_RESOLVE),
-    ("windowed/activation_decay", W_ACTIVATION_DECAY),
-    ("windowed/connection_decay", W_CONNECTION_DECAY),
-    ("windowed/pair_update", W_PAIR_UPDATE),
-    ("windowed/prune", W_PRUNE),
-    ("windowed/activation_spread", W_ACTIVATION_SPREAD),
-];
+    /// The complete WGSL module in f64 (`SHADER_F64` adapters) or f32.
+    pub fn wgsl(self, f64: bool) -> String {
+        let (state, kernel) = self.parts();
+        let sums = match (state == WINDOWED, f64) {
+            (false, _) => "",
+            (true, false) => SUMS_F32,
+            (true, true) => SUMS_F64,
+        };
+        [if f64 { F64 } else { F32 }, sums, state, kernel].concat()
+    }
+}

@@ -1,14 +1,14 @@
-//! The temporal engine on the GPU, in f32: connections resident on the device, decaying lazily
+//! The temporal engine on the GPU, in f32 or (with `SHADER_F64`) f64: connections resident on the device, decaying lazily
 //! as on the CPU (shaders/temporal/*.wgsl). The vocabulary never evicts, so the host interns
 //! words and uploads each exchange as its distinct ids and their positions; the device finds
 //! the existing connections (one pass over the slots) and updates every key in parallel.
 //!
-//! CPU twin: `engine::temporal::TemporalEngine<f32>`; same power and lag tables, same
-//! operation order, so the two agree to a few ulp (the device's division).
+//! CPU twin: `engine::temporal::TemporalEngine`; same power and lag tables, same operation
+//! order, so the two agree to a few ulp (the device's division).
 
 use super::device::{GpuDevice, GpuError};
-use super::resident::{Array, Sampler, grid, read_back, wait, words};
-use super::shaders;
+use super::resident::{Array, Sampler, check_precision, grid, read_back, real_bytes, reals, wait, words};
+use super::shaders::Source;
 use crate::compute::{Kernel, KernelTimes, TimingMethod};
 use crate::engine::temporal::TemporalStats;
 use crate::engine::vocabulary::Vocabulary;
@@ -28,8 +28,11 @@ const MAX_DISTINCT: usize = 4096;
 const MAX_POW_LEN: usize = 1 << 22;
 const RECORD_BYTES: u64 = 32;
 
-const KERNELS: [(Kernel, &str); 3] =
-    [(Kernel::PairUpdate, "begin"), (Kernel::Prune, "prune"), (Kernel::PairUpdate, "pair_update")];
+const KERNELS: [(Kernel, &str, Source); 3] = [
+    (Kernel::PairUpdate, "begin", Source::TBegin),
+    (Kernel::Prune, "prune", Source::TPrune),
+    (Kernel::PairUpdate, "pair_update", Source::TPairUpdate),
+];
 
 #[derive(Debug)]
 struct Buffers {
@@ -41,6 +44,7 @@ struct Buffers {
     dpos: Array,
     slot_ends: Array,
     slot_val: Array,
+    slot_life: Array,
     slot_stamp: Array,
     free_stack: Array,
     key_slot: Array,
@@ -52,9 +56,11 @@ struct Buffers {
 pub struct GpuTemporalEngine {
     gpu: GpuDevice,
     params: TemporalParams,
+    f64: bool,
     vocab: Vocabulary,
-    pow: Vec<f32>,
-    lag: Vec<f32>,
+    /// (1 − decay)^k and e^(−lag/τ) as the CPU engine computes them in the run's precision.
+    pow: Vec<f64>,
+    lag: Vec<f64>,
     layouts: [wgpu::BindGroupLayout; 2],
     pipelines: Vec<wgpu::ComputePipeline>,
     bufs: Buffers,
@@ -77,32 +83,39 @@ struct Prepared {
 }
 
 impl GpuTemporalEngine {
-    /// Open the engine on `gpu`; refused up front when `max_neurons` or the decay's power table
-    /// cannot fit the adapter.
-    pub fn new(gpu: GpuDevice, params: TemporalParams) -> Result<Self, GpuError> {
+    /// Open the engine on `gpu` in f64 or f32; refused up front when `max_neurons` or the
+    /// decay's power table cannot fit the adapter, or f64 is asked of one without it.
+    pub fn new(gpu: GpuDevice, params: TemporalParams, f64: bool) -> Result<Self, GpuError> {
         params.validate().map_err(|e| GpuError::Runtime(e.to_string()))?;
+        check_precision(&gpu, f64)?;
+        let r: u64 = if f64 { 8 } else { 4 };
         let n = params.max_neurons as u64;
         gpu.check_binding("neuron positions for max_neurons", 4 * n)?;
         gpu.check_binding("connections for 4 per neuron", 16 * 4 * n)?;
-        if gpu.info.max_storage_buffers < 10 {
+        if gpu.info.max_storage_buffers < 11 {
             return Err(GpuError::Runtime(format!(
-                "the adapter allows {} storage buffers per shader stage; the GPU engine needs 10",
+                "the adapter allows {} storage buffers per shader stage; the GPU engine needs 11",
                 gpu.info.max_storage_buffers
             )));
         }
-        // The CPU's table (repeated multiplication in f32) down to the smallest normal f32, then
-        // 0: a connection that old is below any prune threshold unless its strength exceeds
-        // 1e36, and the binary search for its death needs the terminator.
-        let factor = 1.0f32 - params.connection_decay as f32;
-        let mut pow = vec![1.0f32];
-        while pow[pow.len() - 1] >= f32::MIN_POSITIVE {
+        // The CPU's table (repeated multiplication in the run's precision) down to the smallest
+        // normal value, then 0: a connection that old is below any prune threshold unless its
+        // strength is astronomical, and the binary search for its death needs the terminator.
+        let (factor, floor) = if f64 {
+            (1.0 - params.connection_decay, f64::MIN_POSITIVE)
+        } else {
+            (f64::from(1.0f32 - params.connection_decay as f32), f64::from(f32::MIN_POSITIVE))
+        };
+        let mut pow = vec![1.0f64];
+        while pow[pow.len() - 1] >= floor {
             if pow.len() >= MAX_POW_LEN {
                 return Err(GpuError::Unsupported(format!(
                     "connection decay {} is too slow for the GPU's power table ({MAX_POW_LEN} entries)",
                     params.connection_decay
                 )));
             }
-            pow.push(pow[pow.len() - 1] * factor);
+            let last = pow[pow.len() - 1];
+            pow.push(if f64 { last * factor } else { f64::from(last as f32 * factor as f32) });
         }
         *pow.last_mut().unwrap_or(&mut 0.0) = 0.0;
         let record_stride = u64::from(gpu.device.limits().min_uniform_buffer_offset_alignment).max(RECORD_BYTES);
@@ -110,17 +123,18 @@ impl GpuTemporalEngine {
         let mut bufs = Buffers {
             params: gpu.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("params"),
-                size: 48,
+                size: 16 + 8 * r,
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
             counters: Array::new(&gpu, "counters", 4, N_COUNTERS)?.buffer,
             input: Array::new(&gpu, "exchanges", 4, 1 << 16)?,
-            pow: Array::new(&gpu, "decay powers", 4, pow.len() as u64)?,
-            lag: Array::new(&gpu, "lag weights", 4, 1024)?,
+            pow: Array::new(&gpu, "decay powers", r, pow.len() as u64)?,
+            lag: Array::new(&gpu, "lag weights", r, 1024)?,
             dpos: Array::new(&gpu, "exchange positions", 4, n)?,
             slot_ends: Array::new(&gpu, "connection ends", 8, slots)?,
-            slot_val: Array::new(&gpu, "connection values", 16, slots)?,
+            slot_val: Array::new(&gpu, "connection values", 2 * r, slots)?,
+            slot_life: Array::new(&gpu, "connection lifetimes", 8, slots)?,
             slot_stamp: Array::new(&gpu, "connection stamps", 8, slots)?,
             free_stack: Array::new(&gpu, "free connection slots", 4, slots)?,
             key_slot: Array::new(&gpu, "exchange key table", 4, 1 << 16)?,
@@ -131,7 +145,7 @@ impl GpuTemporalEngine {
                 mapped_at_creation: false,
             }),
         };
-        bufs.pow.write(&gpu, 0, &bytes_of(&pow.iter().map(|p| p.to_bits()).collect::<Vec<_>>()))?;
+        bufs.pow.write(&gpu, 0, &real_bytes(pow.iter().copied(), f64))?;
         bufs.dpos.write(&gpu, 0, &bytes_of(&vec![DEAD; n as usize]))?;
         bufs.key_slot.write(&gpu, 0, &bytes_of(&vec![DEAD; 1 << 16]))?;
         let layouts = [state_layout(&gpu), record_layout(&gpu)];
@@ -140,14 +154,12 @@ impl GpuTemporalEngine {
             bind_group_layouts: &[Some(&layouts[0]), Some(&layouts[1])],
             immediate_size: 0,
         });
-        let sources = [shaders::T_BEGIN, shaders::T_PRUNE, shaders::T_PAIR_UPDATE];
         let pipelines = KERNELS
             .iter()
-            .zip(sources)
-            .map(|((_, label), source)| {
+            .map(|(_, label, source)| {
                 let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: Some(label),
-                    source: wgpu::ShaderSource::Wgsl(source.into()),
+                    source: wgpu::ShaderSource::Wgsl(source.wgsl(f64).into()),
                 });
                 gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                     label: Some(label),
@@ -166,6 +178,7 @@ impl GpuTemporalEngine {
             vocab: Vocabulary::with_capacity(params.max_neurons),
             gpu,
             params,
+            f64,
             pow,
             lag: Vec::new(),
             layouts,
@@ -186,13 +199,12 @@ impl GpuTemporalEngine {
     fn write_params(&self) {
         let p = &self.params;
         let m = &p.mass;
-        let target = m.target_in(1.0f32);
+        let target = if self.f64 { m.target_in(1.0f64) } else { f64::from(m.target_in(1.0f32)) };
         let u = [self.pow.len() as u32, self.bufs.slot_ends.cap() as u32, 0, 0];
-        let f = [1.0f32, p.eta as f32, p.prune_threshold as f32, target, m.m_max as f32, m.rate as f32];
-        let f2 = [m.homeostatic as f32, m.ltd_threshold as f32];
-        let mut w: Vec<u32> = u.to_vec();
-        w.extend(f.iter().chain(&f2).map(|v| v.to_bits()));
-        self.gpu.queue.write_buffer(&self.bufs.params, 0, &bytes_of(&w));
+        let f = [1.0, p.eta, p.prune_threshold, target, m.m_max, m.rate, m.homeostatic, m.ltd_threshold];
+        let mut bytes = bytes_of(&u);
+        bytes.extend(real_bytes(f, self.f64));
+        self.gpu.queue.write_buffer(&self.bufs.params, 0, &bytes);
     }
 
     fn rebind(&mut self) {
@@ -207,10 +219,11 @@ impl GpuTemporalEngine {
         }
         let from = self.lag.len();
         for l in from..=max_lag.max(1023) {
-            self.lag.push((1.0 * (-(l as f64) / self.params.tau).exp()) as f32);
+            let w = 1.0 * (-(l as f64) / self.params.tau).exp();
+            self.lag.push(if self.f64 { w } else { f64::from(w as f32) });
         }
-        let bits: Vec<u32> = self.lag[from..].iter().map(|v| v.to_bits()).collect();
-        if self.bufs.lag.write(&self.gpu, from as u64, &bytes_of(&bits))? {
+        let bytes = real_bytes(self.lag[from..].iter().copied(), self.f64);
+        if self.bufs.lag.write(&self.gpu, from as u64, &bytes)? {
             self.rebind();
         }
         Ok(())
@@ -309,9 +322,8 @@ impl GpuTemporalEngine {
             self.bufs.key_slot.write(g, old, &bytes_of(&vec![DEAD; (cap - old) as usize]))?;
         }
         let slots = hw + new_keys;
-        for a in
-            [&mut self.bufs.slot_ends, &mut self.bufs.slot_val, &mut self.bufs.slot_stamp, &mut self.bufs.free_stack]
-        {
+        let b = &mut self.bufs;
+        for a in [&mut b.slot_ends, &mut b.slot_val, &mut b.slot_life, &mut b.slot_stamp, &mut b.free_stack] {
             grew |= a.reserve(g, slots)?;
         }
         if grew {
@@ -391,25 +403,26 @@ impl GpuTemporalEngine {
     pub fn snapshot(&self) -> Result<Network, GpuError> {
         let b = &self.bufs;
         let hw = u64::from(self.counters[HW]);
+        let r = if self.f64 { 8 } else { 4 };
         let parts = read_back(
             &self.gpu,
-            &[(&b.slot_ends.buffer, 0, 8 * hw), (&b.slot_val.buffer, 0, 16 * hw), (&b.slot_stamp.buffer, 0, 8 * hw)],
+            &[
+                (&b.slot_ends.buffer, 0, 8 * hw),
+                (&b.slot_val.buffer, 0, 2 * r * hw),
+                (&b.slot_life.buffer, 0, 8 * hw),
+                (&b.slot_stamp.buffer, 0, 8 * hw),
+            ],
         )?;
-        let (ends, vals, stamps) = (words(&parts[0]), words(&parts[1]), words(&parts[2]));
+        let (ends, vals) = (words(&parts[0]), reals(&parts[1], self.f64));
+        let (life, stamps) = (words(&parts[2]), words(&parts[3]));
         let now = self.stats.learning_steps;
-        let factor = 1.0 - self.params.connection_decay;
         let mut live: Vec<(u64, Connection)> = (0..hw as usize)
-            .filter(|&k| ends[2 * k] != DEAD && u64::from(vals[4 * k + 3]) > now)
+            .filter(|&k| ends[2 * k] != DEAD && u64::from(life[2 * k + 1]) > now)
             .map(|k| {
-                let s_ref = f32::from_bits(vals[4 * k]);
-                let age = now - u64::from(vals[4 * k + 1]);
-                let strength = match self.pow.get(age as usize) {
-                    Some(&p) => f64::from(s_ref * p),
-                    None => f64::from(s_ref) * factor.powf(age as f64),
-                };
+                let age = now - u64::from(life[2 * k]);
+                let strength = self.round(vals[2 * k] * self.pow.get(age as usize).copied().unwrap_or(0.0));
                 let stamp = (u64::from(stamps[2 * k]) << 32) | u64::from(stamps[2 * k + 1]);
-                let mass = f64::from(f32::from_bits(vals[4 * k + 2]));
-                (stamp, Connection { from: ends[2 * k], to: ends[2 * k + 1], strength, mass })
+                (stamp, Connection { from: ends[2 * k], to: ends[2 * k + 1], strength, mass: vals[2 * k + 1] })
             })
             .collect();
         live.sort_unstable_by_key(|(stamp, _)| *stamp);
@@ -429,23 +442,22 @@ impl GpuTemporalEngine {
         }
         let now =
             u32::try_from(stats.learning_steps).map_err(|_| GpuError::Runtime("more than 2³² exchanges".to_owned()))?;
-        let prune = self.params.prune_threshold as f32;
         let n = network.connections.len();
-        let (mut ends, mut vals, mut stamps) =
-            (Vec::with_capacity(2 * n), Vec::with_capacity(4 * n), Vec::with_capacity(2 * n));
+        let (mut ends, mut life, mut stamps) = (Vec::with_capacity(2 * n), Vec::with_capacity(2 * n), Vec::new());
+        let mut vals = Vec::with_capacity(2 * n);
         for (k, c) in network.connections.iter().enumerate() {
-            let s = c.strength as f32;
-            // The shader's death rule: smallest j with |s|·pow[j] < prune.
-            let v = s.abs();
-            let j = if v < prune { 0 } else { self.pow.partition_point(|&p| v * p >= prune) as u32 };
+            let s = self.round(c.strength);
             ends.extend([c.from, c.to]);
-            vals.extend([s.to_bits(), now, (c.mass as f32).to_bits(), now + j]);
+            vals.extend([s, self.round(c.mass)]);
+            life.extend([now, now + self.steps_until_pruned(s)]);
             stamps.extend([0, k as u32]);
         }
+        let vals = real_bytes(vals, self.f64);
         let g = &self.gpu;
         let b = &mut self.bufs;
         let mut grew = b.slot_ends.write(g, 0, &bytes_of(&ends))?;
-        grew |= b.slot_val.write(g, 0, &bytes_of(&vals))?;
+        grew |= b.slot_val.write(g, 0, &vals)?;
+        grew |= b.slot_life.write(g, 0, &bytes_of(&life))?;
         grew |= b.slot_stamp.write(g, 0, &bytes_of(&stamps))?;
         grew |= b.free_stack.reserve(g, n as u64)?;
         let counters = [n as u32, 0, 0, 0];
@@ -456,6 +468,20 @@ impl GpuTemporalEngine {
         self.counters = counters.to_vec();
         self.stats = stats;
         wait(&self.gpu)
+    }
+
+    /// `v` in the run's precision.
+    fn round(&self, v: f64) -> f64 {
+        if self.f64 { v } else { f64::from(v as f32) }
+    }
+
+    /// The shader's death rule: smallest j with |s|·pow[j] < prune, in the run's precision.
+    fn steps_until_pruned(&self, s: f64) -> u32 {
+        let (v, prune) = (s.abs(), self.round(self.params.prune_threshold));
+        if v < prune {
+            return 0;
+        }
+        self.pow.partition_point(|&p| self.round(v * p) >= prune) as u32
     }
 
     /// Intern `words` (up to capacity) without learning, as a warm start for benchmarks.
@@ -475,10 +501,21 @@ impl GpuTemporalEngine {
     /// Device bytes allocated for the state.
     pub fn memory_bytes(&self) -> usize {
         let b = &self.bufs;
-        [&b.input, &b.pow, &b.lag, &b.dpos, &b.slot_ends, &b.slot_val, &b.slot_stamp, &b.free_stack, &b.key_slot]
-            .iter()
-            .map(|a| a.bytes() as usize)
-            .sum()
+        [
+            &b.input,
+            &b.pow,
+            &b.lag,
+            &b.dpos,
+            &b.slot_ends,
+            &b.slot_val,
+            &b.slot_life,
+            &b.slot_stamp,
+            &b.free_stack,
+            &b.key_slot,
+        ]
+        .iter()
+        .map(|a| a.bytes() as usize)
+        .sum()
     }
 }
 
@@ -507,7 +544,7 @@ impl crate::engine::LearningEngine for GpuTemporalEngine {
         crate::compute::Backend::Gpu
     }
     fn device(&self) -> String {
-        format!("{} (f32)", self.gpu.info)
+        format!("{} ({})", self.gpu.info, if self.f64 { "f64" } else { "f32" })
     }
     fn memory_bytes(&self) -> usize {
         GpuTemporalEngine::memory_bytes(self)
@@ -540,7 +577,7 @@ fn state_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
         count: None,
     };
     let mut entries = vec![entry(0, wgpu::BufferBindingType::Uniform)];
-    entries.extend((1..=10).map(|b| entry(b, wgpu::BufferBindingType::Storage { read_only: (2..=4).contains(&b) })));
+    entries.extend((1..=11).map(|b| entry(b, wgpu::BufferBindingType::Storage { read_only: (2..=4).contains(&b) })));
     gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("temporal"), entries: &entries })
 }
 
@@ -573,6 +610,7 @@ fn state_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, b: &Buffers) -> w
         &b.slot_stamp.buffer,
         &b.free_stack.buffer,
         &b.key_slot.buffer,
+        &b.slot_life.buffer,
     ];
     let entries: Vec<wgpu::BindGroupEntry> = buffers
         .iter()

@@ -1,17 +1,18 @@
-//! The windowed engine on the GPU, in f32: the whole network lives on the device for the whole
-//! run (shaders/windowed/*.wgsl). The host interns words to indices, uploads each run's steps
+//! The windowed engine on the GPU, in f32 or (with `SHADER_F64`) f64: the whole network lives
+//! on the device for the whole run (shaders/windowed/*.wgsl). The host interns words to indices, uploads each run's steps
 //! and tokens once, records many steps per submission and reads state back only for
 //! snapshots, growth checks and timing samples.
 //!
-//! Same semantics as `engine::windowed::WindowedEngine<f32>` (its CPU twin), kernel by kernel;
-//! sums are fixed point on both sides, so they agree bit for bit and a run does not depend on
-//! thread order. Remaining differences are the device's `exp` and division (a few ulp).
+//! Same semantics as `engine::windowed::WindowedEngine` (its CPU twin), kernel by kernel. In
+//! f32 sums are fixed point on both sides, so they agree bit for bit and a run does not depend
+//! on thread order; remaining differences are the device's `exp` and division (a few ulp). In
+//! f64 the device sums in 96-bit fixed point and the CPU in order (~1e-16 apart).
 
 use rustc_hash::FxHashMap;
 
 use super::device::{GpuDevice, GpuError};
-use super::resident::{Array, Sampler, grid, read_back, wait, words};
-use super::shaders;
+use super::resident::{Array, Sampler, check_precision, grid, read_back, real_bytes, reals, wait, words};
+use super::shaders::Source;
 use crate::compute::{Kernel, KernelTimes, TimingMethod};
 use crate::engine::pair_rng;
 use crate::engine::windowed::{WindowedParams, WindowedStats};
@@ -35,14 +36,14 @@ const REFUSED: usize = 8;
 const OVERFLOW: usize = 9;
 
 /// The kernels of one step, in dispatch order: (timing name, WGSL source, entry point).
-const KERNELS: [(Kernel, &str, &str); 7] = [
-    (Kernel::Eviction, shaders::W_RESOLVE, "main"),
-    (Kernel::ActivationDecay, shaders::W_ACTIVATION_DECAY, "main"),
-    (Kernel::ConnectionDecay, shaders::W_CONNECTION_DECAY, "main"),
-    (Kernel::PairUpdate, shaders::W_PAIR_UPDATE, "main"),
-    (Kernel::Prune, shaders::W_PRUNE, "main"),
-    (Kernel::ActivationSpread, shaders::W_ACTIVATION_SPREAD, "accumulate"),
-    (Kernel::ActivationSpread, shaders::W_ACTIVATION_SPREAD, "activate"),
+const KERNELS: [(Kernel, Source, &str); 7] = [
+    (Kernel::Eviction, Source::WResolve, "main"),
+    (Kernel::ActivationDecay, Source::WActivationDecay, "main"),
+    (Kernel::ConnectionDecay, Source::WConnectionDecay, "main"),
+    (Kernel::PairUpdate, Source::WPairUpdate, "main"),
+    (Kernel::Prune, Source::WPrune, "main"),
+    (Kernel::ActivationSpread, Source::WActivationSpread, "accumulate"),
+    (Kernel::ActivationSpread, Source::WActivationSpread, "activate"),
 ];
 
 /// What each kernel's grid covers.
@@ -79,6 +80,7 @@ struct Buffers {
 pub struct GpuWindowedEngine {
     gpu: GpuDevice,
     params: WindowedParams,
+    f64: bool,
     layout: wgpu::BindGroupLayout,
     pipelines: Vec<wgpu::ComputePipeline>,
     bufs: Buffers,
@@ -100,10 +102,13 @@ fn bytes_of(words: &[u32]) -> Vec<u8> {
 }
 
 impl GpuWindowedEngine {
-    /// Open the engine on `gpu` with room for `params.max_neurons`; refused up front when that
-    /// state cannot fit the adapter's storage-binding limit.
-    pub fn new(gpu: GpuDevice, params: WindowedParams) -> Result<Self, GpuError> {
+    /// Open the engine on `gpu` with room for `params.max_neurons`, in f64 or f32; refused up
+    /// front when that state cannot fit the adapter's storage-binding limit, or f64 is asked
+    /// of an adapter without `SHADER_F64`.
+    pub fn new(gpu: GpuDevice, params: WindowedParams, f64: bool) -> Result<Self, GpuError> {
         params.validate().map_err(|e| GpuError::Runtime(e.to_string()))?;
+        check_precision(&gpu, f64)?;
+        let r: u64 = if f64 { 8 } else { 4 };
         let n = params.max_neurons as u64;
         // Up front: the neuron arrays at capacity and slots for 4 connections per neuron.
         gpu.check_binding("neuron sums for max_neurons", 8 * (n + 1024))?;
@@ -120,20 +125,20 @@ impl GpuWindowedEngine {
         let bufs = Buffers {
             params: gpu.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("params"),
-                size: 112,
+                size: 48 + 16 * r,
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
             counters: Array::new(&gpu, "counters", 4, N_COUNTERS)?.buffer,
             input: Array::new(&gpu, "steps and tokens", 4, 1 << 16)?,
             word_neuron: Array::new(&gpu, "word → neuron table", 8, 4096)?,
-            act: Array::new(&gpu, "activations", 4, ids)?,
+            act: Array::new(&gpu, "activations", r, ids)?,
             neuron_word: Array::new(&gpu, "neuron → word table", 4, ids)?,
             out_degree: Array::new(&gpu, "out-degrees", 4, ids)?,
             pos: Array::new(&gpu, "window positions", 8, ids)?,
-            sums: Array::new(&gpu, "neuron sums", 8, ids)?,
+            sums: Array::new(&gpu, "neuron sums", if f64 { 12 } else { 8 }, ids)?,
             slot_ends: Array::new(&gpu, "connection ends", 8, slots)?,
-            slot_val: Array::new(&gpu, "connection values", 8, slots)?,
+            slot_val: Array::new(&gpu, "connection values", 2 * r, slots)?,
             slot_meta: Array::new(&gpu, "connection metadata", 16, slots)?,
             free_stack: Array::new(&gpu, "free connection slots", 4, slots)?,
             scratch: Array::new(&gpu, "window scratch", 4, wl + wl * wl)?,
@@ -149,7 +154,7 @@ impl GpuWindowedEngine {
             .map(|(kernel, source, entry)| {
                 let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: Some(kernel.name()),
-                    source: wgpu::ShaderSource::Wgsl((*source).into()),
+                    source: wgpu::ShaderSource::Wgsl(source.wgsl(f64).into()),
                 });
                 gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                     label: Some(kernel.name()),
@@ -167,6 +172,7 @@ impl GpuWindowedEngine {
         let mut engine = Self {
             gpu,
             params,
+            f64,
             layout,
             pipelines,
             bufs,
@@ -209,24 +215,20 @@ impl GpuWindowedEngine {
         for c in &network.connections {
             out_degree[c.from as usize] += 1;
         }
-        let acts: Vec<u32> = network.activations.iter().map(|&a| (a as f32).to_bits()).collect();
+        let acts = real_bytes(network.activations.iter().copied(), self.f64);
         let ends: Vec<u32> = network.connections.iter().flat_map(|c| [c.from, c.to]).collect();
-        let vals: Vec<u32> = network
-            .connections
-            .iter()
-            .flat_map(|c| [(c.strength as f32).to_bits(), (c.mass as f32).to_bits()])
-            .collect();
+        let vals = real_bytes(network.connections.iter().flat_map(|c| [c.strength, c.mass]), self.f64);
         let meta: Vec<u32> = (0..n_slots as u32).flat_map(|k| [0, 0, k, 0]).collect();
         let pos = vec![DEAD; 2 * network.words.len()];
         let g = &self.gpu;
         let b = &mut self.bufs;
-        b.act.write(g, 0, &bytes_of(&acts))?;
+        b.act.write(g, 0, &acts)?;
         b.neuron_word.write(g, 0, &bytes_of(&neuron_word))?;
         b.out_degree.write(g, 0, &bytes_of(&out_degree))?;
         b.pos.write(g, 0, &bytes_of(&pos))?;
         b.sums.reserve(g, n_ids)?;
         b.slot_ends.write(g, 0, &bytes_of(&ends))?;
-        b.slot_val.write(g, 0, &bytes_of(&vals))?;
+        b.slot_val.write(g, 0, &vals)?;
         b.slot_meta.write(g, 0, &bytes_of(&meta))?;
         b.free_stack.reserve(g, n_slots)?;
         let live = network.n_neurons() as u32;
@@ -308,9 +310,9 @@ impl GpuWindowedEngine {
             0.0,
             0.0,
         ];
-        let mut words: Vec<u32> = u.to_vec();
-        words.extend(f.iter().map(|&v| (v as f32).to_bits()));
-        self.gpu.queue.write_buffer(&self.bufs.params, 0, &bytes_of(&words));
+        let mut bytes = bytes_of(&u);
+        bytes.extend(real_bytes(f, self.f64));
+        self.gpu.queue.write_buffer(&self.bufs.params, 0, &bytes);
     }
 
     /// Process `exchanges` of `stream` as speaker turns, exactly as the CPU engine's
@@ -541,31 +543,28 @@ impl GpuWindowedEngine {
         let b = &self.bufs;
         let c = words(&read_back(&self.gpu, &[(&b.counters, 0, N_COUNTERS * 4)])?.remove(0));
         let (ids, hw) = (u64::from(c[NEXT_ID]), u64::from(c[HW]));
+        let r = if self.f64 { 8 } else { 4 };
         let parts = read_back(
             &self.gpu,
             &[
                 (&b.neuron_word.buffer, 0, 4 * ids),
-                (&b.act.buffer, 0, 4 * ids),
+                (&b.act.buffer, 0, r * ids),
                 (&b.slot_ends.buffer, 0, 8 * hw),
-                (&b.slot_val.buffer, 0, 8 * hw),
+                (&b.slot_val.buffer, 0, 2 * r * hw),
                 (&b.slot_meta.buffer, 0, 16 * hw),
             ],
         )?;
         let neuron_word = words(&parts[0]);
-        let act = words(&parts[1]);
+        let act = reals(&parts[1], self.f64);
         let ends = words(&parts[2]);
-        let vals = words(&parts[3]);
+        let vals = reals(&parts[3], self.f64);
         let meta = words(&parts[4]);
         let mut live: Vec<(u64, Connection)> = (0..hw as usize)
             .filter(|&k| ends[2 * k] != DEAD)
             .map(|k| {
                 let stamp = (u64::from(meta[4 * k + 1]) << 32) | u64::from(meta[4 * k + 2]);
-                let c = Connection {
-                    from: ends[2 * k],
-                    to: ends[2 * k + 1],
-                    strength: f64::from(f32::from_bits(vals[2 * k])),
-                    mass: f64::from(f32::from_bits(vals[2 * k + 1])),
-                };
+                let c =
+                    Connection { from: ends[2 * k], to: ends[2 * k + 1], strength: vals[2 * k], mass: vals[2 * k + 1] };
                 (stamp, c)
             })
             .collect();
@@ -574,11 +573,7 @@ impl GpuWindowedEngine {
             .iter()
             .map(|&w| if w == DEAD { String::new() } else { self.words[w as usize].clone() })
             .collect();
-        let activations = neuron_word
-            .iter()
-            .zip(&act)
-            .map(|(&w, &a)| if w == DEAD { 0.0 } else { f64::from(f32::from_bits(a)) })
-            .collect();
+        let activations = neuron_word.iter().zip(&act).map(|(&w, &a)| if w == DEAD { 0.0 } else { a }).collect();
         Ok(Network { words, activations, connections: live.into_iter().map(|(_, c)| c).collect() })
     }
 
@@ -712,7 +707,7 @@ impl crate::engine::LearningEngine for GpuWindowedEngine {
         crate::compute::Backend::Gpu
     }
     fn device(&self) -> String {
-        format!("{} (f32)", self.gpu.info)
+        format!("{} ({})", self.gpu.info, if self.f64 { "f64" } else { "f32" })
     }
     fn memory_bytes(&self) -> usize {
         GpuWindowedEngine::memory_bytes(self)

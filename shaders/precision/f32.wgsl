@@ -1,0 +1,7 @@
+// precision/f32.wgsl: prepended first when the engines run in f32 (src/compute/gpu/shaders.rs).
+// `real` is the engines' float type.
+alias real = f32;
+
+fn exp_real(x: f32) -> f32 {
+    return exp(x);
+}

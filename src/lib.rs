@@ -9,7 +9,9 @@
 //! - [`analysis`]: network → concept mass, speaker self-concept, concept map;
 //! - [`pipeline`]: the stages above as one steppable run; [`report`]: its JSON form;
 //! - [`synthetic`]: seeded Zipf conversations for benchmarks and scale tests;
-//! - [`cli`]: the `huey` command line.
+//! - [`cli`]: the `huey` command line;
+//! - [`app`]: the desktop application (eframe/egui) over a compute thread
+//!   ([`compute::worker`]).
 //!
 //! ```
 //! use huey::pipeline::{AnalysisOptions, analyze_text};
@@ -23,6 +25,7 @@
 //! ```
 
 pub mod analysis;
+pub mod app;
 pub mod cli;
 pub mod compute;
 pub mod engine;

@@ -85,6 +85,43 @@ pub struct AnalysisOptions {
     pub backend: Backend,
     /// Concept-map options.
     pub map: MapOptions,
+    /// Speakers renamed, merged or left out after detection.
+    pub speaker_edits: SpeakerEdits,
+}
+
+/// Changes a user makes to the detected speakers: renaming to an existing name merges.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SpeakerEdits {
+    /// (detected name, new name), applied in order.
+    pub renames: Vec<(String, String)>,
+    /// Speakers (after renaming) whose exchanges are left out.
+    pub excluded: Vec<String>,
+}
+
+impl SpeakerEdits {
+    /// Apply to a detection: exchanges renamed or dropped, speakers listed again in order of
+    /// first appearance.
+    pub fn apply(&self, detection: &mut Detection) {
+        if self.renames.is_empty() && self.excluded.is_empty() {
+            return;
+        }
+        for e in &mut detection.exchanges {
+            for (from, to) in &self.renames {
+                if &e.speaker == from {
+                    e.speaker.clone_from(to);
+                }
+            }
+        }
+        detection.exchanges.retain(|e| !self.excluded.contains(&e.speaker));
+        let mut speakers: Vec<String> = Vec::new();
+        for e in &detection.exchanges {
+            if !speakers.contains(&e.speaker) {
+                speakers.push(e.speaker.clone());
+            }
+        }
+        detection.speakers = speakers;
+    }
 }
 
 impl AnalysisOptions {
@@ -227,6 +264,20 @@ impl Pipeline {
     /// How kernel times are measured.
     pub fn timing_method(&self) -> TimingMethod {
         self.engine.timing_method()
+    }
+
+    /// Continue from a saved state: `network` and `stats` after `done` exchanges of this
+    /// same conversation (a session file).
+    pub fn restore(&mut self, network: &Network, stats: EngineStats, done: usize) -> Result<(), GpuError> {
+        if done > self.stream.n_exchanges() {
+            return Err(GpuError::Unsupported(format!(
+                "the session has {done} exchanges done, the conversation only {}",
+                self.stream.n_exchanges()
+            )));
+        }
+        self.engine.load(network, stats)?;
+        self.next = done;
+        Ok(())
     }
 
     /// Move the run to `backend` mid-run: the current engine's state is read (a GPU snapshot
@@ -395,7 +446,8 @@ pub struct Prepared {
 pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Prepared, ParamError> {
     opts.validate()?;
     let t0 = Instant::now();
-    let detection = detect(text, &opts.detect);
+    let mut detection = detect(text, &opts.detect);
+    opts.speaker_edits.apply(&mut detection);
     let t1 = Instant::now();
     let tokenizer = match (opts.engine, opts.tokenizer) {
         (EngineKind::Windowed, Tokenizer::Reference) => Tokenizer::ReferenceWindowed,

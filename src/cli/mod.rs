@@ -1,5 +1,5 @@
-//! The command line: `huey analyze`, `huey bench`, and `huey [FILE]` (analyse, bundled sample
-//! when no file is given).
+//! The command line: `huey analyze`, `huey bench`, `huey synth`, `huey gpu-info`, and
+//! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
 macro_rules! outln {
@@ -28,8 +28,11 @@ pub struct Cli {
     /// What to do; without one, analyse FILE (or the bundled sample) and print a summary.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Conversation to analyse when no subcommand is given.
+    /// Conversation to open in the app (the bundled sample when omitted).
     pub file: Option<PathBuf>,
+    /// Print the analysis instead of opening the app (also the fallback without a display).
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// Subcommands.
@@ -152,7 +155,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Synth(args)) => synth(&args),
         Some(Command::GpuInfo) => gpu_info(),
-        None => analyze::run(&AnalyzeArgs::for_file(cli.file)),
+        None if cli.print => analyze::run(&AnalyzeArgs::for_file(cli.file)),
+        None => match crate::app::run(cli.file.clone()) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                eprintln!("cannot open the app window ({e}); printing the analysis instead");
+                analyze::run(&AnalyzeArgs::for_file(cli.file))
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,10 +183,5 @@ pub fn emit(text: &str) {
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    let err = |source| CliError::Write { source, path: path.to_owned() };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+    crate::io::atomic::write(path, bytes).map_err(|source| CliError::Write { source, path: path.to_owned() })
 }

@@ -3,6 +3,7 @@
 
 pub mod cpu_kernels;
 pub mod gpu;
+pub mod worker;
 
 use std::time::{Duration, Instant};
 

@@ -61,8 +61,8 @@ fn analyze_writes_json_with_the_documented_fields() {
 }
 
 #[test]
-fn no_file_runs_the_bundled_sample() {
-    let o = huey(&[]);
+fn no_file_prints_the_bundled_sample_with_print() {
+    let o = huey(&["--print"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("sample_conversation.txt") && stdout.contains("Maya, Tom, Priya"), "{stdout}");

@@ -11,6 +11,11 @@ use huey::text::kill_words::KillList;
 
 use super::parity::{reference_setup, windowed_reference};
 
+/// The shared device, or `None` with the reason printed (a failure under `REQUIRE_GPU=1`).
+pub fn gpu_or_skip() -> Option<GpuDevice> {
+    gpu()
+}
+
 fn gpu() -> Option<GpuDevice> {
     match GpuDevice::shared() {
         Ok(device) => {

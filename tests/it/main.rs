@@ -1,10 +1,12 @@
-//! The one integration-test binary: parity with the reference, bad input, and the CLI.
+//! The one integration-test binary: parity with the reference, bad input, the CLI, the GPU
+//! engines against the CPU engines, and the desktop app.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod bad_input;
 mod cli;
 mod gpu;
 mod parity;
+mod ui;
 
 use std::path::PathBuf;
 

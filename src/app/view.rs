@@ -1,0 +1,204 @@
+//! What the panels show: the latest frame from the worker, histories for the live plots,
+//! the map camera, the selection and notifications. Plain data; no drawing here.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::compute::worker::{Frame, LoadSummary, Progress};
+use crate::compute::{Backend, Kernel, TimingMethod};
+use crate::pipeline::AnalysisOptions;
+
+/// The central tabs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    /// Concept map, 2-D or 3-D.
+    #[default]
+    Map,
+    /// Kernel timings and throughput.
+    Timing,
+    /// Eigenvalue spectrum.
+    Spectrum,
+    /// Selected concept: associations and keyword in context.
+    Inspector,
+    /// Speakers' self-concept mass.
+    Speakers,
+}
+
+/// Camera of the concept map.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    /// 3-D (orbit) or 2-D.
+    pub three_d: bool,
+    /// Eigen-axes shown on x, y (and z in 3-D).
+    pub axes: [usize; 3],
+    /// Orbit angles (radians).
+    pub yaw: f32,
+    /// See `yaw`.
+    pub pitch: f32,
+    /// Zoom factor.
+    pub zoom: f32,
+    /// Pan in screen points.
+    pub pan: [f32; 2],
+}
+
+impl Default for Camera {
+    fn default() -> Self {
+        Self { three_d: false, axes: [0, 1, 2], yaw: 0.6, pitch: 0.4, zoom: 1.0, pan: [0.0, 0.0] }
+    }
+}
+
+impl Camera {
+    /// Project map coordinates (already on the chosen axes) to a unit-scaled 2-D point and a
+    /// depth (larger is nearer), by yaw then pitch in 3-D.
+    pub fn project(&self, p: [f64; 3]) -> ([f32; 2], f32) {
+        let [x, y, z] = p.map(|v| v as f32);
+        if !self.three_d {
+            return ([x, y], 0.0);
+        }
+        let (sy, cy) = self.yaw.sin_cos();
+        let (sp, cp) = self.pitch.sin_cos();
+        let x1 = cy * x + sy * z;
+        let z1 = -sy * x + cy * z;
+        let y2 = cp * y - sp * z1;
+        let z2 = sp * y + cp * z1;
+        ([x1, y2], z2)
+    }
+}
+
+/// One timing sample for the live plots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimingSample {
+    /// Seconds since the run started.
+    pub t: f64,
+    /// µs per engine step per kernel since the previous sample.
+    pub us_per_step: Vec<(Kernel, f64)>,
+    /// Tokens per second at the sample.
+    pub words_per_sec: f64,
+    /// Backend that produced it.
+    pub backend: Backend,
+}
+
+/// Kernel totals at a frame: (steps, per-kernel seconds).
+type KernelTotals = (u64, Vec<(Kernel, f64)>);
+
+/// Everything the panels read.
+#[derive(Default)]
+pub struct View {
+    /// The loaded conversation.
+    pub summary: Option<LoadSummary>,
+    /// The options of the loaded run.
+    pub run_options: Option<AnalysisOptions>,
+    /// Latest progress.
+    pub progress: Option<Progress>,
+    /// Latest frame.
+    pub frame: Option<Arc<Frame>>,
+    /// The run reached the end.
+    pub finished: bool,
+    /// The worker died.
+    pub worker_dead: bool,
+    /// Central tab.
+    pub tab: Tab,
+    /// Map camera.
+    pub camera: Camera,
+    /// Map search text.
+    pub search: String,
+    /// Selected concept (label).
+    pub selected: Option<String>,
+    /// Timing history.
+    pub timings: Vec<TimingSample>,
+    /// Messages for the user, newest last.
+    pub notices: Vec<(String, Instant)>,
+    /// Seconds of the app's own work per frame (everything but the renderer).
+    pub frame_work: Vec<f64>,
+    previous: Option<KernelTotals>,
+}
+
+impl View {
+    /// Forget the previous run.
+    pub fn reset_run(&mut self) {
+        self.summary = None;
+        self.progress = None;
+        self.frame = None;
+        self.finished = false;
+        self.timings.clear();
+        self.previous = None;
+        self.run_options = None;
+    }
+
+    /// Show a message.
+    pub fn notify(&mut self, message: String) {
+        self.notices.push((message, Instant::now()));
+        if self.notices.len() > 50 {
+            self.notices.remove(0);
+        }
+    }
+
+    /// A progress event.
+    pub fn on_progress(&mut self, p: Progress) {
+        self.progress = Some(p);
+    }
+
+    /// A frame: keep it and add a timing sample from the kernel totals' growth.
+    pub fn on_frame(&mut self, frame: Arc<Frame>) {
+        let steps = frame.stats.steps();
+        let totals: Vec<(Kernel, f64)> = frame.kernels.iter().map(|k| (k.kernel, k.total_secs)).collect();
+        if let Some((prev_steps, prev)) = &self.previous {
+            let d_steps = steps.saturating_sub(*prev_steps);
+            if d_steps > 0 {
+                let us = totals
+                    .iter()
+                    .map(|&(k, secs)| {
+                        let before = prev.iter().find(|p| p.0 == k).map_or(0.0, |p| p.1);
+                        (k, ((secs - before).max(0.0)) * 1e6 / d_steps as f64)
+                    })
+                    .collect();
+                self.timings.push(TimingSample {
+                    t: frame.elapsed_secs,
+                    us_per_step: us,
+                    words_per_sec: self.progress.as_ref().map_or(0.0, |p| p.words_per_sec),
+                    backend: frame.backend,
+                });
+            }
+        }
+        // After a backend switch the new engine's totals start at 0: differences clamp to 0
+        // for one sample, then continue from the new totals.
+        self.previous = Some((steps, totals));
+        self.frame = Some(frame);
+    }
+
+    /// The timing method of the latest frame.
+    pub fn timing_method(&self) -> Option<TimingMethod> {
+        self.frame.as_ref().map(|f| f.timing)
+    }
+
+    /// Median and 99th percentile of the app's work per frame, in ms.
+    pub fn frame_work_ms(&self) -> Option<(f64, f64)> {
+        if self.frame_work.is_empty() {
+            return None;
+        }
+        let mut v = self.frame_work.clone();
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize] * 1e3;
+        Some((at(0.5), at(0.99)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camera_projection_is_identity_in_2d_and_a_rotation_in_3d() {
+        let mut c = Camera::default();
+        assert_eq!(c.project([1.0, 2.0, 3.0]).0, [1.0, 2.0]);
+        c.three_d = true;
+        for p in [[1.0, 0.0, 0.0], [0.3, -2.0, 1.5]] {
+            let ([x, y], z) = c.project(p);
+            let len = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) as f32;
+            assert!((x * x + y * y + z * z - len).abs() < 1e-5, "rotations keep lengths");
+        }
+        c.yaw = 0.0;
+        c.pitch = 0.0;
+        assert_eq!(c.project([1.0, 2.0, 3.0]), ([1.0, 2.0], 3.0));
+    }
+}

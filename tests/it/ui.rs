@@ -1,0 +1,171 @@
+//! The desktop app driven through egui_kittest (AccessKit labels, no window): load a
+//! conversation, run it, switch backend mid-run, inspect a concept, save and reopen a session,
+//! and image snapshots of the map and the spectrum.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use huey::app::{Action, HueyApp};
+use huey::compute::Backend;
+use huey::pipeline::{AnalysisOptions, analyze_text};
+
+use super::fixture;
+
+fn new_app() -> HueyApp {
+    HueyApp::new(&egui::Context::default(), None).unwrap()
+}
+
+fn harness(app: HueyApp) -> Harness<'static, HueyApp> {
+    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut HueyApp| app.ui_root(ui), app)
+}
+
+/// Step frames until `done` holds (the worker runs on its own thread).
+fn until(h: &mut Harness<'static, HueyApp>, what: &str, done: impl Fn(&HueyApp) -> bool) {
+    let started = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}: {:?}",
+            h.state().view.notices
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.step();
+}
+
+#[test]
+fn load_run_and_inspect_a_concept() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.summary.is_some() && a.view.frame.is_some());
+    assert_eq!(h.state().view.summary.as_ref().unwrap().speakers, ["Ana", "Ben", "Cleo"]);
+    h.get_by_label("Run").click();
+    until(&mut h, "the end of the run", |a| a.view.finished);
+    // The app shows what `huey analyze` computes for the same file and settings.
+    let text = std::fs::read_to_string(fixture("labeled_three_speakers.txt")).unwrap();
+    let kill = huey::text::kill_words::KillList::bundled("en").unwrap();
+    let cli = analyze_text(&text, &AnalysisOptions::default(), &kill).unwrap();
+    assert_eq!(h.state().view.frame.as_ref().unwrap().network, cli.network);
+
+    h.get_by_label("Inspector").click();
+    h.run();
+    h.get_by_label("beans").click();
+    h.run();
+    assert_eq!(h.state().view.selected.as_deref(), Some("beans"));
+    h.get_by_label_contains("beans: flow asymmetry");
+    h.get_by_label("Outgoing");
+    // The strongest association in the table is the network's strongest link from "beans".
+    let net = &cli.network;
+    let id = net.word_index()["beans"];
+    let (outgoing, _) = huey::app::associations(net, id);
+    assert!(h.query_all_by_label(&outgoing[0].0).count() >= 1, "{outgoing:?}");
+    assert!(h.query_all_by_label_contains("Ana: …").count() >= 2, "keyword in context lists the exchanges");
+}
+
+#[test]
+fn switch_to_gpu_mid_run_and_back() {
+    if super::gpu::gpu_or_skip().is_none() {
+        return;
+    }
+    let spec = huey::synthetic::SynthSpec { words: 20_000, vocabulary: 3_000, ..Default::default() };
+    let path = std::env::temp_dir().join(format!("huey-ui-switch-{}.txt", std::process::id()));
+    std::fs::write(&path, huey::synthetic::conversation(&spec)).unwrap();
+    let mut app = new_app();
+    app.settings.kill = "none".to_owned();
+    app.apply(Action::Open(path.clone()));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.summary.is_some());
+    h.get_by_label("Step").click();
+    until(&mut h, "one step", |a| a.view.frame.as_ref().is_some_and(|f| f.done == 1));
+    h.get_by_label("GPU").click();
+    until(&mut h, "the GPU", |a| a.view.frame.as_ref().is_some_and(|f| f.backend == Backend::Gpu));
+    assert!(h.state().view.frame.as_ref().unwrap().device.contains("f64"), "same precision on the GPU");
+    h.get_by_label("Run").click();
+    until(&mut h, "some progress on the GPU", |a| a.view.frame.as_ref().is_some_and(|f| f.done > 50));
+    h.get_by_label("CPU").click();
+    until(&mut h, "the CPU again", |a| a.view.frame.as_ref().is_some_and(|f| f.backend == Backend::Cpu));
+    until(&mut h, "the end of the run", |a| a.view.finished);
+    let notices: Vec<&String> = h.state().view.notices.iter().map(|n| &n.0).collect();
+    assert!(
+        notices.iter().any(|n| n.contains("now running on") && n.contains("Vulkan") || n.contains("now running on")),
+        "{notices:?}"
+    );
+    // Same numbers as a run that never switched (f64 on both backends; 1e-9 apart at most).
+    let text = std::fs::read_to_string(&path).unwrap();
+    let opts = AnalysisOptions::default();
+    let cpu = analyze_text(&text, &opts, &huey::text::kill_words::KillList::empty()).unwrap();
+    let got = &h.state().view.frame.as_ref().unwrap().network;
+    assert_eq!(got.words, cpu.network.words);
+    assert_eq!(got.connections.len(), cpu.network.connections.len());
+    let rel = (got.sum_strength() - cpu.network.sum_strength()).abs() / cpu.network.sum_strength();
+    assert!(rel < 1e-9, "{rel}");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn save_and_reopen_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("talk.ron");
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.finished);
+    let saved = h.state().view.frame.as_ref().unwrap().network.clone();
+    h.state_mut().apply(Action::SaveSession(session.clone()));
+    assert!(session.exists(), "{:?}", h.state().view.notices);
+
+    let mut other = new_app();
+    other.apply(Action::OpenSession(session.clone()));
+    let mut h2 = harness(other);
+    until(&mut h2, "the restored network", |a| a.view.frame.as_ref().is_some_and(|f| f.done > 0));
+    assert_eq!(h2.state().view.frame.as_ref().unwrap().network, saved);
+
+    // A damaged session changes nothing and says why.
+    std::fs::write(&session, "(version: 1, source: \"x\"").unwrap();
+    let before = h2.state().view.frame.as_ref().unwrap().network.clone();
+    h2.state_mut().apply(Action::OpenSession(session));
+    h2.step();
+    assert!(h2.state().view.notices.last().unwrap().0.contains("not a readable Huey session"));
+    assert_eq!(h2.state().view.frame.as_ref().unwrap().network, before);
+}
+
+#[test]
+fn snapshots_of_the_map_and_the_spectrum() {
+    if super::gpu::gpu_or_skip().is_none() {
+        return;
+    }
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 600.0))
+        .wgpu()
+        .build_ui_state(|ui, app: &mut HueyApp| app.ui_root(ui), app);
+    until(&mut h, "loading", |a| a.view.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.finished);
+    // Rates, frame costs and the CPU's thread count change between runs and machines: keep
+    // the snapshot to what the data decides.
+    let still = |app: &mut HueyApp| {
+        app.view.frame_work.clear();
+        app.view.notices.clear();
+        if let Some(p) = &mut app.view.progress {
+            p.words_per_sec = 0.0;
+        }
+        if let Some(f) = &mut app.view.frame {
+            std::sync::Arc::make_mut(f).device = "CPU".to_owned();
+        }
+    };
+    still(h.state_mut());
+    h.step();
+    h.snapshot("map");
+    h.get_by_label("Spectrum").click();
+    h.run();
+    still(h.state_mut());
+    h.step();
+    h.snapshot("spectrum");
+}

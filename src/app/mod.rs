@@ -62,8 +62,31 @@ pub struct Source {
     pub text: Arc<String>,
 }
 
+/// Scripted start for screenshots and measurements (`huey --run --tab … --exit-after …`).
+#[derive(Clone, Debug, Default)]
+pub struct Autopilot {
+    /// Start running as soon as the conversation is loaded.
+    pub run: bool,
+    /// Tab to show: map, map3d, timing, spectrum, inspector, speakers.
+    pub tab: Option<String>,
+    /// Concept to select.
+    pub select: Option<String>,
+    /// Seconds after the run's end to take the screenshot / write the report and close.
+    pub exit_after: Option<f64>,
+    /// Save a screenshot (PNG) here before closing.
+    pub screenshot: Option<PathBuf>,
+    /// Write frame-cost and map-refresh figures (JSON) here before closing.
+    pub report: Option<PathBuf>,
+    pub(crate) started: bool,
+    pub(crate) finished_at: Option<Instant>,
+    pub(crate) requested: bool,
+    pub(crate) shot_done: Arc<std::sync::atomic::AtomicBool>,
+}
+
 /// The application.
 pub struct HueyApp {
+    /// Scripted start, if any.
+    pub autopilot: Option<Autopilot>,
     /// Persisted settings.
     pub settings: Settings,
     settings_path: Option<PathBuf>,
@@ -89,7 +112,7 @@ impl HueyApp {
             }
             None => Settings::default(),
         };
-        Ok(Self { settings, settings_path, view, worker, source: None })
+        Ok(Self { autopilot: None, settings, settings_path, view, worker, source: None })
     }
 
     /// Start with `file`, or the bundled sample.
@@ -291,14 +314,75 @@ impl HueyApp {
     }
 }
 
+impl HueyApp {
+    /// Drive the scripted start; returns whether the window should close now.
+    fn autopilot_step(&mut self, ctx: &egui::Context) -> bool {
+        let Some(mut pilot) = self.autopilot.take() else { return false };
+        let mut close = false;
+        if !pilot.started && self.view.summary.is_some() {
+            pilot.started = true;
+            match pilot.tab.as_deref() {
+                Some("map3d") => self.view.camera.three_d = true,
+                Some("timing") => self.view.tab = view::Tab::Timing,
+                Some("spectrum") => self.view.tab = view::Tab::Spectrum,
+                Some("inspector") => self.view.tab = view::Tab::Inspector,
+                Some("speakers") => self.view.tab = view::Tab::Speakers,
+                _ => {}
+            }
+            self.view.selected.clone_from(&pilot.select);
+            if pilot.run {
+                self.apply(Action::Run);
+            }
+        }
+        if self.view.finished && pilot.finished_at.is_none() {
+            pilot.finished_at = Some(Instant::now());
+        }
+        if let (Some(at), Some(after)) = (pilot.finished_at, pilot.exit_after)
+            && at.elapsed().as_secs_f64() >= after
+        {
+            if let Some(path) = &pilot.report {
+                let report = self.view.responsiveness();
+                let _ = std::fs::write(path, serde_json::to_string_pretty(&report).unwrap_or_default());
+            }
+            match (&pilot.screenshot, pilot.requested) {
+                (Some(path), false) => {
+                    let (path, done) = (path.clone(), Arc::clone(&pilot.shot_done));
+                    ctx.request_screenshot(move |image| {
+                        let _ = write_png(&path, &image);
+                        done.store(true, std::sync::atomic::Ordering::Release);
+                    });
+                    pilot.requested = true;
+                }
+                (Some(_), true) => close = pilot.shot_done.load(std::sync::atomic::Ordering::Acquire),
+                (None, _) => close = true,
+            }
+        }
+        ctx.request_repaint_after(Duration::from_millis(50));
+        self.autopilot = Some(pilot);
+        close
+    }
+}
+
+/// A screenshot as PNG.
+fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
+    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba).ok_or("screenshot size mismatch")?;
+    buffer.save(path).map_err(|e| e.to_string())
+}
+
 impl eframe::App for HueyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if let Some(path) = ui.ctx().input(|i| {
+        let dropped = ui.ctx().input(|i| {
             i.raw.dropped_files.first().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty())
-        }) {
+        });
+        if let Some(path) = dropped {
             self.apply(Action::Open(path));
         }
         self.ui_root(ui);
+        if self.autopilot_step(ui.ctx()) {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn on_exit(&mut self) {
@@ -306,8 +390,18 @@ impl eframe::App for HueyApp {
     }
 }
 
-/// Open the window (`huey` with no subcommand); `file` or the bundled sample.
-pub fn run(file: Option<PathBuf>) -> Result<(), String> {
+/// Settings given on the command line for one session (not saved).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    /// Vocabulary cap.
+    pub max_neurons: Option<usize>,
+    /// Learning engine.
+    pub engine: Option<crate::pipeline::EngineKind>,
+}
+
+/// Open the window (`huey` with no subcommand); `file` or the bundled sample; `overrides`
+/// apply to this session; `autopilot` scripts the start.
+pub fn run(file: Option<PathBuf>, overrides: Overrides, autopilot: Option<Autopilot>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Huey"),
         ..Default::default()
@@ -317,6 +411,14 @@ pub fn run(file: Option<PathBuf>) -> Result<(), String> {
         options,
         Box::new(move |cc| {
             let mut app = HueyApp::new(&cc.egui_ctx, Settings::default_path())?;
+            if let Some(n) = overrides.max_neurons {
+                app.settings.options.temporal.max_neurons = n;
+                app.settings.options.windowed.max_neurons = n;
+            }
+            if let Some(engine) = overrides.engine {
+                app.settings.options.engine = engine;
+            }
+            app.autopilot = autopilot;
             app.start(file.as_deref());
             Ok(Box::new(app))
         }),

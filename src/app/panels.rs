@@ -364,7 +364,8 @@ fn map_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions: &mut V
     let font = egui::FontId::proportional(12.0);
     for &i in &by_mass {
         let galley = painter.layout_no_wrap(map.labels[i].clone(), font.clone(), ui.visuals().text_color());
-        let at = screen[i] + vec2(6.0, -galley.size().y / 2.0);
+        let radius = 3.0 + 9.0 * ((map.masses[i] / max_mass) as f32).sqrt();
+        let at = screen[i] + vec2(radius + 3.0, -galley.size().y / 2.0);
         let label_rect = egui::Rect::from_min_size(at, galley.size());
         if rect.contains_rect(label_rect) && placed.iter().all(|r| !r.intersects(label_rect)) {
             placed.push(label_rect);

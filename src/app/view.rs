@@ -78,6 +78,25 @@ pub struct TimingSample {
     pub backend: Backend,
 }
 
+/// How responsive the app was during a run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Responsiveness {
+    /// Frames drawn.
+    pub ui_frames: usize,
+    /// The app's own work per frame (event draining and building the UI; not rendering).
+    pub work_median_ms: f64,
+    /// See `work_median_ms`.
+    pub work_p99_ms: f64,
+    /// See `work_median_ms`.
+    pub work_max_ms: f64,
+    /// Worker frames (network + map) received.
+    pub map_refreshes: usize,
+    /// Their rate while the run lasted.
+    pub map_refreshes_per_sec: f64,
+    /// The longest wait between two of them.
+    pub longest_map_gap_secs: f64,
+}
+
 /// Kernel totals at a frame: (steps, per-kernel seconds).
 type KernelTotals = (u64, Vec<(Kernel, f64)>);
 
@@ -110,6 +129,8 @@ pub struct View {
     pub notices: Vec<(String, Instant)>,
     /// Seconds of the app's own work per frame (everything but the renderer).
     pub frame_work: Vec<f64>,
+    /// When each worker frame (map refresh) arrived.
+    pub frame_arrivals: Vec<Instant>,
     previous: Option<KernelTotals>,
 }
 
@@ -164,11 +185,32 @@ impl View {
         // for one sample, then continue from the new totals.
         self.previous = Some((steps, totals));
         self.frame = Some(frame);
+        self.frame_arrivals.push(Instant::now());
     }
 
     /// The timing method of the latest frame.
     pub fn timing_method(&self) -> Option<TimingMethod> {
         self.frame.as_ref().map(|f| f.timing)
+    }
+
+    /// Figures for docs/BENCHMARKS.md: the app's work per frame and how often the map refreshed.
+    pub fn responsiveness(&self) -> Responsiveness {
+        let (median, p99) = self.frame_work_ms().unwrap_or((0.0, 0.0));
+        let gaps: Vec<f64> = self.frame_arrivals.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+        let max_gap = gaps.iter().copied().fold(0.0, f64::max);
+        let span = match (self.frame_arrivals.first(), self.frame_arrivals.last()) {
+            (Some(a), Some(b)) => (*b - *a).as_secs_f64(),
+            _ => 0.0,
+        };
+        Responsiveness {
+            ui_frames: self.frame_work.len(),
+            work_median_ms: median,
+            work_p99_ms: p99,
+            work_max_ms: self.frame_work.iter().copied().fold(0.0, f64::max) * 1e3,
+            map_refreshes: self.frame_arrivals.len(),
+            map_refreshes_per_sec: if span > 0.0 { (self.frame_arrivals.len() - 1) as f64 / span } else { 0.0 },
+            longest_map_gap_secs: max_gap,
+        }
     }
 
     /// Median and 99th percentile of the app's work per frame, in ms.

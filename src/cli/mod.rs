@@ -33,6 +33,30 @@ pub struct Cli {
     /// Print the analysis instead of opening the app (also the fallback without a display).
     #[arg(long)]
     pub print: bool,
+    /// App: vocabulary cap for this session (overrides the saved setting).
+    #[arg(long)]
+    pub max_neurons: Option<usize>,
+    /// App: learning engine for this session (overrides the saved setting).
+    #[arg(long, value_enum)]
+    pub engine: Option<analyze::EngineArg>,
+    /// App: start running at once (scripts/screenshots.sh, responsiveness runs).
+    #[arg(long, hide = true)]
+    pub run: bool,
+    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers).
+    #[arg(long, hide = true)]
+    pub tab: Option<String>,
+    /// App: concept to select.
+    #[arg(long, hide = true)]
+    pub select: Option<String>,
+    /// App: close this many seconds after the run ends.
+    #[arg(long, hide = true)]
+    pub exit_after: Option<f64>,
+    /// App: save a screenshot (PNG) before closing.
+    #[arg(long, hide = true)]
+    pub screenshot: Option<PathBuf>,
+    /// App: write frame-cost and map-refresh figures (JSON) before closing.
+    #[arg(long, hide = true)]
+    pub report: Option<PathBuf>,
 }
 
 /// Subcommands.
@@ -156,7 +180,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Synth(args)) => synth(&args),
         Some(Command::GpuInfo) => gpu_info(),
         None if cli.print => analyze::run(&AnalyzeArgs::for_file(cli.file)),
-        None => match crate::app::run(cli.file.clone()) {
+        None => match crate::app::run(cli.file.clone(), app_overrides(&cli), autopilot(&cli)) {
             Ok(()) => Ok(()),
             Err(e) => {
                 eprintln!("cannot open the app window ({e}); printing the analysis instead");
@@ -171,6 +195,29 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn app_overrides(cli: &Cli) -> crate::app::Overrides {
+    crate::app::Overrides {
+        max_neurons: cli.max_neurons,
+        engine: cli.engine.map(|e| match e {
+            analyze::EngineArg::Temporal => crate::pipeline::EngineKind::Temporal,
+            analyze::EngineArg::Windowed => crate::pipeline::EngineKind::Windowed,
+        }),
+    }
+}
+
+fn autopilot(cli: &Cli) -> Option<crate::app::Autopilot> {
+    let scripted = cli.run || cli.tab.is_some() || cli.exit_after.is_some() || cli.screenshot.is_some();
+    scripted.then(|| crate::app::Autopilot {
+        run: cli.run,
+        tab: cli.tab.clone(),
+        select: cli.select.clone(),
+        exit_after: cli.exit_after,
+        screenshot: cli.screenshot.clone(),
+        report: cli.report.clone(),
+        ..Default::default()
+    })
 }
 
 /// Write `text` to standard output; a closed pipe (`huey … | head`) ends output quietly.

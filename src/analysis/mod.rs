@@ -4,3 +4,4 @@
 pub mod concept_map;
 pub mod lanczos;
 pub mod mass;
+pub mod stats;

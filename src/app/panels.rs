@@ -225,6 +225,7 @@ pub fn central_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions
             (Tab::Spectrum, "Spectrum"),
             (Tab::Inspector, "Inspector"),
             (Tab::Speakers, "Speakers"),
+            (Tab::Network, "Network"),
         ] {
             ui.selectable_value(&mut view.tab, tab, label);
         }
@@ -236,6 +237,7 @@ pub fn central_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions
         Tab::Spectrum => spectrum_ui(ui, view),
         Tab::Inspector => inspector_ui(ui, view, actions),
         Tab::Speakers => speakers_ui(ui, view),
+        Tab::Network => network_ui(ui, view),
     }
 }
 
@@ -571,4 +573,50 @@ fn speakers_ui(ui: &mut Ui, view: &View) {
     let bars: Vec<Bar> =
         frame.speaker_mass.iter().enumerate().map(|(i, (s, m))| Bar::new(i as f64, *m).name(s)).collect();
     Plot::new("speakers").show(ui, |plot| plot.bar_chart(BarChart::new("self-concept mass", bars)));
+}
+
+/// Totals, strongest connections, asymmetry; associations shared by several concepts.
+fn network_ui(ui: &mut Ui, view: &mut View) {
+    let Some(frame) = view.frame.clone() else {
+        ui.label("No network yet.");
+        return;
+    };
+    let stats = view.stats.get_or_insert_with(|| crate::analysis::stats::network_stats(&frame.network)).clone();
+    ui.label(format!(
+        "{} neurons · {} connections · Σ strength {:.3} · Σ mass {:.3} · flow asymmetry {:.3} ({} pairs differ by > 0.1)",
+        stats.neurons, stats.connections, stats.total_strength, stats.total_mass, stats.asymmetry, stats.strong_asymmetric_pairs
+    ));
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new("Strongest connections").strong());
+        egui::Grid::new("strongest").striped(true).show(&mut cols[0], |ui| {
+            for (from, to, s, m) in &stats.strongest {
+                ui.label(format!("{from} -> {to}"));
+                ui.label(format!("{s:.4}"));
+                ui.label(format!("mass {m:.3}"));
+                ui.end_row();
+            }
+        });
+        let ui = &mut cols[1];
+        let label = ui.label(RichText::new("Shared associations of (comma-separated)").strong());
+        ui.add(egui::TextEdit::singleline(&mut view.shared_query)).labelled_by(label.id);
+        let concepts: Vec<String> =
+            view.shared_query.split(',').map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect();
+        if !concepts.is_empty() {
+            let shared = crate::analysis::stats::shared_associations(&frame.network, &concepts, 0.05);
+            egui::Grid::new("shared").striped(true).show(ui, |ui| {
+                for h in ["rank", "concept", "mean strength", "shared", "with"] {
+                    ui.label(h);
+                }
+                ui.end_row();
+                for (rank, row) in shared.iter().take(30).enumerate() {
+                    ui.label((rank + 1).to_string());
+                    ui.label(&row.concept);
+                    ui.label(format!("{:.4}", row.mean_strength));
+                    ui.label(row.shared.to_string());
+                    ui.label(row.with.join(", "));
+                    ui.end_row();
+                }
+            });
+        }
+    });
 }

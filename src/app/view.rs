@@ -22,6 +22,8 @@ pub enum Tab {
     Inspector,
     /// Speakers' self-concept mass.
     Speakers,
+    /// Network statistics and shared associations.
+    Network,
 }
 
 /// Camera of the concept map.
@@ -131,6 +133,10 @@ pub struct View {
     pub frame_work: Vec<f64>,
     /// When each worker frame (map refresh) arrived.
     pub frame_arrivals: Vec<Instant>,
+    /// Concepts (comma-separated) whose shared associations the Network tab lists.
+    pub shared_query: String,
+    /// Statistics of the latest frame, computed once per frame.
+    pub stats: Option<crate::analysis::stats::NetworkStats>,
     previous: Option<KernelTotals>,
 }
 
@@ -184,6 +190,7 @@ impl View {
         // After a backend switch the new engine's totals start at 0: differences clamp to 0
         // for one sample, then continue from the new totals.
         self.previous = Some((steps, totals));
+        self.stats = (self.tab == Tab::Network).then(|| crate::analysis::stats::network_stats(&frame.network));
         self.frame = Some(frame);
         self.frame_arrivals.push(Instant::now());
     }

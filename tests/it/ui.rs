@@ -63,6 +63,15 @@ fn load_run_and_inspect_a_concept() {
     let (outgoing, _) = huey::app::associations(net, id);
     assert!(h.query_all_by_label(&outgoing[0].0).count() >= 1, "{outgoing:?}");
     assert!(h.query_all_by_label_contains("Ana: …").count() >= 2, "keyword in context lists the exchanges");
+
+    // The network tab: totals and the associations "beans" and "trees" share.
+    h.get_by_label("Network").click();
+    h.state_mut().view.shared_query = "beans, trees".to_owned();
+    h.run();
+    h.get_by_label_contains(&format!("{} connections", cli.network.connections.len()));
+    let shared = huey::analysis::stats::shared_associations(net, &["beans".to_owned(), "trees".to_owned()], 0.05);
+    assert!(shared[0].shared == 2, "{shared:?}");
+    assert!(h.query_all_by_label("beans, trees").count() >= 1, "a row shared with both");
 }
 
 #[test]

@@ -1,0 +1,150 @@
+//! Network statistics and multi-concept queries (the original's Stats and Concepts tabs, read
+//! from the live network): totals, strongest connections, flow asymmetry, and the associations
+//! several concepts share.
+
+use std::collections::HashMap;
+
+use crate::model::network::{Network, NeuronId};
+
+/// Whole-network figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkStats {
+    /// Live neurons.
+    pub neurons: usize,
+    /// Live connections.
+    pub connections: usize,
+    /// Σ s.
+    pub total_strength: f64,
+    /// Σ m.
+    pub total_mass: f64,
+    /// Strongest connections as (from, to, s, m), strongest first (at most 20).
+    pub strongest: Vec<(String, String, f64, f64)>,
+    /// Σ|s_ij − s_ji| / Σ(s_ij + s_ji) over neuron pairs (0: symmetric, 1: one-way only).
+    pub asymmetry: f64,
+    /// Pairs with |s_ij − s_ji| > 0.1.
+    pub strong_asymmetric_pairs: usize,
+}
+
+/// Figures of `net` (self-connections count in totals, not in asymmetry).
+pub fn network_stats(net: &Network) -> NetworkStats {
+    let mut pairs: HashMap<(NeuronId, NeuronId), (f64, f64)> = HashMap::new();
+    for c in net.connections.iter().filter(|c| c.from != c.to) {
+        let (key, forward) = if c.from < c.to { ((c.from, c.to), true) } else { ((c.to, c.from), false) };
+        let e = pairs.entry(key).or_default();
+        if forward {
+            e.0 += c.strength;
+        } else {
+            e.1 += c.strength;
+        }
+    }
+    let (diff, sum) = pairs.values().fold((0.0, 0.0), |(d, s), (a, b)| (d + (a - b).abs(), s + a + b));
+    let mut strongest: Vec<(String, String, f64, f64)> = net
+        .connections
+        .iter()
+        .map(|c| (net.words[c.from as usize].clone(), net.words[c.to as usize].clone(), c.strength, c.mass))
+        .collect();
+    strongest.sort_by(|a, b| b.2.total_cmp(&a.2));
+    strongest.truncate(20);
+    NetworkStats {
+        neurons: net.n_neurons(),
+        connections: net.connections.len(),
+        total_strength: net.sum_strength(),
+        total_mass: net.sum_mass(),
+        strongest,
+        asymmetry: if sum > 0.0 { diff / sum } else { 0.0 },
+        strong_asymmetric_pairs: pairs.values().filter(|(a, b)| (a - b).abs() > 0.1).count(),
+    }
+}
+
+/// One associate shared by several query concepts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// The associated concept.
+    pub concept: String,
+    /// Its mean strength (both directions) over the query concepts it is linked to.
+    pub mean_strength: f64,
+    /// With how many of the query concepts it is linked.
+    pub shared: usize,
+    /// Which ones.
+    pub with: Vec<String>,
+}
+
+/// Associates of the `concepts` (words of the network), most shared first, then strongest;
+/// links with s ≤ `min_strength` are ignored (the original used 0.05).
+pub fn shared_associations(net: &Network, concepts: &[String], min_strength: f64) -> Vec<Shared> {
+    let index = net.word_index();
+    let ids: Vec<(NeuronId, &String)> =
+        concepts.iter().filter_map(|c| index.get(c.as_str()).map(|&id| (id, c))).collect();
+    let mut by_associate: HashMap<NeuronId, Vec<(usize, f64)>> = HashMap::new();
+    for c in net.connections.iter().filter(|c| c.strength > min_strength) {
+        for (q, (id, _)) in ids.iter().enumerate() {
+            let other = if c.from == *id {
+                c.to
+            } else if c.to == *id {
+                c.from
+            } else {
+                continue;
+            };
+            if ids.iter().any(|(i, _)| *i == other) {
+                continue;
+            }
+            by_associate.entry(other).or_default().push((q, c.strength));
+        }
+    }
+    let mut out: Vec<Shared> = by_associate
+        .into_iter()
+        .map(|(other, links)| {
+            let mut with: Vec<usize> = links.iter().map(|l| l.0).collect();
+            with.sort_unstable();
+            with.dedup();
+            Shared {
+                concept: net.words[other as usize].clone(),
+                mean_strength: links.iter().map(|l| l.1).sum::<f64>() / links.len() as f64,
+                shared: with.len(),
+                with: with.iter().map(|&q| ids[q].1.clone()).collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.shared.cmp(&a.shared).then(b.mean_strength.total_cmp(&a.mean_strength)).then(a.concept.cmp(&b.concept))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::network::Connection;
+
+    fn net() -> Network {
+        let words = ["a", "b", "c", "d"].map(str::to_owned).to_vec();
+        let c = |from, to, strength| Connection { from, to, strength, mass: 1.0 };
+        Network {
+            activations: vec![1.0; 4],
+            words,
+            connections: vec![c(0, 2, 0.5), c(1, 2, 0.3), c(0, 3, 0.2), c(2, 0, 0.1), c(3, 3, 1.0)],
+        }
+    }
+
+    #[test]
+    fn hand_computed_stats() {
+        let s = network_stats(&net());
+        assert_eq!((s.neurons, s.connections), (4, 5));
+        assert!((s.total_strength - 2.1).abs() < 1e-12 && (s.total_mass - 5.0).abs() < 1e-12);
+        // Pairs: (a,c) 0.5 vs 0.1, (b,c) 0.3 vs 0, (a,d) 0.2 vs 0 → |Δ| 0.4+0.3+0.2 over 1.1.
+        assert!((s.asymmetry - 0.9 / 1.1).abs() < 1e-12, "{}", s.asymmetry);
+        assert_eq!(s.strong_asymmetric_pairs, 3);
+        assert_eq!(s.strongest[0], ("d".to_owned(), "d".to_owned(), 1.0, 1.0));
+    }
+
+    #[test]
+    fn shared_associates_are_ranked_by_how_many_share_them() {
+        let shared = shared_associations(&net(), &["a".to_owned(), "b".to_owned()], 0.05);
+        assert_eq!(shared[0].concept, "c");
+        assert_eq!(shared[0].shared, 2);
+        assert_eq!(shared[0].with, ["a", "b"]);
+        assert!((shared[0].mean_strength - 0.3).abs() < 1e-12, "(0.5 + 0.1 + 0.3) / 3");
+        assert_eq!(shared[1].concept, "d");
+        assert_eq!(shared[1].shared, 1);
+    }
+}

@@ -24,6 +24,25 @@ pub enum Tab {
     Speakers,
     /// Network statistics and shared associations.
     Network,
+    /// Activation cascade.
+    Cascade,
+}
+
+/// An activation cascade being explored.
+#[derive(Clone, Debug)]
+pub struct CascadeView {
+    /// The computed cascade.
+    pub run: crate::analysis::cascade::Cascade,
+    /// Words by neuron id at the time it ran.
+    pub words: Vec<String>,
+    /// Step shown.
+    pub step: usize,
+    /// Advancing by itself.
+    pub playing: bool,
+    /// When the step last advanced.
+    pub advanced: Instant,
+    /// Colour the map by this cascade's activations.
+    pub on_map: bool,
 }
 
 /// Camera of the concept map.
@@ -135,6 +154,12 @@ pub struct View {
     pub frame_arrivals: Vec<Instant>,
     /// Concepts (comma-separated) whose shared associations the Network tab lists.
     pub shared_query: String,
+    /// Cascade inputs (comma-separated words) and strength.
+    pub cascade_inputs: String,
+    /// See `cascade_inputs`.
+    pub cascade_strength: f64,
+    /// The cascade on show.
+    pub cascade: Option<CascadeView>,
     /// Statistics of the latest frame, computed once per frame.
     pub stats: Option<crate::analysis::stats::NetworkStats>,
     previous: Option<KernelTotals>,

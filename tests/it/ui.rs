@@ -72,6 +72,20 @@ fn load_run_and_inspect_a_concept() {
     let shared = huey::analysis::stats::shared_associations(net, &["beans".to_owned(), "trees".to_owned()], 0.05);
     assert!(shared[0].shared == 2, "{shared:?}");
     assert!(h.query_all_by_label("beans, trees").count() >= 1, "a row shared with both");
+
+    // An activation cascade from "beans", stepped to its end.
+    h.get_by_label("Cascade").click();
+    h.state_mut().view.cascade_inputs = "beans".to_owned();
+    h.run();
+    h.get_by_label("Run cascade").click();
+    h.run();
+    let steps = h.state().view.cascade.as_ref().map(|c| c.run.steps.len()).unwrap();
+    let want = huey::analysis::cascade::cascade(net, &[id], 1.0, 100);
+    assert_eq!(steps, want.steps.len());
+    assert!(steps > 2);
+    h.state_mut().view.cascade.as_mut().unwrap().step = 2;
+    h.run();
+    h.get_by_label_contains("newly active:");
 }
 
 #[test]

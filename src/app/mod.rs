@@ -5,6 +5,7 @@
 //! `logic` drains the worker's events within a time budget; `ui` draws the panels, which
 //! return `Action`s applied in one place (`apply`). The UI thread never waits on the worker.
 
+pub mod compare;
 mod panels;
 pub use panels::associations;
 pub mod settings;
@@ -49,6 +50,12 @@ pub enum Action {
     OpenSession(PathBuf),
     /// Select a concept by label (`None` clears).
     Select(Option<String>),
+    /// Run the current conversation on the CPU and the GPU, side by side.
+    CompareBackends,
+    /// Run the size sweep (sizes, seconds per run) for the crossover chart.
+    RunSweep(Vec<usize>, f64),
+    /// Load sweep rows from `huey bench --sweep --json` output.
+    LoadSweep(PathBuf),
 }
 
 /// The input being analysed.
@@ -94,6 +101,7 @@ pub struct HueyApp {
     pub view: View,
     worker: ComputeHandle,
     source: Option<Source>,
+    jobs: compare::Jobs,
 }
 
 impl HueyApp {
@@ -112,7 +120,15 @@ impl HueyApp {
             }
             None => Settings::default(),
         };
-        Ok(Self { autopilot: None, settings, settings_path, view, worker, source: None })
+        Ok(Self {
+            autopilot: None,
+            settings,
+            settings_path,
+            view,
+            worker,
+            source: None,
+            jobs: compare::Jobs::default(),
+        })
     }
 
     /// Start with `file`, or the bundled sample.
@@ -203,6 +219,23 @@ impl HueyApp {
             Action::SaveSession(path) => self.save_session(&path),
             Action::OpenSession(path) => self.open_session(&path),
             Action::Select(label) => self.view.selected = label,
+            Action::CompareBackends => {
+                let Some(source) = &self.source else { return };
+                let (text, opts) = (source.text.as_ref().clone(), self.settings.options.clone());
+                let kill = self.kill_list();
+                if !self.jobs.compare(text, opts, kill) {
+                    self.view.notify("a measurement is already running".to_owned());
+                }
+            }
+            Action::RunSweep(sizes, secs) => {
+                if !self.jobs.sweep(sizes, secs) {
+                    self.view.notify("a measurement is already running".to_owned());
+                }
+            }
+            Action::LoadSweep(path) => match compare::load_sweep(&path) {
+                Ok(rows) => self.view.sweep = Some(rows),
+                Err(e) => self.view.notify(e),
+            },
         }
     }
 
@@ -287,6 +320,18 @@ impl HueyApp {
                 Event::Finished => self.view.finished = true,
                 Event::Failed(e) => self.view.notify(e),
             }
+        }
+        self.view.job = self.jobs.running;
+        match self.jobs.poll() {
+            Some(compare::JobResult::Compare(runs)) => {
+                for w in runs.iter().flat_map(|r| &r.warnings) {
+                    self.view.notify(w.clone());
+                }
+                self.view.comparison = Some(runs);
+            }
+            Some(compare::JobResult::Sweep(rows)) => self.view.sweep = Some(rows),
+            Some(compare::JobResult::Failed(e)) => self.view.notify(e),
+            None => {}
         }
         if self.worker.is_dead() && !self.view.worker_dead {
             self.view.worker_dead = true;

@@ -26,6 +26,8 @@ pub enum Tab {
     Network,
     /// Activation cascade.
     Cascade,
+    /// CPU and GPU side by side, and the crossover chart.
+    Compare,
 }
 
 /// An activation cascade being explored.
@@ -160,6 +162,12 @@ pub struct View {
     pub cascade_strength: f64,
     /// The cascade on show.
     pub cascade: Option<CascadeView>,
+    /// The background measurement running, if any.
+    pub job: Option<&'static str>,
+    /// The conversation on both backends.
+    pub comparison: Option<Vec<super::compare::BackendRun>>,
+    /// Size-sweep rows for the crossover chart.
+    pub sweep: Option<Vec<crate::cli::sweep::SweepRow>>,
     /// Statistics of the latest frame, computed once per frame.
     pub stats: Option<crate::analysis::stats::NetworkStats>,
     previous: Option<KernelTotals>,

@@ -11,7 +11,7 @@ macro_rules! outln {
 
 mod analyze;
 mod bench;
-mod sweep;
+pub mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

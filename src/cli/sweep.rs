@@ -18,10 +18,10 @@ use crate::synthetic::{SynthSpec, conversation, word};
 use crate::text::kill_words::KillList;
 
 /// One (size, engine) measurement.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SweepRow {
     /// Engine.
-    pub engine: &'static str,
+    pub engine: String,
     /// Backend and device.
     pub backend: Backend,
     /// See `backend`.
@@ -54,19 +54,11 @@ pub struct SweepRow {
     pub speedup_vs_cpu: Option<f64>,
 }
 
-pub(super) fn run(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
-    let gpu = GpuDevice::shared();
-    let backends: &[Backend] = if gpu.is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
-    let mut header = format!("sweep, f32 on both backends; CPU: {}\n", crate::compute::cpu_device("f32"));
-    match &gpu {
-        Ok(g) => header.push_str(&format!("GPU: {}\n", g.info)),
-        Err(e) => header.push_str(&format!("GPU: none ({e}); CPU rows only\n")),
-    }
-    header.push_str(&format!(
-        "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8} {:>11} {:>11} {:>9} {:>7} {:>8}  kernels µs/step\n",
-        "engine", "on", "size", "neurons", "conns", "steps", "µs/step", "words/s", "mem MiB", "GB/s", "GPU×"
-    ));
-    emit(&header);
+/// Measure every (size, engine, backend), calling `on_row` as each row is done; GPU rows only
+/// where an adapter opens (their `speedup_vs_cpu` is set).
+pub fn rows(sizes: &[usize], secs_per_run: f64, mut on_row: impl FnMut(&SweepRow)) -> Result<Vec<SweepRow>, CliError> {
+    let backends: &[Backend] =
+        if GpuDevice::shared().is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
     let mut rows = Vec::new();
     for &n in sizes {
         let spec = SynthSpec { words: (8 * n).max(20_000), vocabulary: 2 * n, ..SynthSpec::default() };
@@ -80,27 +72,45 @@ pub(super) fn run(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::P
                 } else {
                     cpu_us = Some(row.us_per_step);
                 }
-                let kernels: Vec<String> = row.kernels.iter().map(|(k, us, _)| format!("{k} {us:.2}")).collect();
-                emit(&format!(
-                    "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8}{} {:>11.2} {:>11.0} {:>9.1} {:>7} {:>8}  {}\n",
-                    row.engine,
-                    row.backend.as_str(),
-                    row.max_neurons,
-                    row.neurons,
-                    row.connections,
-                    row.steps,
-                    if row.complete { " " } else { "*" },
-                    row.us_per_step,
-                    row.words_per_sec,
-                    row.memory_bytes as f64 / f64::from(1 << 20),
-                    row.effective_gb_per_sec.map_or_else(|| "—".to_owned(), |g| format!("{g:.2}")),
-                    row.speedup_vs_cpu.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
-                    kernels.join(", ")
-                ));
+                on_row(&row);
                 rows.push(row);
             }
         }
     }
+    Ok(rows)
+}
+
+pub(super) fn run(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
+    let gpu = GpuDevice::shared();
+    let mut header = format!("sweep, f32 on both backends; CPU: {}\n", crate::compute::cpu_device("f32"));
+    match &gpu {
+        Ok(g) => header.push_str(&format!("GPU: {}\n", g.info)),
+        Err(e) => header.push_str(&format!("GPU: none ({e}); CPU rows only\n")),
+    }
+    header.push_str(&format!(
+        "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8} {:>11} {:>11} {:>9} {:>7} {:>8}  kernels µs/step\n",
+        "engine", "on", "size", "neurons", "conns", "steps", "µs/step", "words/s", "mem MiB", "GB/s", "GPU×"
+    ));
+    emit(&header);
+    let rows = rows(sizes, secs_per_run, |row| {
+        let kernels: Vec<String> = row.kernels.iter().map(|(k, us, _)| format!("{k} {us:.2}")).collect();
+        emit(&format!(
+            "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8}{} {:>11.2} {:>11.0} {:>9.1} {:>7} {:>8}  {}\n",
+            row.engine,
+            row.backend.as_str(),
+            row.max_neurons,
+            row.neurons,
+            row.connections,
+            row.steps,
+            if row.complete { " " } else { "*" },
+            row.us_per_step,
+            row.words_per_sec,
+            row.memory_bytes as f64 / f64::from(1 << 20),
+            row.effective_gb_per_sec.map_or_else(|| "—".to_owned(), |g| format!("{g:.2}")),
+            row.speedup_vs_cpu.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
+            kernels.join(", ")
+        ));
+    })?;
     emit(
         "* = time budget reached before the end of the corpus; figures are over the steps done\nGPU× = CPU µs/step ÷ GPU µs/step at the same size and engine\n",
     );
@@ -152,7 +162,7 @@ fn measure(
         .collect();
     let (neurons, connections) = pipeline.size();
     Ok(SweepRow {
-        engine: engine.as_str(),
+        engine: engine.as_str().to_owned(),
         backend: pipeline.backend(),
         device: pipeline.device(),
         max_neurons: n,

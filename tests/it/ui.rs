@@ -192,3 +192,36 @@ fn snapshots_of_the_map_and_the_spectrum() {
     h.step();
     h.snapshot("spectrum");
 }
+
+#[test]
+fn compare_backends_and_chart_a_sweep() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.summary.is_some());
+    h.get_by_label("Compare").click();
+    h.run();
+    h.get_by_label("Run on CPU and GPU").click();
+    until(&mut h, "the comparison", |a| a.view.comparison.is_some());
+    let runs = h.state().view.comparison.clone().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0].backend, Backend::Cpu);
+    if super::gpu::gpu_or_skip().is_some() {
+        assert_eq!(runs[1].backend, Backend::Gpu, "{:?}", runs[1].warnings);
+    }
+    h.get_by_label("engine total");
+
+    // Sweep rows as `huey bench --sweep --json` writes them, loaded into the crossover chart.
+    let rows = huey::cli::sweep::rows(&[250], 0.2, |_| {}).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("sweep.json");
+    std::fs::write(&json, serde_json::to_string(&rows).unwrap()).unwrap();
+    h.state_mut().apply(Action::LoadSweep(json));
+    h.run();
+    assert_eq!(h.state().view.sweep.as_ref().map(Vec::len), Some(rows.len()));
+    h.get_by_label_contains("log-log");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[{\"engine\": 1}]").unwrap();
+    h.state_mut().apply(Action::LoadSweep(bad));
+    assert!(h.state().view.notices.last().unwrap().0.contains("not `huey bench --sweep --json` output"));
+}

@@ -147,6 +147,7 @@ impl HueyApp {
     fn kill_list(&mut self) -> KillList {
         match self.settings.kill.as_str() {
             "none" => KillList::empty(),
+            "custom" => KillList::parse(&self.settings.kill_custom),
             "file" => match self.settings.kill_file.as_deref().map(crate::io::kill_list::read) {
                 Some(Ok(k)) => k,
                 Some(Err(e)) => {

@@ -121,6 +121,26 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &
         if settings.kill_file.is_some() {
             ui.selectable_value(&mut settings.kill, "file".to_owned(), "file");
         }
+        if !settings.kill_custom.is_empty() {
+            ui.selectable_value(&mut settings.kill, "custom".to_owned(), "custom");
+        }
+    });
+    egui::CollapsingHeader::new("Edit kill words").show(ui, |ui| {
+        if ui.button("Start from the chosen list").clicked() {
+            let list = match settings.kill.as_str() {
+                "none" | "custom" => None,
+                "file" => settings.kill_file.as_deref().and_then(|p| crate::io::kill_list::read(p).ok()),
+                lang => crate::text::kill_words::KillList::bundled(lang).ok(),
+            };
+            if let Some(list) = list {
+                settings.kill_custom = list.sorted_words().join("\n");
+            }
+        }
+        let label = ui.label("one word per line; used as the \"custom\" list");
+        let edit = ui.add(egui::TextEdit::multiline(&mut settings.kill_custom).desired_rows(6)).labelled_by(label.id);
+        if edit.changed() {
+            settings.kill = "custom".to_owned();
+        }
     });
     if ui.button("Kill-list file…").clicked()
         && let Some(path) = rfd::FileDialog::new().pick_file()
@@ -581,7 +601,29 @@ fn speakers_ui(ui: &mut Ui, view: &View) {
     }
     let bars: Vec<Bar> =
         frame.speaker_mass.iter().enumerate().map(|(i, (s, m))| Bar::new(i as f64, *m).name(s)).collect();
-    Plot::new("speakers").show(ui, |plot| plot.bar_chart(BarChart::new("self-concept mass", bars)));
+    Plot::new("speakers").height(200.0).show(ui, |plot| plot.bar_chart(BarChart::new("self-concept mass", bars)));
+    // Per speaker: the network's concepts they use most (token counts in their exchanges).
+    let Some(summary) = &view.summary else { return };
+    let index = frame.network.word_index();
+    ui.columns(summary.speakers.len().clamp(1, 4), |cols| {
+        for (k, speaker) in summary.speakers.iter().take(4).enumerate() {
+            let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+            for (_, text) in summary.exchange_text.iter().filter(|(s, _)| s == speaker) {
+                for token in text.split_whitespace() {
+                    let lower = token.to_lowercase();
+                    if let Some((word, _)) = index.get_key_value(lower.as_str()) {
+                        *counts.entry(word).or_default() += 1;
+                    }
+                }
+            }
+            let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            cols[k].label(RichText::new(format!("{speaker}: concepts used most")).strong());
+            for (w, n) in top.iter().take(12) {
+                cols[k].label(format!("{w} ({n})"));
+            }
+        }
+    });
 }
 
 /// Totals, strongest connections, asymmetry; associations shared by several concepts.

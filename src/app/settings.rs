@@ -16,8 +16,11 @@ pub struct Settings {
     pub version: u32,
     /// Options of the next run (engine, backend, precision, parameters, map).
     pub options: AnalysisOptions,
-    /// Bundled kill list (`en`, `de`, …), `none`, or `file` for `kill_file`.
+    /// Bundled kill list (`en`, `de`, …), `none`, `file` for `kill_file`, or `custom` for
+    /// `kill_custom`.
     pub kill: String,
+    /// Kill words edited in the app (one per line, the reference format).
+    pub kill_custom: String,
     /// A kill-list file in the reference format.
     pub kill_file: Option<PathBuf>,
     /// Recently opened conversations, newest first.
@@ -30,6 +33,7 @@ impl Default for Settings {
             version: SETTINGS_VERSION,
             options: AnalysisOptions::default(),
             kill: "en".to_owned(),
+            kill_custom: String::new(),
             kill_file: None,
             recent: Vec::new(),
         }

@@ -225,3 +225,27 @@ fn compare_backends_and_chart_a_sweep() {
     h.state_mut().apply(Action::LoadSweep(bad));
     assert!(h.state().view.notices.last().unwrap().0.contains("not `huey bench --sweep --json` output"));
 }
+
+#[test]
+fn speakers_tab_and_an_edited_kill_list() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.finished);
+    assert!(h.state().view.frame.as_ref().unwrap().network.word_index().contains_key("beans"));
+    h.get_by_label("Speakers").click();
+    h.run();
+    h.get_by_label("Cleo: concepts used most");
+    assert!(h.query_all_by_label_contains("beans (").count() >= 2, "beans in two speakers' lists");
+
+    // "beans" becomes a kill word: after a restart it is no concept.
+    h.state_mut().settings.kill_custom = "beans\nthe".to_owned();
+    h.state_mut().settings.kill = "custom".to_owned();
+    h.get_by_label("Restart").click();
+    until(&mut h, "reloading", |a| a.view.summary.is_some() && a.view.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.finished);
+    assert!(!h.state().view.frame.as_ref().unwrap().network.word_index().contains_key("beans"));
+}

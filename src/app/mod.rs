@@ -40,6 +40,8 @@ pub enum Action {
     Pause,
     /// One exchange.
     Step,
+    /// End the run where it is (cancel): the network so far stays on show.
+    Stop,
     /// Move the run to a backend.
     SwitchBackend(Backend),
     /// Recompute the map with the current map options.
@@ -209,6 +211,11 @@ impl HueyApp {
             Action::Run => self.send(Command::Run),
             Action::Pause => self.send(Command::Pause),
             Action::Step => self.send(Command::Step),
+            Action::Stop => {
+                self.send(Command::Pause);
+                self.view.finished = true;
+                self.view.notify("run stopped; Restart runs it again".to_owned());
+            }
             Action::SwitchBackend(b) => {
                 self.settings.options.backend = b;
                 self.send(Command::SwitchBackend(b));

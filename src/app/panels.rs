@@ -35,6 +35,13 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         if ui.add_enabled(app.view.summary.is_some() && !app.view.finished, egui::Button::new("Step")).clicked() {
             actions.push(Action::Step);
         }
+        if ui
+            .add_enabled(running, egui::Button::new("Stop"))
+            .on_hover_text("end the run here (the network so far stays)")
+            .clicked()
+        {
+            actions.push(Action::Stop);
+        }
         if ui.add_enabled(app.source().is_some(), egui::Button::new("Restart")).clicked() {
             actions.push(Action::Restart);
         }
@@ -171,6 +178,7 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &
             ui.add(egui::DragValue::new(&mut o.windowed.seed).prefix("seed "));
         }
     }
+    egui::CollapsingHeader::new("All parameters").show(ui, |ui| advanced_ui(ui, o));
     if ui.button("Reference settings").on_hover_text("the original's defaults for every parameter").clicked() {
         let (engine, backend, precision) = (o.engine, o.backend, o.precision);
         o.temporal = TemporalParams::default();
@@ -211,6 +219,51 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &
             actions.push(Action::Open(path));
         }
     }
+}
+
+/// Every remaining parameter: detection, decay and prune rules, the mass model.
+fn advanced_ui(ui: &mut Ui, o: &mut crate::pipeline::AnalysisOptions) {
+    let f = |ui: &mut Ui, v: &mut f64, prefix: &str| {
+        ui.add(egui::DragValue::new(v).speed(0.001).max_decimals(6).prefix(format!("{prefix} ")));
+    };
+    ui.label(RichText::new("Speaker detection").strong());
+    ui.checkbox(&mut o.detect.conversation_mode, "conversation mode");
+    ui.add(egui::DragValue::new(&mut o.detect.exchange_limit).range(1..=10_000_000).prefix("exchange limit "));
+    ui.add(egui::DragValue::new(&mut o.detect.max_exchange_chars).range(1..=10_000_000).prefix("max exchange chars "));
+    f(ui, &mut o.detect.min_confidence, "min confidence");
+    match o.engine {
+        EngineKind::Temporal => {
+            ui.label(RichText::new("Temporal engine").strong());
+            let t = &mut o.temporal;
+            f(ui, &mut t.decay_floor, "decay floor");
+            f(ui, &mut t.removal_threshold, "removal threshold");
+            f(ui, &mut t.prune_threshold, "prune threshold");
+        }
+        EngineKind::Windowed => {
+            ui.label(RichText::new("Windowed engine").strong());
+            let w = &mut o.windowed;
+            f(ui, &mut w.activation_decay, "activation decay");
+            f(ui, &mut w.activation_floor, "activation floor");
+            f(ui, &mut w.connection_decay, "connection decay");
+            f(ui, &mut w.decay_floor, "decay floor");
+            f(ui, &mut w.removal_threshold, "removal threshold");
+            f(ui, &mut w.prune_threshold, "prune threshold");
+            ui.add(
+                egui::DragValue::new(&mut w.max_connections_per_neuron)
+                    .range(1..=1_000_000)
+                    .prefix("max connections per neuron "),
+            );
+            ui.add(egui::DragValue::new(&mut w.dense_kernel_min_ids).prefix("ids before the low-high kernel "));
+        }
+    }
+    ui.label(RichText::new("Inertial mass").strong());
+    let m = if o.engine == EngineKind::Temporal { &mut o.temporal.mass } else { &mut o.windowed.mass };
+    f(ui, &mut m.m_max, "M max");
+    f(ui, &mut m.a0, "A0");
+    f(ui, &mut m.k, "k");
+    f(ui, &mut m.homeostatic, "homeostatic h");
+    f(ui, &mut m.ltd_threshold, "LTD threshold");
+    f(ui, &mut m.rate, "mass rate");
 }
 
 fn speaker_row_ui(ui: &mut Ui, edits: &mut crate::pipeline::SpeakerEdits, speaker: &str) {

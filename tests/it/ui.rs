@@ -1,6 +1,6 @@
 //! The desktop app driven through egui_kittest (AccessKit labels, no window): load a
 //! conversation, run it, switch backend mid-run, inspect a concept, save and reopen a session,
-//! and image snapshots of the map and the spectrum.
+//! and image snapshots of the map, the spectrum and the timing view.
 
 use std::time::{Duration, Instant};
 
@@ -158,7 +158,7 @@ fn save_and_reopen_a_session() {
 }
 
 #[test]
-fn snapshots_of_the_map_and_the_spectrum() {
+fn snapshots_of_the_map_spectrum_and_timing_views() {
     if super::gpu::gpu_or_skip().is_none() {
         return;
     }
@@ -191,6 +191,33 @@ fn snapshots_of_the_map_and_the_spectrum() {
     still(h.state_mut());
     h.step();
     h.snapshot("spectrum");
+
+    // The timing view, fed a fixed history (real timings differ run to run).
+    use huey::app::view::TimingSample;
+    use huey::compute::Kernel;
+    let view = &mut h.state_mut().view;
+    view.timings = (0..20)
+        .map(|k| {
+            let t = f64::from(k) * 0.3;
+            TimingSample {
+                t,
+                us_per_step: vec![(Kernel::PairUpdate, 8.0 + t), (Kernel::Prune, 20.0 - t)],
+                words_per_sec: 1e5 + 1e4 * t,
+                backend: if k < 10 { Backend::Cpu } else { Backend::Gpu },
+            }
+        })
+        .collect();
+    if let Some(f) = &mut view.frame {
+        let f = std::sync::Arc::make_mut(f);
+        for (row, secs) in f.kernels.iter_mut().zip([0.25, 0.75]) {
+            row.total_secs = secs;
+        }
+    }
+    h.get_by_label("Timing").click();
+    h.run();
+    still(h.state_mut());
+    h.step();
+    h.snapshot("timing");
 }
 
 #[test]
@@ -244,6 +271,7 @@ fn speakers_tab_and_an_edited_kill_list() {
     h.state_mut().settings.kill_custom = "beans\nthe".to_owned();
     h.state_mut().settings.kill = "custom".to_owned();
     h.get_by_label("Restart").click();
+    h.step(); // the click is handled here: the old run is forgotten before we wait for the new one
     until(&mut h, "reloading", |a| a.view.summary.is_some() && a.view.frame.is_some());
     h.get_by_label("Run").click();
     until(&mut h, "the end", |a| a.view.finished);

@@ -479,7 +479,7 @@ fn timing_ui(ui: &mut Ui, view: &View) {
     };
     ui.label(format!("{} · {} timing", frame.device, frame.timing.label()));
     let kernels: Vec<crate::compute::Kernel> = crate::compute::Kernel::ALL.to_vec();
-    let height = (ui.available_height() / 2.0 - 20.0).max(120.0);
+    let height = (ui.available_height() / 2.4 - 20.0).max(100.0);
     Plot::new("kernel_times")
         .legend(Legend::default())
         .height(height)
@@ -497,21 +497,56 @@ fn timing_ui(ui: &mut Ui, view: &View) {
                 }
             }
         });
-    Plot::new("throughput").height(height / 2.0).x_axis_label("s").y_axis_label("words/s").show(ui, |plot| {
-        for backend in [Backend::Cpu, Backend::Gpu] {
-            let points: Vec<[f64; 2]> =
-                view.timings.iter().filter(|s| s.backend == backend).map(|s| [s.t, s.words_per_sec]).collect();
-            if !points.is_empty() {
-                plot.line(Line::new(format!("words/s on {}", backend.as_str()), points));
+    Plot::new("throughput")
+        .legend(Legend::default())
+        .height(height / 2.0)
+        .x_axis_label("s")
+        .y_axis_label("words/s")
+        .show(ui, |plot| {
+            for backend in [Backend::Cpu, Backend::Gpu] {
+                let points: Vec<[f64; 2]> =
+                    view.timings.iter().filter(|s| s.backend == backend).map(|s| [s.t, s.words_per_sec]).collect();
+                if !points.is_empty() {
+                    plot.line(Line::new(format!("words/s on {}", backend.as_str()), points));
+                }
             }
-        }
-    });
+        });
     let total: f64 = frame.kernels.iter().map(|k| k.total_secs).sum::<f64>().max(1e-12);
     ui.horizontal_wrapped(|ui| {
+        ui.label("share of kernel time so far:");
         for k in &frame.kernels {
             ui.label(format!("{} {:.0}%", k.kernel.name(), 100.0 * k.total_secs / total));
         }
     });
+    // Each sample's kernel shares, stacked (the last 60 samples).
+    let recent = &view.timings[view.timings.len().saturating_sub(60)..];
+    let mut charts: Vec<BarChart> = Vec::new();
+    for k in &kernels {
+        let bars: Vec<Bar> = recent
+            .iter()
+            .map(|s| {
+                let step: f64 = s.us_per_step.iter().map(|(_, us)| us).sum::<f64>().max(1e-12);
+                let us = s.us_per_step.iter().find(|(kk, _)| kk == k).map_or(0.0, |&(_, us)| us);
+                Bar::new(s.t, 100.0 * us / step).width(0.2)
+            })
+            .collect();
+        if bars.iter().all(|b| b.value == 0.0) {
+            continue;
+        }
+        let refs: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(format!("{} share", k.name()), bars).stack_on(&refs);
+        charts.push(chart);
+    }
+    Plot::new("kernel_shares")
+        .legend(Legend::default())
+        .height(height / 2.0)
+        .x_axis_label("s")
+        .y_axis_label("% of step")
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
 }
 
 /// Signed eigenvalue bars with the positive/negative counts.

@@ -4,26 +4,6 @@
 // Different keys never share a slot, so threads need no atomics but for new slots.
 // CPU twin: engine::temporal::TemporalEngine::{pair_update, steps_until_pruned}.
 
-// model::mass::MassModel::update_in, same operation order (x is a runtime value, so `x - 0.8`
-// rounds in `real` as the CPU does, not as a folded constant).
-fn mass_update(m: real, x: real) -> real {
-    var dm = params.rate * (params.mass_target - m);
-    if (x > 0.8) {
-        dm = dm - params.homeostatic * (x - 0.8) * m;
-    }
-    if (x < params.ltd) {
-        dm = dm - 0.1 * (params.ltd - x) * m;
-    }
-    let next = m + dm;
-    if (next < 0.0) {
-        return 0.0;
-    }
-    if (next > params.m_max) {
-        return params.m_max;
-    }
-    return next;
-}
-
 // Smallest j ≥ 0 with |s|·pow[j] < prune (the table decreases and ends with 0).
 fn steps_until_pruned(s: real) -> u32 {
     let v = abs(s);
@@ -87,7 +67,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             }
             let resistance = 1.0 / (1.0 + m * 0.1);
             let delta = params.eta * resistance * lag_weight[q - p];
-            m = mass_update(m, params.one);
+            m = mass_update(m, params.one, params.mass_target);
             s = s + delta;
         }
     }

@@ -8,25 +8,6 @@ fn mass_target(x: real) -> real {
     return params.m_max / (1.0 + exp_real(-(params.k * (x - params.a0))));
 }
 
-// model::mass::MassModel::update_in, same operation order.
-fn mass_update(m: real, x: real, goal: real) -> real {
-    var dm = params.rate * (goal - m);
-    if (x > 0.8) {
-        dm = dm - params.homeostatic * (x - 0.8) * m;
-    }
-    if (x < params.ltd) {
-        dm = dm - 0.1 * (params.ltd - x) * m;
-    }
-    let next = m + dm;
-    if (next < 0.0) {
-        return 0.0;
-    }
-    if (next > params.m_max) {
-        return params.m_max;
-    }
-    return next;
-}
-
 fn new_slot() -> u32 {
     let top = atomicLoad(&counters[FREE_TOP]);
     if (top > 0u) {

@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod gpu;
 mod parity;
+mod shaders;
 mod ui;
 
 use std::path::PathBuf;

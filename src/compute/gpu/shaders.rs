@@ -1,7 +1,7 @@
 //! WGSL sources, assembled in one place: a precision prelude (`precision/f32.wgsl` or
 //! `f64.wgsl`: the `real` type and `exp_real`), for the windowed engine its fixed-point sums
-//! (`precision/sums_*.wgsl`), the engine's `state.wgsl` (bindings and helpers), then one
-//! kernel file.
+//! (`precision/sums_*.wgsl`), the engine's `state.wgsl` (bindings and helpers), for the pair
+//! updates the shared `mass.wgsl`, then one kernel file.
 
 macro_rules! shader {
     ($path:literal) => {
@@ -15,6 +15,7 @@ const SUMS_F32: &str = shader!("precision/sums_f32.wgsl");
 const SUMS_F64: &str = shader!("precision/sums_f64.wgsl");
 const WINDOWED: &str = shader!("windowed/state.wgsl");
 const TEMPORAL: &str = shader!("temporal/state.wgsl");
+const MASS: &str = shader!("mass.wgsl");
 
 /// A kernel file of one engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +76,7 @@ impl Source {
             (true, false) => SUMS_F32,
             (true, true) => SUMS_F64,
         };
-        [if f64 { F64 } else { F32 }, sums, state, kernel].concat()
+        let mass = if matches!(self, Self::WPairUpdate | Self::TPairUpdate) { MASS } else { "" };
+        [if f64 { F64 } else { F32 }, sums, state, mass, kernel].concat()
     }
 }

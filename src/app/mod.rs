@@ -6,6 +6,7 @@
 //! return `Action`s applied in one place (`apply`). The UI thread never waits on the worker.
 
 pub mod compare;
+pub mod export;
 mod panels;
 pub use panels::associations;
 pub mod settings;
@@ -58,6 +59,10 @@ pub enum Action {
     RunSweep(Vec<usize>, f64),
     /// Load sweep rows from `huey bench --sweep --json` output.
     LoadSweep(PathBuf),
+    /// Write the concepts (word, id, mass, activation) as CSV.
+    ExportConcepts(PathBuf),
+    /// Write a Markdown analysis report.
+    ExportReport(PathBuf),
 }
 
 /// The input being analysed.
@@ -240,10 +245,22 @@ impl HueyApp {
                     self.view.notify("a measurement is already running".to_owned());
                 }
             }
+            Action::ExportConcepts(path) => self.export(&path, export::concepts_csv),
+            Action::ExportReport(path) => self.export(&path, export::report_markdown),
             Action::LoadSweep(path) => match compare::load_sweep(&path) {
                 Ok(rows) => self.view.sweep = Some(rows),
                 Err(e) => self.view.notify(e),
             },
+        }
+    }
+
+    fn export(&mut self, path: &Path, render: fn(&view::View) -> Option<String>) {
+        let Some(text) = render(&self.view) else {
+            return self.view.notify("nothing to export yet".to_owned());
+        };
+        match crate::io::atomic::write(path, text.as_bytes()) {
+            Ok(()) => self.view.notify(format!("wrote {}", path.display())),
+            Err(e) => self.view.notify(format!("cannot write {}: {e}", path.display())),
         }
     }
 

@@ -65,6 +65,18 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         {
             actions.push(Action::OpenSession(path));
         }
+        ui.menu_button("Export", |ui| {
+            if ui.button("Concepts (CSV)…").clicked()
+                && let Some(path) = rfd::FileDialog::new().set_file_name("concepts.csv").save_file()
+            {
+                actions.push(Action::ExportConcepts(path));
+            }
+            if ui.button("Report (Markdown)…").clicked()
+                && let Some(path) = rfd::FileDialog::new().set_file_name("report.md").save_file()
+            {
+                actions.push(Action::ExportReport(path));
+            }
+        });
     });
     if let Some(p) = &app.view.progress {
         let fraction = if p.total == 0 { 1.0 } else { p.done as f32 / p.total as f32 };
@@ -725,6 +737,34 @@ fn network_ui(ui: &mut Ui, view: &mut View) {
         "{} neurons · {} connections · Σ strength {:.3} · Σ mass {:.3} · flow asymmetry {:.3} ({} pairs differ by > 0.1)",
         stats.neurons, stats.connections, stats.total_strength, stats.total_mass, stats.asymmetry, stats.strong_asymmetric_pairs
     ));
+    // The original's Mass tab: chosen concepts' masses side by side.
+    ui.horizontal(|ui| {
+        let label = ui.label("Compare masses of (comma-separated)");
+        ui.add(egui::TextEdit::singleline(&mut view.mass_query).desired_width(300.0)).labelled_by(label.id);
+    });
+    let wanted: Vec<String> =
+        view.mass_query.split(',').map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect();
+    if !wanted.is_empty() {
+        let masses = crate::analysis::mass::concept_masses(&frame.network);
+        let index = frame.network.word_index();
+        let (found, missing): (Vec<&String>, Vec<&String>) =
+            wanted.iter().partition(|w| index.contains_key(w.as_str()));
+        let bars: Vec<Bar> = found
+            .iter()
+            .enumerate()
+            .map(|(k, w)| Bar::new(k as f64, masses[index[w.as_str()] as usize]).name(w.as_str()))
+            .collect();
+        Plot::new("mass_compare").height(140.0).show(ui, |plot| plot.bar_chart(BarChart::new("concept mass", bars)));
+        let shown: Vec<String> =
+            found.iter().map(|w| format!("{w} {:.3}", masses[index[w.as_str()] as usize])).collect();
+        ui.label(format!("found: {}", if shown.is_empty() { "—".to_owned() } else { shown.join(", ") }));
+        if !missing.is_empty() {
+            ui.label(format!(
+                "not in the network: {}",
+                missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     ui.columns(2, |cols| {
         cols[0].label(RichText::new("Strongest connections").strong());
         egui::Grid::new("strongest").striped(true).show(&mut cols[0], |ui| {

@@ -156,6 +156,8 @@ pub struct View {
     pub frame_arrivals: Vec<Instant>,
     /// Concepts (comma-separated) whose shared associations the Network tab lists.
     pub shared_query: String,
+    /// Concepts (comma-separated) whose masses the Network tab compares.
+    pub mass_query: String,
     /// Cascade inputs (comma-separated words) and strength.
     pub cascade_inputs: String,
     /// See `cascade_inputs`.

@@ -69,6 +69,10 @@ fn load_run_and_inspect_a_concept() {
     h.state_mut().view.shared_query = "beans, trees".to_owned();
     h.run();
     h.get_by_label_contains(&format!("{} connections", cli.network.connections.len()));
+    h.state_mut().view.mass_query = "beans, trees, nowhere".to_owned();
+    h.run();
+    h.get_by_label("not in the network: nowhere");
+    h.get_by_label_contains("found: beans");
     let shared = huey::analysis::stats::shared_associations(net, &["beans".to_owned(), "trees".to_owned()], 0.05);
     assert!(shared[0].shared == 2, "{shared:?}");
     assert!(h.query_all_by_label("beans, trees").count() >= 1, "a row shared with both");
@@ -141,6 +145,16 @@ fn save_and_reopen_a_session() {
     let saved = h.state().view.frame.as_ref().unwrap().network.clone();
     h.state_mut().apply(Action::SaveSession(session.clone()));
     assert!(session.exists(), "{:?}", h.state().view.notices);
+
+    // Exports of the same state.
+    let (csv, md) = (dir.path().join("concepts.csv"), dir.path().join("report.md"));
+    h.state_mut().apply(Action::ExportConcepts(csv.clone()));
+    h.state_mut().apply(Action::ExportReport(md.clone()));
+    let csv = std::fs::read_to_string(csv).unwrap();
+    assert!(csv.starts_with("concept,neuron_id,mass,activation\n"));
+    assert_eq!(csv.lines().count(), saved.n_neurons() + 1);
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.starts_with("# Huey analysis report") && md.contains("| Ana |") && md.contains("beans"), "{md}");
 
     let mut other = new_app();
     other.apply(Action::OpenSession(session.clone()));

@@ -1,0 +1,75 @@
+//! Exports from the app: the concept list as CSV, and a Markdown analysis report (the
+//! original's "Generate Analysis Report"), both from the frame on show.
+
+use std::fmt::Write as _;
+
+use super::view::View;
+use crate::analysis::mass::concept_masses;
+use crate::analysis::stats::network_stats;
+
+/// `concept,neuron_id,mass,activation`, heaviest first; `None` before the first frame.
+pub fn concepts_csv(view: &View) -> Option<String> {
+    let frame = view.frame.as_ref()?;
+    let net = &frame.network;
+    let masses = concept_masses(net);
+    let mut ids: Vec<usize> = (0..net.words.len()).filter(|&k| !net.words[k].is_empty()).collect();
+    ids.sort_by(|&a, &b| masses[b].total_cmp(&masses[a]));
+    let mut out = String::from("concept,neuron_id,mass,activation\n");
+    for k in ids {
+        let word = &net.words[k];
+        let quoted =
+            if word.contains([',', '"', '\n']) { format!("\"{}\"", word.replace('"', "\"\"")) } else { word.clone() };
+        let _ = writeln!(out, "{quoted},{k},{},{}", masses[k], net.activations[k]);
+    }
+    Some(out)
+}
+
+/// A Markdown report of the run on show; `None` before the first frame.
+pub fn report_markdown(view: &View) -> Option<String> {
+    let frame = view.frame.as_ref()?;
+    let net = &frame.network;
+    let stats = network_stats(net);
+    let mut md = String::from("# Huey analysis report\n\n");
+    if let Some(s) = &view.summary {
+        let _ = writeln!(md, "- Conversation: {}", s.name);
+        let _ = writeln!(
+            md,
+            "- Speakers: {} (detected by {}, confidence {:.2})",
+            s.speakers.join(", "),
+            s.strategy,
+            s.confidence
+        );
+        let _ = writeln!(md, "- Exchanges: {} ({} processed), tokens kept: {}", s.exchanges, frame.done, s.tokens);
+    }
+    let _ = writeln!(md, "- Engine ran on: {} ({} timing)\n", frame.device, frame.timing.label());
+    md.push_str("## Network\n\n");
+    let _ = writeln!(
+        md,
+        "{} neurons, {} connections, Σ strength {:.4}, Σ mass {:.4}, flow asymmetry {:.3}.\n",
+        stats.neurons, stats.connections, stats.total_strength, stats.total_mass, stats.asymmetry
+    );
+    md.push_str("## Speakers' self-concept mass\n\n| speaker | mass |\n|---|---:|\n");
+    for (s, m) in &frame.speaker_mass {
+        let _ = writeln!(md, "| {s} | {m:.4} |");
+    }
+    md.push_str("\n## Top concepts by mass\n\n| concept | mass |\n|---|---:|\n");
+    let masses = concept_masses(net);
+    for (w, m) in crate::analysis::mass::top_concepts(net, &masses, 20) {
+        let _ = writeln!(md, "| {w} | {m:.4} |");
+    }
+    let map = &frame.map;
+    md.push_str("\n## Concept map\n\n");
+    let _ = writeln!(
+        md,
+        "{} concepts; eigenvalues {}; warp {}; variance explained by the top three {}.",
+        map.labels.len(),
+        map.eigenvalues.iter().take(6).map(|l| format!("{l:.4}")).collect::<Vec<_>>().join(", "),
+        map.warp.map_or_else(|| "n/a".to_owned(), |w| format!("{w:.4}")),
+        map.variance_top3_pct.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}%"))
+    );
+    md.push_str("\n## Strongest connections\n\n| from | to | strength | mass |\n|---|---|---:|---:|\n");
+    for (from, to, s, m) in stats.strongest.iter().take(10) {
+        let _ = writeln!(md, "| {from} | {to} | {s:.4} | {m:.4} |");
+    }
+    Some(md)
+}

@@ -111,6 +111,34 @@ pub fn shared_associations(net: &Network, concepts: &[String], min_strength: f64
     out
 }
 
+/// Both directions of the connection between two concepts (the later prototypes' connection
+/// inspector, for the strength matrix): `None` when a word is not a concept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairView {
+    /// s(a → b) and its mass (0 when absent).
+    pub forward: (f64, f64),
+    /// s(b → a) and its mass.
+    pub backward: (f64, f64),
+}
+
+impl PairView {
+    /// `|s_ab − s_ba| / (s_ab + s_ba)`, 0 when unconnected.
+    pub fn asymmetry(&self) -> f64 {
+        let (f, b) = (self.forward.0, self.backward.0);
+        if f + b > 0.0 { (f - b).abs() / (f + b) } else { 0.0 }
+    }
+}
+
+/// The connection between `a` and `b` in both directions.
+pub fn pair(net: &Network, a: &str, b: &str) -> Option<PairView> {
+    let index = net.word_index();
+    let (&ia, &ib) = (index.get(a)?, index.get(b)?);
+    let find = |from, to| {
+        net.connections.iter().find(|c| c.from == from && c.to == to).map_or((0.0, 0.0), |c| (c.strength, c.mass))
+    };
+    Some(PairView { forward: find(ia, ib), backward: find(ib, ia) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +163,15 @@ mod tests {
         assert!((s.asymmetry - 0.9 / 1.1).abs() < 1e-12, "{}", s.asymmetry);
         assert_eq!(s.strong_asymmetric_pairs, 3);
         assert_eq!(s.strongest[0], ("d".to_owned(), "d".to_owned(), 1.0, 1.0));
+    }
+
+    #[test]
+    fn a_pair_in_both_directions() {
+        let p = pair(&net(), "a", "c").unwrap();
+        assert_eq!((p.forward, p.backward), ((0.5, 1.0), (0.1, 1.0)));
+        assert!((p.asymmetry() - 0.4 / 0.6).abs() < 1e-12);
+        assert_eq!(pair(&net(), "b", "d").unwrap().asymmetry(), 0.0);
+        assert!(pair(&net(), "a", "zzz").is_none());
     }
 
     #[test]

@@ -584,7 +584,7 @@ fn spectrum_ui(ui: &mut Ui, view: &View) {
 }
 
 /// Strongest associations of a concept (and of several: shared ones), with keyword in context.
-fn inspector_ui(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
+fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     let Some(frame) = &view.frame else {
         ui.label("No network yet.");
         return;
@@ -628,6 +628,24 @@ fn inspector_ui(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
                     ui.end_row();
                 }
             });
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(format!("Connection between {selected} and"));
+        ui.add(egui::TextEdit::singleline(&mut view.pair_with).desired_width(120.0)).labelled_by(label.id);
+        let other = view.pair_with.trim().to_lowercase();
+        if !other.is_empty() {
+            match crate::analysis::stats::pair(net, &word, &other) {
+                Some(p) => ui.label(format!(
+                    "{word} -> {other}: s {:.4}, mass {:.3} · {other} -> {word}: s {:.4}, mass {:.3} · asymmetry {:.2}",
+                    p.forward.0,
+                    p.forward.1,
+                    p.backward.0,
+                    p.backward.1,
+                    p.asymmetry()
+                )),
+                None => ui.label(format!("{other} is not a concept")),
+            };
         }
     });
     ui.separator();

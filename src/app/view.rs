@@ -156,6 +156,8 @@ pub struct View {
     pub frame_arrivals: Vec<Instant>,
     /// Concepts (comma-separated) whose shared associations the Network tab lists.
     pub shared_query: String,
+    /// The second concept of the inspector's pair view.
+    pub pair_with: String,
     /// Concepts (comma-separated) whose masses the Network tab compares.
     pub mass_query: String,
     /// Cascade inputs (comma-separated words) and strength.

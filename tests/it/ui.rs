@@ -63,6 +63,10 @@ fn load_run_and_inspect_a_concept() {
     let (outgoing, _) = huey::app::associations(net, id);
     assert!(h.query_all_by_label(&outgoing[0].0).count() >= 1, "{outgoing:?}");
     assert!(h.query_all_by_label_contains("Ana: …").count() >= 2, "keyword in context lists the exchanges");
+    h.state_mut().view.pair_with = "trees".to_owned();
+    h.run();
+    let p = huey::analysis::stats::pair(net, "beans", "trees").unwrap();
+    h.get_by_label_contains(&format!("beans -> trees: s {:.4}", p.forward.0));
 
     // The network tab: totals and the associations "beans" and "trees" share.
     h.get_by_label("Network").click();

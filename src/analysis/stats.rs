@@ -139,6 +139,27 @@ pub fn pair(net: &Network, a: &str, b: &str) -> Option<PairView> {
     Some(PairView { forward: find(ia, ib), backward: find(ib, ia) })
 }
 
+/// The original Flow tab's "flow efficiency": max Re λ / mean Re λ of the forward matrix
+/// F[i][j] = s(i → j) over `ids`, capped at 10; `None` for fewer than two concepts or a mean
+/// of zero or below.
+pub fn flow_efficiency(net: &Network, ids: &[NeuronId]) -> Option<f64> {
+    let n = ids.len();
+    if n < 2 {
+        return None;
+    }
+    let pos: HashMap<NeuronId, usize> = ids.iter().enumerate().map(|(k, &id)| (id, k)).collect();
+    let mut f = nalgebra::DMatrix::<f64>::zeros(n, n);
+    for c in &net.connections {
+        if let (Some(&i), Some(&j)) = (pos.get(&c.from), pos.get(&c.to)) {
+            f[(i, j)] += c.strength;
+        }
+    }
+    let re: Vec<f64> = f.complex_eigenvalues().iter().map(|l| l.re).collect();
+    let mean = re.iter().sum::<f64>() / n as f64;
+    let max = re.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (mean > 1e-12).then(|| (max / mean).min(10.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +184,17 @@ mod tests {
         assert!((s.asymmetry - 0.9 / 1.1).abs() < 1e-12, "{}", s.asymmetry);
         assert_eq!(s.strong_asymmetric_pairs, 3);
         assert_eq!(s.strongest[0], ("d".to_owned(), "d".to_owned(), 1.0, 1.0));
+    }
+
+    #[test]
+    fn flow_efficiency_by_hand() {
+        // F = [[0, 0.5], [0.1, 0]] on (a, c) plus nothing else: λ = ±√0.05, mean 0 → None;
+        // with the self-loop of d and the pair (a, d): trace/n > 0.
+        let n = net();
+        assert_eq!(flow_efficiency(&n, &[0, 2]), None);
+        // Over (c, d): F = [[0, 0], [0, 1]] (d → d = 1): λ = {0, 1}, max 1 / mean 0.5 = 2.
+        assert!((flow_efficiency(&n, &[2, 3]).unwrap() - 2.0).abs() < 1e-12);
+        assert_eq!(flow_efficiency(&n, &[0]), None);
     }
 
     #[test]

@@ -755,6 +755,12 @@ fn network_ui(ui: &mut Ui, view: &mut View) {
         "{} neurons · {} connections · Σ strength {:.3} · Σ mass {:.3} · flow asymmetry {:.3} ({} pairs differ by > 0.1)",
         stats.neurons, stats.connections, stats.total_strength, stats.total_mass, stats.asymmetry, stats.strong_asymmetric_pairs
     ));
+    if let Some(e) = crate::analysis::stats::flow_efficiency(&frame.network, &frame.map.ids) {
+        ui.label(format!(
+            "flow efficiency over the map's {} concepts: {e:.3} (max Re λ / mean Re λ, capped at 10)",
+            frame.map.ids.len()
+        ));
+    }
     // The original's Mass tab: chosen concepts' masses side by side.
     ui.horizontal(|ui| {
         let label = ui.label("Compare masses of (comma-separated)");

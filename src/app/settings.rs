@@ -81,3 +81,32 @@ impl Settings {
         self.recent.truncate(10);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damaged_or_newer_files_give_defaults_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.ron");
+        let mut s = Settings::default();
+        s.kill = "de".to_owned();
+        s.remember(Path::new("/tmp/a.txt"));
+        s.remember(Path::new("/tmp/b.txt"));
+        s.remember(Path::new("/tmp/a.txt"));
+        assert_eq!(s.recent, [PathBuf::from("/tmp/a.txt"), PathBuf::from("/tmp/b.txt")]);
+        s.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), (s.clone(), None));
+
+        std::fs::write(&path, "(kill: ").unwrap();
+        let (loaded, why) = Settings::load(&path);
+        assert_eq!(loaded, Settings::default());
+        assert!(why.unwrap().contains("damaged"));
+        std::fs::write(&path, "(version: 99)").unwrap();
+        let (loaded, why) = Settings::load(&path);
+        assert_eq!(loaded, Settings::default());
+        assert!(why.unwrap().contains("newer"));
+        assert_eq!(Settings::load(&dir.path().join("missing.ron")), (Settings::default(), None));
+    }
+}

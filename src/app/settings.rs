@@ -90,8 +90,7 @@ mod tests {
     fn round_trip_and_damaged_or_newer_files_give_defaults_with_a_reason() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/settings.ron");
-        let mut s = Settings::default();
-        s.kill = "de".to_owned();
+        let mut s = Settings { kill: "de".to_owned(), ..Settings::default() };
         s.remember(Path::new("/tmp/a.txt"));
         s.remember(Path::new("/tmp/b.txt"));
         s.remember(Path::new("/tmp/a.txt"));

@@ -140,7 +140,7 @@ pub fn pair(net: &Network, a: &str, b: &str) -> Option<PairView> {
 }
 
 /// The original Flow tab's "flow efficiency": max Re λ / mean Re λ of the forward matrix
-/// F[i][j] = s(i → j) over `ids`, capped at 10; `None` for fewer than two concepts or a mean
+/// `F[i][j] = s(i → j)` over `ids`, capped at 10; `None` for fewer than two concepts or a mean
 /// of zero or below.
 pub fn flow_efficiency(net: &Network, ids: &[NeuronId]) -> Option<f64> {
     let n = ids.len();

@@ -7,13 +7,10 @@
 @compute @workgroup_size(64)
 fn accumulate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = thread_index(gid, groups);
-    if (k >= atomicLoad(&counters[HW])) {
+    if (!slot_in_use(k)) {
         return;
     }
     let e = slot_ends[k];
-    if (e.x == DEAD) {
-        return;
-    }
     if (atomicLoad(&counters[NEXT_ID]) >= params.dense_min_ids && e.x > e.y) {
         return;
     }

@@ -5,13 +5,10 @@
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = thread_index(gid, groups);
-    if (k >= atomicLoad(&counters[HW])) {
+    if (!slot_in_use(k)) {
         return;
     }
     let e = slot_ends[k];
-    if (e.x == DEAD) {
-        return;
-    }
     let first = pos[e.x].x;
     let last = pos[e.y].y;
     if (first != NONE && last != NONE && first < last) {

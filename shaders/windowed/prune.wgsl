@@ -3,7 +3,7 @@
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = thread_index(gid, groups);
-    if (k >= atomicLoad(&counters[HW]) || slot_ends[k].x == DEAD) {
+    if (!slot_in_use(k)) {
         return;
     }
     if (abs(slot_val[k].x) < params.prune) {

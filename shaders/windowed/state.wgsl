@@ -78,6 +78,11 @@ fn thread_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
     return gid.y * groups.x * WG + gid.x;
 }
 
+// Whether thread k stands on a slot in use (below the high-water mark, not freed).
+fn slot_in_use(k: u32) -> bool {
+    return k < atomicLoad(&counters[HW]) && slot_ends[k].x != DEAD;
+}
+
 fn window_len() -> u32 {
     return params.window + 1u;
 }

@@ -283,3 +283,64 @@ pub fn check_precision(gpu: &GpuDevice, f64: bool) -> Result<(), GpuError> {
     }
     Ok(())
 }
+
+/// Little-endian bytes of u32 words (what every upload is made of).
+pub fn bytes_of(words: &[u32]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// A compute bind-group layout: binding 0 a uniform, bindings 1..=`n_storage` storage buffers
+/// (read-only where `read_only(binding)`), the same for every kernel of an engine.
+pub fn state_layout(
+    gpu: &GpuDevice,
+    label: &str,
+    n_storage: u32,
+    read_only: impl Fn(u32) -> bool,
+) -> wgpu::BindGroupLayout {
+    let entry = |binding, ty| wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
+        count: None,
+    };
+    let mut entries = vec![entry(0, wgpu::BufferBindingType::Uniform)];
+    entries.extend((1..=n_storage).map(|b| entry(b, wgpu::BufferBindingType::Storage { read_only: read_only(b) })));
+    gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(label), entries: &entries })
+}
+
+/// A bind group with `buffers[k]` whole at binding `k`.
+pub fn bind_buffers(
+    gpu: &GpuDevice,
+    label: &str,
+    layout: &wgpu::BindGroupLayout,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry> = buffers
+        .iter()
+        .enumerate()
+        .map(|(k, buf)| wgpu::BindGroupEntry { binding: k as u32, resource: buf.as_entire_binding() })
+        .collect();
+    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(label), layout, entries: &entries })
+}
+
+/// A compute pipeline from WGSL source and entry point, with an explicit layout.
+pub fn pipeline(
+    gpu: &GpuDevice,
+    label: &str,
+    layout: &wgpu::PipelineLayout,
+    wgsl: String,
+    entry: &str,
+) -> wgpu::ComputePipeline {
+    let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(label),
+        source: wgpu::ShaderSource::Wgsl(wgsl.into()),
+    });
+    gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(label),
+        layout: Some(layout),
+        module: &module,
+        entry_point: Some(entry),
+        compilation_options: wgpu::PipelineCompilationOptions::default(),
+        cache: None,
+    })
+}

@@ -7,7 +7,10 @@
 //! order, so the two agree to a few ulp (the device's division).
 
 use super::device::{GpuDevice, GpuError};
-use super::resident::{Array, Sampler, check_precision, grid, read_back, real_bytes, reals, wait, words};
+use super::resident::{
+    Array, Sampler, bind_buffers, bytes_of, check_precision, grid, pipeline, read_back, real_bytes, reals,
+    state_layout, wait, words,
+};
 use super::shaders::Source;
 use crate::compute::{Kernel, KernelTimes, TimingMethod};
 use crate::engine::temporal::TemporalStats;
@@ -70,10 +73,6 @@ pub struct GpuTemporalEngine {
     counters: Vec<u32>,
     stats: TemporalStats,
     sampler: Sampler,
-}
-
-fn bytes_of(words: &[u32]) -> Vec<u8> {
-    words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
 /// One exchange as uploaded: distinct ids, then d + 1 offsets, then positions.
@@ -148,7 +147,7 @@ impl GpuTemporalEngine {
         bufs.pow.write(&gpu, 0, &real_bytes(pow.iter().copied(), f64))?;
         bufs.dpos.write(&gpu, 0, &bytes_of(&vec![DEAD; n as usize]))?;
         bufs.key_slot.write(&gpu, 0, &bytes_of(&vec![DEAD; 1 << 16]))?;
-        let layouts = [state_layout(&gpu), record_layout(&gpu)];
+        let layouts = [state_layout(&gpu, "temporal", 11, |b| (2..=4).contains(&b)), record_layout(&gpu)];
         let pipeline_layout = gpu.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("temporal"),
             bind_group_layouts: &[Some(&layouts[0]), Some(&layouts[1])],
@@ -156,20 +155,7 @@ impl GpuTemporalEngine {
         });
         let pipelines = KERNELS
             .iter()
-            .map(|(_, label, source)| {
-                let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(label),
-                    source: wgpu::ShaderSource::Wgsl(source.wgsl(f64).into()),
-                });
-                gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(label),
-                    layout: Some(&pipeline_layout),
-                    module: &module,
-                    entry_point: Some("main"),
-                    compilation_options: wgpu::PipelineCompilationOptions::default(),
-                    cache: None,
-                })
-            })
+            .map(|(_, label, source)| pipeline(&gpu, label, &pipeline_layout, source.wgsl(f64), "main"))
             .collect();
         let bind = state_bind(&gpu, &layouts[0], &bufs);
         let record_bind = record_bind(&gpu, &layouts[1], &bufs.records);
@@ -569,18 +555,6 @@ impl crate::engine::LearningEngine for GpuTemporalEngine {
     }
 }
 
-fn state_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
-    let entry = |binding, ty| wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
-        count: None,
-    };
-    let mut entries = vec![entry(0, wgpu::BufferBindingType::Uniform)];
-    entries.extend((1..=11).map(|b| entry(b, wgpu::BufferBindingType::Storage { read_only: (2..=4).contains(&b) })));
-    gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("temporal"), entries: &entries })
-}
-
 fn record_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
     gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
         label: Some("exchange record"),
@@ -612,12 +586,7 @@ fn state_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, b: &Buffers) -> w
         &b.key_slot.buffer,
         &b.slot_life.buffer,
     ];
-    let entries: Vec<wgpu::BindGroupEntry> = buffers
-        .iter()
-        .enumerate()
-        .map(|(k, buf)| wgpu::BindGroupEntry { binding: k as u32, resource: buf.as_entire_binding() })
-        .collect();
-    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some("temporal"), layout, entries: &entries })
+    bind_buffers(gpu, "temporal", layout, &buffers)
 }
 
 fn record_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, records: &wgpu::Buffer) -> wgpu::BindGroup {

@@ -11,7 +11,10 @@
 use rustc_hash::FxHashMap;
 
 use super::device::{GpuDevice, GpuError};
-use super::resident::{Array, Sampler, check_precision, grid, read_back, real_bytes, reals, wait, words};
+use super::resident::{
+    Array, Sampler, bind_buffers, bytes_of, check_precision, grid, pipeline, read_back, real_bytes, reals,
+    state_layout, wait, words,
+};
 use super::shaders::Source;
 use crate::compute::{Kernel, KernelTimes, TimingMethod};
 use crate::engine::pair_rng;
@@ -97,10 +100,6 @@ pub struct GpuWindowedEngine {
     submits: u64,
 }
 
-fn bytes_of(words: &[u32]) -> Vec<u8> {
-    words.iter().flat_map(|w| w.to_le_bytes()).collect()
-}
-
 impl GpuWindowedEngine {
     /// Open the engine on `gpu` with room for `params.max_neurons`, in f64 or f32; refused up
     /// front when that state cannot fit the adapter's storage-binding limit, or f64 is asked
@@ -143,7 +142,7 @@ impl GpuWindowedEngine {
             free_stack: Array::new(&gpu, "free connection slots", 4, slots)?,
             scratch: Array::new(&gpu, "window scratch", 4, wl + wl * wl)?,
         };
-        let layout = bind_layout(&gpu);
+        let layout = state_layout(&gpu, "windowed", 13, |b| b == 2);
         let pipeline_layout = gpu.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("windowed"),
             bind_group_layouts: &[Some(&layout)],
@@ -151,20 +150,7 @@ impl GpuWindowedEngine {
         });
         let pipelines = KERNELS
             .iter()
-            .map(|(kernel, source, entry)| {
-                let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(kernel.name()),
-                    source: wgpu::ShaderSource::Wgsl(source.wgsl(f64).into()),
-                });
-                gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(kernel.name()),
-                    layout: Some(&pipeline_layout),
-                    module: &module,
-                    entry_point: Some(entry),
-                    compilation_options: wgpu::PipelineCompilationOptions::default(),
-                    cache: None,
-                })
-            })
+            .map(|(kernel, source, entry)| pipeline(&gpu, kernel.name(), &pipeline_layout, source.wgsl(f64), entry))
             .collect();
         gpu.queue.write_buffer(&bufs.scratch.buffer, 0, &bytes_of(&vec![DEAD; (wl + wl * wl) as usize]));
         let bind = bind_group(&gpu, &layout, &bufs);
@@ -196,21 +182,21 @@ impl GpuWindowedEngine {
     pub fn import(&mut self, network: &Network, stats: WindowedStats) -> Result<(), GpuError> {
         let n_ids = network.words.len() as u64;
         let n_slots = network.connections.len() as u64;
-        self.words_on_device = 0; // every table row is rewritten below
         let mut neuron_word = Vec::with_capacity(network.words.len());
         for w in &network.words {
             neuron_word.push(if w.is_empty() { DEAD } else { self.intern(w) });
         }
-        self.upload_words()?;
-        let mut word_rows = Vec::new();
+        // The whole word → neuron table in one upload: (neuron or DEAD, speaker flag) per word.
+        let mut rows = word_rows(&self.words);
         for (id, &w) in neuron_word.iter().enumerate() {
             if w != DEAD {
-                word_rows.push((w, id as u32));
+                rows[2 * w as usize] = id as u32;
             }
         }
-        for (w, id) in word_rows {
-            self.bufs.word_neuron.write(&self.gpu, u64::from(w), &bytes_of(&[id]))?;
+        if self.bufs.word_neuron.write(&self.gpu, 0, &bytes_of(&rows))? {
+            self.rebind();
         }
+        self.words_on_device = self.words.len();
         let mut out_degree = vec![0u32; network.words.len()];
         for c in &network.connections {
             out_degree[c.from as usize] += 1;
@@ -259,10 +245,7 @@ impl GpuWindowedEngine {
 
     /// Upload table rows (DEAD, speaker flag) for words interned since the last upload.
     fn upload_words(&mut self) -> Result<(), GpuError> {
-        let rows: Vec<u32> = self.words[self.words_on_device..]
-            .iter()
-            .flat_map(|w| [DEAD, u32::from(w.starts_with("speaker_"))])
-            .collect();
+        let rows = word_rows(&self.words[self.words_on_device..]);
         if self.bufs.word_neuron.write(&self.gpu, self.words_on_device as u64, &bytes_of(&rows))? {
             self.rebind();
         }
@@ -431,7 +414,7 @@ impl GpuWindowedEngine {
         let mut rest = 0..batch.len();
         if let Some(at) = timed {
             // Steps before the timed one, then the timed one pass by pass.
-            self.record_pass(&mut encoder, &batch[..at], w, pairs, None);
+            self.record_pass(&mut encoder, &batch[..at], w, pairs);
             if wall_sample {
                 self.gpu.queue.submit([encoder.finish()]);
                 wait(&self.gpu)?;
@@ -454,7 +437,7 @@ impl GpuWindowedEngine {
             }
             rest = at + 1..batch.len();
         }
-        self.record_pass(&mut encoder, &batch[rest], w, pairs, None);
+        self.record_pass(&mut encoder, &batch[rest], w, pairs);
         self.gpu.queue.submit([encoder.finish()]);
         self.submits += 1;
         if !self.sampler.has_room() && self.gpu.info.timestamps {
@@ -491,14 +474,7 @@ impl GpuWindowedEngine {
         }
     }
 
-    fn record_pass(
-        &mut self,
-        encoder: &mut wgpu::CommandEncoder,
-        steps: &[[u32; 4]],
-        w: u64,
-        pairs: u64,
-        _: Option<()>,
-    ) {
+    fn record_pass(&mut self, encoder: &mut wgpu::CommandEncoder, steps: &[[u32; 4]], w: u64, pairs: u64) {
         if steps.is_empty() {
             return;
         }
@@ -632,29 +608,9 @@ impl GpuWindowedEngine {
     }
 }
 
-fn bind_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
-    let storage = |binding, read_only| wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    };
-    let mut entries = vec![wgpu::BindGroupLayoutEntry {
-        binding: 0,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Uniform,
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }];
-    entries.extend((1..=13).map(|b| storage(b, b == 2)));
-    gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("windowed"), entries: &entries })
+/// Word-table rows (no neuron yet, speaker flag) for `words`.
+fn word_rows(words: &[String]) -> Vec<u32> {
+    words.iter().flat_map(|w| [DEAD, u32::from(w.starts_with("speaker_"))]).collect()
 }
 
 fn bind_group(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, b: &Buffers) -> wgpu::BindGroup {
@@ -674,12 +630,7 @@ fn bind_group(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, b: &Buffers) -> w
         &b.free_stack.buffer,
         &b.scratch.buffer,
     ];
-    let entries: Vec<wgpu::BindGroupEntry> = buffers
-        .iter()
-        .enumerate()
-        .map(|(k, buf)| wgpu::BindGroupEntry { binding: k as u32, resource: buf.as_entire_binding() })
-        .collect();
-    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some("windowed"), layout, entries: &entries })
+    bind_buffers(gpu, "windowed", layout, &buffers)
 }
 
 impl crate::engine::LearningEngine for GpuWindowedEngine {

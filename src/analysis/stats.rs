@@ -111,6 +111,74 @@ pub fn shared_associations(net: &Network, concepts: &[String], min_strength: f64
     out
 }
 
+/// (concept, strength, mass).
+pub type Association = (String, f64, f64);
+
+/// Outgoing and incoming associations of neuron `id`, strongest first (self-loops left out).
+pub fn associations(net: &Network, id: NeuronId) -> (Vec<Association>, Vec<Association>) {
+    let mut outgoing: Vec<Association> = net
+        .connections
+        .iter()
+        .filter(|c| c.from == id && c.to != id)
+        .map(|c| (net.words[c.to as usize].clone(), c.strength, c.mass))
+        .collect();
+    let mut incoming: Vec<Association> = net
+        .connections
+        .iter()
+        .filter(|c| c.to == id && c.from != id)
+        .map(|c| (net.words[c.from as usize].clone(), c.strength, c.mass))
+        .collect();
+    outgoing.sort_by(|a, b| b.1.total_cmp(&a.1));
+    incoming.sort_by(|a, b| b.1.total_cmp(&a.1));
+    (outgoing, incoming)
+}
+
+/// Per speaker (in `speakers` order), the network's concepts they use most: whitespace tokens
+/// of their exchanges `(speaker, text)` that are concepts, with counts, most used first.
+pub fn speaker_concepts(
+    net: &Network,
+    exchanges: &[(String, String)],
+    speakers: &[String],
+) -> Vec<Vec<(String, usize)>> {
+    let index = net.word_index();
+    speakers
+        .iter()
+        .map(|speaker| {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for (_, text) in exchanges.iter().filter(|(s, _)| s == speaker) {
+                for token in text.split_whitespace() {
+                    if let Some((word, _)) = index.get_key_value(token.to_lowercase().as_str()) {
+                        *counts.entry(word).or_default() += 1;
+                    }
+                }
+            }
+            let mut top: Vec<(String, usize)> = counts.into_iter().map(|(w, n)| (w.to_owned(), n)).collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            top
+        })
+        .collect()
+}
+
+/// The first `max` exchanges where `word` occurs as a whole word (case-insensitive), as
+/// (exchange index, byte offset of the occurrence in the lower-cased text).
+pub fn occurrences(exchanges: &[(String, String)], word: &str, max: usize) -> Vec<(usize, usize)> {
+    exchanges
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (_, text))| find_word(&text.to_lowercase(), word).map(|at| (k, at)))
+        .take(max)
+        .collect()
+}
+
+/// Byte offset of `word` in `text` as a whole word.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = text[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
+}
+
 /// Both directions of the connection between two concepts (the later prototypes' connection
 /// inspector, for the strength matrix): `None` when a word is not a concept.
 #[derive(Clone, Debug, PartialEq)]
@@ -195,6 +263,20 @@ mod tests {
         // Over (c, d): F = [[0, 0], [0, 1]] (d → d = 1): λ = {0, 1}, max 1 / mean 0.5 = 2.
         assert!((flow_efficiency(&n, &[2, 3]).unwrap() - 2.0).abs() < 1e-12);
         assert_eq!(flow_efficiency(&n, &[0]), None);
+    }
+
+    #[test]
+    fn associations_speaker_concepts_and_occurrences() {
+        let (out, inc) = associations(&net(), 0);
+        assert_eq!(out.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(), ["c", "d"]);
+        assert_eq!(inc, [("c".to_owned(), 0.1, 1.0)]);
+        let talk = [("X".to_owned(), "A c c, d".to_owned()), ("Y".to_owned(), "ca b".to_owned())];
+        let per = speaker_concepts(&net(), &talk, &["X".to_owned(), "Y".to_owned()]);
+        let want: Vec<(String, usize)> = [("a", 1), ("c", 1), ("d", 1)].map(|(w, n)| (w.to_owned(), n)).to_vec();
+        assert_eq!(per[0], want, "`c,` is not the concept c");
+        assert_eq!(per[1], [("b".to_owned(), 1)]);
+        assert_eq!(occurrences(&talk, "c", 10), [(0, 2)]);
+        assert_eq!(occurrences(&talk, "b", 10), [(1, 3)]);
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Jobs {
     }
 
     /// Run `text` on both backends with `opts` in f32.
-    pub fn compare(&mut self, text: String, opts: AnalysisOptions, kill: KillList) -> bool {
+    pub fn compare(&mut self, text: std::sync::Arc<String>, opts: AnalysisOptions, kill: KillList) -> bool {
         self.spawn("CPU/GPU comparison", move || {
             let mut runs = Vec::new();
             for backend in [Backend::Cpu, Backend::Gpu] {

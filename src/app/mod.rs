@@ -8,7 +8,6 @@
 pub mod compare;
 pub mod export;
 mod panels;
-pub use panels::associations;
 pub mod settings;
 pub mod view;
 
@@ -170,7 +169,7 @@ impl HueyApp {
     fn load(&mut self, source: Source) {
         let request = LoadRequest {
             name: source.name.clone(),
-            text: source.text.as_ref().clone(),
+            text: Arc::clone(&source.text),
             opts: self.settings.options.clone(),
             kill: self.kill_list(),
         };
@@ -234,7 +233,7 @@ impl HueyApp {
             Action::Select(label) => self.view.selected = label,
             Action::CompareBackends => {
                 let Some(source) = &self.source else { return };
-                let (text, opts) = (source.text.as_ref().clone(), self.settings.options.clone());
+                let (text, opts) = (Arc::clone(&source.text), self.settings.options.clone());
                 let kill = self.kill_list();
                 if !self.jobs.compare(text, opts, kill) {
                     self.view.notify("a measurement is already running".to_owned());
@@ -380,7 +379,7 @@ impl HueyApp {
         for action in actions {
             self.apply(action);
         }
-        self.view.frame_work.push(started.elapsed().as_secs_f64());
+        self.view.record_frame_work(started.elapsed().as_secs_f64());
     }
 }
 

@@ -5,9 +5,9 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot};
 
 use super::view::{Tab, View};
 use super::{Action, HueyApp, Settings};
+use crate::analysis::stats;
 use crate::compute::Backend;
 use crate::engine::windowed::WindowedParams;
-use crate::model::network::Network;
 use crate::model::params::TemporalParams;
 use crate::pipeline::{EngineKind, Precision};
 use crate::text::tokenize::Tokenizer;
@@ -102,9 +102,12 @@ pub fn status_ui(ui: &mut Ui, view: &mut View) {
         } else {
             ui.label("Ready");
         }
-        if let Some((median, p99)) = view.frame_work_ms() {
+        if let Some((median, p99)) = view.recent_frame_work_ms() {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(RichText::new(format!("UI work per frame: median {median:.2} ms, p99 {p99:.2} ms")).small());
+                ui.label(
+                    RichText::new(format!("UI work per frame (last 300): median {median:.2} ms, p99 {p99:.2} ms"))
+                        .small(),
+                );
             });
         }
     });
@@ -603,18 +606,27 @@ fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
         return;
     };
     let word = selected.to_lowercase();
-    let index = net.word_index();
-    let Some(&id) = index.get(word.as_str()) else {
+    // Associations and occurrences once per frame and selection, not in every UI frame.
+    if view.derived.inspected.as_ref().is_none_or(|i| i.word != word) {
+        let id = net.word_index().get(word.as_str()).copied();
+        let (outgoing, incoming) = id.map(|id| stats::associations(net, id)).unwrap_or_default();
+        let occurrences =
+            view.summary.as_ref().map(|s| stats::occurrences(&s.exchange_text, &word, 50)).unwrap_or_default();
+        view.derived.inspected =
+            Some(super::view::Inspected { word: word.clone(), id, outgoing, incoming, occurrences });
+    }
+    let Some(inspected) = view.derived.inspected.clone() else { return };
+    if inspected.id.is_none() {
         ui.label(format!("{selected} is not in the network now."));
         return;
-    };
-    let (outgoing, incoming) = associations(net, id);
+    }
+    let (outgoing, incoming) = (&inspected.outgoing, &inspected.incoming);
     let out_sum: f64 = outgoing.iter().map(|a| a.1).sum();
     let in_sum: f64 = incoming.iter().map(|a| a.1).sum();
     let asymmetry = if out_sum + in_sum > 0.0 { (out_sum - in_sum).abs() / (out_sum + in_sum) } else { 0.0 };
     ui.heading(format!("{selected}: flow asymmetry {asymmetry:.2}"));
     ui.columns(2, |cols| {
-        for (col, (title, list)) in cols.iter_mut().zip([("Outgoing", &outgoing), ("Incoming", &incoming)]) {
+        for (col, (title, list)) in cols.iter_mut().zip([("Outgoing", outgoing), ("Incoming", incoming)]) {
             col.label(RichText::new(title).strong());
             egui::Grid::new(title).striped(true).show(col, |ui| {
                 ui.label("concept");
@@ -635,7 +647,7 @@ fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
         ui.add(egui::TextEdit::singleline(&mut view.pair_with).desired_width(120.0)).labelled_by(label.id);
         let other = view.pair_with.trim().to_lowercase();
         if !other.is_empty() {
-            match crate::analysis::stats::pair(net, &word, &other) {
+            match stats::pair(net, &word, &other) {
                 Some(p) => ui.label(format!(
                     "{word} -> {other}: s {:.4}, mass {:.3} · {other} -> {word}: s {:.4}, mass {:.3} · asymmetry {:.2}",
                     p.forward.0,
@@ -652,65 +664,28 @@ fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     ui.label(RichText::new("In context").strong());
     if let Some(summary) = &view.summary {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            let mut shown = 0;
-            for (k, (speaker, text)) in summary.exchange_text.iter().enumerate() {
+            for &(k, at) in &inspected.occurrences {
+                let (speaker, text) = &summary.exchange_text[k];
                 let lower = text.to_lowercase();
-                if let Some(at) = find_word(&lower, &word) {
-                    let from = lower[..at].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
-                    let to = lower[at..].char_indices().nth(word.len() + 40).map_or(lower.len(), |(i, _)| at + i);
-                    let snippet = text.get(from..to).unwrap_or(text);
-                    egui::CollapsingHeader::new(format!("#{} {speaker}: …{}…", k + 1, snippet.replace('\n', " ")))
-                        .id_salt(("kwic", k))
-                        .show(ui, |ui| {
-                            ui.label(text);
-                        });
-                    shown += 1;
-                    if shown >= 50 {
-                        break;
-                    }
-                }
+                let from = lower[..at].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+                let to = lower[at..].char_indices().nth(word.len() + 40).map_or(lower.len(), |(i, _)| at + i);
+                let snippet = text.get(from..to).unwrap_or(text);
+                egui::CollapsingHeader::new(format!("#{} {speaker}: …{}…", k + 1, snippet.replace('\n', " ")))
+                    .id_salt(("kwic", k))
+                    .show(ui, |ui| {
+                        ui.label(text);
+                    });
             }
-            if shown == 0 {
+            if inspected.occurrences.is_empty() {
                 ui.label("no occurrence in the text (the word may come from a speaker label)");
             }
         });
     }
 }
 
-/// (concept, strength, mass).
-pub type Association = (String, f64, f64);
-
-/// Outgoing and incoming associations, strongest first.
-pub fn associations(net: &Network, id: u32) -> (Vec<Association>, Vec<Association>) {
-    let mut outgoing: Vec<Association> = net
-        .connections
-        .iter()
-        .filter(|c| c.from == id && c.to != id)
-        .map(|c| (net.words[c.to as usize].clone(), c.strength, c.mass))
-        .collect();
-    let mut incoming: Vec<Association> = net
-        .connections
-        .iter()
-        .filter(|c| c.to == id && c.from != id)
-        .map(|c| (net.words[c.from as usize].clone(), c.strength, c.mass))
-        .collect();
-    outgoing.sort_by(|a, b| b.1.total_cmp(&a.1));
-    incoming.sort_by(|a, b| b.1.total_cmp(&a.1));
-    (outgoing, incoming)
-}
-
-/// Byte offset of `word` in `text` as a whole word.
-fn find_word(text: &str, word: &str) -> Option<usize> {
-    text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after = text[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        before && after
-    })
-}
-
 /// Self-concept mass per speaker.
-fn speakers_ui(ui: &mut Ui, view: &View) {
-    let Some(frame) = &view.frame else {
+fn speakers_ui(ui: &mut Ui, view: &mut View) {
+    let Some(frame) = view.frame.clone() else {
         ui.label("No run yet.");
         return;
     };
@@ -720,22 +695,14 @@ fn speakers_ui(ui: &mut Ui, view: &View) {
     let bars: Vec<Bar> =
         frame.speaker_mass.iter().enumerate().map(|(i, (s, m))| Bar::new(i as f64, *m).name(s)).collect();
     Plot::new("speakers").height(200.0).show(ui, |plot| plot.bar_chart(BarChart::new("self-concept mass", bars)));
-    // Per speaker: the network's concepts they use most (token counts in their exchanges).
+    // Per speaker: the network's concepts they use most (once per frame).
     let Some(summary) = &view.summary else { return };
-    let index = frame.network.word_index();
+    let per_speaker = view
+        .derived
+        .speaker_concepts
+        .get_or_insert_with(|| stats::speaker_concepts(&frame.network, &summary.exchange_text, &summary.speakers));
     ui.columns(summary.speakers.len().clamp(1, 4), |cols| {
-        for (k, speaker) in summary.speakers.iter().take(4).enumerate() {
-            let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-            for (_, text) in summary.exchange_text.iter().filter(|(s, _)| s == speaker) {
-                for token in text.split_whitespace() {
-                    let lower = token.to_lowercase();
-                    if let Some((word, _)) = index.get_key_value(lower.as_str()) {
-                        *counts.entry(word).or_default() += 1;
-                    }
-                }
-            }
-            let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (k, (speaker, top)) in summary.speakers.iter().zip(per_speaker.iter()).take(4).enumerate() {
             cols[k].label(RichText::new(format!("{speaker}: concepts used most")).strong());
             for (w, n) in top.iter().take(12) {
                 cols[k].label(format!("{w} ({n})"));
@@ -750,12 +717,13 @@ fn network_ui(ui: &mut Ui, view: &mut View) {
         ui.label("No network yet.");
         return;
     };
-    let stats = view.stats.get_or_insert_with(|| crate::analysis::stats::network_stats(&frame.network)).clone();
+    let totals = view.derived.stats.get_or_insert_with(|| stats::network_stats(&frame.network)).clone();
     ui.label(format!(
         "{} neurons · {} connections · Σ strength {:.3} · Σ mass {:.3} · flow asymmetry {:.3} ({} pairs differ by > 0.1)",
-        stats.neurons, stats.connections, stats.total_strength, stats.total_mass, stats.asymmetry, stats.strong_asymmetric_pairs
+        totals.neurons, totals.connections, totals.total_strength, totals.total_mass, totals.asymmetry, totals.strong_asymmetric_pairs
     ));
-    if let Some(e) = crate::analysis::stats::flow_efficiency(&frame.network, &frame.map.ids) {
+    let flow = *view.derived.flow.get_or_insert_with(|| stats::flow_efficiency(&frame.network, &frame.map.ids));
+    if let Some(e) = flow {
         ui.label(format!(
             "flow efficiency over the map's {} concepts: {e:.3} (max Re λ / mean Re λ, capped at 10)",
             frame.map.ids.len()
@@ -792,7 +760,7 @@ fn network_ui(ui: &mut Ui, view: &mut View) {
     ui.columns(2, |cols| {
         cols[0].label(RichText::new("Strongest connections").strong());
         egui::Grid::new("strongest").striped(true).show(&mut cols[0], |ui| {
-            for (from, to, s, m) in &stats.strongest {
+            for (from, to, s, m) in &totals.strongest {
                 ui.label(format!("{from} -> {to}"));
                 ui.label(format!("{s:.4}"));
                 ui.label(format!("mass {m:.3}"));

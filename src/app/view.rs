@@ -101,6 +101,34 @@ pub struct TimingSample {
     pub backend: Backend,
 }
 
+/// Results derived from one frame (cleared when the next arrives).
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    /// Network totals, strongest connections, asymmetry.
+    pub stats: Option<crate::analysis::stats::NetworkStats>,
+    /// Flow efficiency over the map's concepts.
+    pub flow: Option<Option<f64>>,
+    /// Per speaker, the concepts used most.
+    pub speaker_concepts: Option<Vec<Vec<(String, usize)>>>,
+    /// The inspected concept: its word, associations and occurrences.
+    pub inspected: Option<Inspected>,
+}
+
+/// What the inspector shows for one concept.
+#[derive(Clone, Debug, Default)]
+pub struct Inspected {
+    /// The concept (lower case).
+    pub word: String,
+    /// Its neuron, when it is one now.
+    pub id: Option<u32>,
+    /// Outgoing associations, strongest first.
+    pub outgoing: Vec<crate::analysis::stats::Association>,
+    /// Incoming associations, strongest first.
+    pub incoming: Vec<crate::analysis::stats::Association>,
+    /// (exchange, byte offset) of its first 50 occurrences.
+    pub occurrences: Vec<(usize, usize)>,
+}
+
 /// How responsive the app was during a run.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Responsiveness {
@@ -172,8 +200,9 @@ pub struct View {
     pub comparison: Option<Vec<super::compare::BackendRun>>,
     /// Size-sweep rows for the crossover chart.
     pub sweep: Option<Vec<crate::cli::sweep::SweepRow>>,
-    /// Statistics of the latest frame, computed once per frame.
-    pub stats: Option<crate::analysis::stats::NetworkStats>,
+    /// Figures derived from the frame on show, computed once per frame and only when a panel
+    /// asks (not in every UI frame).
+    pub derived: Derived,
     previous: Option<KernelTotals>,
 }
 
@@ -227,7 +256,7 @@ impl View {
         // After a backend switch the new engine's totals start at 0: differences clamp to 0
         // for one sample, then continue from the new totals.
         self.previous = Some((steps, totals));
-        self.stats = (self.tab == Tab::Network).then(|| crate::analysis::stats::network_stats(&frame.network));
+        self.derived = Derived::default();
         self.frame = Some(frame);
         self.frame_arrivals.push(Instant::now());
     }
@@ -257,16 +286,33 @@ impl View {
         }
     }
 
-    /// Median and 99th percentile of the app's work per frame, in ms.
-    pub fn frame_work_ms(&self) -> Option<(f64, f64)> {
-        if self.frame_work.is_empty() {
-            return None;
+    /// Record one frame's work (the oldest half is dropped past 200,000 frames).
+    pub fn record_frame_work(&mut self, secs: f64) {
+        if self.frame_work.len() >= 200_000 {
+            self.frame_work.drain(..100_000);
         }
-        let mut v = self.frame_work.clone();
-        v.sort_by(f64::total_cmp);
-        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize] * 1e3;
-        Some((at(0.5), at(0.99)))
+        self.frame_work.push(secs);
     }
+
+    /// Median and 99th percentile of the app's work per frame over all recorded frames, in ms.
+    pub fn frame_work_ms(&self) -> Option<(f64, f64)> {
+        percentiles(&self.frame_work)
+    }
+
+    /// The same over the last 300 frames (the status bar, redrawn every frame).
+    pub fn recent_frame_work_ms(&self) -> Option<(f64, f64)> {
+        percentiles(&self.frame_work[self.frame_work.len().saturating_sub(300)..])
+    }
+}
+
+fn percentiles(samples: &[f64]) -> Option<(f64, f64)> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut v = samples.to_vec();
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize] * 1e3;
+    Some((at(0.5), at(0.99)))
 }
 
 #[cfg(test)]

@@ -28,8 +28,8 @@ const CHUNK_TARGET: Duration = Duration::from_millis(20);
 pub struct LoadRequest {
     /// Name shown to the user (file name, or "sample").
     pub name: String,
-    /// The text.
-    pub text: String,
+    /// The text (shared with the app, not copied).
+    pub text: Arc<String>,
     /// Analysis options (engine, backend, parameters, map).
     pub opts: AnalysisOptions,
     /// Kill list.

@@ -60,7 +60,7 @@ fn load_run_and_inspect_a_concept() {
     // The strongest association in the table is the network's strongest link from "beans".
     let net = &cli.network;
     let id = net.word_index()["beans"];
-    let (outgoing, _) = huey::app::associations(net, id);
+    let (outgoing, _) = huey::analysis::stats::associations(net, id);
     assert!(h.query_all_by_label(&outgoing[0].0).count() >= 1, "{outgoing:?}");
     assert!(h.query_all_by_label_contains("Ana: …").count() >= 2, "keyword in context lists the exchanges");
     h.state_mut().view.pair_with = "trees".to_owned();

@@ -1,20 +1,22 @@
 //! Huey: a Hebbian concept-network explorer for conversations.
 //!
-//! Data flows top to bottom through the modules:
-//! - [`io`]: files on disk → text (encodings, PDF, size limits);
-//! - [`text`]: text → speakers and exchanges → tokens (kill lists, tokenizers);
-//! - [`engine`]: tokens → Hebbian network, one exchange per step;
-//! - [`compute`]: named kernels and their timings;
-//! - [`model`]: the plain data every stage shares (network, parameters, mass model);
-//! - [`analysis`]: network → concept mass, speaker self-concept, concept map;
-//! - [`pipeline`]: the stages above as one steppable run; [`report`]: its JSON form;
-//! - [`synthetic`]: seeded Zipf conversations for benchmarks and scale tests;
-//! - [`cli`]: the `huey` command line;
-//! - [`app`]: the desktop application (eframe/egui) over a compute thread
-//!   ([`compute::worker`]).
+//! Each folder is one layer; arrows run one way, down this list (`tests/it/architecture.rs`
+//! checks it):
+//! - [`model`]: plain data every layer shares — network, vocabulary, float types and
+//!   fixed-point sums, mass model, options and parameters, counters, tokens;
+//! - [`text`]: text → speakers and exchanges → tokens (detection, tokenizers, kill lists);
+//! - [`analysis`]: network → concept mass, speaker self-concept, concept map, statistics;
+//! - [`kernel`]: the named kernels, their timing, and one CPU twin per WGSL kernel;
+//! - [`engine`]: tokens → network, one exchange per step, on the CPU or resident on a GPU;
+//! - [`io`]: files — documents, kill lists, sessions, settings, atomic writes;
+//! - [`run`]: the layers above strung into runs — pipeline, fallback, notices, the compute
+//!   worker, sweeps, comparisons, the JSON report;
+//! - [`app`]: the desktop application (eframe/egui) over the compute worker;
+//! - [`cli`]: the `huey` command line.
 //!
 //! ```
-//! use huey::pipeline::{AnalysisOptions, analyze_text};
+//! use huey::model::options::AnalysisOptions;
+//! use huey::run::pipeline::analyze_text;
 //! use huey::text::kill_words::KillList;
 //!
 //! let text = "Ana: the garden needs light\nBen: trim the trees, then the garden gets light\n";
@@ -24,14 +26,12 @@
 //! assert_eq!(analysis.map.labels.len(), analysis.network.n_neurons().min(50));
 //! ```
 
+pub mod model;
+pub mod text;
 pub mod analysis;
-pub mod app;
-pub mod cli;
-pub mod compute;
+pub mod kernel;
 pub mod engine;
 pub mod io;
-pub mod model;
-pub mod pipeline;
-pub mod report;
-pub mod synthetic;
-pub mod text;
+pub mod run;
+pub mod app;
+pub mod cli;

@@ -12,26 +12,7 @@ use rustc_hash::FxHashMap;
 use super::lanczos;
 use super::mass::concept_masses;
 use crate::model::network::{Network, NeuronId};
-
-/// Options of the map, with the golden UI's defaults.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct MapOptions {
-    /// Number of concepts (reference: 50); larger than the network means all concepts.
-    pub n_concepts: usize,
-    /// Minimum concept mass to be a candidate (reference: 0).
-    pub min_mass: f64,
-    /// Up to this many concepts, solve densely (all eigenvalues); beyond, top-k Lanczos.
-    pub dense_limit: usize,
-    /// Eigenpairs computed by the partial solver.
-    pub partial_k: usize,
-}
-
-impl Default for MapOptions {
-    fn default() -> Self {
-        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6 }
-    }
-}
+pub use crate::model::options::MapOptions;
 
 /// How much of the spectrum was computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,5 +1,6 @@
-//! Exports from the app: the concept list as CSV, and a Markdown analysis report (the
-//! original's "Generate Analysis Report"), both from the frame on show.
+//! Exports from the app, rendered as text from the frame on show (the jobs write them): the
+//! concept list as CSV, and a Markdown analysis report (the original's "Generate Analysis
+//! Report").
 
 use std::fmt::Write as _;
 
@@ -9,7 +10,7 @@ use crate::analysis::stats::network_stats;
 
 /// `concept,neuron_id,mass,activation`, heaviest first; `None` before the first frame.
 pub fn concepts_csv(view: &View) -> Option<String> {
-    let frame = view.frame.as_ref()?;
+    let frame = view.run.frame.as_ref()?;
     let net = &frame.network;
     let masses = concept_masses(net);
     let mut ids: Vec<usize> = (0..net.words.len()).filter(|&k| !net.words[k].is_empty()).collect();
@@ -26,11 +27,11 @@ pub fn concepts_csv(view: &View) -> Option<String> {
 
 /// A Markdown report of the run on show; `None` before the first frame.
 pub fn report_markdown(view: &View) -> Option<String> {
-    let frame = view.frame.as_ref()?;
+    let frame = view.run.frame.as_ref()?;
     let net = &frame.network;
     let stats = network_stats(net);
     let mut md = String::from("# Huey analysis report\n\n");
-    if let Some(s) = &view.summary {
+    if let Some(s) = &view.run.summary {
         let _ = writeln!(md, "- Conversation: {}", s.name);
         let _ = writeln!(
             md,

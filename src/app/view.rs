@@ -1,12 +1,16 @@
-//! What the panels show: the latest frame from the worker, histories for the live plots,
-//! the map camera, the selection and notifications. Plain data; no drawing here.
+//! What the panels show, as plain data in four parts: the run as the worker reports it
+//! ([`RunView`]), the widgets' own state ([`Widgets`]), results of background measurements
+//! ([`Results`]) and messages ([`Notices`]); plus the app's frame costs. No drawing here.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::compute::worker::{Frame, LoadSummary, Progress};
-use crate::compute::{Backend, Kernel, TimingMethod};
-use crate::pipeline::AnalysisOptions;
+use super::derived::Derived;
+use crate::kernel::{Kernel, TimingMethod};
+use crate::model::options::{AnalysisOptions, Backend};
+use crate::run::compare::BackendRun;
+use crate::run::sweep::SweepRow;
+use crate::run::worker::{Frame, LoadSummary, Progress};
 
 /// The central tabs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -101,63 +105,16 @@ pub struct TimingSample {
     pub backend: Backend,
 }
 
-/// Results derived from one frame (cleared when the next arrives).
-#[derive(Clone, Debug, Default)]
-pub struct Derived {
-    /// Network totals, strongest connections, asymmetry.
-    pub stats: Option<crate::analysis::stats::NetworkStats>,
-    /// Flow efficiency over the map's concepts.
-    pub flow: Option<Option<f64>>,
-    /// Per speaker, the concepts used most.
-    pub speaker_concepts: Option<Vec<Vec<(String, usize)>>>,
-    /// The inspected concept: its word, associations and occurrences.
-    pub inspected: Option<Inspected>,
-}
-
-/// What the inspector shows for one concept.
-#[derive(Clone, Debug, Default)]
-pub struct Inspected {
-    /// The concept (lower case).
-    pub word: String,
-    /// Its neuron, when it is one now.
-    pub id: Option<u32>,
-    /// Outgoing associations, strongest first.
-    pub outgoing: Vec<crate::analysis::stats::Association>,
-    /// Incoming associations, strongest first.
-    pub incoming: Vec<crate::analysis::stats::Association>,
-    /// (exchange, byte offset) of its first 50 occurrences.
-    pub occurrences: Vec<(usize, usize)>,
-}
-
-/// How responsive the app was during a run.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Responsiveness {
-    /// Frames drawn.
-    pub ui_frames: usize,
-    /// The app's own work per frame (event draining and building the UI; not rendering).
-    pub work_median_ms: f64,
-    /// See `work_median_ms`.
-    pub work_p99_ms: f64,
-    /// See `work_median_ms`.
-    pub work_max_ms: f64,
-    /// Worker frames (network + map) received.
-    pub map_refreshes: usize,
-    /// Their rate while the run lasted.
-    pub map_refreshes_per_sec: f64,
-    /// The longest wait between two of them.
-    pub longest_map_gap_secs: f64,
-}
-
 /// Kernel totals at a frame: (steps, per-kernel seconds).
 type KernelTotals = (u64, Vec<(Kernel, f64)>);
 
-/// Everything the panels read.
+/// The run as the worker reports it.
 #[derive(Default)]
-pub struct View {
+pub struct RunView {
     /// The loaded conversation.
     pub summary: Option<LoadSummary>,
     /// The options of the loaded run.
-    pub run_options: Option<AnalysisOptions>,
+    pub options: Option<AnalysisOptions>,
     /// Latest progress.
     pub progress: Option<Progress>,
     /// Latest frame.
@@ -166,66 +123,12 @@ pub struct View {
     pub finished: bool,
     /// The worker died.
     pub worker_dead: bool,
-    /// Central tab.
-    pub tab: Tab,
-    /// Map camera.
-    pub camera: Camera,
-    /// Map search text.
-    pub search: String,
-    /// Selected concept (label).
-    pub selected: Option<String>,
     /// Timing history.
     pub timings: Vec<TimingSample>,
-    /// Messages for the user, newest last.
-    pub notices: Vec<(String, Instant)>,
-    /// Seconds of the app's own work per frame (everything but the renderer).
-    pub frame_work: Vec<f64>,
-    /// When each worker frame (map refresh) arrived.
-    pub frame_arrivals: Vec<Instant>,
-    /// Concepts (comma-separated) whose shared associations the Network tab lists.
-    pub shared_query: String,
-    /// The second concept of the inspector's pair view.
-    pub pair_with: String,
-    /// Concepts (comma-separated) whose masses the Network tab compares.
-    pub mass_query: String,
-    /// Cascade inputs (comma-separated words) and strength.
-    pub cascade_inputs: String,
-    /// See `cascade_inputs`.
-    pub cascade_strength: f64,
-    /// The cascade on show.
-    pub cascade: Option<CascadeView>,
-    /// The background measurement running, if any.
-    pub job: Option<&'static str>,
-    /// The conversation on both backends.
-    pub comparison: Option<Vec<super::compare::BackendRun>>,
-    /// Size-sweep rows for the crossover chart.
-    pub sweep: Option<Vec<crate::cli::sweep::SweepRow>>,
-    /// Figures derived from the frame on show, computed once per frame and only when a panel
-    /// asks (not in every UI frame).
-    pub derived: Derived,
     previous: Option<KernelTotals>,
 }
 
-impl View {
-    /// Forget the previous run.
-    pub fn reset_run(&mut self) {
-        self.summary = None;
-        self.progress = None;
-        self.frame = None;
-        self.finished = false;
-        self.timings.clear();
-        self.previous = None;
-        self.run_options = None;
-    }
-
-    /// Show a message.
-    pub fn notify(&mut self, message: String) {
-        self.notices.push((message, Instant::now()));
-        if self.notices.len() > 50 {
-            self.notices.remove(0);
-        }
-    }
-
+impl RunView {
     /// A progress event.
     pub fn on_progress(&mut self, p: Progress) {
         self.progress = Some(p);
@@ -256,52 +159,171 @@ impl View {
         // After a backend switch the new engine's totals start at 0: differences clamp to 0
         // for one sample, then continue from the new totals.
         self.previous = Some((steps, totals));
-        self.derived = Derived::default();
         self.frame = Some(frame);
-        self.frame_arrivals.push(Instant::now());
     }
 
     /// The timing method of the latest frame.
     pub fn timing_method(&self) -> Option<TimingMethod> {
         self.frame.as_ref().map(|f| f.timing)
     }
+}
 
+/// The widgets' own state: tab, camera, selection and the text of every query box.
+#[derive(Default)]
+pub struct Widgets {
+    /// Central tab.
+    pub tab: Tab,
+    /// Map camera.
+    pub camera: Camera,
+    /// Map search text.
+    pub search: String,
+    /// Selected concept (label).
+    pub selected: Option<String>,
+    /// Concepts (comma-separated) whose shared associations the Network tab lists.
+    pub shared_query: String,
+    /// The second concept of the inspector's pair view.
+    pub pair_with: String,
+    /// Concepts (comma-separated) whose masses the Network tab compares.
+    pub mass_query: String,
+    /// Cascade inputs (comma-separated words) and strength.
+    pub cascade_inputs: String,
+    /// See `cascade_inputs`.
+    pub cascade_strength: f64,
+    /// The cascade on show.
+    pub cascade: Option<CascadeView>,
+}
+
+/// Results of background measurements.
+#[derive(Default)]
+pub struct Results {
+    /// The measurement running, if any.
+    pub measuring: Option<&'static str>,
+    /// The conversation on both backends.
+    pub comparison: Option<Vec<BackendRun>>,
+    /// Size-sweep rows for the crossover chart.
+    pub sweep: Option<Vec<SweepRow>>,
+}
+
+/// Messages for the user, newest last (at most 50).
+#[derive(Debug, Default)]
+pub struct Notices {
+    /// Each message and when it came.
+    pub list: Vec<(String, Instant)>,
+}
+
+impl Notices {
+    /// Show a message.
+    pub fn push(&mut self, message: impl std::fmt::Display) {
+        self.list.push((message.to_string(), Instant::now()));
+        if self.list.len() > 50 {
+            self.list.remove(0);
+        }
+    }
+
+    /// The newest message.
+    pub fn last(&self) -> Option<&str> {
+        self.list.last().map(|(m, _)| m.as_str())
+    }
+
+    /// Whether any message contains `text` (tests).
+    pub fn any(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.list.iter().any(|(m, _)| pred(m))
+    }
+}
+
+/// How responsive the app was during a run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Responsiveness {
+    /// Frames drawn.
+    pub ui_frames: usize,
+    /// The app's own work per frame (event draining and building the UI; not rendering).
+    pub work_median_ms: f64,
+    /// See `work_median_ms`.
+    pub work_p99_ms: f64,
+    /// See `work_median_ms`.
+    pub work_max_ms: f64,
+    /// Worker frames (network + map) received.
+    pub map_refreshes: usize,
+    /// Their rate while the run lasted.
+    pub map_refreshes_per_sec: f64,
+    /// The longest wait between two of them.
+    pub longest_map_gap_secs: f64,
+}
+
+/// The app's own cost per frame and when worker frames arrived.
+#[derive(Default)]
+pub struct FramePerf {
+    /// Seconds of the app's own work per frame (everything but the renderer).
+    pub work: Vec<f64>,
+    /// When each worker frame (map refresh) arrived.
+    pub arrivals: Vec<Instant>,
+}
+
+impl FramePerf {
     /// Figures for docs/BENCHMARKS.md: the app's work per frame and how often the map refreshed.
     pub fn responsiveness(&self) -> Responsiveness {
-        let (median, p99) = self.frame_work_ms().unwrap_or((0.0, 0.0));
-        let gaps: Vec<f64> = self.frame_arrivals.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+        let (median, p99) = percentiles(&self.work).unwrap_or((0.0, 0.0));
+        let gaps: Vec<f64> = self.arrivals.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
         let max_gap = gaps.iter().copied().fold(0.0, f64::max);
-        let span = match (self.frame_arrivals.first(), self.frame_arrivals.last()) {
+        let span = match (self.arrivals.first(), self.arrivals.last()) {
             (Some(a), Some(b)) => (*b - *a).as_secs_f64(),
             _ => 0.0,
         };
         Responsiveness {
-            ui_frames: self.frame_work.len(),
+            ui_frames: self.work.len(),
             work_median_ms: median,
             work_p99_ms: p99,
-            work_max_ms: self.frame_work.iter().copied().fold(0.0, f64::max) * 1e3,
-            map_refreshes: self.frame_arrivals.len(),
-            map_refreshes_per_sec: if span > 0.0 { (self.frame_arrivals.len() - 1) as f64 / span } else { 0.0 },
+            work_max_ms: self.work.iter().copied().fold(0.0, f64::max) * 1e3,
+            map_refreshes: self.arrivals.len(),
+            map_refreshes_per_sec: if span > 0.0 { (self.arrivals.len() - 1) as f64 / span } else { 0.0 },
             longest_map_gap_secs: max_gap,
         }
     }
 
     /// Record one frame's work (the oldest half is dropped past 200,000 frames).
-    pub fn record_frame_work(&mut self, secs: f64) {
-        if self.frame_work.len() >= 200_000 {
-            self.frame_work.drain(..100_000);
+    pub fn record(&mut self, secs: f64) {
+        if self.work.len() >= 200_000 {
+            self.work.drain(..100_000);
         }
-        self.frame_work.push(secs);
+        self.work.push(secs);
     }
 
-    /// Median and 99th percentile of the app's work per frame over all recorded frames, in ms.
-    pub fn frame_work_ms(&self) -> Option<(f64, f64)> {
-        percentiles(&self.frame_work)
+    /// Median and 99th percentile over the last 300 frames, in ms (the status bar).
+    pub fn recent_ms(&self) -> Option<(f64, f64)> {
+        percentiles(&self.work[self.work.len().saturating_sub(300)..])
+    }
+}
+
+/// Everything the panels read.
+#[derive(Default)]
+pub struct View {
+    /// The run.
+    pub run: RunView,
+    /// Widget state.
+    pub widgets: Widgets,
+    /// Measurement results.
+    pub results: Results,
+    /// Figures derived from the frame on show, computed once per frame and only when a panel
+    /// asks (not in every UI frame).
+    pub derived: Derived,
+    /// Messages.
+    pub notices: Notices,
+    /// Frame costs.
+    pub perf: FramePerf,
+}
+
+impl View {
+    /// Forget the previous run.
+    pub fn reset_run(&mut self) {
+        self.run = RunView::default();
+        self.derived = Derived::default();
     }
 
-    /// The same over the last 300 frames (the status bar, redrawn every frame).
-    pub fn recent_frame_work_ms(&self) -> Option<(f64, f64)> {
-        percentiles(&self.frame_work[self.frame_work.len().saturating_sub(300)..])
+    /// A frame from the worker.
+    pub fn on_frame(&mut self, frame: Arc<Frame>) {
+        self.run.on_frame(frame);
+        self.derived = Derived::default();
+        self.perf.arrivals.push(Instant::now());
     }
 }
 

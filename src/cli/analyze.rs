@@ -1,16 +1,18 @@
 //! `huey analyze`: one file through the whole pipeline, a readable summary, optional JSON.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CliError, SAMPLE_CONVERSATION, emit, write_atomic};
-use crate::compute::Backend;
+use super::{CliError, emit, write_atomic};
 use crate::io::document;
-use crate::pipeline::{Analysis, AnalysisOptions, EngineKind, Precision, analyze_text};
-use crate::report::Report;
-use crate::text::kill_words::KillList;
-use crate::text::tokenize::Tokenizer;
+use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Tokenizer};
+use crate::model::params::{EngineParams, Specific};
+use crate::run::notice::Notice;
+use crate::run::pipeline::{Analysis, analyze_text};
+use crate::run::report::Report;
+use crate::text::SAMPLE_CONVERSATION;
+use crate::text::kill_words::{KillList, KillSource, Language};
 
 /// Learning engine.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -20,6 +22,16 @@ pub enum EngineArg {
     Temporal,
     /// The windowed engine with speaker neurons (HUEY_REFERENCE.md §3.4).
     Windowed,
+}
+
+impl EngineArg {
+    /// The engine it names.
+    pub fn kind(self) -> EngineKind {
+        match self {
+            Self::Temporal => EngineKind::Temporal,
+            Self::Windowed => EngineKind::Windowed,
+        }
+    }
 }
 
 /// Arithmetic precision.
@@ -149,10 +161,17 @@ impl AnalyzeArgs {
             TokenizerArg::Reference => Tokenizer::Reference,
             TokenizerArg::Words => Tokenizer::Words,
         };
-        opts.engine = match self.engine {
-            EngineArg::Temporal => EngineKind::Temporal,
-            EngineArg::Windowed => EngineKind::Windowed,
-        };
+        opts.engine = EngineParams::reference(self.engine.kind());
+        opts.engine.common.max_neurons = self.max_neurons;
+        opts.engine.common.eta = self.eta;
+        match &mut opts.engine.specific {
+            Specific::Temporal(t) => t.tau = self.tau,
+            Specific::Windowed(w) => {
+                w.window = self.window;
+                w.connection_prob = self.connection_prob;
+                w.seed = self.seed;
+            }
+        }
         opts.backend = match self.backend {
             BackendArg::Cpu => Backend::Cpu,
             BackendArg::Gpu => Backend::Gpu,
@@ -161,47 +180,39 @@ impl AnalyzeArgs {
             (Some(PrecisionArg::F64), _) | (None, BackendArg::Cpu) => Precision::F64,
             (Some(PrecisionArg::F32), _) | (None, BackendArg::Gpu) => Precision::F32,
         };
-        opts.temporal.max_neurons = self.max_neurons;
-        opts.windowed.max_neurons = self.max_neurons;
-        opts.windowed.window = self.window;
-        opts.windowed.connection_prob = self.connection_prob;
-        opts.windowed.seed = self.seed;
-        opts.windowed.eta = self.eta;
-        opts.temporal.tau = self.tau;
-        opts.temporal.eta = self.eta;
         opts.map.n_concepts = self.concepts;
         opts.map.min_mass = self.min_mass;
         opts
     }
 
+    /// Where the kill words come from.
+    pub fn kill_source(&self) -> Result<KillSource, CliError> {
+        Ok(if self.no_kill {
+            KillSource::None
+        } else if let Some(path) = &self.kill_list {
+            KillSource::File(path.clone())
+        } else if let Some(code) = &self.kill_lang {
+            KillSource::Bundled(Language::from_code(code)?)
+        } else {
+            KillSource::ReferenceDefault
+        })
+    }
+
     /// The kill list these arguments select, with a description of its source.
     pub fn kill_list(&self) -> Result<(KillList, String), CliError> {
-        if self.no_kill {
-            return Ok((KillList::empty(), "none".to_owned()));
-        }
-        if let Some(path) = &self.kill_list {
-            return Ok((crate::io::kill_list::read(path)?, path.display().to_string()));
-        }
-        if let Some(lang) = &self.kill_lang {
-            return Ok((KillList::bundled(lang)?, format!("bundled '{lang}' list")));
-        }
-        let cwd_kill = Path::new("KILL.txt");
-        if cwd_kill.is_file() {
-            return Ok((crate::io::kill_list::read(cwd_kill)?, "KILL.txt (working directory)".to_owned()));
-        }
-        Ok((KillList::bundled("en")?, "bundled 'en' list".to_owned()))
+        Ok(crate::io::kill_list::load(&self.kill_source()?)?)
     }
 }
 
 /// Load the input text: the file, or the bundled sample. Returns (name, text, warnings).
-pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<String>), CliError> {
+pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<Notice>), CliError> {
     match &args.file {
         None => Ok(("sample_conversation.txt (bundled)".to_owned(), SAMPLE_CONVERSATION.to_owned(), Vec::new())),
         Some(path) => {
             let doc = document::read_with_limit(path, args.max_input_mib.saturating_mul(1 << 20))?;
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            Ok((name, doc.text, doc.warnings))
+            Ok((name, doc.text, doc.warnings.into_iter().map(Notice::Load).collect()))
         }
     }
 }

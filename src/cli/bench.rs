@@ -7,7 +7,11 @@ use clap::Args;
 
 use super::analyze::{AnalyzeArgs, load_input};
 use super::{CliError, emit, write_atomic};
-use crate::pipeline::{StageTimes, analyze_text};
+use crate::engine::cpu::cpu_device;
+use crate::engine::gpu::GpuDevice;
+use crate::model::options::Backend;
+use crate::run::pipeline::{StageTimes, analyze_text};
+use crate::run::sweep::rows;
 
 /// Options of `huey bench`.
 #[derive(Clone, Debug, Args)]
@@ -59,7 +63,7 @@ pub struct BenchArgs {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FileBench {
     /// Where the engine ran, and on what.
-    pub backend: crate::compute::Backend,
+    pub backend: Backend,
     /// See `backend`.
     pub device: String,
     /// File name.
@@ -100,7 +104,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     if args.sweep {
-        return super::sweep::run(&args.sizes, args.secs_per_run, args.json.as_deref());
+        return sweep(&args.sizes, args.secs_per_run, args.json.as_deref());
     }
     let files: Vec<Option<PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
@@ -123,7 +127,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let (name, text, _) = load_input(&a)?;
         let opts = a.options();
         let first = analyze_text(&text, &opts, &kill)?;
-        for w in first.warnings.iter().filter(|w| w.contains("GPU")) {
+        for w in first.warnings.iter().filter(|w| w.is_gpu_fallback()) {
             eprintln!("warning: {w}");
         }
         let mut runs = Vec::with_capacity(args.reps);
@@ -168,6 +172,47 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     }
     if let Some(out) = &args.json {
         write_atomic(out, serde_json::to_string_pretty(&results)?.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The size sweep, printed row by row as each is measured.
+fn sweep(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
+    let gpu = GpuDevice::shared();
+    let mut header = format!("sweep, f32 on both backends; CPU: {}\n", cpu_device::<f32>());
+    match &gpu {
+        Ok(g) => header.push_str(&format!("GPU: {}\n", g.info)),
+        Err(e) => header.push_str(&format!("GPU: none ({e}); CPU rows only\n")),
+    }
+    header.push_str(&format!(
+        "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8} {:>11} {:>11} {:>9} {:>7} {:>8}  kernels µs/step\n",
+        "engine", "on", "size", "neurons", "conns", "steps", "µs/step", "words/s", "mem MiB", "GB/s", "GPU×"
+    ));
+    emit(&header);
+    let rows = rows(sizes, secs_per_run, |row| {
+        let kernels: Vec<String> = row.kernels.iter().map(|(k, us, _)| format!("{k} {us:.2}")).collect();
+        emit(&format!(
+            "{:<9} {:<4} {:>8} {:>8} {:>9} {:>8}{} {:>11.2} {:>11.0} {:>9.1} {:>7} {:>8}  {}\n",
+            row.engine,
+            row.backend.as_str(),
+            row.max_neurons,
+            row.neurons,
+            row.connections,
+            row.steps,
+            if row.complete { " " } else { "*" },
+            row.us_per_step,
+            row.words_per_sec,
+            row.memory_bytes as f64 / f64::from(1 << 20),
+            row.effective_gb_per_sec.map_or_else(|| "—".to_owned(), |g| format!("{g:.2}")),
+            row.speedup_vs_cpu.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
+            kernels.join(", ")
+        ));
+    })?;
+    emit(
+        "* = time budget reached before the end of the corpus; figures are over the steps done\nGPU× = CPU µs/step ÷ GPU µs/step at the same size and engine\n",
+    );
+    if let Some(path) = json {
+        write_atomic(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
     }
     Ok(())
 }

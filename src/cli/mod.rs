@@ -11,7 +11,8 @@ macro_rules! outln {
 
 mod analyze;
 mod bench;
-pub mod sweep;
+mod gpu_info;
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ use clap::{Parser, Subcommand};
 
 pub use analyze::AnalyzeArgs;
 pub use bench::BenchArgs;
+pub use synth::SynthArgs;
 
 /// Huey: Hebbian concept networks from conversations.
 #[derive(Debug, Parser)]
@@ -72,75 +74,6 @@ pub enum Command {
     GpuInfo,
 }
 
-fn gpu_info() -> Result<(), CliError> {
-    use crate::compute::Backend;
-    use crate::pipeline::{AnalysisOptions, EngineKind, Precision, analyze_text};
-    let device = crate::compute::gpu::GpuDevice::shared()?;
-    let kill = crate::text::kill_words::KillList::bundled("en").unwrap_or_default();
-    let mut out = format!("GPU: {}\n", device.info);
-    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
-        let mut opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
-        let cpu = analyze_text(SAMPLE_CONVERSATION, &opts, &kill)?;
-        opts.backend = Backend::Gpu;
-        let gpu = analyze_text(SAMPLE_CONVERSATION, &opts, &kill)?;
-        if let Some(w) = gpu.warnings.iter().find(|w| w.contains("GPU")) {
-            outln!(out, "{} engine: {w}", engine.as_str());
-            continue;
-        }
-        let (c, g) = (&cpu.network, &gpu.network);
-        outln!(
-            out,
-            "{} engine on the bundled sample, f32: CPU {} neurons / {} connections / Σs {:.6}; GPU {} / {} / {:.6}",
-            engine.as_str(),
-            c.n_neurons(),
-            c.connections.len(),
-            c.sum_strength(),
-            g.n_neurons(),
-            g.connections.len(),
-            g.sum_strength()
-        );
-    }
-    emit(&out);
-    Ok(())
-}
-
-/// Options of `huey synth`.
-#[derive(Debug, clap::Args)]
-pub struct SynthArgs {
-    /// Output file.
-    pub out: PathBuf,
-    /// Total words.
-    #[arg(long, default_value_t = 100_000)]
-    pub words: usize,
-    /// Distinct words (Zipf support).
-    #[arg(long, default_value_t = 20_000)]
-    pub vocabulary: usize,
-    /// Zipf exponent.
-    #[arg(long, default_value_t = 1.0)]
-    pub zipf: f64,
-    /// Speakers.
-    #[arg(long, default_value_t = 3)]
-    pub speakers: usize,
-    /// Seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-}
-
-fn synth(args: &SynthArgs) -> Result<(), CliError> {
-    let spec = crate::synthetic::SynthSpec {
-        words: args.words,
-        vocabulary: args.vocabulary,
-        zipf_s: args.zipf,
-        speakers: args.speakers,
-        seed: args.seed,
-        ..crate::synthetic::SynthSpec::default()
-    };
-    let text = crate::synthetic::conversation(&spec);
-    write_atomic(&args.out, text.as_bytes())?;
-    emit(&format!("{} words, {} bytes written to {}\n", args.words, text.len(), args.out.display()));
-    Ok(())
-}
-
 /// Errors that end a command; printed once by [`run`].
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -153,6 +86,9 @@ pub enum CliError {
     /// The kill list could not be loaded.
     #[error(transparent)]
     Kill(#[from] crate::text::kill_words::KillListError),
+    /// Reading a file failed.
+    #[error(transparent)]
+    Read(#[from] crate::io::text_file::TextFileError),
     /// Writing an output file failed.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -163,24 +99,24 @@ pub enum CliError {
     },
     /// No usable GPU, or a GPU error.
     #[error(transparent)]
-    Gpu(#[from] crate::compute::gpu::GpuError),
+    Gpu(#[from] crate::engine::gpu::GpuError),
+    /// An engine could not be built or failed.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
     /// Writing the JSON failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
-
-/// The bundled sample conversation, used when no file is given.
-pub const SAMPLE_CONVERSATION: &str = include_str!("../../assets/sample_conversation.txt");
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
-        Some(Command::Synth(args)) => synth(&args),
-        Some(Command::GpuInfo) => gpu_info(),
+        Some(Command::Synth(args)) => synth::run(&args),
+        Some(Command::GpuInfo) => gpu_info::run(),
         None if cli.print => analyze::run(&AnalyzeArgs::for_file(cli.file)),
-        None => match crate::app::run(cli.file.clone(), app_overrides(&cli), autopilot(&cli)) {
+        None => match crate::app::run(launch(&cli)) {
             Ok(()) => Ok(()),
             Err(e) => {
                 eprintln!("cannot open the app window ({e}); printing the analysis instead");
@@ -197,27 +133,23 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn app_overrides(cli: &Cli) -> crate::app::Overrides {
-    crate::app::Overrides {
+/// What the app needs from the command line: the file, this session's overrides, and a
+/// scripted start (screenshots, responsiveness runs).
+fn launch(cli: &Cli) -> crate::app::Launch {
+    let scripted = cli.run || cli.tab.is_some() || cli.exit_after.is_some() || cli.screenshot.is_some();
+    crate::app::Launch {
+        file: cli.file.clone(),
         max_neurons: cli.max_neurons,
-        engine: cli.engine.map(|e| match e {
-            analyze::EngineArg::Temporal => crate::pipeline::EngineKind::Temporal,
-            analyze::EngineArg::Windowed => crate::pipeline::EngineKind::Windowed,
+        engine: cli.engine.map(analyze::EngineArg::kind),
+        script: scripted.then(|| crate::app::Script {
+            run: cli.run,
+            tab: cli.tab.clone(),
+            select: cli.select.clone(),
+            exit_after: cli.exit_after,
+            screenshot: cli.screenshot.clone(),
+            report: cli.report.clone(),
         }),
     }
-}
-
-fn autopilot(cli: &Cli) -> Option<crate::app::Autopilot> {
-    let scripted = cli.run || cli.tab.is_some() || cli.exit_after.is_some() || cli.screenshot.is_some();
-    scripted.then(|| crate::app::Autopilot {
-        run: cli.run,
-        tab: cli.tab.clone(),
-        select: cli.select.clone(),
-        exit_after: cli.exit_after,
-        screenshot: cli.screenshot.clone(),
-        report: cli.report.clone(),
-        ..Default::default()
-    })
 }
 
 /// Write `text` to standard output; a closed pipe (`huey … | head`) ends output quietly.

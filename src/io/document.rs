@@ -20,7 +20,30 @@ pub struct Document {
     /// Size of the file on disk.
     pub file_bytes: u64,
     /// Non-fatal problems: lossy decoding, truncation.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Something about a file the user should know; the text was still read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoadWarning {
+    /// Invalid UTF-8, decoded with replacement characters.
+    #[error(
+        "the file is not valid UTF-8 (first bad byte at offset {offset}); decoded lossily, {replaced} character(s) replaced with U+FFFD"
+    )]
+    NotUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+        /// Replacement characters inserted.
+        replaced: usize,
+    },
+    /// Larger than the read limit: only its beginning was read.
+    #[error("the file has {file_mib} MiB; only the first {read_mib} MiB were read")]
+    Truncated {
+        /// The file's size in MiB.
+        file_mib: u64,
+        /// The limit in MiB.
+        read_mib: u64,
+    },
 }
 
 /// Reading failed; nothing was analysed.
@@ -64,11 +87,7 @@ pub fn read_with_limit(path: &Path, max_bytes: u64) -> Result<Document, LoadErro
     file.take(max_bytes).read_to_end(&mut bytes).map_err(io_err)?;
     let mut warnings = Vec::new();
     if file_bytes > max_bytes {
-        warnings.push(format!(
-            "the file has {} MiB; only the first {} MiB were read",
-            file_bytes >> 20,
-            max_bytes >> 20
-        ));
+        warnings.push(LoadWarning::Truncated { file_mib: file_bytes >> 20, read_mib: max_bytes >> 20 });
     }
     let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) || bytes.starts_with(b"%PDF-");
     let text = if is_pdf {
@@ -86,7 +105,7 @@ pub fn read_with_limit(path: &Path, max_bytes: u64) -> Result<Document, LoadErro
 }
 
 /// Decode bytes as the reference would like them: UTF-8 (BOM stripped), UTF-16 by BOM, else lossy.
-pub fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<String>) -> Result<String, LoadError> {
+pub fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> Result<String, LoadError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return Ok(utf8_or_lossy(rest, warnings));
     }
@@ -109,16 +128,13 @@ pub fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<String>) -> Res
     Ok(utf8_or_lossy(bytes, warnings))
 }
 
-fn utf8_or_lossy(bytes: &[u8], warnings: &mut Vec<String>) -> String {
+fn utf8_or_lossy(bytes: &[u8], warnings: &mut Vec<LoadWarning>) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         Err(e) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let bad = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
-            warnings.push(format!(
-                "the file is not valid UTF-8 (first bad byte at offset {}); decoded lossily, {bad} character(s) replaced with U+FFFD",
-                e.valid_up_to()
-            ));
+            warnings.push(LoadWarning::NotUtf8 { offset: e.valid_up_to(), replaced: bad });
             text
         }
     }
@@ -138,7 +154,7 @@ fn pdf_text(bytes: &[u8], path: &Path) -> Result<String, LoadError> {
 mod tests {
     use super::*;
 
-    fn decode(bytes: &[u8]) -> (Result<String, LoadError>, Vec<String>) {
+    fn decode(bytes: &[u8]) -> (Result<String, LoadError>, Vec<LoadWarning>) {
         let mut w = Vec::new();
         (decode_text(bytes, Path::new("x.txt"), &mut w), w)
     }
@@ -162,8 +178,7 @@ mod tests {
     fn latin1_is_decoded_lossily_with_warning() {
         let (text, w) = decode(b"caf\xE9 ok");
         assert_eq!(text.unwrap(), "caf\u{FFFD} ok");
-        assert_eq!(w.len(), 1);
-        assert!(w[0].contains("offset 3"), "{w:?}");
+        assert_eq!(w, [LoadWarning::NotUtf8 { offset: 3, replaced: 1 }]);
     }
 
     #[test]

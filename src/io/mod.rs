@@ -1,7 +1,11 @@
-//! Files: input documents, kill lists, session files, atomic writes (the only place besides
-//! the CLI and the app's dialogs that touches the disk).
+//! The file layer: input documents, kill lists, session and settings files, bounded text
+//! reads and atomic writes. The only module that calls the file system; depends on `model`
+//! and `text` only.
 
 pub mod atomic;
 pub mod document;
 pub mod kill_list;
+mod legacy;
 pub mod session;
+pub mod settings;
+pub mod text_file;

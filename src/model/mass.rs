@@ -45,13 +45,13 @@ impl MassModel {
 
 impl MassModel {
     /// [`MassModel::target`] in precision `R` (the f32 engines and their GPU kernels).
-    pub fn target_in<R: crate::compute::cpu_kernels::Real>(&self, x: R) -> R {
+    pub fn target_in<R: super::real::Real>(&self, x: R) -> R {
         let c = R::from_f64;
         c(self.m_max) / (R::ONE + (-(c(self.k) * (x - c(self.a0)))).exp())
     }
 
     /// [`MassModel::update`] in precision `R`, same operation order.
-    pub fn update_in<R: crate::compute::cpu_kernels::Real>(&self, m: R, x: R, target: R) -> R {
+    pub fn update_in<R: super::real::Real>(&self, m: R, x: R, target: R) -> R {
         let c = R::from_f64;
         let mut dm = c(self.rate) * (target - m);
         if x > c(0.8) {

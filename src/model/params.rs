@@ -1,9 +1,11 @@
-//! Engine parameters with the reference's defaults and validation of user values.
+//! Engine parameters: one common block (vocabulary cap, η, mass model) and one block per
+//! engine, with the reference's defaults and validation of user values.
 
 use super::mass::MassModel;
+use super::options::EngineKind;
 
 /// A parameter value was rejected.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
 #[error("invalid parameter {name} = {value}: {rule}")]
 pub struct ParamError {
     /// Parameter name as on the command line.
@@ -17,16 +19,114 @@ pub struct ParamError {
 /// Largest network any engine accepts (memory grows with connections, not neurons²).
 pub const MAX_NEURONS_LIMIT: usize = 10_000_000;
 
+/// What every engine has: the vocabulary cap, the Hebbian constant and the mass model.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Common {
+    /// Vocabulary cap (reference: 250). The temporal engine then skips new words; the
+    /// windowed engine evicts the least important neuron.
+    pub max_neurons: usize,
+    /// Hebbian constant η (reference: 0.1).
+    pub eta: f64,
+    /// Inertial-mass model.
+    pub mass: MassModel,
+}
+
+impl Default for Common {
+    fn default() -> Self {
+        Self { max_neurons: 250, eta: 0.1, mass: MassModel::default() }
+    }
+}
+
+/// The parameters only one engine has.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Specific {
+    /// The golden temporal engine (§3.3).
+    Temporal(TemporalParams),
+    /// The windowed engine (§3.4).
+    Windowed(WindowedParams),
+}
+
+/// Everything that shapes an engine: the common block and the engine's own block.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct EngineParams {
+    /// Shared by both engines.
+    pub common: Common,
+    /// The chosen engine and its own parameters.
+    pub specific: Specific,
+}
+
+impl Default for Specific {
+    fn default() -> Self {
+        Self::Temporal(TemporalParams::default())
+    }
+}
+
+impl EngineParams {
+    /// The reference's defaults for `kind`.
+    pub fn reference(kind: EngineKind) -> Self {
+        Self { common: Common::default(), specific: Specific::reference(kind) }
+    }
+
+    /// Which engine these parameters are for.
+    pub fn kind(&self) -> EngineKind {
+        match self.specific {
+            Specific::Temporal(_) => EngineKind::Temporal,
+            Specific::Windowed(_) => EngineKind::Windowed,
+        }
+    }
+
+    /// Switch to `kind`, keeping the common block; the other engine's own block starts from
+    /// the reference's defaults. Nothing changes when `kind` is already chosen.
+    pub fn set_kind(&mut self, kind: EngineKind) {
+        if self.kind() != kind {
+            self.specific = Specific::reference(kind);
+        }
+    }
+
+    /// Check every value; the first violation is returned.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        let min_neurons = match self.specific {
+            Specific::Temporal(_) => 1,
+            // Eviction needs a second neuron to keep the window's speaker.
+            Specific::Windowed(_) => 2,
+        };
+        check(
+            (min_neurons..=MAX_NEURONS_LIMIT).contains(&self.common.max_neurons),
+            "max-neurons",
+            self.common.max_neurons,
+            if min_neurons == 1 {
+                "must be between 1 and 10,000,000"
+            } else {
+                "must be between 2 and 10,000,000 for the windowed engine"
+            },
+        )?;
+        positive("eta", self.common.eta)?;
+        validate_mass(&self.common.mass)?;
+        match &self.specific {
+            Specific::Temporal(t) => t.validate(),
+            Specific::Windowed(w) => w.validate(),
+        }
+    }
+}
+
+impl Specific {
+    /// The reference's defaults for `kind`.
+    pub fn reference(kind: EngineKind) -> Self {
+        match kind {
+            EngineKind::Temporal => Self::Temporal(TemporalParams::default()),
+            EngineKind::Windowed => Self::Windowed(WindowedParams::default()),
+        }
+    }
+}
+
 /// Parameters of the golden temporal engine (HUEY_REFERENCE.md §3.1, §3.3).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct TemporalParams {
-    /// Vocabulary cap; later new words are skipped (reference: 250).
-    pub max_neurons: usize,
     /// Temporal decay constant τ of the lag weight `e^(−lag/τ)` (reference: 3).
     pub tau: f64,
-    /// Hebbian constant η (reference: 0.1).
-    pub eta: f64,
     /// Per-exchange decay of connections not in the exchange (reference: 0.008).
     pub connection_decay: f64,
     /// Floor of a decayed strength (reference: 0.001).
@@ -35,44 +135,18 @@ pub struct TemporalParams {
     pub removal_threshold: f64,
     /// End-of-exchange prune of `|s|` below this (reference: 0.01).
     pub prune_threshold: f64,
-    /// Inertial-mass model.
-    pub mass: MassModel,
 }
 
 impl Default for TemporalParams {
     fn default() -> Self {
-        Self {
-            max_neurons: 250,
-            tau: 3.0,
-            eta: 0.1,
-            connection_decay: 0.008,
-            decay_floor: 0.001,
-            removal_threshold: 0.002,
-            prune_threshold: 0.01,
-            mass: MassModel::default(),
-        }
+        Self { tau: 3.0, connection_decay: 0.008, decay_floor: 0.001, removal_threshold: 0.002, prune_threshold: 0.01 }
     }
 }
 
-fn check(ok: bool, name: &'static str, value: impl ToString, rule: &'static str) -> Result<(), ParamError> {
-    if ok { Ok(()) } else { Err(ParamError { name, value: value.to_string(), rule }) }
-}
-
-fn positive(name: &'static str, v: f64) -> Result<(), ParamError> {
-    check(v.is_finite() && v > 0.0, name, v, "must be a finite number > 0")
-}
-
 impl TemporalParams {
-    /// Check every value; the first violation is returned.
+    /// Check this block's values; the first violation is returned.
     pub fn validate(&self) -> Result<(), ParamError> {
-        check(
-            (1..=MAX_NEURONS_LIMIT).contains(&self.max_neurons),
-            "max-neurons",
-            self.max_neurons,
-            "must be between 1 and 10,000,000",
-        )?;
         positive("tau", self.tau)?;
-        positive("eta", self.eta)?;
         check(
             self.connection_decay.is_finite() && (0.0..1.0).contains(&self.connection_decay),
             "connection-decay",
@@ -92,16 +166,88 @@ impl TemporalParams {
             self.removal_threshold,
             "must be >= 0",
         )?;
-        // The engine decays lazily (see engine::temporal); that is exact only while one decay
-        // step can never take a surviving connection down to the floor or the removal threshold.
+        // The engine decays lazily (see engine::cpu::temporal); that is exact only while one
+        // decay step can never take a surviving connection down to the floor or the removal
+        // threshold.
         check(
             self.prune_threshold * (1.0 - self.connection_decay) > self.decay_floor.max(self.removal_threshold),
             "prune-threshold",
             self.prune_threshold,
             "times (1 - connection-decay) must exceed decay-floor and removal-threshold",
-        )?;
-        validate_mass(&self.mass)
+        )
     }
+}
+
+/// Parameters of the windowed engine (HUEY_REFERENCE.md §3.4); defaults are the reference's.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct WindowedParams {
+    /// Tokens per window `W` (the window holds `W + 1` neurons with the speaker).
+    pub window: usize,
+    /// Activation decay per window (reference: 0.02) …
+    pub activation_decay: f64,
+    /// … down to this floor (reference: 0.01).
+    pub activation_floor: f64,
+    /// Decay of connections outside the window (reference: 0.008).
+    pub connection_decay: f64,
+    /// Floor of a decayed strength (reference: 0.001).
+    pub decay_floor: f64,
+    /// Decay removes a connection at or below this (reference: 0.002).
+    pub removal_threshold: f64,
+    /// Prune `|s|` below this after every window (reference: 0.01).
+    pub prune_threshold: f64,
+    /// Out-degree cap for creating connections (reference: 250).
+    pub max_connections_per_neuron: usize,
+    /// Probability that a new connection is created (reference: 0.35; 1.0 = deterministic).
+    pub connection_prob: f64,
+    /// Seed of the counter-based draws.
+    pub seed: u64,
+    /// Ids issued before the symmetric low→high kernel replaces the two-direction one (30).
+    pub dense_kernel_min_ids: u32,
+}
+
+impl Default for WindowedParams {
+    fn default() -> Self {
+        Self {
+            window: 7,
+            activation_decay: 0.02,
+            activation_floor: 0.01,
+            connection_decay: 0.008,
+            decay_floor: 0.001,
+            removal_threshold: 0.002,
+            prune_threshold: 0.01,
+            max_connections_per_neuron: 250,
+            connection_prob: 0.35,
+            seed: 0,
+            dense_kernel_min_ids: 30,
+        }
+    }
+}
+
+impl WindowedParams {
+    /// Check this block's values; the first violation is returned.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        check((1..=1000).contains(&self.window), "window", self.window, "must be between 1 and 1000")?;
+        check(
+            self.connection_prob.is_finite() && (0.0..=1.0).contains(&self.connection_prob),
+            "connection-prob",
+            self.connection_prob,
+            "must be in [0, 1]",
+        )?;
+        positive("prune-threshold", self.prune_threshold)?;
+        for (name, v) in [("activation-decay", self.activation_decay), ("connection-decay", self.connection_decay)] {
+            check(v.is_finite() && (0.0..1.0).contains(&v), name, v, "must be in [0, 1)")?;
+        }
+        Ok(())
+    }
+}
+
+fn check(ok: bool, name: &'static str, value: impl ToString, rule: &'static str) -> Result<(), ParamError> {
+    if ok { Ok(()) } else { Err(ParamError { name, value: value.to_string(), rule }) }
+}
+
+fn positive(name: &'static str, v: f64) -> Result<(), ParamError> {
+    check(v.is_finite() && v > 0.0, name, v, "must be a finite number > 0")
 }
 
 /// Check the mass model's constants.
@@ -120,16 +266,34 @@ mod tests {
 
     #[test]
     fn defaults_are_valid() {
-        TemporalParams::default().validate().unwrap();
+        for kind in [EngineKind::Temporal, EngineKind::Windowed] {
+            EngineParams::reference(kind).validate().unwrap();
+        }
     }
 
     #[test]
     fn bad_values_are_named() {
-        let p = TemporalParams { max_neurons: 0, ..TemporalParams::default() };
+        let mut p = EngineParams::default();
+        p.common.max_neurons = 0;
         assert_eq!(p.validate().unwrap_err().name, "max-neurons");
-        let p = TemporalParams { tau: f64::NAN, ..TemporalParams::default() };
+        let mut p = EngineParams::default();
+        let Specific::Temporal(t) = &mut p.specific else { unreachable!() };
+        t.tau = f64::NAN;
         assert_eq!(p.validate().unwrap_err().name, "tau");
         let p = TemporalParams { prune_threshold: 0.001, ..TemporalParams::default() };
         assert_eq!(p.validate().unwrap_err().name, "prune-threshold");
+        let mut p = EngineParams::reference(EngineKind::Windowed);
+        p.common.max_neurons = 1;
+        assert_eq!(p.validate().unwrap_err().name, "max-neurons");
+    }
+
+    #[test]
+    fn switching_engine_keeps_the_common_block() {
+        let mut p = EngineParams::default();
+        p.common.eta = 0.2;
+        p.set_kind(EngineKind::Windowed);
+        assert_eq!(p.kind(), EngineKind::Windowed);
+        assert_eq!(p.common.eta, 0.2);
+        assert_eq!(p.specific, Specific::Windowed(WindowedParams::default()));
     }
 }

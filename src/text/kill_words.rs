@@ -12,20 +12,131 @@ use regex::Regex;
 
 use super::pystr::py_split;
 
-/// Languages with a bundled list in `assets/kill/`.
-pub const BUNDLED_LANGUAGES: [(&str, &str); 11] = [
-    ("en", include_str!("../../assets/kill/en.txt")),
-    ("de", include_str!("../../assets/kill/de.txt")),
-    ("es", include_str!("../../assets/kill/es.txt")),
-    ("fr", include_str!("../../assets/kill/fr.txt")),
-    ("it", include_str!("../../assets/kill/it.txt")),
-    ("is", include_str!("../../assets/kill/is.txt")),
-    ("hi", include_str!("../../assets/kill/hi.txt")),
-    ("ta", include_str!("../../assets/kill/ta.txt")),
-    ("zh", include_str!("../../assets/kill/zh.txt")),
-    ("ja", include_str!("../../assets/kill/ja.txt")),
-    ("ko", include_str!("../../assets/kill/ko.txt")),
-];
+/// A language with a bundled kill list in `assets/kill/` (our own lists).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// English.
+    En,
+    /// German.
+    De,
+    /// Spanish.
+    Es,
+    /// French.
+    Fr,
+    /// Italian.
+    It,
+    /// Icelandic.
+    Is,
+    /// Hindi.
+    Hi,
+    /// Tamil.
+    Ta,
+    /// Chinese.
+    Zh,
+    /// Japanese.
+    Ja,
+    /// Korean.
+    Ko,
+}
+
+impl Language {
+    /// Every language with a bundled list.
+    pub const ALL: [Self; 11] =
+        [Self::En, Self::De, Self::Es, Self::Fr, Self::It, Self::Is, Self::Hi, Self::Ta, Self::Zh, Self::Ja, Self::Ko];
+
+    /// ISO 639-1 code (`--kill-lang`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::De => "de",
+            Self::Es => "es",
+            Self::Fr => "fr",
+            Self::It => "it",
+            Self::Is => "is",
+            Self::Hi => "hi",
+            Self::Ta => "ta",
+            Self::Zh => "zh",
+            Self::Ja => "ja",
+            Self::Ko => "ko",
+        }
+    }
+
+    /// English name of the language.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::De => "German",
+            Self::Es => "Spanish",
+            Self::Fr => "French",
+            Self::It => "Italian",
+            Self::Is => "Icelandic",
+            Self::Hi => "Hindi",
+            Self::Ta => "Tamil",
+            Self::Zh => "Chinese",
+            Self::Ja => "Japanese",
+            Self::Ko => "Korean",
+        }
+    }
+
+    /// The language of `code`.
+    pub fn from_code(code: &str) -> Result<Self, KillListError> {
+        Self::ALL.into_iter().find(|l| l.code() == code).ok_or_else(|| KillListError::UnknownLanguage(code.to_owned()))
+    }
+
+    /// The bundled list's text.
+    fn text(self) -> &'static str {
+        match self {
+            Self::En => include_str!("../../assets/kill/en.txt"),
+            Self::De => include_str!("../../assets/kill/de.txt"),
+            Self::Es => include_str!("../../assets/kill/es.txt"),
+            Self::Fr => include_str!("../../assets/kill/fr.txt"),
+            Self::It => include_str!("../../assets/kill/it.txt"),
+            Self::Is => include_str!("../../assets/kill/is.txt"),
+            Self::Hi => include_str!("../../assets/kill/hi.txt"),
+            Self::Ta => include_str!("../../assets/kill/ta.txt"),
+            Self::Zh => include_str!("../../assets/kill/zh.txt"),
+            Self::Ja => include_str!("../../assets/kill/ja.txt"),
+            Self::Ko => include_str!("../../assets/kill/ko.txt"),
+        }
+    }
+}
+
+/// Where the kill words come from; `io::kill_list::load` turns it into a [`KillList`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KillSource {
+    /// As the reference does: `./KILL.txt` when the working directory has one, else the
+    /// bundled English list (the command line's default).
+    ReferenceDefault,
+    /// No kill words.
+    None,
+    /// A bundled list.
+    Bundled(Language),
+    /// A file in the reference format.
+    File(PathBuf),
+    /// Words edited by the user, in the reference format (one or more per line).
+    Custom(String),
+}
+
+impl Default for KillSource {
+    fn default() -> Self {
+        Self::Bundled(Language::En)
+    }
+}
+
+impl KillSource {
+    /// A short description for reports and the UI (`File` gives the path).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ReferenceDefault => "KILL.txt if present, else the bundled English list".to_owned(),
+            Self::None => "none".to_owned(),
+            Self::Bundled(lang) => format!("bundled '{}' list", lang.code()),
+            Self::File(path) => path.display().to_string(),
+            Self::Custom(text) => format!("custom ({} words)", KillList::parse(text).len()),
+        }
+    }
+}
 
 /// A set of kill words.
 #[derive(Clone, Debug, Default)]
@@ -79,12 +190,13 @@ impl KillList {
     }
 
     /// A bundled list by language code.
-    pub fn bundled(lang: &str) -> Result<Self, KillListError> {
-        BUNDLED_LANGUAGES
-            .iter()
-            .find(|(code, _)| *code == lang)
-            .map(|(_, text)| Self::parse(text))
-            .ok_or_else(|| KillListError::UnknownLanguage(lang.to_owned()))
+    pub fn bundled(code: &str) -> Result<Self, KillListError> {
+        Ok(Self::of_language(Language::from_code(code)?))
+    }
+
+    /// The bundled list of `lang`.
+    pub fn of_language(lang: Language) -> Self {
+        Self::parse(lang.text())
     }
 
     /// Whether `token` is a kill word (exact match).
@@ -123,7 +235,8 @@ mod tests {
 
     #[test]
     fn every_bundled_list_parses_non_empty() {
-        for (code, _) in BUNDLED_LANGUAGES {
+        for lang in Language::ALL {
+            let code = lang.code();
             let list = KillList::bundled(code).unwrap();
             assert!(list.len() >= 20, "{code} has {} words", list.len());
         }

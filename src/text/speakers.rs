@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::pystr::{py_isalpha, py_strip};
+pub use crate::model::options::DetectOptions;
+use crate::model::options::SpeakerEdits;
 
 /// How the exchanges were found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -53,24 +55,36 @@ pub struct Exchange {
     pub text: String,
 }
 
-/// Options of the detector, with the reference UI's defaults.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct DetectOptions {
-    /// Off: the whole text is one exchange by `Author`.
-    pub conversation_mode: bool,
-    /// Keep only the first this many exchanges (reference: 10,000).
-    pub exchange_limit: usize,
-    /// Truncate longer exchange texts to this many characters plus `...` (reference: 10,000).
-    pub max_exchange_chars: usize,
-    /// Below this confidence, fall back to plain-text mode (reference: 0.3).
-    pub min_confidence: f64,
-}
-
-impl Default for DetectOptions {
-    fn default() -> Self {
-        Self { conversation_mode: true, exchange_limit: 10_000, max_exchange_chars: 10_000, min_confidence: 0.3 }
-    }
+/// Something about a detection the user should know.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, thiserror::Error)]
+pub enum DetectionWarning {
+    /// No strategy reached the confidence threshold: the text is analysed as plain text.
+    #[error(
+        "no speaker pattern found with confidence >= {min_confidence}: analysing as plain text (tip: label turns as `Name: text`)"
+    )]
+    PlainTextFallback {
+        /// The threshold.
+        min_confidence: f64,
+    },
+    /// More exchanges than the limit.
+    #[error("{found} exchanges found; only the first {kept} are analysed (exchange limit)")]
+    ExchangeLimit {
+        /// Exchanges found.
+        found: usize,
+        /// Exchanges kept.
+        kept: usize,
+    },
+    /// Long exchanges were cut.
+    #[error("{count} exchange(s) longer than {max_chars} characters were truncated")]
+    Truncated {
+        /// How many.
+        count: usize,
+        /// The limit.
+        max_chars: usize,
+    },
+    /// Nothing to analyse.
+    #[error("no exchanges found: the text is empty or has no usable sentences")]
+    NoExchanges,
 }
 
 /// The result of detection: strategy, confidence, speakers and exchanges, plus warnings.
@@ -87,7 +101,7 @@ pub struct Detection {
     /// Exchanges found before the limit was applied.
     pub exchanges_found: usize,
     /// Things the user should know (limits hit, fallback used).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<DetectionWarning>,
 }
 
 const NAME: &str = r"[A-Za-z][A-Za-z0-9_\s\-]*?";
@@ -290,11 +304,7 @@ pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
     let limit = opts.exchange_limit;
     let found = if opts.conversation_mode {
         detect_conversation(content, limit).filter(|f| f.confidence >= opts.min_confidence).unwrap_or_else(|| {
-            warnings.push(format!(
-                "no speaker pattern found with confidence >= {}: analysing as plain text \
-                 (tip: label turns as `Name: text`)",
-                opts.min_confidence
-            ));
+            warnings.push(DetectionWarning::PlainTextFallback { min_confidence: opts.min_confidence });
             let segments = plain_text_segments(content)
                 .into_iter()
                 .map(|text| Exchange { speaker: "text".to_owned(), text })
@@ -307,10 +317,7 @@ pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
     };
     let Found { strategy, confidence, mut exchanges, found: exchanges_found, speakers } = found;
     if exchanges_found > exchanges.len() {
-        warnings.push(format!(
-            "{exchanges_found} exchanges found; only the first {} are analysed (exchange limit)",
-            exchanges.len()
-        ));
+        warnings.push(DetectionWarning::ExchangeLimit { found: exchanges_found, kept: exchanges.len() });
     }
     let mut truncated = 0;
     for ex in &mut exchanges {
@@ -325,11 +332,10 @@ pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
         }
     }
     if truncated > 0 {
-        warnings
-            .push(format!("{truncated} exchange(s) longer than {} characters were truncated", opts.max_exchange_chars));
+        warnings.push(DetectionWarning::Truncated { count: truncated, max_chars: opts.max_exchange_chars });
     }
     if exchanges.is_empty() {
-        warnings.push("no exchanges found: the text is empty or has no usable sentences".to_owned());
+        warnings.push(DetectionWarning::NoExchanges);
     }
     Detection { strategy, confidence, speakers, exchanges, exchanges_found, warnings }
 }
@@ -712,6 +718,29 @@ fn split_long_sentence(s: &str) -> Vec<String> {
         parts.push(py_strip(&current).to_owned());
     }
     parts
+}
+
+/// Apply a user's speaker edits to a detection: exchanges renamed or dropped, speakers listed
+/// again in order of first appearance.
+pub fn apply_edits(edits: &SpeakerEdits, detection: &mut Detection) {
+    if edits.renames.is_empty() && edits.excluded.is_empty() {
+        return;
+    }
+    for e in &mut detection.exchanges {
+        for (from, to) in &edits.renames {
+            if &e.speaker == from {
+                e.speaker.clone_from(to);
+            }
+        }
+    }
+    detection.exchanges.retain(|e| !edits.excluded.contains(&e.speaker));
+    let mut speakers: Vec<String> = Vec::new();
+    for e in &detection.exchanges {
+        if !speakers.contains(&e.speaker) {
+            speakers.push(e.speaker.clone());
+        }
+    }
+    detection.speakers = speakers;
 }
 
 #[cfg(test)]

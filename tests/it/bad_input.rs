@@ -2,9 +2,13 @@
 
 use std::io::Write as _;
 
-use huey::io::document::{self, LoadError};
-use huey::pipeline::{AnalysisOptions, analyze_text};
+use huey::io::document::{self, LoadError, LoadWarning};
+use huey::model::options::AnalysisOptions;
+use huey::model::params::Specific;
+use huey::run::notice::Notice;
+use huey::run::pipeline::analyze_text;
 use huey::text::kill_words::KillList;
+use huey::text::speakers::DetectionWarning;
 
 fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = dir.path().join(name);
@@ -64,7 +68,7 @@ fn only_kill_words_gives_an_empty_network_and_a_warning() {
     let a = analyze_text("Ana: the and a\nBen: a the\nAna: and and\n", &AnalysisOptions::default(), &kill).unwrap();
     assert_eq!(a.network.connections.len(), 0);
     assert!(a.map.labels.is_empty());
-    assert!(a.warnings.iter().any(|w| w.contains("kill word")), "{:?}", a.warnings);
+    assert!(a.warnings.iter().any(|w| matches!(w, Notice::AllKilled)), "{:?}", a.warnings);
 }
 
 #[test]
@@ -98,16 +102,17 @@ fn a_200_mb_file_is_read_up_to_the_limit() {
     }
     let doc = document::read(&path).unwrap();
     assert_eq!(doc.text.len() as u64, document::DEFAULT_MAX_BYTES);
-    assert!(doc.warnings.iter().any(|w| w.contains("only the first 64 MiB")), "{:?}", doc.warnings);
+    assert!(doc.warnings.contains(&LoadWarning::Truncated { file_mib: 190, read_mib: 64 }), "{:?}", doc.warnings);
     let a = analyze_text(&doc.text, &AnalysisOptions::default(), &KillList::empty()).unwrap();
     assert_eq!(a.detection.exchanges.len(), 10_000);
-    assert!(a.warnings.iter().any(|w| w.contains("exchange limit")));
+    assert!(a.warnings.iter().any(|w| matches!(w, Notice::Detection(DetectionWarning::ExchangeLimit { .. }))));
 }
 
 #[test]
 fn invalid_parameters_are_rejected_with_their_name() {
     let mut opts = AnalysisOptions::default();
-    opts.temporal.tau = -1.0;
+    let Specific::Temporal(t) = &mut opts.engine.specific else { unreachable!() };
+    t.tau = -1.0;
     let err = analyze_text("Ana: hi\nBen: ho\n", &opts, &KillList::empty()).unwrap_err();
     assert!(err.to_string().contains("tau"), "{err}");
 }

@@ -2,11 +2,13 @@
 //! lavapipe on CI). Without an adapter these tests print why and pass, unless `REQUIRE_GPU=1`
 //! (set by .ci/run, which installs lavapipe), where a missing GPU fails them.
 
-use huey::compute::gpu::GpuDevice;
-use huey::compute::gpu::windowed::GpuWindowedEngine;
-use huey::compute::{Backend, TimingMethod};
-use huey::engine::windowed::WindowedParams;
-use huey::pipeline::{Analysis, AnalysisOptions, EngineKind, Precision, analyze_text, prepare};
+use huey::engine::gpu::GpuDevice;
+use huey::engine::gpu::windowed::GpuWindowedEngine;
+use huey::kernel::TimingMethod;
+use huey::model::options::{AnalysisOptions, Backend, EngineKind, Precision};
+use huey::model::params::{Common, WindowedParams};
+use huey::run::notice::Notice;
+use huey::run::pipeline::{Analysis, analyze_text, prepare};
 use huey::text::kill_words::KillList;
 
 use super::parity::{reference_setup, windowed_reference};
@@ -30,6 +32,13 @@ fn gpu() -> Option<GpuDevice> {
     }
 }
 
+fn connection_prob(opts: &AnalysisOptions) -> f64 {
+    match &opts.engine.specific {
+        huey::model::params::Specific::Windowed(w) => w.connection_prob,
+        huey::model::params::Specific::Temporal(_) => 1.0,
+    }
+}
+
 fn on(backend: Backend, precision: Precision, opts: &AnalysisOptions) -> AnalysisOptions {
     AnalysisOptions { backend, precision, ..opts.clone() }
 }
@@ -47,7 +56,7 @@ fn top20(a: &Analysis) -> Vec<String> {
 /// relative, the same top-20 concepts by mass; the GPU really ran (no fallback).
 fn assert_agree(cpu: &Analysis, gpu: &Analysis, what: &str) {
     assert_eq!(gpu.backend, Backend::Gpu, "{what}: fell back: {:?}", gpu.warnings);
-    assert!(gpu.warnings.iter().all(|w| !w.contains("GPU")), "{what}: {:?}", gpu.warnings);
+    assert!(gpu.warnings.iter().all(|w| !w.is_gpu_fallback()), "{what}: {:?}", gpu.warnings);
     let (c, g) = (&cpu.network, &gpu.network);
     assert_eq!(c.n_neurons(), g.n_neurons(), "{what}: neurons");
     let (nc, ng) = (c.connections.len() as f64, g.connections.len() as f64);
@@ -76,7 +85,7 @@ fn cpu_and_gpu_agree_on_every_reference_file() {
     let settings = [
         ("temporal", AnalysisOptions::default()),
         ("windowed", windowed_reference()),
-        ("windowed", AnalysisOptions { engine: EngineKind::Windowed, ..AnalysisOptions::default() }),
+        ("windowed", AnalysisOptions::reference(EngineKind::Windowed)),
     ];
     for (section, opts) in &settings {
         for entry in reference[*section].as_array().unwrap() {
@@ -88,7 +97,7 @@ fn cpu_and_gpu_agree_on_every_reference_file() {
                 run(Backend::Gpu, Precision::F32),
                 run(Backend::Cpu, Precision::F64),
             );
-            let what = format!("{section} p={} {file}", opts.windowed.connection_prob);
+            let what = format!("{section} p={} {file}", connection_prob(opts));
             assert_agree(&cpu, &gpu, &what);
             println!("{what}: GPU f32 vs CPU f32 agree; f32 drift against f64: {}", drift(&f64_run, &gpu));
         }
@@ -100,13 +109,12 @@ fn cpu_and_gpu_agree_on_a_100k_word_synthetic_run() {
     if gpu().is_none() {
         return;
     }
-    let spec = huey::synthetic::SynthSpec { words: 100_000, vocabulary: 20_000, ..Default::default() };
-    let text = huey::synthetic::conversation(&spec);
+    let spec = huey::text::synthetic::SynthSpec { words: 100_000, vocabulary: 20_000, ..Default::default() };
+    let text = huey::text::synthetic::conversation(&spec);
     let kill = KillList::default();
     for engine in [EngineKind::Temporal, EngineKind::Windowed] {
-        let mut opts = AnalysisOptions { engine, ..AnalysisOptions::default() };
-        opts.temporal.max_neurons = 4_000;
-        opts.windowed.max_neurons = 4_000;
+        let mut opts = AnalysisOptions::reference(engine);
+        opts.engine.common.max_neurons = 4_000;
         let cpu = analyze_text(&text, &on(Backend::Cpu, Precision::F32, &opts), &kill).unwrap();
         let gpu = analyze_text(&text, &on(Backend::Gpu, Precision::F32, &opts), &kill).unwrap();
         assert!(gpu.stats.tokens() >= 95_000, "{}", gpu.stats.tokens());
@@ -128,10 +136,10 @@ fn a_gpu_failure_mid_run_falls_back_to_the_cpu_announced() {
     if gpu().is_none() {
         return;
     }
-    let text = huey::cli::SAMPLE_CONVERSATION;
+    let text = huey::text::SAMPLE_CONVERSATION;
     let kill = KillList::bundled("en").unwrap();
     for engine in [EngineKind::Temporal, EngineKind::Windowed] {
-        let opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
+        let opts = AnalysisOptions { precision: Precision::F32, ..AnalysisOptions::reference(engine) };
         let cpu = analyze_text(text, &opts, &kill).unwrap();
         let mut prepared = prepare(text, &on(Backend::Gpu, Precision::F32, &opts), &kill).unwrap();
         let pipeline = &mut prepared.pipeline;
@@ -142,8 +150,8 @@ fn a_gpu_failure_mid_run_falls_back_to_the_cpu_announced() {
         pipeline.inject_gpu_failure();
         pipeline.run_to_end();
         assert_eq!(pipeline.backend(), Backend::Cpu, "the CPU took over");
-        let notice = pipeline.notices().join("\n");
-        assert!(notice.contains("GPU failed after 5 of") && notice.contains("continuing on the CPU"), "{notice}");
+        let notices = pipeline.notices();
+        assert!(matches!(notices, [Notice::GpuFallback { done: 5, .. }]), "{notices:?}");
         assert_eq!(pipeline.network(), cpu.network, "{}: the CPU replay gives the CPU's own result", engine.as_str());
     }
 }
@@ -151,9 +159,9 @@ fn a_gpu_failure_mid_run_falls_back_to_the_cpu_announced() {
 #[test]
 fn state_over_the_adapter_limit_is_refused_up_front() {
     let Some(device) = gpu() else { return };
-    let params = WindowedParams { max_neurons: 10_000_000, ..WindowedParams::default() };
+    let common = Common { max_neurons: 10_000_000, ..Common::default() };
     let needed = 16 * 4 * 10_000_000u64;
-    match GpuWindowedEngine::new(device.clone(), params, false) {
+    match GpuWindowedEngine::new(device.clone(), common, WindowedParams::default(), false) {
         Err(e) => {
             assert!(needed > device.info.max_storage_binding, "refused although it fits: {e}");
             assert!(e.to_string().contains("max_storage_buffer_binding_size"), "{e}");
@@ -170,8 +178,8 @@ fn gpu_kernels_are_timed_and_labelled_with_the_device() {
     let kill = KillList::bundled("en").unwrap();
     for engine in [EngineKind::Temporal, EngineKind::Windowed] {
         let opts =
-            AnalysisOptions { engine, backend: Backend::Gpu, precision: Precision::F32, ..AnalysisOptions::default() };
-        let a = analyze_text(huey::cli::SAMPLE_CONVERSATION, &opts, &kill).unwrap();
+            AnalysisOptions { backend: Backend::Gpu, precision: Precision::F32, ..AnalysisOptions::reference(engine) };
+        let a = analyze_text(huey::text::SAMPLE_CONVERSATION, &opts, &kill).unwrap();
         assert_eq!(a.backend, Backend::Gpu);
         assert!(a.device.contains(&GpuDevice::shared().unwrap().info.name), "{}", a.device);
         assert!(matches!(a.timing, TimingMethod::GpuTimestampSampled | TimingMethod::WallSampled));
@@ -206,7 +214,7 @@ fn switching_backend_mid_run_keeps_the_state() {
     let Some((shared, _, kill)) = reference_setup() else { return };
     let text = huey::io::document::read(&shared.join("huey_data/DeepConvo.txt")).unwrap().text;
     for engine in [EngineKind::Temporal, EngineKind::Windowed] {
-        let opts = AnalysisOptions { engine, precision: Precision::F32, ..AnalysisOptions::default() };
+        let opts = AnalysisOptions { precision: Precision::F32, ..AnalysisOptions::reference(engine) };
         let cpu = analyze_text(&text, &opts, &kill).unwrap();
         for (start, other) in [(Backend::Cpu, Backend::Gpu), (Backend::Gpu, Backend::Cpu)] {
             let mut prepared = prepare(&text, &on(start, Precision::F32, &opts), &kill).unwrap();
@@ -243,7 +251,11 @@ fn gpu_f64_matches_cpu_f64_where_the_adapter_has_shader_f64() {
             let what = format!("{section} f64 {file}");
             if !device.info.shader_f64 {
                 assert_eq!(gpu.backend, Backend::Cpu, "{what}");
-                assert!(gpu.warnings.iter().any(|w| w.contains("SHADER_F64")), "{what}: {:?}", gpu.warnings);
+                assert!(
+                    gpu.warnings.iter().any(|w| w.is_gpu_fallback() && w.to_string().contains("SHADER_F64")),
+                    "{what}: {:?}",
+                    gpu.warnings
+                );
                 continue;
             }
             assert_eq!(gpu.backend, Backend::Gpu, "{what}: {:?}", gpu.warnings);

@@ -1,8 +1,9 @@
 //! Parity with the original's numbers (../shared/reference/reference_outputs.json), and sanity
 //! on the data files whose reference numbers are held back.
 
-use huey::pipeline::{AnalysisOptions, EngineKind, analyze_text};
-use huey::report::Report;
+use huey::model::options::{AnalysisOptions, EngineKind};
+use huey::run::pipeline::analyze_text;
+use huey::run::report::Report;
 use huey::text::kill_words::KillList;
 use serde_json::Value;
 
@@ -24,8 +25,9 @@ fn analyze_with(file: &std::path::Path, kill: &KillList, opts: &AnalysisOptions)
 
 /// The reference's windowed settings: window 7, 250 neurons, connection probability 1.
 pub fn windowed_reference() -> AnalysisOptions {
-    let mut opts = AnalysisOptions { engine: EngineKind::Windowed, ..AnalysisOptions::default() };
-    opts.windowed.connection_prob = 1.0;
+    let mut opts = AnalysisOptions::reference(EngineKind::Windowed);
+    let huey::model::params::Specific::Windowed(w) = &mut opts.engine.specific else { unreachable!() };
+    w.connection_prob = 1.0;
     opts
 }
 
@@ -184,7 +186,7 @@ fn f32_drift_against_f64_is_small() {
             let path = shared.join("huey_data").join(file);
             let file = format!("{engine} {file}");
             let f64_run = analyze_with(&path, &kill, &opts);
-            let f32_opts = AnalysisOptions { precision: huey::pipeline::Precision::F32, ..opts.clone() };
+            let f32_opts = AnalysisOptions { precision: huey::model::options::Precision::F32, ..opts.clone() };
             let f32_run = analyze_with(&path, &kill, &f32_opts);
             let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
             let (ds, dm) = (rel(f32_run.sum_strength, f64_run.sum_strength), rel(f32_run.sum_mass, f64_run.sum_mass));

@@ -1,7 +1,7 @@
 //! Every assembled WGSL module parses and validates with naga (the compiler wgpu uses), in
 //! f32 and f64, without any GPU: a shader error is caught on every machine.
 
-use huey::compute::gpu::shaders::Source;
+use huey::engine::gpu::shaders::Source;
 
 #[test]
 fn every_shader_validates_in_both_precisions() {

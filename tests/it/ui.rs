@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use huey::app::{Action, HueyApp};
-use huey::compute::Backend;
-use huey::pipeline::{AnalysisOptions, analyze_text};
+use huey::model::options::AnalysisOptions;
+use huey::model::options::Backend;
+use huey::run::pipeline::analyze_text;
+use huey::text::kill_words::KillSource;
 
 use super::fixture;
 
@@ -17,7 +19,9 @@ fn new_app() -> HueyApp {
 }
 
 fn harness(app: HueyApp) -> Harness<'static, HueyApp> {
-    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut HueyApp| app.ui_root(ui), app)
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut HueyApp| app.frame_ui(ui), app)
 }
 
 /// Step frames until `done` holds (the worker runs on its own thread).
@@ -40,21 +44,21 @@ fn load_run_and_inspect_a_concept() {
     let mut app = new_app();
     app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
     let mut h = harness(app);
-    until(&mut h, "loading", |a| a.view.summary.is_some() && a.view.frame.is_some());
-    assert_eq!(h.state().view.summary.as_ref().unwrap().speakers, ["Ana", "Ben", "Cleo"]);
+    until(&mut h, "loading", |a| a.view.run.summary.is_some() && a.view.run.frame.is_some());
+    assert_eq!(h.state().view.run.summary.as_ref().unwrap().speakers, ["Ana", "Ben", "Cleo"]);
     h.get_by_label("Run").click();
-    until(&mut h, "the end of the run", |a| a.view.finished);
+    until(&mut h, "the end of the run", |a| a.view.run.finished);
     // The app shows what `huey analyze` computes for the same file and settings.
     let text = std::fs::read_to_string(fixture("labeled_three_speakers.txt")).unwrap();
     let kill = huey::text::kill_words::KillList::bundled("en").unwrap();
     let cli = analyze_text(&text, &AnalysisOptions::default(), &kill).unwrap();
-    assert_eq!(h.state().view.frame.as_ref().unwrap().network, cli.network);
+    assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, cli.network);
 
     h.get_by_label("Inspector").click();
     h.run();
     h.get_by_label("beans").click();
     h.run();
-    assert_eq!(h.state().view.selected.as_deref(), Some("beans"));
+    assert_eq!(h.state().view.widgets.selected.as_deref(), Some("beans"));
     h.get_by_label_contains("beans: flow asymmetry");
     h.get_by_label("Outgoing");
     // The strongest association in the table is the network's strongest link from "beans".
@@ -63,17 +67,17 @@ fn load_run_and_inspect_a_concept() {
     let (outgoing, _) = huey::analysis::stats::associations(net, id);
     assert!(h.query_all_by_label(&outgoing[0].0).count() >= 1, "{outgoing:?}");
     assert!(h.query_all_by_label_contains("Ana: …").count() >= 2, "keyword in context lists the exchanges");
-    h.state_mut().view.pair_with = "trees".to_owned();
+    h.state_mut().view.widgets.pair_with = "trees".to_owned();
     h.run();
     let p = huey::analysis::stats::pair(net, "beans", "trees").unwrap();
     h.get_by_label_contains(&format!("beans -> trees: s {:.4}", p.forward.0));
 
     // The network tab: totals and the associations "beans" and "trees" share.
     h.get_by_label("Network").click();
-    h.state_mut().view.shared_query = "beans, trees".to_owned();
+    h.state_mut().view.widgets.shared_query = "beans, trees".to_owned();
     h.run();
     h.get_by_label_contains(&format!("{} connections", cli.network.connections.len()));
-    h.state_mut().view.mass_query = "beans, trees, nowhere".to_owned();
+    h.state_mut().view.widgets.mass_query = "beans, trees, nowhere".to_owned();
     h.run();
     h.get_by_label("not in the network: nowhere");
     h.get_by_label_contains("found: beans");
@@ -83,15 +87,15 @@ fn load_run_and_inspect_a_concept() {
 
     // An activation cascade from "beans", stepped to its end.
     h.get_by_label("Cascade").click();
-    h.state_mut().view.cascade_inputs = "beans".to_owned();
+    h.state_mut().view.widgets.cascade_inputs = "beans".to_owned();
     h.run();
     h.get_by_label("Run cascade").click();
     h.run();
-    let steps = h.state().view.cascade.as_ref().map(|c| c.run.steps.len()).unwrap();
+    let steps = h.state().view.widgets.cascade.as_ref().map(|c| c.run.steps.len()).unwrap();
     let want = huey::analysis::cascade::cascade(net, &[id], 1.0, 100);
     assert_eq!(steps, want.steps.len());
     assert!(steps > 2);
-    h.state_mut().view.cascade.as_mut().unwrap().step = 2;
+    h.state_mut().view.widgets.cascade.as_mut().unwrap().step = 2;
     h.run();
     h.get_by_label_contains("newly active:");
 }
@@ -101,25 +105,25 @@ fn switch_to_gpu_mid_run_and_back() {
     if super::gpu::gpu_or_skip().is_none() {
         return;
     }
-    let spec = huey::synthetic::SynthSpec { words: 20_000, vocabulary: 3_000, ..Default::default() };
+    let spec = huey::text::synthetic::SynthSpec { words: 20_000, vocabulary: 3_000, ..Default::default() };
     let path = std::env::temp_dir().join(format!("huey-ui-switch-{}.txt", std::process::id()));
-    std::fs::write(&path, huey::synthetic::conversation(&spec)).unwrap();
+    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
     let mut app = new_app();
-    app.settings.kill = "none".to_owned();
+    app.settings.kill = KillSource::None;
     app.apply(Action::Open(path.clone()));
     let mut h = harness(app);
-    until(&mut h, "loading", |a| a.view.summary.is_some());
+    until(&mut h, "loading", |a| a.view.run.summary.is_some());
     h.get_by_label("Step").click();
-    until(&mut h, "one step", |a| a.view.frame.as_ref().is_some_and(|f| f.done == 1));
+    until(&mut h, "one step", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == 1));
     h.get_by_label("GPU").click();
-    until(&mut h, "the GPU", |a| a.view.frame.as_ref().is_some_and(|f| f.backend == Backend::Gpu));
-    assert!(h.state().view.frame.as_ref().unwrap().device.contains("f64"), "same precision on the GPU");
+    until(&mut h, "the GPU", |a| a.view.run.frame.as_ref().is_some_and(|f| f.backend == Backend::Gpu));
+    assert!(h.state().view.run.frame.as_ref().unwrap().device.contains("f64"), "same precision on the GPU");
     h.get_by_label("Run").click();
-    until(&mut h, "some progress on the GPU", |a| a.view.frame.as_ref().is_some_and(|f| f.done > 50));
+    until(&mut h, "some progress on the GPU", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done > 50));
     h.get_by_label("CPU").click();
-    until(&mut h, "the CPU again", |a| a.view.frame.as_ref().is_some_and(|f| f.backend == Backend::Cpu));
-    until(&mut h, "the end of the run", |a| a.view.finished);
-    let notices: Vec<&String> = h.state().view.notices.iter().map(|n| &n.0).collect();
+    until(&mut h, "the CPU again", |a| a.view.run.frame.as_ref().is_some_and(|f| f.backend == Backend::Cpu));
+    until(&mut h, "the end of the run", |a| a.view.run.finished);
+    let notices: Vec<&String> = h.state().view.notices.list.iter().map(|n| &n.0).collect();
     assert!(
         notices.iter().any(|n| n.contains("now running on") && n.contains("Vulkan") || n.contains("now running on")),
         "{notices:?}"
@@ -128,7 +132,7 @@ fn switch_to_gpu_mid_run_and_back() {
     let text = std::fs::read_to_string(&path).unwrap();
     let opts = AnalysisOptions::default();
     let cpu = analyze_text(&text, &opts, &huey::text::kill_words::KillList::empty()).unwrap();
-    let got = &h.state().view.frame.as_ref().unwrap().network;
+    let got = &h.state().view.run.frame.as_ref().unwrap().network;
     assert_eq!(got.words, cpu.network.words);
     assert_eq!(got.connections.len(), cpu.network.connections.len());
     let rel = (got.sum_strength() - cpu.network.sum_strength()).abs() / cpu.network.sum_strength();
@@ -143,17 +147,19 @@ fn save_and_reopen_a_session() {
     let mut app = new_app();
     app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
     let mut h = harness(app);
-    until(&mut h, "loading", |a| a.view.frame.is_some());
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
     h.get_by_label("Run").click();
-    until(&mut h, "the end", |a| a.view.finished);
-    let saved = h.state().view.frame.as_ref().unwrap().network.clone();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    let saved = h.state().view.run.frame.as_ref().unwrap().network.clone();
     h.state_mut().apply(Action::SaveSession(session.clone()));
+    until(&mut h, "the session file", |a| a.view.notices.any(|m| m.starts_with("session saved")));
     assert!(session.exists(), "{:?}", h.state().view.notices);
 
     // Exports of the same state.
     let (csv, md) = (dir.path().join("concepts.csv"), dir.path().join("report.md"));
     h.state_mut().apply(Action::ExportConcepts(csv.clone()));
     h.state_mut().apply(Action::ExportReport(md.clone()));
+    until(&mut h, "both exports", |a| a.view.notices.list.iter().filter(|(m, _)| m.starts_with("wrote")).count() == 2);
     let csv = std::fs::read_to_string(csv).unwrap();
     assert!(csv.starts_with("concept,neuron_id,mass,activation\n"));
     assert_eq!(csv.lines().count(), saved.n_neurons() + 1);
@@ -163,16 +169,15 @@ fn save_and_reopen_a_session() {
     let mut other = new_app();
     other.apply(Action::OpenSession(session.clone()));
     let mut h2 = harness(other);
-    until(&mut h2, "the restored network", |a| a.view.frame.as_ref().is_some_and(|f| f.done > 0));
-    assert_eq!(h2.state().view.frame.as_ref().unwrap().network, saved);
+    until(&mut h2, "the restored network", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done > 0));
+    assert_eq!(h2.state().view.run.frame.as_ref().unwrap().network, saved);
 
     // A damaged session changes nothing and says why.
     std::fs::write(&session, "(version: 1, source: \"x\"").unwrap();
-    let before = h2.state().view.frame.as_ref().unwrap().network.clone();
+    let before = h2.state().view.run.frame.as_ref().unwrap().network.clone();
     h2.state_mut().apply(Action::OpenSession(session));
-    h2.step();
-    assert!(h2.state().view.notices.last().unwrap().0.contains("not a readable Huey session"));
-    assert_eq!(h2.state().view.frame.as_ref().unwrap().network, before);
+    until(&mut h2, "the refusal", |a| a.view.notices.any(|m| m.contains("not a readable Huey session")));
+    assert_eq!(h2.state().view.run.frame.as_ref().unwrap().network, before);
 }
 
 #[test]
@@ -185,19 +190,19 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
     let mut h = Harness::builder()
         .with_size(egui::vec2(900.0, 600.0))
         .wgpu()
-        .build_ui_state(|ui, app: &mut HueyApp| app.ui_root(ui), app);
-    until(&mut h, "loading", |a| a.view.frame.is_some());
+        .build_ui_state(|ui, app: &mut HueyApp| app.frame_ui(ui), app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
     h.get_by_label("Run").click();
-    until(&mut h, "the end", |a| a.view.finished);
+    until(&mut h, "the end", |a| a.view.run.finished);
     // Rates, frame costs and the CPU's thread count change between runs and machines: keep
     // the snapshot to what the data decides.
     let still = |app: &mut HueyApp| {
-        app.view.frame_work.clear();
-        app.view.notices.clear();
-        if let Some(p) = &mut app.view.progress {
+        app.view.perf.work.clear();
+        app.view.notices.list.clear();
+        if let Some(p) = &mut app.view.run.progress {
             p.words_per_sec = 0.0;
         }
-        if let Some(f) = &mut app.view.frame {
+        if let Some(f) = &mut app.view.run.frame {
             std::sync::Arc::make_mut(f).device = "CPU".to_owned();
         }
     };
@@ -212,20 +217,23 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
 
     // The timing view, fed a fixed history (real timings differ run to run).
     use huey::app::view::TimingSample;
-    use huey::compute::Kernel;
+    use huey::kernel::{Kernel, TemporalKernel};
     let view = &mut h.state_mut().view;
-    view.timings = (0..20)
+    view.run.timings = (0..20)
         .map(|k| {
             let t = f64::from(k) * 0.3;
             TimingSample {
                 t,
-                us_per_step: vec![(Kernel::PairUpdate, 8.0 + t), (Kernel::Prune, 20.0 - t)],
+                us_per_step: vec![
+                    (Kernel::Temporal(TemporalKernel::PairUpdate), 8.0 + t),
+                    (Kernel::Temporal(TemporalKernel::Prune), 20.0 - t),
+                ],
                 words_per_sec: 1e5 + 1e4 * t,
                 backend: if k < 10 { Backend::Cpu } else { Backend::Gpu },
             }
         })
         .collect();
-    if let Some(f) = &mut view.frame {
+    if let Some(f) = &mut view.run.frame {
         let f = std::sync::Arc::make_mut(f);
         for (row, secs) in f.kernels.iter_mut().zip([0.25, 0.75]) {
             row.total_secs = secs;
@@ -243,32 +251,32 @@ fn compare_backends_and_chart_a_sweep() {
     let mut app = new_app();
     app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
     let mut h = harness(app);
-    until(&mut h, "loading", |a| a.view.summary.is_some());
+    until(&mut h, "loading", |a| a.view.run.summary.is_some());
     h.get_by_label("Compare").click();
     h.run();
     h.get_by_label("Run on CPU and GPU").click();
-    until(&mut h, "the comparison", |a| a.view.comparison.is_some());
-    let runs = h.state().view.comparison.clone().unwrap();
+    until(&mut h, "the comparison", |a| a.view.results.comparison.is_some());
+    let runs = h.state().view.results.comparison.clone().unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0].backend, Backend::Cpu);
     if super::gpu::gpu_or_skip().is_some() {
-        assert_eq!(runs[1].backend, Backend::Gpu, "{:?}", runs[1].warnings);
+        assert_eq!(runs[1].backend, Backend::Gpu, "{:?}", runs[1].fallbacks);
     }
     h.get_by_label("engine total");
 
     // Sweep rows as `huey bench --sweep --json` writes them, loaded into the crossover chart.
-    let rows = huey::cli::sweep::rows(&[250], 0.2, |_| {}).unwrap();
+    let rows = huey::run::sweep::rows(&[250], 0.2, |_| {}).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("sweep.json");
     std::fs::write(&json, serde_json::to_string(&rows).unwrap()).unwrap();
     h.state_mut().apply(Action::LoadSweep(json));
-    h.run();
-    assert_eq!(h.state().view.sweep.as_ref().map(Vec::len), Some(rows.len()));
+    until(&mut h, "the sweep rows", |a| a.view.results.sweep.is_some());
+    assert_eq!(h.state().view.results.sweep.as_ref().map(Vec::len), Some(rows.len()));
     h.get_by_label_contains("log-log");
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[{\"engine\": 1}]").unwrap();
     h.state_mut().apply(Action::LoadSweep(bad));
-    assert!(h.state().view.notices.last().unwrap().0.contains("not `huey bench --sweep --json` output"));
+    until(&mut h, "the refusal", |a| a.view.notices.any(|m| m.contains("not `huey bench --sweep --json` output")));
 }
 
 #[test]
@@ -276,22 +284,52 @@ fn speakers_tab_and_an_edited_kill_list() {
     let mut app = new_app();
     app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
     let mut h = harness(app);
-    until(&mut h, "loading", |a| a.view.frame.is_some());
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
     h.get_by_label("Run").click();
-    until(&mut h, "the end", |a| a.view.finished);
-    assert!(h.state().view.frame.as_ref().unwrap().network.word_index().contains_key("beans"));
+    until(&mut h, "the end", |a| a.view.run.finished);
+    assert!(h.state().view.run.frame.as_ref().unwrap().network.word_index().contains_key("beans"));
     h.get_by_label("Speakers").click();
     h.run();
     h.get_by_label("Cleo: concepts used most");
     assert!(h.query_all_by_label_contains("beans (").count() >= 2, "beans in two speakers' lists");
 
     // "beans" becomes a kill word: after a restart it is no concept.
-    h.state_mut().settings.kill_custom = "beans\nthe".to_owned();
-    h.state_mut().settings.kill = "custom".to_owned();
+    h.state_mut().settings.kill = KillSource::Custom("beans\nthe".to_owned());
     h.get_by_label("Restart").click();
     h.step(); // the click is handled here: the old run is forgotten before we wait for the new one
-    until(&mut h, "reloading", |a| a.view.summary.is_some() && a.view.frame.is_some());
+    until(&mut h, "reloading", |a| a.view.run.summary.is_some() && a.view.run.frame.is_some());
     h.get_by_label("Run").click();
-    until(&mut h, "the end", |a| a.view.finished);
-    assert!(!h.state().view.frame.as_ref().unwrap().network.word_index().contains_key("beans"));
+    until(&mut h, "the end", |a| a.view.run.finished);
+    assert!(!h.state().view.run.frame.as_ref().unwrap().network.word_index().contains_key("beans"));
+}
+
+/// The UI thread touches no file (issue 8): opening a path whose `open` blocks — a FIFO with
+/// no writer yet — leaves the window redrawing; the conversation arrives once a writer does.
+/// (The writer comes after 1.5 s in any case, so a UI thread that blocked fails, not hangs.)
+#[test]
+fn a_blocking_path_never_freezes_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("talk.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        std::fs::write(&path, "Ana: the garden needs light\nBen: trim the trees, the garden grows\n").unwrap();
+    });
+    let mut h = harness(new_app());
+    let started = Instant::now();
+    h.state_mut().apply(Action::Open(fifo));
+    assert!(started.elapsed() < Duration::from_millis(250), "opening took {:?}", started.elapsed());
+    for _ in 0..40 {
+        let started = Instant::now();
+        h.step();
+        assert!(started.elapsed() < Duration::from_millis(250), "a frame took {:?}", started.elapsed());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(h.state().view.run.summary.is_none(), "nothing can have been read yet");
+    assert!(h.state().view.notices.any(|m| m.starts_with("opening")), "{:?}", h.state().view.notices);
+    until(&mut h, "the conversation from the FIFO", |a| a.view.run.summary.is_some());
+    assert_eq!(h.state().view.run.summary.as_ref().unwrap().speakers, ["Ana", "Ben"]);
+    writer.join().unwrap();
 }

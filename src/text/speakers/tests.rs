@@ -96,7 +96,7 @@ fn conversation_mode_off_gives_one_author() {
 fn empty_text_has_no_exchanges_and_says_so() {
     let d = run("   \n\n");
     assert!(d.exchanges.is_empty());
-    assert!(d.warnings.iter().any(|w| w.contains("no exchanges")));
+    assert!(d.warnings.contains(&DetectionWarning::NoExchanges));
 }
 
 #[test]

@@ -1,0 +1,46 @@
+//! What the user asked for: panels push [`Action`]s, `logic` carries them out in one place.
+
+use std::path::PathBuf;
+
+use crate::model::options::Backend;
+
+/// Something the user asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Read and load a conversation file.
+    Open(PathBuf),
+    /// Load the bundled sample.
+    OpenSample,
+    /// Reload the current conversation with the current settings (a fresh run).
+    Restart,
+    /// Run to the end.
+    Run,
+    /// Pause.
+    Pause,
+    /// One exchange.
+    Step,
+    /// End the run where it is (cancel): the network so far stays on show.
+    Stop,
+    /// Move the run to a backend.
+    SwitchBackend(Backend),
+    /// Recompute the map with the current map options.
+    Remap,
+    /// Save the current state as a session file.
+    SaveSession(PathBuf),
+    /// Reopen a session file.
+    OpenSession(PathBuf),
+    /// Select a concept by label (`None` clears).
+    Select(Option<String>),
+    /// Fill the kill-word editor with the chosen list's words.
+    EditKillWords,
+    /// Run the current conversation on the CPU and the GPU, side by side.
+    CompareBackends,
+    /// Run the size sweep (sizes, seconds per run) for the crossover chart.
+    RunSweep(Vec<usize>, f64),
+    /// Load sweep rows from `huey bench --sweep --json` output.
+    LoadSweep(PathBuf),
+    /// Write the concepts (word, id, mass, activation) as CSV.
+    ExportConcepts(PathBuf),
+    /// Write a Markdown analysis report.
+    ExportReport(PathBuf),
+}

@@ -1,0 +1,384 @@
+//! Background jobs: every file the app reads or writes, and the measurements of the Compare
+//! tab, run here, off the UI thread, and report back as [`JobDone`] events that `logic`
+//! drains. A blocking path (a FIFO, a slow disk) blocks a job thread, never the window.
+//!
+//! Reads and measurements get a thread each; writes go through one writer thread in the
+//! order they were asked for, so a later settings save never lands before an earlier one.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use super::Source;
+use crate::engine::EngineError;
+use crate::io::document::{self, LoadError, LoadWarning};
+use crate::io::session::{SessionError, SessionFile, text_hash};
+use crate::io::settings::{Settings, SettingsError};
+use crate::io::text_file::{self, TextFileError};
+use crate::model::options::AnalysisOptions;
+use crate::model::params::ParamError;
+use crate::run::compare::{BackendRun, compare_backends};
+use crate::run::sweep::{SweepRow, parse_rows, rows};
+use crate::text::SAMPLE_CONVERSATION;
+use crate::text::kill_words::{KillList, KillListError, KillSource};
+
+/// Largest sweep JSON file read.
+const MAX_SWEEP_BYTES: u64 = 16 << 20;
+
+/// Where a conversation comes from.
+#[derive(Clone, Debug)]
+pub enum SourceRequest {
+    /// A file to read.
+    File(PathBuf),
+    /// The bundled sample.
+    Sample,
+    /// A conversation already read (a restart).
+    Loaded(Source),
+}
+
+/// What a job was asked to write, for the message when it is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteKind {
+    /// A session file.
+    Session,
+    /// An export (CSV, Markdown).
+    Export,
+    /// A screenshot or a scripted report.
+    Script,
+}
+
+/// A job failed; nothing in the app changed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The conversation could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The kill list could not be read.
+    #[error("kill list not used: {0}")]
+    Kill(#[from] KillListError),
+    /// A session could not be read or written.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The session's conversation cannot be read.
+    #[error("the session's conversation cannot be read: {0}")]
+    SessionSource(LoadError),
+    /// The session's conversation changed since it was saved.
+    #[error("{0} changed since the session was saved; session not opened")]
+    SessionChanged(String),
+    /// The settings could not be read or written.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// A small text file could not be read.
+    #[error(transparent)]
+    Text(#[from] TextFileError),
+    /// The file is not sweep output.
+    #[error("{} is not `huey bench --sweep --json` output: {detail}", path.display())]
+    NotSweep {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        detail: String,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A measurement's options were rejected.
+    #[error(transparent)]
+    Params(#[from] ParamError),
+    /// A measurement's engine failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A job thread stopped without an answer.
+    #[error("a background job stopped unexpectedly")]
+    Lost,
+}
+
+/// A conversation read and its kill list loaded, ready for the worker.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The request this answers (older answers are ignored).
+    pub request: u64,
+    /// The conversation.
+    pub source: Source,
+    /// The kill list, its description and where it came from.
+    pub kill: KillList,
+    /// See `kill`.
+    pub kill_name: String,
+    /// See `kill`.
+    pub kill_source: KillSource,
+    /// Compromises made reading the file.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// A job's answer.
+#[derive(Debug)]
+pub enum JobDone {
+    /// Settings read at start (the defaults and why, when the file was damaged or newer).
+    Settings(Box<Settings>, Option<SettingsError>),
+    /// A conversation is ready to load.
+    Prepared(Box<Prepared>),
+    /// A session and its conversation were read and match; the conversation is ready to load
+    /// and the session's state to restore.
+    SessionOpened(Box<(Prepared, SessionFile, PathBuf)>),
+    /// The words of a kill list, for the editor.
+    KillWords(String),
+    /// Rows of a sweep JSON file.
+    SweepLoaded(Vec<SweepRow>),
+    /// The conversation on both backends.
+    Compared(Vec<BackendRun>),
+    /// A size sweep measured in the app.
+    Swept(Vec<SweepRow>),
+    /// A file was written.
+    Written(PathBuf, WriteKind),
+    /// The settings were saved.
+    SettingsSaved,
+    /// A job failed.
+    Failed(JobError),
+}
+
+enum Write {
+    File(PathBuf, Vec<u8>, WriteKind),
+    Png(PathBuf, Arc<egui::ColorImage>),
+    Session(PathBuf, Box<SessionFile>),
+    Settings(PathBuf, Box<Settings>),
+    /// Nothing: acknowledged once every earlier write is done.
+    Flush,
+}
+
+/// The app's end of the job threads.
+pub struct Jobs {
+    done_tx: Sender<JobDone>,
+    done_rx: Receiver<JobDone>,
+    writer: Sender<(Write, Option<Sender<()>>)>,
+    waker: Arc<dyn Fn() + Send + Sync>,
+    /// The measurement running, if any (at most one at a time).
+    pub measuring: Option<&'static str>,
+}
+
+impl std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jobs").field("measuring", &self.measuring).finish_non_exhaustive()
+    }
+}
+
+impl Jobs {
+    /// Job threads that call `waker` after every answer.
+    pub fn new(waker: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<Self> {
+        let (done_tx, done_rx) = unbounded();
+        let (writer, writes) = unbounded::<(Write, Option<Sender<()>>)>();
+        let (tx, wake) = (done_tx.clone(), Arc::clone(&waker));
+        std::thread::Builder::new().name("huey writer".to_owned()).spawn(move || {
+            for (write, ack) in writes {
+                let _ = tx.send(perform(write));
+                wake();
+                if let Some(ack) = ack {
+                    let _ = ack.send(());
+                }
+            }
+        })?;
+        Ok(Self { done_tx, done_rx, writer, waker, measuring: None })
+    }
+
+    /// The next answer, if any.
+    pub fn try_recv(&self) -> Option<JobDone> {
+        self.done_rx.try_recv().ok()
+    }
+
+    fn spawn(&self, name: &str, job: impl FnOnce() -> JobDone + Send + 'static) {
+        let (tx, wake) = (self.done_tx.clone(), Arc::clone(&self.waker));
+        let spawned = std::thread::Builder::new().name(format!("huey {name}")).spawn(move || {
+            let _ = tx.send(job());
+            wake();
+        });
+        if spawned.is_err() {
+            let _ = self.done_tx.send(JobDone::Failed(JobError::Lost));
+        }
+    }
+
+    /// Read the settings file.
+    pub fn load_settings(&self, path: PathBuf) {
+        self.spawn("settings", move || {
+            let (settings, problem) = Settings::load(&path);
+            JobDone::Settings(Box::new(settings), problem)
+        });
+    }
+
+    /// Read a conversation (unless already read) and its kill list.
+    pub fn prepare(&self, request: u64, source: SourceRequest, kill: KillSource) {
+        self.spawn("open", move || match prepare(request, source, &kill) {
+            Ok(p) => JobDone::Prepared(Box::new(p)),
+            Err(e) => JobDone::Failed(e),
+        });
+    }
+
+    /// Read a session, its conversation (checking that it did not change) and its kill list.
+    pub fn open_session(&self, request: u64, path: PathBuf) {
+        self.spawn("session", move || match open_session(request, &path) {
+            Ok((prepared, session)) => JobDone::SessionOpened(Box::new((prepared, session, path))),
+            Err(e) => JobDone::Failed(e),
+        });
+    }
+
+    /// The words of `kill`, for the kill-word editor.
+    pub fn kill_words(&self, kill: KillSource) {
+        self.spawn("kill list", move || match crate::io::kill_list::load(&kill) {
+            Ok((list, _)) => JobDone::KillWords(list.sorted_words().join("\n")),
+            Err(e) => JobDone::Failed(e.into()),
+        });
+    }
+
+    /// Read sweep rows from a `huey bench --sweep --json` file.
+    pub fn load_sweep(&self, path: PathBuf) {
+        self.spawn("sweep file", move || {
+            let text = match text_file::read(&path, MAX_SWEEP_BYTES) {
+                Ok(t) => t,
+                Err(e) => return JobDone::Failed(e.into()),
+            };
+            match parse_rows(&text) {
+                Ok(rows) => JobDone::SweepLoaded(rows),
+                Err(e) => JobDone::Failed(JobError::NotSweep { path, detail: e.to_string() }),
+            }
+        });
+    }
+
+    /// Run the conversation on both backends; `false` when a measurement is running.
+    pub fn compare(&mut self, text: Arc<String>, opts: AnalysisOptions, kill: KillList) -> bool {
+        self.measure("CPU/GPU comparison", move || match compare_backends(&text, &opts, &kill) {
+            Ok(runs) => JobDone::Compared(runs),
+            Err(e) => JobDone::Failed(e.into()),
+        })
+    }
+
+    /// The size sweep over `sizes`, `secs` per run; `false` when a measurement is running.
+    pub fn sweep(&mut self, sizes: Vec<usize>, secs: f64) -> bool {
+        self.measure("size sweep", move || match rows(&sizes, secs, |_| {}) {
+            Ok(rows) => JobDone::Swept(rows),
+            Err(e) => JobDone::Failed(e.into()),
+        })
+    }
+
+    fn measure(&mut self, what: &'static str, job: impl FnOnce() -> JobDone + Send + 'static) -> bool {
+        if self.measuring.is_some() {
+            return false;
+        }
+        self.measuring = Some(what);
+        self.spawn(what, job);
+        true
+    }
+
+    /// Write `bytes` to `path` atomically, after every write asked for before.
+    pub fn write(&self, path: PathBuf, bytes: Vec<u8>, kind: WriteKind) {
+        self.queue(Write::File(path, bytes, kind), None);
+    }
+
+    /// Encode `image` as PNG and write it to `path`.
+    pub fn write_png(&self, path: PathBuf, image: Arc<egui::ColorImage>) {
+        self.queue(Write::Png(path, image), None);
+    }
+
+    /// Wait up to `timeout` until every write asked for so far is done (used when the window
+    /// closes, so nothing asked for is lost with the process).
+    pub fn flush(&self, timeout: Duration) {
+        let (ack, acked) = crossbeam_channel::bounded(1);
+        self.queue(Write::Flush, Some(ack));
+        let _ = acked.recv_timeout(timeout);
+    }
+
+    /// Save a session file.
+    pub fn save_session(&self, path: PathBuf, session: SessionFile) {
+        self.queue(Write::Session(path, Box::new(session)), None);
+    }
+
+    /// Save the settings.
+    pub fn save_settings(&self, path: PathBuf, settings: Settings) {
+        self.queue(Write::Settings(path, Box::new(settings)), None);
+    }
+
+    fn queue(&self, write: Write, ack: Option<Sender<()>>) {
+        if self.writer.send((write, ack)).is_err() {
+            let _ = self.done_tx.send(JobDone::Failed(JobError::Lost));
+        }
+    }
+}
+
+fn perform(write: Write) -> JobDone {
+    match write {
+        Write::File(path, bytes, kind) => match crate::io::atomic::write(&path, &bytes) {
+            Ok(()) => JobDone::Written(path, kind),
+            Err(source) => JobDone::Failed(JobError::Write { path, source }),
+        },
+        Write::Png(path, image) => match png(&image) {
+            Ok(bytes) => match crate::io::atomic::write(&path, &bytes) {
+                Ok(()) => JobDone::Written(path, WriteKind::Script),
+                Err(source) => JobDone::Failed(JobError::Write { path, source }),
+            },
+            Err(source) => JobDone::Failed(JobError::Write { path, source }),
+        },
+        Write::Flush => JobDone::SettingsSaved,
+        Write::Session(path, session) => match session.save(&path) {
+            Ok(()) => JobDone::Written(path, WriteKind::Session),
+            Err(e) => JobDone::Failed(e.into()),
+        },
+        Write::Settings(path, settings) => match settings.save(&path) {
+            Ok(()) => JobDone::SettingsSaved,
+            Err(e) => JobDone::Failed(e.into()),
+        },
+    }
+}
+
+/// A screenshot as PNG bytes.
+fn png(image: &egui::ColorImage) -> std::io::Result<Vec<u8>> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
+    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
+        .ok_or_else(|| std::io::Error::other("screenshot size mismatch"))?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    buffer.write_to(&mut out, image::ImageFormat::Png).map_err(std::io::Error::other)?;
+    Ok(out.into_inner())
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn prepare(request: u64, source: SourceRequest, kill: &KillSource) -> Result<Prepared, JobError> {
+    let (source, warnings) = match source {
+        SourceRequest::File(path) => {
+            let doc = document::read(&path)?;
+            (Source { name: file_name(&path), path: Some(path), text: Arc::new(doc.text) }, doc.warnings)
+        }
+        SourceRequest::Sample => (sample(), Vec::new()),
+        SourceRequest::Loaded(source) => (source, Vec::new()),
+    };
+    let (list, kill_name) = crate::io::kill_list::load(kill)?;
+    Ok(Prepared { request, source, kill: list, kill_name, kill_source: kill.clone(), warnings })
+}
+
+/// The bundled sample as a source.
+pub fn sample() -> Source {
+    Source { name: super::SAMPLE_NAME.to_owned(), path: None, text: Arc::new(SAMPLE_CONVERSATION.to_owned()) }
+}
+
+fn open_session(request: u64, path: &std::path::Path) -> Result<(Prepared, SessionFile), JobError> {
+    let session = SessionFile::load(path)?;
+    let (source, warnings) = if session.source == "sample" {
+        (sample(), Vec::new())
+    } else {
+        let file = PathBuf::from(&session.source);
+        let doc = document::read(&file).map_err(JobError::SessionSource)?;
+        (Source { name: file_name(&file), path: Some(file), text: Arc::new(doc.text) }, doc.warnings)
+    };
+    if text_hash(&source.text) != session.text_hash {
+        return Err(JobError::SessionChanged(session.source));
+    }
+    let (kill, kill_name) = crate::io::kill_list::load(&session.kill)?;
+    let kill_source = session.kill.clone();
+    Ok((Prepared { request, source, kill, kill_name, kill_source, warnings }, session))
+}

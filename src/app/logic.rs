@@ -1,0 +1,248 @@
+//! The app's logic, apart from drawing: start-up, the user's actions, and the events of the
+//! compute worker and the job threads, drained within a time budget per frame.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::jobs::{JobDone, Prepared, SourceRequest, WriteKind};
+use super::{Action, HueyApp, Launch, export, script};
+use crate::io::session::{SESSION_VERSION, SessionFile, text_hash};
+use crate::run::notice::Notice;
+use crate::run::worker::{Command, Event, LoadRequest};
+
+/// Time per frame for draining events.
+const DRAIN_BUDGET: Duration = Duration::from_millis(5);
+
+impl HueyApp {
+    /// Apply `launch`'s overrides and script, then open its file or the sample.
+    pub(super) fn begin(&mut self, launch: Launch) {
+        if let Some(n) = launch.max_neurons {
+            self.settings.options.engine.common.max_neurons = n;
+        }
+        if let Some(engine) = launch.engine {
+            self.settings.options.engine.set_kind(engine);
+        }
+        self.script = launch.script.map(script::Autopilot::new);
+        match launch.file {
+            Some(path) => self.apply(Action::Open(path)),
+            None => self.apply(Action::OpenSample),
+        }
+    }
+
+    /// Per-frame work outside drawing: the worker's events and the jobs' answers (within a
+    /// time budget), and a dead worker noticed.
+    pub fn logic(&mut self) {
+        let started = Instant::now();
+        while started.elapsed() < DRAIN_BUDGET {
+            let Some(event) = self.worker.try_recv() else { break };
+            self.on_event(event);
+        }
+        while started.elapsed() < DRAIN_BUDGET {
+            let Some(done) = self.jobs.try_recv() else { break };
+            self.on_job(done);
+        }
+        self.view.results.measuring = self.jobs.measuring;
+        if self.worker.is_dead() && !self.view.run.worker_dead {
+            self.view.run.worker_dead = true;
+            self.view.notices.push("the compute thread stopped unexpectedly; restart Huey");
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Loaded(summary) => {
+                self.view.run.options = Some(self.settings.options.clone());
+                for w in &summary.warnings {
+                    self.view.notices.push(w);
+                }
+                self.view.run.summary = Some(*summary);
+            }
+            Event::Progress(p) => self.view.run.on_progress(p),
+            Event::Frame(frame) => self.view.on_frame(frame),
+            Event::Notice(n) => self.view.notices.push(n),
+            Event::BackendSwitched { device, .. } => self.view.notices.push(format!("now running on {device}")),
+            Event::Finished => self.view.run.finished = true,
+            Event::Failed(e) => self.view.notices.push(e),
+        }
+    }
+
+    fn on_job(&mut self, done: JobDone) {
+        match done {
+            JobDone::Settings(settings, problem) => {
+                self.settings = *settings;
+                if let Some(p) = problem {
+                    self.view.notices.push(p);
+                }
+                if let Some(launch) = self.pending_start.take() {
+                    self.begin(launch);
+                }
+            }
+            JobDone::Prepared(prepared) => {
+                if prepared.request == self.request {
+                    if let Some(path) = prepared.source.path.clone() {
+                        self.settings.remember(&path);
+                        self.save_settings();
+                    }
+                    self.load(*prepared);
+                }
+            }
+            JobDone::SessionOpened(opened) => {
+                let (prepared, session, path) = *opened;
+                if prepared.request == self.request {
+                    self.settings.options = session.options.clone();
+                    self.settings.kill = session.kill.clone();
+                    self.load(prepared);
+                    self.send(Command::Restore(Box::new((session.network, session.stats, session.done))));
+                    self.view.notices.push(format!("session {} opened", path.display()));
+                }
+            }
+            JobDone::KillWords(words) => self.settings.kill_custom = words,
+            JobDone::SweepLoaded(rows) | JobDone::Swept(rows) => {
+                self.jobs.measuring = None;
+                self.view.results.sweep = Some(rows);
+            }
+            JobDone::Compared(runs) => {
+                self.jobs.measuring = None;
+                for n in runs.iter().flat_map(|r| &r.fallbacks) {
+                    self.view.notices.push(n);
+                }
+                self.view.results.comparison = Some(runs);
+            }
+            JobDone::Written(path, WriteKind::Session) => {
+                self.view.notices.push(format!("session saved to {}", path.display()));
+            }
+            JobDone::Written(path, _) => self.view.notices.push(format!("wrote {}", path.display())),
+            JobDone::SettingsSaved => {}
+            JobDone::Failed(e) => {
+                if matches!(e, super::jobs::JobError::Params(_) | super::jobs::JobError::Engine(_)) {
+                    self.jobs.measuring = None;
+                }
+                self.view.notices.push(e);
+            }
+        }
+    }
+
+    /// Hand a prepared conversation to the worker (replaces any current run).
+    fn load(&mut self, prepared: Prepared) {
+        let Prepared { source, kill, kill_name, kill_source, warnings, .. } = prepared;
+        for w in warnings {
+            self.view.notices.push(Notice::Load(w));
+        }
+        let request = LoadRequest {
+            name: source.name.clone(),
+            text: std::sync::Arc::clone(&source.text),
+            opts: self.settings.options.clone(),
+            kill,
+            kill_name,
+            kill_source,
+        };
+        self.view.reset_run();
+        self.source = Some(source);
+        self.send(Command::Load(Box::new(request)));
+    }
+
+    /// Ask a job for a conversation; the newest request wins.
+    fn open(&mut self, source: SourceRequest) {
+        self.request += 1;
+        if let SourceRequest::File(path) = &source {
+            self.view.notices.push(format!("opening {}…", path.display()));
+        }
+        self.jobs.prepare(self.request, source, self.settings.kill.clone());
+    }
+
+    fn send(&mut self, command: Command) {
+        if !self.worker.send(command) {
+            self.view.notices.push("the compute thread is busy or stopped; try again");
+        }
+    }
+
+    /// Carry out an action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Open(path) => self.open(SourceRequest::File(path)),
+            Action::OpenSample => self.open(SourceRequest::Sample),
+            Action::Restart => {
+                if let Some(source) = self.source.clone() {
+                    self.save_settings();
+                    self.open(SourceRequest::Loaded(source));
+                }
+            }
+            Action::Run => self.send(Command::Run),
+            Action::Pause => self.send(Command::Pause),
+            Action::Step => self.send(Command::Step),
+            Action::Stop => {
+                self.send(Command::Pause);
+                self.view.run.finished = true;
+                self.view.notices.push("run stopped; Restart runs it again");
+            }
+            Action::SwitchBackend(b) => {
+                self.settings.options.backend = b;
+                self.send(Command::SwitchBackend(b));
+            }
+            Action::Remap => {
+                let map = self.settings.options.map.clone();
+                self.send(Command::Frame(map));
+            }
+            Action::SaveSession(path) => self.save_session(path),
+            Action::OpenSession(path) => {
+                self.request += 1;
+                self.jobs.open_session(self.request, path);
+            }
+            Action::Select(label) => self.view.widgets.selected = label,
+            Action::EditKillWords => self.jobs.kill_words(self.settings.kill.clone()),
+            Action::CompareBackends => {
+                let Some(source) = &self.source else { return };
+                let (text, opts) = (std::sync::Arc::clone(&source.text), self.settings.options.clone());
+                // The comparison uses the kill list of the run on show.
+                let kill = self.view.run.summary.as_ref().map(|s| s.kill.clone()).unwrap_or_default();
+                if !self.jobs.compare(text, opts, kill) {
+                    self.view.notices.push("a measurement is already running");
+                }
+            }
+            Action::RunSweep(sizes, secs) => {
+                if !self.jobs.sweep(sizes, secs) {
+                    self.view.notices.push("a measurement is already running");
+                }
+            }
+            Action::ExportConcepts(path) => self.export(path, export::concepts_csv),
+            Action::ExportReport(path) => self.export(path, export::report_markdown),
+            Action::LoadSweep(path) => self.jobs.load_sweep(path),
+        }
+    }
+
+    fn export(&mut self, path: PathBuf, render: fn(&super::view::View) -> Option<String>) {
+        match render(&self.view) {
+            Some(text) => self.jobs.write(path, text.into_bytes(), WriteKind::Export),
+            None => self.view.notices.push("nothing to export yet"),
+        }
+    }
+
+    fn save_session(&mut self, path: PathBuf) {
+        let (Some(source), Some(frame)) = (&self.source, &self.view.run.frame) else {
+            self.view.notices.push("nothing to save yet");
+            return;
+        };
+        let session = SessionFile {
+            version: SESSION_VERSION,
+            source: source.path.as_ref().map_or_else(|| "sample".to_owned(), |p| p.display().to_string()),
+            text_hash: text_hash(&source.text),
+            options: self.view.run.options.clone().unwrap_or_else(|| self.settings.options.clone()),
+            kill: self.view.run.summary.as_ref().map_or_else(|| self.settings.kill.clone(), |s| s.kill_source.clone()),
+            done: frame.done,
+            stats: frame.stats,
+            network: frame.network.clone(),
+        };
+        self.jobs.save_session(path, session);
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(path) = &self.settings_path {
+            self.jobs.save_settings(path.clone(), self.settings.clone());
+        }
+    }
+
+    /// Whether `path` is the current conversation's file.
+    pub fn is_current(&self, path: &Path) -> bool {
+        self.source.as_ref().and_then(|s| s.path.as_deref()) == Some(path)
+    }
+}

@@ -1,0 +1,97 @@
+//! The inspector: a concept's strongest associations both ways, its connection to any other
+//! concept, and keyword in context.
+
+use egui::{RichText, Ui};
+
+use crate::analysis::stats;
+use crate::app::Action;
+use crate::app::view::View;
+
+/// Strongest associations of a concept (and of several: shared ones), with keyword in context.
+pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
+    let Some(frame) = view.run.frame.clone() else {
+        ui.label("No network yet.");
+        return;
+    };
+    let net = &frame.network;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Concepts:");
+        for label in frame.map.labels.iter().take(40) {
+            if ui.selectable_label(view.widgets.selected.as_deref() == Some(label.as_str()), label).clicked() {
+                actions.push(Action::Select(Some(label.clone())));
+            }
+        }
+    });
+    let Some(selected) = view.widgets.selected.clone() else {
+        ui.label("Select a concept (here or on the map).");
+        return;
+    };
+    let word = selected.to_lowercase();
+    // Associations and occurrences once per frame and selection, not in every UI frame.
+    let inspected = view.derived.inspected(&frame, view.run.summary.as_ref(), &word).clone();
+    if inspected.id.is_none() {
+        ui.label(format!("{selected} is not in the network now."));
+        return;
+    }
+    let (outgoing, incoming) = (&inspected.outgoing, &inspected.incoming);
+    let out_sum: f64 = outgoing.iter().map(|a| a.1).sum();
+    let in_sum: f64 = incoming.iter().map(|a| a.1).sum();
+    let asymmetry = if out_sum + in_sum > 0.0 { (out_sum - in_sum).abs() / (out_sum + in_sum) } else { 0.0 };
+    ui.heading(format!("{selected}: flow asymmetry {asymmetry:.2}"));
+    ui.columns(2, |cols| {
+        for (col, (title, list)) in cols.iter_mut().zip([("Outgoing", outgoing), ("Incoming", incoming)]) {
+            col.label(RichText::new(title).strong());
+            egui::Grid::new(title).striped(true).show(col, |ui| {
+                ui.label("concept");
+                ui.label("strength");
+                ui.label("mass");
+                ui.end_row();
+                for (w, s, m) in list.iter().take(15) {
+                    ui.label(w);
+                    ui.label(format!("{s:.4}"));
+                    ui.label(format!("{m:.3}"));
+                    ui.end_row();
+                }
+            });
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(format!("Connection between {selected} and"));
+        ui.add(egui::TextEdit::singleline(&mut view.widgets.pair_with).desired_width(120.0)).labelled_by(label.id);
+        let other = view.widgets.pair_with.trim().to_lowercase();
+        if !other.is_empty() {
+            match stats::pair(net, &word, &other) {
+                Some(p) => ui.label(format!(
+                    "{word} -> {other}: s {:.4}, mass {:.3} · {other} -> {word}: s {:.4}, mass {:.3} · asymmetry {:.2}",
+                    p.forward.0,
+                    p.forward.1,
+                    p.backward.0,
+                    p.backward.1,
+                    p.asymmetry()
+                )),
+                None => ui.label(format!("{other} is not a concept")),
+            };
+        }
+    });
+    ui.separator();
+    ui.label(RichText::new("In context").strong());
+    if let Some(summary) = &view.run.summary {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for &(k, at) in &inspected.occurrences {
+                let (speaker, text) = &summary.exchange_text[k];
+                let lower = text.to_lowercase();
+                let from = lower[..at].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+                let to = lower[at..].char_indices().nth(word.len() + 40).map_or(lower.len(), |(i, _)| at + i);
+                let snippet = text.get(from..to).unwrap_or(text);
+                egui::CollapsingHeader::new(format!("#{} {speaker}: …{}…", k + 1, snippet.replace('\n', " ")))
+                    .id_salt(("kwic", k))
+                    .show(ui, |ui| {
+                        ui.label(text);
+                    });
+            }
+            if inspected.occurrences.is_empty() {
+                ui.label("no occurrence in the text (the word may come from a speaker label)");
+            }
+        });
+    }
+}

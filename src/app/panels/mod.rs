@@ -1,0 +1,65 @@
+//! The panels: `*_ui` functions, one file each, that draw from the view and settings and push
+//! [`Action`]s; `root_ui` lays them out.
+
+mod cascade;
+mod compare;
+mod inspector;
+mod map;
+mod network;
+mod settings;
+mod speakers;
+mod spectrum;
+mod status;
+mod timing;
+mod top_bar;
+
+use egui::{Color32, Ui};
+
+use super::view::Tab;
+use super::{Action, HueyApp};
+
+/// The whole window: top bar, status bar, settings on the left, the tabs in the centre.
+pub fn root_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
+    egui::Panel::top("top").show(ui, |ui| top_bar::top_bar_ui(ui, app, actions));
+    egui::Panel::bottom("status").show(ui, |ui| status::status_ui(ui, &app.view));
+    egui::Panel::left("settings").resizable(true).default_size(280.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| settings::settings_ui(ui, &mut app.settings, &app.view, actions));
+    });
+    egui::CentralPanel::default().show(ui, |ui| central_ui(ui, app, actions));
+}
+
+/// The tabs.
+fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
+    let view = &mut app.view;
+    ui.horizontal(|ui| {
+        for (tab, label) in [
+            (Tab::Map, "Map"),
+            (Tab::Timing, "Timing"),
+            (Tab::Spectrum, "Spectrum"),
+            (Tab::Inspector, "Inspector"),
+            (Tab::Speakers, "Speakers"),
+            (Tab::Network, "Network"),
+            (Tab::Cascade, "Cascade"),
+            (Tab::Compare, "Compare"),
+        ] {
+            ui.selectable_value(&mut view.widgets.tab, tab, label);
+        }
+    });
+    ui.separator();
+    match view.widgets.tab {
+        Tab::Map => map::map_ui(ui, view, &mut app.settings.options.map, actions),
+        Tab::Timing => timing::timing_ui(ui, view),
+        Tab::Spectrum => spectrum::spectrum_ui(ui, view),
+        Tab::Inspector => inspector::inspector_ui(ui, view, actions),
+        Tab::Speakers => speakers::speakers_ui(ui, view),
+        Tab::Network => network::network_ui(ui, view),
+        Tab::Cascade => cascade::cascade_ui(ui, view),
+        Tab::Compare => compare::compare_ui(ui, view, actions),
+    }
+}
+
+/// Blue (light) → red (heavy), for `t` in 0..=1.
+fn mass_colour(t: f32) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    Color32::from_rgb((60.0 + 195.0 * t) as u8, (120.0 * (1.0 - t) + 60.0) as u8, (255.0 * (1.0 - t)) as u8)
+}

@@ -1,0 +1,92 @@
+//! The top bar: open, run controls, backend switch, sessions, export; progress and device.
+
+use egui::{RichText, Ui};
+
+use crate::app::{Action, HueyApp};
+use crate::model::options::Backend;
+
+/// Open, run controls, backend switch, progress.
+pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Open…").clicked()
+            && let Some(path) = rfd::FileDialog::new().add_filter("conversation", &["txt", "md", "pdf"]).pick_file()
+        {
+            actions.push(Action::Open(path));
+        }
+        if ui.button("Sample").clicked() {
+            actions.push(Action::OpenSample);
+        }
+        ui.separator();
+        let running = app.view.run.progress.as_ref().is_some_and(|p| p.running);
+        if running {
+            if ui.button("Pause").clicked() {
+                actions.push(Action::Pause);
+            }
+        } else if ui
+            .add_enabled(app.view.run.summary.is_some() && !app.view.run.finished, egui::Button::new("Run"))
+            .clicked()
+        {
+            actions.push(Action::Run);
+        }
+        if ui.add_enabled(app.view.run.summary.is_some() && !app.view.run.finished, egui::Button::new("Step")).clicked()
+        {
+            actions.push(Action::Step);
+        }
+        if ui
+            .add_enabled(running, egui::Button::new("Stop"))
+            .on_hover_text("end the run here (the network so far stays)")
+            .clicked()
+        {
+            actions.push(Action::Stop);
+        }
+        if ui.add_enabled(app.source().is_some(), egui::Button::new("Restart")).clicked() {
+            actions.push(Action::Restart);
+        }
+        ui.separator();
+        let current = app.view.run.frame.as_ref().map_or(app.settings.options.backend, |f| f.backend);
+        ui.label("Backend:");
+        for (b, label) in [(Backend::Cpu, "CPU"), (Backend::Gpu, "GPU")] {
+            if ui.selectable_label(current == b, label).clicked() && current != b {
+                actions.push(Action::SwitchBackend(b));
+            }
+        }
+        ui.separator();
+        if ui.button("Save session…").clicked()
+            && let Some(path) =
+                rfd::FileDialog::new().add_filter("Huey session", &["ron"]).set_file_name("session.ron").save_file()
+        {
+            actions.push(Action::SaveSession(path));
+        }
+        if ui.button("Open session…").clicked()
+            && let Some(path) = rfd::FileDialog::new().add_filter("Huey session", &["ron"]).pick_file()
+        {
+            actions.push(Action::OpenSession(path));
+        }
+        ui.menu_button("Export", |ui| {
+            if ui.button("Concepts (CSV)…").clicked()
+                && let Some(path) = rfd::FileDialog::new().set_file_name("concepts.csv").save_file()
+            {
+                actions.push(Action::ExportConcepts(path));
+            }
+            if ui.button("Report (Markdown)…").clicked()
+                && let Some(path) = rfd::FileDialog::new().set_file_name("report.md").save_file()
+            {
+                actions.push(Action::ExportReport(path));
+            }
+        });
+    });
+    if let Some(p) = &app.view.run.progress {
+        let fraction = if p.total == 0 { 1.0 } else { p.done as f32 / p.total as f32 };
+        let text = format!(
+            "exchange {}/{} · {:.0} words/s · ETA {}",
+            p.done,
+            p.total,
+            p.words_per_sec,
+            if app.view.run.finished { "done".to_owned() } else { format!("{:.1} s", p.eta_secs) }
+        );
+        ui.add(egui::ProgressBar::new(fraction).text(text));
+    }
+    if let Some(f) = &app.view.run.frame {
+        ui.label(RichText::new(format!("running on {} ({} timing)", f.device, f.timing.label())).small());
+    }
+}

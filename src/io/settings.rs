@@ -1,0 +1,209 @@
+//! Settings that persist between runs (RON in the user's config directory, written
+//! atomically): analysis options, the kill list, recent files. Version 1 files (string kill
+//! choice, both engines' parameters) are converted when read.
+
+use std::path::{Path, PathBuf};
+
+use super::legacy::OptionsV1;
+use super::text_file;
+use crate::model::options::AnalysisOptions;
+use crate::text::kill_words::{KillSource, Language};
+
+/// Format version of the settings file.
+pub const SETTINGS_VERSION: u32 = 2;
+
+/// Largest settings file read.
+pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+
+/// What the app remembers.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Format version.
+    pub version: u32,
+    /// Options of the next run (engine, backend, precision, parameters, map).
+    pub options: AnalysisOptions,
+    /// The kill list of the next run.
+    pub kill: KillSource,
+    /// Kill words edited in the app (the reference format), kept while another list is chosen.
+    pub kill_custom: String,
+    /// The last kill-list file chosen, kept while another list is chosen.
+    pub kill_file: Option<PathBuf>,
+    /// Recently opened conversations, newest first.
+    pub recent: Vec<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            version: SETTINGS_VERSION,
+            options: AnalysisOptions::default(),
+            kill: KillSource::Bundled(Language::En),
+            kill_custom: String::new(),
+            kill_file: None,
+            recent: Vec::new(),
+        }
+    }
+}
+
+/// Why the settings file was not used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// It could not be read.
+    #[error(transparent)]
+    Read(#[from] text_file::TextFileError),
+    /// It does not parse.
+    #[error("{} is damaged ({detail}); defaults used", path.display())]
+    Damaged {
+        /// What the parser said.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A newer Huey wrote it.
+    #[error("{} is from a newer Huey (version {found}); defaults used", path.display())]
+    Newer {
+        /// The file's version.
+        found: u32,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Writing failed.
+    #[error("settings not saved to {}: {source}", path.display())]
+    Write {
+        /// The underlying error.
+        source: std::io::Error,
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+impl Settings {
+    /// `$HUEY_CONFIG_DIR`, else `$XDG_CONFIG_HOME/huey`, else `~/.config/huey`.
+    pub fn default_path() -> Option<PathBuf> {
+        let dir = std::env::var_os("HUEY_CONFIG_DIR").map(PathBuf::from).or_else(|| {
+            std::env::var_os("XDG_CONFIG_HOME")
+                .map(|d| PathBuf::from(d).join("huey"))
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/huey")))
+        })?;
+        Some(dir.join("settings.ron"))
+    }
+
+    /// Load; a missing file gives the defaults, a damaged or newer one the defaults and why.
+    pub fn load(path: &Path) -> (Self, Option<SettingsError>) {
+        if !path.exists() {
+            return (Self::default(), None);
+        }
+        match text_file::read(path, MAX_SETTINGS_BYTES) {
+            Ok(text) => match Self::parse(&text, path) {
+                Ok(s) => (s, None),
+                Err(e) => (Self::default(), Some(e)),
+            },
+            Err(e) => (Self::default(), Some(e.into())),
+        }
+    }
+
+    /// Parse the text of a settings file (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, SettingsError> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default)]
+        struct Version {
+            version: u32,
+        }
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default)]
+        struct V1 {
+            options: OptionsV1,
+            kill: String,
+            kill_custom: String,
+            kill_file: Option<PathBuf>,
+            recent: Vec<PathBuf>,
+        }
+        let damaged =
+            |e: &dyn std::fmt::Display| SettingsError::Damaged { detail: e.to_string(), path: path.to_owned() };
+        let version: Version = ron::from_str(text).map_err(|e| damaged(&e))?;
+        if version.version > SETTINGS_VERSION {
+            return Err(SettingsError::Newer { found: version.version, path: path.to_owned() });
+        }
+        if version.version >= 2 {
+            return ron::from_str(text).map_err(|e| damaged(&e));
+        }
+        let v: V1 = ron::from_str(text).map_err(|e| damaged(&e))?;
+        let kill = match v.kill.as_str() {
+            "none" => KillSource::None,
+            "custom" => KillSource::Custom(v.kill_custom.clone()),
+            "file" => v.kill_file.clone().map_or_else(KillSource::default, KillSource::File),
+            code => Language::from_code(code).map_or_else(|_| KillSource::default(), KillSource::Bundled),
+        };
+        Ok(Self {
+            version: SETTINGS_VERSION,
+            options: v.options.into(),
+            kill,
+            kill_custom: v.kill_custom,
+            kill_file: v.kill_file,
+            recent: v.recent,
+        })
+    }
+
+    /// Save atomically.
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        let write = |source| SettingsError::Write { source, path: path.to_owned() };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(write)?;
+        }
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|e| write(std::io::Error::other(e)))?;
+        super::atomic::write(path, text.as_bytes()).map_err(write)
+    }
+
+    /// Put `path` first in the recent list (at most 10).
+    pub fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_owned());
+        self.recent.truncate(10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damaged_or_newer_files_give_defaults_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.ron");
+        let mut s = Settings { kill: KillSource::Bundled(Language::De), ..Settings::default() };
+        s.remember(Path::new("/tmp/a.txt"));
+        s.remember(Path::new("/tmp/b.txt"));
+        s.remember(Path::new("/tmp/a.txt"));
+        assert_eq!(s.recent, [PathBuf::from("/tmp/a.txt"), PathBuf::from("/tmp/b.txt")]);
+        s.save(&path).unwrap();
+        let (loaded, why) = Settings::load(&path);
+        assert_eq!(loaded, s);
+        assert!(why.is_none());
+
+        std::fs::write(&path, "(kill: ").unwrap();
+        let (loaded, why) = Settings::load(&path);
+        assert_eq!(loaded, Settings::default());
+        assert!(matches!(why, Some(SettingsError::Damaged { .. })), "{why:?}");
+        std::fs::write(&path, "(version: 99)").unwrap();
+        let (loaded, why) = Settings::load(&path);
+        assert_eq!(loaded, Settings::default());
+        assert!(matches!(why, Some(SettingsError::Newer { found: 99, .. })), "{why:?}");
+        let (loaded, why) = Settings::load(&dir.path().join("missing.ron"));
+        assert_eq!(loaded, Settings::default());
+        assert!(why.is_none());
+    }
+
+    #[test]
+    fn version_1_settings_are_converted() {
+        let v1 =
+            r#"(version: 1, kill: "de", options: (engine: temporal, temporal: (max_neurons: 99)), recent: ["/a.txt"])"#;
+        let s = Settings::parse(v1, Path::new("s.ron")).unwrap();
+        assert_eq!(s.kill, KillSource::Bundled(Language::De));
+        assert_eq!(s.options.engine.common.max_neurons, 99);
+        assert_eq!(s.recent, [PathBuf::from("/a.txt")]);
+        let custom = Settings::parse(r#"(version: 1, kill: "custom", kill_custom: "a b")"#, Path::new("s")).unwrap();
+        assert_eq!(custom.kill, KillSource::Custom("a b".to_owned()));
+    }
+}

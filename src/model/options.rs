@@ -1,0 +1,184 @@
+//! Everything that shapes an analysis, as plain data: detection, tokenizer, engine and its
+//! parameters, precision, backend, map, speaker edits. Stages read their part; sessions and
+//! settings store the whole.
+
+use super::params::{EngineParams, ParamError};
+
+/// Which learning engine runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineKind {
+    /// The golden temporal engine: one update per exchange (§3.3).
+    #[default]
+    Temporal,
+    /// The windowed engine: sliding windows with a speaker neuron (§3.4).
+    Windowed,
+}
+
+impl EngineKind {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Temporal => "temporal",
+            Self::Windowed => "windowed",
+        }
+    }
+}
+
+/// Arithmetic precision of an engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// f64: the reference mode.
+    #[default]
+    F64,
+    /// f32: what GPU kernels compute in.
+    F32,
+}
+
+impl Precision {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::F64 => "f64",
+            Self::F32 => "f32",
+        }
+    }
+}
+
+/// Where an engine's kernels run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    /// Rust on the CPU.
+    #[default]
+    Cpu,
+    /// WGSL compute shaders through wgpu, with the network resident on the device.
+    Gpu,
+}
+
+impl Backend {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Gpu => "gpu",
+        }
+    }
+}
+
+/// Options of the speaker detector, with the reference UI's defaults.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DetectOptions {
+    /// Off: the whole text is one exchange by `Author`.
+    pub conversation_mode: bool,
+    /// Keep only the first this many exchanges (reference: 10,000).
+    pub exchange_limit: usize,
+    /// Truncate longer exchange texts to this many characters plus `...` (reference: 10,000).
+    pub max_exchange_chars: usize,
+    /// Below this confidence, fall back to plain-text mode (reference: 0.3).
+    pub min_confidence: f64,
+}
+
+impl Default for DetectOptions {
+    fn default() -> Self {
+        Self { conversation_mode: true, exchange_limit: 10_000, max_exchange_chars: 10_000, min_confidence: 0.3 }
+    }
+}
+
+/// Which tokenizer turns an exchange's text into tokens (the rules are in `text::tokenize`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tokenizer {
+    /// The reference: `text.lower().split()`, punctuation kept (`hood,` ≠ `hood`); CJK text is
+    /// split into characters except for a list of protected units.
+    #[default]
+    Reference,
+    /// The windowed engine's reference rule: lower-case, every character that is not a word
+    /// character, whitespace or `'` becomes a space, then whitespace split.
+    ReferenceWindowed,
+    /// Unicode words (UAX #29), lower-cased, punctuation stripped, inner apostrophes kept.
+    Words,
+}
+
+impl Tokenizer {
+    /// Name as used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reference => "reference",
+            Self::ReferenceWindowed => "reference_windowed",
+            Self::Words => "words",
+        }
+    }
+
+    /// The tokenizer `engine` actually runs: the windowed engine has its own reference rule.
+    pub fn effective(self, engine: EngineKind) -> Self {
+        match (engine, self) {
+            (EngineKind::Windowed, Self::Reference) => Self::ReferenceWindowed,
+            (_, t) => t,
+        }
+    }
+}
+
+/// Options of the concept map, with the golden UI's defaults.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct MapOptions {
+    /// Number of concepts (reference: 50); larger than the network means all concepts.
+    pub n_concepts: usize,
+    /// Minimum concept mass to be a candidate (reference: 0).
+    pub min_mass: f64,
+    /// Up to this many concepts, solve densely (all eigenvalues); beyond, top-k Lanczos.
+    pub dense_limit: usize,
+    /// Eigenpairs computed by the partial solver.
+    pub partial_k: usize,
+}
+
+impl Default for MapOptions {
+    fn default() -> Self {
+        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6 }
+    }
+}
+
+/// Changes a user makes to the detected speakers: renaming to an existing name merges.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SpeakerEdits {
+    /// (detected name, new name), applied in order.
+    pub renames: Vec<(String, String)>,
+    /// Speakers (after renaming) whose exchanges are left out.
+    pub excluded: Vec<String>,
+}
+
+/// Everything that shapes an analysis, with the reference's defaults.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AnalysisOptions {
+    /// Speaker detection.
+    pub detect: DetectOptions,
+    /// Tokenizer (`Reference` means the chosen engine's reference rule).
+    pub tokenizer: Tokenizer,
+    /// The learning engine and its parameters.
+    pub engine: EngineParams,
+    /// Arithmetic precision of the engine.
+    pub precision: Precision,
+    /// Where the engine runs.
+    pub backend: Backend,
+    /// Concept-map options.
+    pub map: MapOptions,
+    /// Speakers renamed, merged or left out after detection.
+    pub speaker_edits: SpeakerEdits,
+}
+
+impl AnalysisOptions {
+    /// The reference's defaults with engine `kind`.
+    pub fn reference(kind: EngineKind) -> Self {
+        Self { engine: EngineParams::reference(kind), ..Self::default() }
+    }
+
+    /// Check the engine's parameters.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        self.engine.validate()
+    }
+}

@@ -1,0 +1,142 @@
+//! The float types engines and kernels compute in (f64: the reference mode; f32: what GPU
+//! kernels compute), and the fixed-point sums that make f32 sums independent of thread order.
+
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+/// The float types the kernels run in.
+pub trait Real:
+    Copy
+    + PartialEq
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    /// Accumulator of sums over many terms: f64 adds in order (the reference's arithmetic);
+    /// f32 adds in 64-bit fixed point like the GPU kernels, where threads add in any order.
+    type Sum: Copy + PartialEq + Default + std::fmt::Debug + Send;
+    /// `sum + v`.
+    fn sum_add(sum: Self::Sum, v: Self) -> Self::Sum;
+    /// The sum's value.
+    fn sum_value(sum: Self::Sum) -> Self;
+    /// 0.
+    const ZERO: Self;
+    /// 1/2.
+    const HALF: Self;
+    /// 1.
+    const ONE: Self;
+    /// e^self.
+    fn exp(self) -> Self;
+    /// The larger of the two (as `f64::max`).
+    fn max(self, other: Self) -> Self;
+    /// Absolute value.
+    fn abs(self) -> Self;
+    /// Nearest value of this type.
+    fn from_f64(v: f64) -> Self;
+    /// Widen to f64.
+    fn to_f64(self) -> f64;
+}
+
+macro_rules! real {
+    ($t:ty, $sum:ty, $add:expr, $value:expr) => {
+        impl Real for $t {
+            type Sum = $sum;
+            #[inline]
+            fn sum_add(sum: $sum, v: Self) -> $sum {
+                $add(sum, v)
+            }
+            #[inline]
+            fn sum_value(sum: $sum) -> Self {
+                $value(sum)
+            }
+            const ZERO: Self = 0.0;
+            const HALF: Self = 0.5;
+            const ONE: Self = 1.0;
+            fn exp(self) -> Self {
+                <$t>::exp(self)
+            }
+            fn max(self, other: Self) -> Self {
+                <$t>::max(self, other)
+            }
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            #[allow(clippy::cast_possible_truncation, reason = "rounding to the kernel's precision is the point")]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+        }
+    };
+}
+real!(f32, i64, |sum: i64, v: f32| sum.wrapping_add(to_fixed(v)), from_fixed);
+real!(f64, f64, |sum: f64, v: f64| sum + v, |sum| sum);
+
+/// `v·2³²` rounded toward zero, as a 64-bit integer (`fixed_add` in
+/// shaders/precision/sums_f32.wgsl computes the same integer from an exact split of |v| into whole
+/// and fraction). v·2³² is exact in f64 (24-bit mantissa) and |v| ≤ 2³⁰ keeps it in range.
+#[allow(clippy::cast_possible_truncation, reason = "|x| ≤ 2⁶², truncation toward zero is the rule")]
+#[inline]
+pub fn to_fixed(value: f32) -> i64 {
+    (f64::from(value.clamp(-1_073_741_824.0, 1_073_741_824.0)) * 4_294_967_296.0) as i64
+}
+
+/// The f32 value of a fixed-point sum (`take_sum` in state.wgsl, same operations).
+#[allow(clippy::cast_possible_truncation, reason = "the high and low words, as the shader splits them")]
+#[inline]
+pub fn from_fixed(sum: i64) -> f32 {
+    let hi = (sum >> 32) as i32;
+    let lo = sum as u32;
+    hi as f32 + lo as f32 * (1.0 / 4_294_967_296.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shader's form (`fixed_add`): |v| split exactly into whole and fraction, words
+    /// negated in two's complement for negative v.
+    #[allow(clippy::cast_possible_truncation, reason = "the shader's u32 conversions")]
+    fn split_form(value: f32) -> i64 {
+        let v = value.clamp(-1_073_741_824.0, 1_073_741_824.0);
+        let a = v.abs();
+        let whole = a.floor();
+        let mut lo = ((a - whole) * 4_294_967_296.0) as u32;
+        let mut hi = whole as u32;
+        if v < 0.0 {
+            hi = (!hi).wrapping_add(u32::from(lo == 0));
+            lo = (!lo).wrapping_add(1);
+        }
+        ((u64::from(hi) << 32) | u64::from(lo)) as i64
+    }
+
+    #[test]
+    fn fixed_point_matches_the_shader_form_and_round_trips() {
+        let mut x = 0x1234_5678u32;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let v = f32::from_bits(x);
+            if !v.is_finite() {
+                continue;
+            }
+            assert_eq!(to_fixed(v), split_form(v), "{v:e}");
+        }
+        for v in [0.0f32, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-12, -1e-12, 3.75, -3.75, 2e9, -2e9] {
+            assert_eq!(to_fixed(v), split_form(v), "{v:e}");
+        }
+        // Exact for values on the 2⁻³² grid, and order-independent by construction.
+        for v in [0.25f32, -7.5, 1234.125] {
+            assert_eq!(from_fixed(to_fixed(v)), v);
+        }
+        let terms = [0.1f32, 1e-7, 3.3, -2.2, 1e-3];
+        let forward = terms.iter().fold(0i64, |s, &t| s.wrapping_add(to_fixed(t)));
+        let backward = terms.iter().rev().fold(0i64, |s, &t| s.wrapping_add(to_fixed(t)));
+        assert_eq!(forward, backward);
+    }
+}

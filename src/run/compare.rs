@@ -1,0 +1,41 @@
+//! The current conversation on the CPU and on the GPU, side by side (same options, f32), for
+//! the app's Compare tab.
+
+use super::notice::Notice;
+use super::pipeline::analyze_text;
+use crate::kernel::KernelRow;
+use crate::model::options::{AnalysisOptions, Backend, Precision};
+use crate::model::params::ParamError;
+use crate::text::kill_words::KillList;
+
+/// One backend's run of the conversation.
+#[derive(Clone, Debug)]
+pub struct BackendRun {
+    /// Where it ran (the CPU after an announced fallback).
+    pub backend: Backend,
+    /// On what.
+    pub device: String,
+    /// Engine seconds.
+    pub engine_secs: f64,
+    /// Per-kernel totals.
+    pub kernels: Vec<KernelRow>,
+    /// GPU fallback notices, if the GPU could not be used.
+    pub fallbacks: Vec<Notice>,
+}
+
+/// Run `text` with `opts` on the CPU, then on the GPU, both in f32.
+pub fn compare_backends(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Vec<BackendRun>, ParamError> {
+    let mut runs = Vec::new();
+    for backend in [Backend::Cpu, Backend::Gpu] {
+        let o = AnalysisOptions { backend, precision: Precision::F32, ..opts.clone() };
+        let a = analyze_text(text, &o, kill)?;
+        runs.push(BackendRun {
+            backend: a.backend,
+            device: a.device,
+            engine_secs: a.times.engine_secs,
+            kernels: a.kernels,
+            fallbacks: a.warnings.into_iter().filter(Notice::is_gpu_fallback).collect(),
+        });
+    }
+    Ok(runs)
+}

@@ -1,0 +1,59 @@
+//! What a run tells the user besides its result: typed, so callers match on variants (a GPU
+//! fallback is `Notice::GpuFallback`, never a substring), and displayed once where shown.
+
+use crate::engine::EngineError;
+use crate::io::document::LoadWarning;
+use crate::text::speakers::DetectionWarning;
+
+/// Something the user must see about a run.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum Notice {
+    /// Reading the input needed a compromise (lossy decoding, truncation).
+    #[error(transparent)]
+    Load(LoadWarning),
+    /// Speaker detection hit a limit or fell back to plain text.
+    #[error(transparent)]
+    Detection(DetectionWarning),
+    /// The GPU engine could not start; the CPU engine ran from the first exchange.
+    #[error("GPU backend unavailable: {reason}; running on the CPU instead")]
+    GpuUnavailable {
+        /// Why.
+        reason: EngineError,
+    },
+    /// The GPU failed mid-run; the CPU engine replayed the exchanges done and went on.
+    #[error(
+        "GPU failed after {done} of {total} exchanges: {reason}; continuing on the CPU ({done} exchanges replayed there)"
+    )]
+    GpuFallback {
+        /// Exchanges done (and replayed on the CPU).
+        done: usize,
+        /// Exchanges in the conversation.
+        total: usize,
+        /// Why.
+        reason: EngineError,
+    },
+    /// Every token was a kill word.
+    #[error("every token was a kill word: the network is empty (try --kill-list or --no-kill)")]
+    AllKilled,
+    /// Tokens were kept but no connection formed.
+    #[error("no connections formed: exchanges have fewer than two kept tokens")]
+    NoConnections,
+    /// The temporal engine's vocabulary filled up and later new words were skipped.
+    #[error("vocabulary full at {max_neurons} neurons: {skipped} later token(s) skipped (raise --max-neurons)")]
+    VocabularyFull {
+        /// The cap.
+        max_neurons: usize,
+        /// Tokens skipped.
+        skipped: u64,
+    },
+    /// The partial eigen-solver stopped before converging.
+    #[error("the partial eigen-solver did not fully converge; map axes are approximate")]
+    MapNotConverged,
+}
+
+impl Notice {
+    /// Whether the run left the GPU for the CPU (at the start or mid-run).
+    pub fn is_gpu_fallback(&self) -> bool {
+        matches!(self, Self::GpuUnavailable { .. } | Self::GpuFallback { .. })
+    }
+}

@@ -1,0 +1,387 @@
+//! Text → speakers → tokens → Hebbian network → concept map, as one call or step by step.
+//!
+//! [`Pipeline`] owns the tokenized exchanges and an engine, advances one exchange per
+//! [`Pipeline::step`], and can be observed between steps ([`Pipeline::progress`],
+//! [`Pipeline::network`]); [`analyze_text`] runs it to the end and builds the map.
+
+use std::time::Instant;
+
+use super::factory::{cpu_engine, engine_on};
+use super::notice::Notice;
+use crate::analysis::concept_map::{ConceptMap, concept_map};
+use crate::analysis::mass::speaker_self_mass;
+use crate::engine::{EngineError, LearningEngine};
+use crate::kernel::{KernelRow, KernelTimes, TimingMethod};
+use crate::model::engine_stats::EngineStats;
+use crate::model::network::Network;
+use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Tokenizer};
+use crate::model::params::ParamError;
+use crate::model::tokens::TokenStream;
+use crate::text::kill_words::KillList;
+use crate::text::speakers::{Detection, apply_edits, detect};
+
+/// Why a saved state cannot continue this run.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RestoreError {
+    /// The state says more exchanges were done than the conversation has.
+    #[error("the session has {done} exchanges done, the conversation only {total}")]
+    BeyondEnd {
+        /// Exchanges done in the saved state.
+        done: usize,
+        /// Exchanges in the conversation.
+        total: usize,
+    },
+    /// The engine refused the state.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// Wall time of each stage, in seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageTimes {
+    /// Speaker detection.
+    pub detect_secs: f64,
+    /// Tokenization and kill-word filtering.
+    pub tokenize_secs: f64,
+    /// The engine over all exchanges.
+    pub engine_secs: f64,
+    /// Concept mass, speaker mass and the map.
+    pub map_secs: f64,
+}
+
+impl StageTimes {
+    /// Sum of the stages.
+    pub fn total_secs(&self) -> f64 {
+        self.detect_secs + self.tokenize_secs + self.engine_secs + self.map_secs
+    }
+}
+
+/// Progress of a running pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Exchanges processed.
+    pub done: usize,
+    /// Exchanges in total.
+    pub total: usize,
+}
+
+/// A conversation being learned, one exchange per step.
+///
+/// A GPU engine that cannot start, or fails mid-run, is replaced by the CPU engine of the same
+/// kind and precision, which replays the exchanges already done (so the state is exactly the
+/// CPU's); each such fallback is announced in [`Pipeline::notices`], never silent.
+#[derive(Debug)]
+pub struct Pipeline {
+    stream: TokenStream,
+    speakers: Vec<String>,
+    opts: AnalysisOptions,
+    engine: Box<dyn LearningEngine>,
+    next: usize,
+    notices: Vec<Notice>,
+    fail_next: bool,
+}
+
+impl Pipeline {
+    /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
+    /// Each engine validates its own parameters. A GPU that cannot be used falls back to the
+    /// CPU with a notice.
+    pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
+        opts.validate()?;
+        let mut notices = Vec::new();
+        let engine = match engine_on(opts.backend, opts) {
+            Ok(engine) => engine,
+            Err(EngineError::Params(e)) => return Err(e),
+            Err(reason) => {
+                notices.push(Notice::GpuUnavailable { reason });
+                cpu_engine(opts)?
+            }
+        };
+        Ok(Self { stream, speakers, opts: opts.clone(), engine, next: 0, notices, fail_next: false })
+    }
+
+    /// Replace a failed GPU engine by the CPU engine, replaying exchanges `0..next`. The CPU
+    /// engines cannot fail at run time and were validated when the pipeline was built.
+    fn fall_back(&mut self, reason: EngineError) {
+        let mut engine = match cpu_engine(&self.opts) {
+            Ok(engine) => engine,
+            Err(e) => unreachable!("parameters were validated when the pipeline was built: {e}"),
+        };
+        let _ = engine.run(&self.stream, &self.speakers, 0..self.next);
+        self.notices.push(Notice::GpuFallback { done: self.next, total: self.stream.n_exchanges(), reason });
+        self.engine = engine;
+    }
+
+    fn advance(&mut self, end: usize) {
+        let result = if std::mem::take(&mut self.fail_next) && self.engine.backend() == Backend::Gpu {
+            Err(EngineError::Gpu(crate::engine::gpu::GpuError::Runtime("device lost (injected by a test)".to_owned())))
+        } else {
+            self.engine.run(&self.stream, &self.speakers, self.next..end)
+        };
+        if let Err(e) = result {
+            self.fall_back(e);
+            let _ = self.engine.run(&self.stream, &self.speakers, self.next..end);
+        }
+        self.next = end;
+    }
+
+    /// Fallbacks and other events a user must see (empty when everything ran as asked).
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Where the engine runs now.
+    pub fn backend(&self) -> Backend {
+        self.engine.backend()
+    }
+
+    /// The device running the engine, for labelling timings.
+    pub fn device(&self) -> String {
+        self.engine.device()
+    }
+
+    /// How kernel times are measured.
+    pub fn timing_method(&self) -> TimingMethod {
+        self.engine.timing_method()
+    }
+
+    /// Continue from a saved state: `network` and `stats` after `done` exchanges of this
+    /// same conversation (a session file).
+    pub fn restore(&mut self, network: &Network, stats: EngineStats, done: usize) -> Result<(), RestoreError> {
+        if done > self.stream.n_exchanges() {
+            return Err(RestoreError::BeyondEnd { done, total: self.stream.n_exchanges() });
+        }
+        self.engine.load(network, stats)?;
+        self.next = done;
+        Ok(())
+    }
+
+    /// Move the run to `backend` mid-run: the current engine's state is read (a GPU snapshot
+    /// read-back) and loaded into the other backend's engine, which continues from there.
+    /// Changes nothing when it fails (e.g. no GPU, or f64 asked of the GPU).
+    pub fn switch_backend(&mut self, backend: Backend) -> Result<(), EngineError> {
+        if backend == self.engine.backend() {
+            return Ok(());
+        }
+        let mut next = engine_on(backend, &self.opts)?;
+        let network = self.engine.snapshot()?;
+        next.load(&network, self.engine.stats())?;
+        self.engine = next;
+        Ok(())
+    }
+
+    /// Make the next GPU run fail as a lost device would (tests of the fallback path).
+    #[doc(hidden)]
+    pub fn inject_gpu_failure(&mut self) {
+        self.fail_next = true;
+    }
+
+    /// Process the next exchange; `false` when all are done.
+    pub fn step(&mut self) -> bool {
+        if self.next >= self.stream.n_exchanges() {
+            return false;
+        }
+        self.advance(self.next + 1);
+        true
+    }
+
+    /// Process up to `n` more exchanges in one engine call; `false` when none were left.
+    pub fn step_many(&mut self, n: usize) -> bool {
+        let total = self.stream.n_exchanges();
+        if self.next >= total {
+            return false;
+        }
+        self.advance((self.next + n).min(total));
+        true
+    }
+
+    /// Run all remaining exchanges (one call into the engine).
+    pub fn run_to_end(&mut self) {
+        self.advance(self.stream.n_exchanges());
+    }
+
+    /// Exchanges done and total.
+    pub fn progress(&self) -> Progress {
+        Progress { done: self.next, total: self.stream.n_exchanges() }
+    }
+
+    /// The current network as plain data (a failed GPU read-back falls back to the CPU).
+    pub fn network(&mut self) -> Network {
+        match self.engine.snapshot() {
+            Ok(network) => network,
+            Err(e) => {
+                self.fall_back(e);
+                self.engine.snapshot().unwrap_or_default()
+            }
+        }
+    }
+
+    /// Wall time per kernel so far.
+    pub fn kernel_times(&self) -> KernelTimes {
+        self.engine.kernel_times()
+    }
+
+    /// Create neurons for `words` before the first step (benchmark warm start).
+    pub fn prefill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) -> Result<(), EngineError> {
+        self.engine.prefill(&mut words.into_iter())
+    }
+
+    /// Bytes held by the engine's state.
+    pub fn memory_bytes(&self) -> usize {
+        self.engine.memory_bytes()
+    }
+
+    /// Live neurons and connections.
+    pub fn size(&self) -> (usize, usize) {
+        self.engine.size()
+    }
+
+    /// Estimated bytes moved per engine step (windowed: per window; temporal: not modelled).
+    pub fn bytes_per_step(&self) -> Option<usize> {
+        self.engine.bytes_per_step()
+    }
+
+    /// Engine counters.
+    pub fn stats(&self) -> EngineStats {
+        self.engine.stats()
+    }
+}
+
+/// A finished analysis.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The engine that ran, in which precision, with which tokenizer (the effective one: the
+    /// windowed engine's reference rule differs from the temporal engine's).
+    pub engine: EngineKind,
+    /// See `engine`.
+    pub precision: Precision,
+    /// See `engine`.
+    pub tokenizer: Tokenizer,
+    /// Where the engine ran (at the end: the CPU after a GPU fallback).
+    pub backend: Backend,
+    /// The device that ran it.
+    pub device: String,
+    /// How the kernel times were measured.
+    pub timing: TimingMethod,
+    /// Speaker detection result.
+    pub detection: Detection,
+    /// The learned network.
+    pub network: Network,
+    /// Engine counters.
+    pub stats: EngineStats,
+    /// Tokens before kill-word filtering.
+    pub n_raw_tokens: usize,
+    /// Tokens after kill-word filtering.
+    pub n_tokens: usize,
+    /// Self-concept mass per speaker.
+    pub speaker_mass: Vec<(String, f64)>,
+    /// The concept map.
+    pub map: ConceptMap,
+    /// Stage timings.
+    pub times: StageTimes,
+    /// Per-kernel timings of the engine.
+    pub kernels: Vec<KernelRow>,
+    /// Bytes held by the engine's state at the end (device memory for a GPU engine).
+    pub memory_bytes: usize,
+    /// What the user must know (detection limits, GPU fallback, empty results).
+    pub warnings: Vec<Notice>,
+}
+
+impl Analysis {
+    /// Tokens as the reference reports them: its temporal engine counts before kill-word
+    /// filtering, its windowed tokenizer drops kill words itself.
+    pub fn reference_tokens(&self) -> usize {
+        match self.engine {
+            EngineKind::Temporal => self.n_raw_tokens,
+            EngineKind::Windowed => self.n_tokens,
+        }
+    }
+}
+
+/// A conversation detected, tokenized and ready to step.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Speaker detection result.
+    pub detection: Detection,
+    /// The pipeline at exchange 0.
+    pub pipeline: Pipeline,
+    /// Tokens before and after kill-word filtering.
+    pub n_raw_tokens: usize,
+    /// See `n_raw_tokens`.
+    pub n_tokens: usize,
+    /// Detection and tokenization times (the engine and map fields stay 0).
+    pub times: StageTimes,
+    /// The tokenizer actually used.
+    pub tokenizer: Tokenizer,
+}
+
+/// Detect speakers, tokenize and set up the engine, without stepping it.
+pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Prepared, ParamError> {
+    opts.validate()?;
+    let t0 = Instant::now();
+    let mut detection = detect(text, &opts.detect);
+    apply_edits(&opts.speaker_edits, &mut detection);
+    let t1 = Instant::now();
+    let tokenizer = opts.tokenizer.effective(opts.engine.kind());
+    let stream = crate::text::token_stream::build(&detection, tokenizer, kill);
+    let times = StageTimes {
+        detect_secs: (t1 - t0).as_secs_f64(),
+        tokenize_secs: t1.elapsed().as_secs_f64(),
+        ..StageTimes::default()
+    };
+    let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
+    let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
+    let pipeline = Pipeline::new(stream, speakers, opts)?;
+    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer })
+}
+
+/// Analyse a document's text from start to finish.
+pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
+    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times, tokenizer } = prepare(text, opts, kill)?;
+    let t2 = Instant::now();
+    pipeline.run_to_end();
+    let network = pipeline.network();
+    let stats = pipeline.stats();
+    let timing = pipeline.timing_method();
+    let kernels = pipeline.kernel_times().rows(timing);
+    let t3 = Instant::now();
+    let speaker_mass = speaker_self_mass(&network, &detection.speakers);
+    let map = concept_map(&network, &speaker_mass, &opts.map);
+    let t4 = Instant::now();
+    let mut warnings: Vec<Notice> = detection.warnings.iter().cloned().map(Notice::Detection).collect();
+    warnings.extend(pipeline.notices().iter().cloned());
+    if !detection.exchanges.is_empty() && n_tokens == 0 {
+        warnings.push(Notice::AllKilled);
+    } else if network.connections.is_empty() && n_tokens > 0 {
+        warnings.push(Notice::NoConnections);
+    }
+    if stats.tokens_skipped() > 0 {
+        warnings.push(Notice::VocabularyFull {
+            max_neurons: opts.engine.common.max_neurons,
+            skipped: stats.tokens_skipped(),
+        });
+    }
+    if !map.converged {
+        warnings.push(Notice::MapNotConverged);
+    }
+    times.engine_secs = (t3 - t2).as_secs_f64();
+    times.map_secs = (t4 - t3).as_secs_f64();
+    Ok(Analysis {
+        engine: opts.engine.kind(),
+        precision: opts.precision,
+        tokenizer,
+        backend: pipeline.backend(),
+        device: pipeline.device(),
+        memory_bytes: pipeline.memory_bytes(),
+        timing,
+        times,
+        kernels,
+        detection,
+        network,
+        stats,
+        n_raw_tokens,
+        n_tokens,
+        speaker_mass,
+        map,
+        warnings,
+    })
+}

@@ -1,0 +1,457 @@
+//! The background compute thread: it owns the pipeline (the single writer of network state),
+//! takes closed `Command`s from the UI and answers with `Event`s, never blocking the UI.
+//!
+//! Running, it advances in chunks sized to ~20 ms of engine work, drains commands between
+//! chunks (pause, step, backend switch take effect within one chunk), sends lossy progress
+//! after each chunk and a full `Frame` (network, concept map, timings) a few times a second.
+//! The UI is woken through a plain closure, so this module never sees egui.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+
+use super::notice::Notice;
+use super::pipeline::{Pipeline, RestoreError, prepare};
+use crate::analysis::concept_map::{ConceptMap, concept_map};
+use crate::analysis::mass::speaker_self_mass;
+use crate::engine::EngineError;
+use crate::kernel::{KernelRow, TimingMethod};
+use crate::model::engine_stats::EngineStats;
+use crate::model::network::Network;
+use crate::model::options::{AnalysisOptions, Backend, MapOptions};
+use crate::model::params::ParamError;
+use crate::text::kill_words::{KillList, KillSource};
+
+/// How often a running worker sends a full frame.
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(300);
+const CHUNK_TARGET: Duration = Duration::from_millis(20);
+
+/// A conversation to learn, with everything that shapes the run.
+#[derive(Clone, Debug)]
+pub struct LoadRequest {
+    /// Name shown to the user (file name, or "sample").
+    pub name: String,
+    /// The text (shared with the app, not copied).
+    pub text: Arc<String>,
+    /// Analysis options (engine, backend, parameters, map).
+    pub opts: AnalysisOptions,
+    /// Kill list.
+    pub kill: KillList,
+    /// Its description (for the UI and reports).
+    pub kill_name: String,
+    /// Where it came from (a session records it).
+    pub kill_source: KillSource,
+}
+
+/// UI → worker.
+#[derive(Debug)]
+pub enum Command {
+    /// Detect, tokenize and set up the engine (replaces any current run).
+    Load(Box<LoadRequest>),
+    /// Continue a state saved earlier (same conversation and options as the last `Load`).
+    Restore(Box<(Network, EngineStats, usize)>),
+    /// Run to the end, in chunks.
+    Run,
+    /// Stop after the current chunk.
+    Pause,
+    /// Process one exchange, then pause.
+    Step,
+    /// Move the run to the other backend, state included.
+    SwitchBackend(Backend),
+    /// Recompute and send a frame now (e.g. after the map options changed).
+    Frame(MapOptions),
+    /// Stop the thread.
+    Shutdown,
+}
+
+/// What the UI shows about a loaded conversation.
+#[derive(Clone, Debug)]
+pub struct LoadSummary {
+    /// Name of the input.
+    pub name: String,
+    /// Detection strategy and confidence.
+    pub strategy: String,
+    /// See `strategy`.
+    pub confidence: f64,
+    /// Speakers in order of first appearance.
+    pub speakers: Vec<String>,
+    /// Exchanges to learn.
+    pub exchanges: usize,
+    /// Tokens kept after kill words.
+    pub tokens: usize,
+    /// Warnings (detection, GPU fallback).
+    pub warnings: Vec<Notice>,
+    /// Each exchange's speaker and text, for keyword-in-context views.
+    pub exchange_text: Arc<Vec<(String, String)>>,
+    /// The kill list of the run, its description and source.
+    pub kill: KillList,
+    /// See `kill`.
+    pub kill_name: String,
+    /// See `kill`.
+    pub kill_source: KillSource,
+}
+
+/// Lossy progress, after every chunk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// Exchanges done and in total.
+    pub done: usize,
+    /// See `done`.
+    pub total: usize,
+    /// Tokens per second over the current run.
+    pub words_per_sec: f64,
+    /// Estimated seconds to the end.
+    pub eta_secs: f64,
+    /// Whether the worker is running (not paused).
+    pub running: bool,
+}
+
+/// A full view of the run, a few times a second.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// The network.
+    pub network: Network,
+    /// Its concept map.
+    pub map: ConceptMap,
+    /// Self-concept mass per speaker.
+    pub speaker_mass: Vec<(String, f64)>,
+    /// Per-kernel totals since the engine started, with their timing method.
+    pub kernels: Vec<KernelRow>,
+    /// How kernels are timed.
+    pub timing: TimingMethod,
+    /// Engine counters.
+    pub stats: EngineStats,
+    /// Where it runs and on what.
+    pub backend: Backend,
+    /// See `backend`.
+    pub device: String,
+    /// Exchanges done and in total.
+    pub done: usize,
+    /// See `done`.
+    pub total: usize,
+    /// Seconds since the worker started this conversation.
+    pub elapsed_secs: f64,
+}
+
+/// Why a command failed; the worker keeps its previous state.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The options of a load were rejected.
+    #[error("invalid parameters: {0}")]
+    InvalidParameters(#[from] ParamError),
+    /// A command needs a loaded conversation.
+    #[error("load the session's conversation first")]
+    NothingLoaded,
+    /// A saved state could not continue the run.
+    #[error("cannot restore the session: {0}")]
+    Restore(#[from] RestoreError),
+    /// The run could not move to another backend.
+    #[error("cannot switch to {}: {reason}", backend.as_str())]
+    Switch {
+        /// The backend asked for.
+        backend: Backend,
+        /// Why not.
+        reason: EngineError,
+    },
+}
+
+/// Worker → UI.
+#[derive(Debug)]
+pub enum Event {
+    /// A conversation is ready to run.
+    Loaded(Box<LoadSummary>),
+    /// Progress of a run.
+    Progress(Progress),
+    /// A full frame.
+    Frame(Arc<Frame>),
+    /// Something the user must see about the run (a GPU fallback, …).
+    Notice(Notice),
+    /// The run moved to another backend and now runs on `device`.
+    BackendSwitched {
+        /// The backend now running.
+        backend: Backend,
+        /// Its device label.
+        device: String,
+    },
+    /// The run reached the end.
+    Finished,
+    /// A command failed; the previous state is kept.
+    Failed(WorkerError),
+}
+
+/// The UI's end of the worker: send commands, drain events; dropping it stops the thread.
+#[derive(Debug)]
+pub struct ComputeHandle {
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ComputeHandle {
+    /// Send a command without blocking; `false` when the queue is full or the worker is gone.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands.try_send(command).is_ok()
+    }
+
+    /// The next event, if any.
+    pub fn try_recv(&self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
+    /// Whether the worker thread has stopped (it only stops on `Shutdown` or a bug).
+    pub fn is_dead(&self) -> bool {
+        self.thread.as_ref().is_none_or(std::thread::JoinHandle::is_finished)
+    }
+}
+
+impl Drop for ComputeHandle {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Start the worker; `waker` is called after every event so the UI repaints.
+pub fn spawn_worker(waker: Box<dyn Fn() + Send>) -> std::io::Result<ComputeHandle> {
+    let (commands, command_rx) = bounded(64);
+    let (event_tx, events) = bounded(1024);
+    let thread = std::thread::Builder::new().name("compute".to_owned()).spawn(move || {
+        Worker { commands: command_rx, events: event_tx, waker, run: None, running: false, map: MapOptions::default() }
+            .run();
+    })?;
+    Ok(ComputeHandle { commands, events, thread: Some(thread) })
+}
+
+struct Run {
+    pipeline: Pipeline,
+    speakers: Vec<String>,
+    started: Instant,
+    run_started: Instant,
+    run_tokens: u64,
+    chunk: usize,
+    last_frame: Instant,
+    notices_sent: usize,
+}
+
+struct Worker {
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+    waker: Box<dyn Fn() + Send>,
+    run: Option<Run>,
+    running: bool,
+    map: MapOptions,
+}
+
+impl Worker {
+    fn run(mut self) {
+        loop {
+            let command = if self.running {
+                self.commands.try_recv().ok()
+            } else {
+                match self.commands.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => return, // the UI is gone
+                }
+            };
+            if let Some(command) = command {
+                if !self.handle(command) {
+                    return;
+                }
+                continue; // drain every pending command before the next chunk
+            }
+            if self.running {
+                self.chunk();
+            }
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let lossy = matches!(event, Event::Progress(_) | Event::Frame(_));
+        match self.events.try_send(event) {
+            Ok(()) => {}
+            Err(TrySendError::Full(event)) if !lossy => {
+                let _ = self.events.send(event);
+            }
+            Err(_) => {}
+        }
+        (self.waker)();
+    }
+
+    /// Returns `false` on shutdown.
+    fn handle(&mut self, command: Command) -> bool {
+        match command {
+            Command::Shutdown => return false,
+            Command::Load(request) => self.load(*request),
+            Command::Restore(state) => {
+                let (network, stats, done) = *state;
+                match self.run.as_mut() {
+                    Some(run) => match run.pipeline.restore(&network, stats, done) {
+                        Ok(()) => self.send_frame(),
+                        Err(e) => self.emit(Event::Failed(e.into())),
+                    },
+                    None => self.emit(Event::Failed(WorkerError::NothingLoaded)),
+                }
+            }
+            Command::Run => {
+                if let Some(run) = self.run.as_mut() {
+                    run.run_started = Instant::now();
+                    run.run_tokens = run.pipeline.stats().tokens();
+                    self.running = true;
+                }
+            }
+            Command::Pause => {
+                self.running = false;
+                self.progress();
+                self.send_frame();
+            }
+            Command::Step => {
+                self.running = false;
+                if let Some(run) = self.run.as_mut() {
+                    run.pipeline.step();
+                }
+                self.after_chunk();
+                self.send_frame();
+            }
+            Command::SwitchBackend(backend) => {
+                if let Some(run) = self.run.as_mut() {
+                    match run.pipeline.switch_backend(backend) {
+                        Ok(()) => {
+                            let device = run.pipeline.device();
+                            self.emit(Event::BackendSwitched { backend, device });
+                            self.send_frame();
+                        }
+                        Err(reason) => self.emit(Event::Failed(WorkerError::Switch { backend, reason })),
+                    }
+                }
+            }
+            Command::Frame(map) => {
+                self.map = map;
+                self.send_frame();
+            }
+        }
+        true
+    }
+
+    fn load(&mut self, request: LoadRequest) {
+        self.running = false;
+        self.map = request.opts.map.clone();
+        match prepare(&request.text, &request.opts, &request.kill) {
+            Ok(prepared) => {
+                let d = &prepared.detection;
+                let summary = LoadSummary {
+                    name: request.name,
+                    strategy: d.strategy.as_str().to_owned(),
+                    confidence: d.confidence,
+                    speakers: d.speakers.clone(),
+                    exchanges: d.exchanges.len(),
+                    tokens: prepared.n_tokens,
+                    warnings: d
+                        .warnings
+                        .iter()
+                        .cloned()
+                        .map(Notice::Detection)
+                        .chain(prepared.pipeline.notices().iter().cloned())
+                        .collect(),
+                    exchange_text: Arc::new(d.exchanges.iter().map(|e| (e.speaker.clone(), e.text.clone())).collect()),
+                    kill: request.kill.clone(),
+                    kill_name: request.kill_name.clone(),
+                    kill_source: request.kill_source.clone(),
+                };
+                let notices_sent = prepared.pipeline.notices().len();
+                self.run = Some(Run {
+                    pipeline: prepared.pipeline,
+                    speakers: d.speakers.clone(),
+                    started: Instant::now(),
+                    run_started: Instant::now(),
+                    run_tokens: 0,
+                    chunk: 1,
+                    last_frame: Instant::now(),
+                    notices_sent,
+                });
+                self.emit(Event::Loaded(Box::new(summary)));
+                self.progress();
+                self.send_frame();
+            }
+            Err(e) => self.emit(Event::Failed(e.into())),
+        }
+    }
+
+    fn chunk(&mut self) {
+        let Some(run) = self.run.as_mut() else {
+            self.running = false;
+            return;
+        };
+        let t = Instant::now();
+        let more = run.pipeline.step_many(run.chunk);
+        // Aim at CHUNK_TARGET per chunk so commands are answered quickly.
+        let took = t.elapsed();
+        if took < CHUNK_TARGET / 2 {
+            run.chunk = (run.chunk * 2).min(4096);
+        } else if took > CHUNK_TARGET * 2 && run.chunk > 1 {
+            run.chunk /= 2;
+        }
+        self.after_chunk();
+        let done = self.run.as_ref().is_none_or(|r| r.pipeline.progress().done >= r.pipeline.progress().total);
+        if !more || done {
+            self.running = false;
+            self.progress();
+            self.send_frame();
+            self.emit(Event::Finished);
+        } else if self.run.as_ref().is_some_and(|r| r.last_frame.elapsed() >= FRAME_INTERVAL) {
+            self.send_frame();
+        }
+    }
+
+    fn after_chunk(&mut self) {
+        let Some(run) = self.run.as_mut() else { return };
+        let notices: Vec<Notice> = run.pipeline.notices()[run.notices_sent..].to_vec();
+        run.notices_sent = run.pipeline.notices().len();
+        for n in notices {
+            self.emit(Event::Notice(n));
+        }
+        self.progress();
+    }
+
+    fn progress(&self) {
+        let Some(run) = self.run.as_ref() else { return };
+        let p = run.pipeline.progress();
+        let secs = run.run_started.elapsed().as_secs_f64().max(1e-9);
+        let words = run.pipeline.stats().tokens().saturating_sub(run.run_tokens) as f64;
+        let rate = p.done.max(1) as f64 / run.started.elapsed().as_secs_f64().max(1e-9);
+        self.emit(Event::Progress(Progress {
+            done: p.done,
+            total: p.total,
+            words_per_sec: words / secs,
+            eta_secs: (p.total - p.done) as f64 / rate,
+            running: self.running,
+        }));
+    }
+
+    fn send_frame(&mut self) {
+        let map = self.map.clone();
+        let Some(run) = self.run.as_mut() else { return };
+        run.last_frame = Instant::now();
+        let network = run.pipeline.network();
+        let speaker_mass = speaker_self_mass(&network, &run.speakers);
+        let map = concept_map(&network, &speaker_mass, &map);
+        let timing = run.pipeline.timing_method();
+        let p = run.pipeline.progress();
+        let frame = Frame {
+            kernels: run.pipeline.kernel_times().rows(timing),
+            timing,
+            stats: run.pipeline.stats(),
+            backend: run.pipeline.backend(),
+            device: run.pipeline.device(),
+            done: p.done,
+            total: p.total,
+            elapsed_secs: run.started.elapsed().as_secs_f64(),
+            network,
+            map,
+            speaker_mass,
+        };
+        self.emit(Event::Frame(Arc::new(frame)));
+    }
+}

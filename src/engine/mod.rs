@@ -8,7 +8,7 @@ pub mod gpu;
 use std::ops::Range;
 
 use crate::kernel::{KernelTimes, TimingMethod};
-use crate::model::engine_stats::EngineStats;
+use crate::model::engine_stats::{EngineStats, TemporalStats, WindowedStats};
 use crate::model::network::Network;
 use crate::model::options::{Backend, EngineKind};
 use crate::model::params::ParamError;
@@ -33,6 +33,30 @@ pub enum EngineError {
     Gpu(#[from] gpu::GpuError),
 }
 
+/// The counters of `stats` when they are the temporal engine's, else why they cannot be.
+pub trait StatsKind {
+    /// The temporal engine's counters.
+    fn temporal(self) -> Result<TemporalStats, EngineError>;
+    /// The windowed engine's counters.
+    fn windowed(self) -> Result<WindowedStats, EngineError>;
+}
+
+impl StatsKind for EngineStats {
+    fn temporal(self) -> Result<TemporalStats, EngineError> {
+        match self {
+            Self::Temporal(s) => Ok(s),
+            other => Err(EngineError::KindMismatch { engine: EngineKind::Temporal, found: other.kind() }),
+        }
+    }
+
+    fn windowed(self) -> Result<WindowedStats, EngineError> {
+        match self {
+            Self::Windowed(s) => Ok(s),
+            other => Err(EngineError::KindMismatch { engine: EngineKind::Windowed, found: other.kind() }),
+        }
+    }
+}
+
 /// What a pipeline needs from an engine: advance exchange by exchange, and be observed.
 /// Implemented by each engine in each precision on the CPU, and by the GPU engines; only a GPU
 /// engine fails at run time (device lost, out of memory, over the adapter's limits).
@@ -46,8 +70,10 @@ pub trait LearningEngine: std::fmt::Debug + Send {
     fn stats(&self) -> EngineStats;
     /// Time per kernel so far.
     fn kernel_times(&self) -> KernelTimes;
-    /// How `kernel_times` were measured.
-    fn timing_method(&self) -> TimingMethod;
+    /// How `kernel_times` were measured (the CPU engines: the wall clock around each call).
+    fn timing_method(&self) -> TimingMethod {
+        TimingMethod::Wall
+    }
     /// Where the engine runs.
     fn backend(&self) -> Backend {
         Backend::Cpu
@@ -59,7 +85,9 @@ pub trait LearningEngine: std::fmt::Debug + Send {
     /// Live neurons and connections.
     fn size(&self) -> (usize, usize);
     /// Estimated bytes moved per step, where modelled.
-    fn bytes_per_step(&self) -> Option<usize>;
+    fn bytes_per_step(&self) -> Option<usize> {
+        None
+    }
     /// Create neurons for `words` without learning (benchmark warm start).
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), EngineError>;
     /// Continue from a snapshot of any engine of the same kind (`stats` of that kind), e.g.

@@ -1,13 +1,19 @@
 //! Compute kernels as named, timed units. Each [`Kernel`] is one WGSL file
-//! (`shaders/<engine>/<name>.wgsl`), one public CPU twin of the same name in
-//! [`windowed`] or [`temporal`], one timing row, and one row of the per-kernel conformance test
-//! (`tests/it/kernels.rs`). The CPU engines time their own phases under the same names.
+//! (`shaders/<engine>/<name>.wgsl`), one public CPU twin of the same name in [`windowed`] or
+//! [`temporal`] (over a CPU mirror of the device state), one timing row, and one row of the
+//! per-kernel conformance test (`tests/it/kernels.rs`). The CPU engines time their own phases
+//! under the same names.
 
 pub mod pair_rng;
+#[macro_use]
+mod state;
+pub mod temporal;
+pub mod windowed;
 
 use std::time::{Duration, Instant};
 
 use crate::model::options::EngineKind;
+pub use state::DeviceState;
 
 /// Declares an engine's kernels once: the enum, its order, names, entry points and the
 /// descriptions below come from one table, so nothing mirrors it by hand.

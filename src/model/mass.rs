@@ -1,5 +1,7 @@
 //! The inertial-mass model of a connection (HUEY_REFERENCE.md §3.2), shared by both engines.
 
+use super::real::Real;
+
 /// Constants of the logistic mass model; defaults are the reference's.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -45,29 +47,37 @@ impl MassModel {
 
 impl MassModel {
     /// [`MassModel::target`] in precision `R` (the f32 engines and their GPU kernels).
-    pub fn target_in<R: super::real::Real>(&self, x: R) -> R {
+    pub fn target_in<R: Real>(&self, x: R) -> R {
         let c = R::from_f64;
         c(self.m_max) / (R::ONE + (-(c(self.k) * (x - c(self.a0)))).exp())
     }
 
     /// [`MassModel::update`] in precision `R`, same operation order.
-    pub fn update_in<R: super::real::Real>(&self, m: R, x: R, target: R) -> R {
+    pub fn update_in<R: Real>(&self, m: R, x: R, target: R) -> R {
         let c = R::from_f64;
-        let mut dm = c(self.rate) * (target - m);
-        if x > c(0.8) {
-            dm = dm - c(self.homeostatic) * (x - c(0.8)) * m;
-        }
-        if x < c(self.ltd_threshold) {
-            dm = dm - c(0.1) * (c(self.ltd_threshold) - x) * m;
-        }
-        let next = m + dm;
-        if next < R::ZERO {
-            R::ZERO
-        } else if next > c(self.m_max) {
-            c(self.m_max)
-        } else {
-            next
-        }
+        update(c(self.rate), c(self.homeostatic), c(self.ltd_threshold), c(self.m_max), m, x, target)
+    }
+}
+
+/// One step of the mass model with its constants in precision `R` — the CPU engines' rule and
+/// the twin of `shaders/mass.wgsl` (same operation order): `Δm = rate·(goal − m)`, less
+/// `h·(x − 0.8)·m` above activity 0.8 and `0.1·(θ − x)·m` below θ, clamped to [0, M_max].
+pub fn update<R: Real>(rate: R, homeostatic: R, ltd: R, m_max: R, m: R, x: R, goal: R) -> R {
+    let c = R::from_f64;
+    let mut dm = rate * (goal - m);
+    if x > c(0.8) {
+        dm = dm - homeostatic * (x - c(0.8)) * m;
+    }
+    if x < ltd {
+        dm = dm - c(0.1) * (ltd - x) * m;
+    }
+    let next = m + dm;
+    if next < R::ZERO {
+        R::ZERO
+    } else if next > m_max {
+        m_max
+    } else {
+        next
     }
 }
 

@@ -32,6 +32,15 @@ impl Vocabulary {
         Some(id)
     }
 
+    /// Intern `words` in order until the vocabulary is full (a benchmark's warm start).
+    pub fn intern_until_full<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for w in words {
+            if self.intern(w).is_none() {
+                break;
+            }
+        }
+    }
+
     /// Id of a known word.
     pub fn get(&self, word: &str) -> Option<NeuronId> {
         self.ids.get(word).copied()

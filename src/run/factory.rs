@@ -25,11 +25,12 @@ pub fn cpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, Par
 /// The GPU engine for `opts` on the shared device.
 pub fn gpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, EngineError> {
     let gpu = GpuDevice::shared()?;
-    let f64 = opts.precision == Precision::F64;
     let common = opts.engine.common.clone();
-    Ok(match &opts.engine.specific {
-        Specific::Windowed(p) => Box::new(GpuWindowedEngine::new(gpu, common, p.clone(), f64)?),
-        Specific::Temporal(p) => Box::new(GpuTemporalEngine::new(gpu, common, p.clone(), f64)?),
+    Ok(match (&opts.engine.specific, opts.precision) {
+        (Specific::Windowed(p), Precision::F64) => Box::new(GpuWindowedEngine::<f64>::new(gpu, common, p.clone())?),
+        (Specific::Windowed(p), Precision::F32) => Box::new(GpuWindowedEngine::<f32>::new(gpu, common, p.clone())?),
+        (Specific::Temporal(p), Precision::F64) => Box::new(GpuTemporalEngine::<f64>::new(gpu, common, p.clone())?),
+        (Specific::Temporal(p), Precision::F32) => Box::new(GpuTemporalEngine::<f32>::new(gpu, common, p.clone())?),
     })
 }
 

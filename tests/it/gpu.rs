@@ -161,7 +161,7 @@ fn state_over_the_adapter_limit_is_refused_up_front() {
     let Some(device) = gpu() else { return };
     let common = Common { max_neurons: 10_000_000, ..Common::default() };
     let needed = 16 * 4 * 10_000_000u64;
-    match GpuWindowedEngine::new(device.clone(), common, WindowedParams::default(), false) {
+    match GpuWindowedEngine::<f32>::new(device.clone(), common, WindowedParams::default()) {
         Err(e) => {
             assert!(needed > device.info.max_storage_binding, "refused although it fits: {e}");
             assert!(e.to_string().contains("max_storage_buffer_binding_size"), "{e}");
@@ -269,5 +269,45 @@ fn gpu_f64_matches_cpu_f64_where_the_adapter_has_shader_f64() {
             assert!(rel(c.sum_strength(), g.sum_strength()) <= 1e-9, "{what}: Σs");
             assert_eq!(top20(&cpu), top20(&gpu), "{what}: top-20");
         }
+    }
+}
+
+/// Issue 8: on an adapter without timestamp queries both GPU engines time their kernels by the
+/// wall clock around submit-and-wait, and report real (non-zero) rows so labelled.
+#[test]
+fn without_timestamps_kernels_are_timed_by_the_wall_clock() {
+    use huey::engine::gpu::temporal::GpuTemporalEngine;
+    use huey::model::params::TemporalParams;
+    let Some(device) = gpu() else { return };
+    let device = device.without_timestamps();
+    let spec = huey::text::synthetic::SynthSpec { words: 12_000, vocabulary: 800, ..Default::default() };
+    let text = huey::text::synthetic::conversation(&spec);
+    let detection = huey::text::speakers::detect(&text, &huey::model::options::DetectOptions::default());
+    let speakers: Vec<String> = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
+    let kill = KillList::default();
+    let common = Common { max_neurons: 2_000, ..Common::default() };
+    let mut engines: Vec<(Box<dyn huey::engine::LearningEngine>, &[&str])> = vec![
+        (
+            Box::new(GpuTemporalEngine::<f32>::new(device.clone(), common.clone(), TemporalParams::default()).unwrap()),
+            &["begin", "pair_update", "prune"],
+        ),
+        (
+            Box::new(GpuWindowedEngine::<f32>::new(device, common, WindowedParams::default()).unwrap()),
+            &["eviction", "activation_decay", "connection_decay", "pair_update", "prune", "activation_spread"],
+        ),
+    ];
+    for (engine, names) in &mut engines {
+        let tokenizer = huey::model::options::Tokenizer::Reference.effective(engine.stats().kind());
+        let stream = huey::text::token_stream::build(&detection, tokenizer, &kill);
+        engine.run(&stream, &speakers, 0..stream.n_exchanges()).unwrap();
+        assert_eq!(engine.timing_method(), TimingMethod::WallSampled);
+        let rows = engine.kernel_times().rows(engine.timing_method());
+        let got: Vec<&str> = rows.iter().map(|r| r.kernel.name()).collect();
+        assert_eq!(&got, names, "{rows:?}");
+        for r in &rows {
+            assert!(r.calls > 0 && r.total_secs > 0.0, "{}: a zero row {r:?}", r.kernel.path());
+            assert_eq!(r.method, TimingMethod::WallSampled);
+        }
+        println!("{}: {rows:?}", engine.device());
     }
 }

@@ -5,6 +5,7 @@
 mod bad_input;
 mod cli;
 mod gpu;
+mod kernels;
 mod parity;
 mod shaders;
 mod ui;

@@ -18,11 +18,10 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crate::engine::{EngineError, LearningEngine};
-use crate::kernel::{KernelTimes, TemporalKernel, TimingMethod};
+use crate::engine::{EngineError, LearningEngine, StatsKind as _};
+use crate::kernel::{KernelTimes, TemporalKernel};
 use crate::model::engine_stats::{EngineStats, TemporalStats};
 use crate::model::network::{Connection, Network, NeuronId};
-use crate::model::options::EngineKind;
 use crate::model::params::{Common, EngineParams, ParamError, Specific, TemporalParams};
 use crate::model::real::Real;
 use crate::model::tokens::TokenStream;
@@ -243,10 +242,6 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
         self.times
     }
 
-    fn timing_method(&self) -> TimingMethod {
-        TimingMethod::Wall
-    }
-
     fn device(&self) -> String {
         super::cpu_device::<R>()
     }
@@ -265,26 +260,16 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
         (self.vocab.len(), self.slots.len())
     }
 
-    fn bytes_per_step(&self) -> Option<usize> {
-        None
-    }
-
     /// Intern `words` (up to capacity) without learning, as a warm start for benchmarks.
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), EngineError> {
-        for w in words {
-            if self.vocab.intern(w).is_none() {
-                break;
-            }
-        }
+        self.vocab.intern_until_full(words);
         Ok(())
     }
 
     /// Continue from `network` and counters `stats` (a snapshot of either backend): every
     /// connection's strength becomes its reference value now, its death is rescheduled.
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
-        let EngineStats::Temporal(stats) = stats else {
-            return Err(EngineError::KindMismatch { engine: EngineKind::Temporal, found: stats.kind() });
-        };
+        let stats = stats.temporal()?;
         let mut fresh = Self::new(self.common.clone(), self.params.clone())?;
         for w in &network.words {
             fresh.vocab.intern(w);

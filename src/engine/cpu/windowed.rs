@@ -17,11 +17,10 @@ use rustc_hash::FxHashMap;
 
 use std::ops::Range;
 
-use crate::engine::{EngineError, LearningEngine};
-use crate::kernel::{KernelTimes, TimingMethod, WindowedKernel, pair_rng};
+use crate::engine::{EngineError, LearningEngine, StatsKind as _};
+use crate::kernel::{KernelTimes, WindowedKernel, pair_rng};
 use crate::model::engine_stats::{EngineStats, WindowedStats};
 use crate::model::network::{Connection, Network, NeuronId};
-use crate::model::options::EngineKind;
 use crate::model::params::{Common, EngineParams, ParamError, Specific, WindowedParams};
 use crate::model::real::Real;
 use crate::model::tokens::TokenStream;
@@ -357,10 +356,6 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
         self.times
     }
 
-    fn timing_method(&self) -> TimingMethod {
-        TimingMethod::Wall
-    }
-
     fn device(&self) -> String {
         super::cpu_device::<R>()
     }
@@ -405,9 +400,7 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
     /// Continue from `network` and counters `stats` (a snapshot of either backend; the window
     /// count keys the random draws, so the run goes on exactly).
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
-        let EngineStats::Windowed(stats) = stats else {
-            return Err(EngineError::KindMismatch { engine: EngineKind::Windowed, found: stats.kind() });
-        };
+        let stats = stats.windowed()?;
         let mut fresh = Self::new(self.common.clone(), self.params.clone())?;
         for (id, w) in network.words.iter().enumerate() {
             let live = !w.is_empty();

@@ -21,6 +21,20 @@ pub enum GpuError {
     /// A buffer could not be read back.
     #[error("GPU read-back failed: {0}")]
     Readback(String),
+    /// The adapter cannot run f64 shaders.
+    #[error("{adapter} offers no SHADER_F64: f64 runs on the CPU only")]
+    NoF64 {
+        /// The adapter's name.
+        adapter: String,
+    },
+    /// The adapter allows fewer storage buffers per shader stage than an engine binds.
+    #[error("the adapter allows {allowed} storage buffers per shader stage; the GPU engine needs {needed}")]
+    TooFewBindings {
+        /// Storage buffers the engine binds.
+        needed: u32,
+        /// The adapter's limit.
+        allowed: u32,
+    },
     /// The requested state does not fit the adapter's limits.
     #[error("{what} needs {needed} bytes but the adapter allows at most {limit} ({limit_name})")]
     TooLarge {
@@ -144,6 +158,22 @@ impl GpuDevice {
         let first = list.first().cloned();
         list.clear();
         first.map(GpuError::Runtime)
+    }
+
+    /// The same device, told that it has no timestamp queries: kernels are then timed by the
+    /// wall clock (for tests of that path on adapters that have them).
+    pub fn without_timestamps(&self) -> Self {
+        let mut gpu = self.clone();
+        gpu.info.timestamps = false;
+        gpu
+    }
+
+    /// Refuse f64 work on an adapter without `SHADER_F64`.
+    pub fn check_f64(&self, f64: bool) -> Result<(), GpuError> {
+        if f64 && !self.info.shader_f64 {
+            return Err(GpuError::NoF64 { adapter: self.info.name.clone() });
+        }
+        Ok(())
     }
 
     /// Refuse an allocation larger than a storage binding may be.

@@ -1,348 +1,184 @@
-//! Building blocks of the device-resident engines: growable storage arrays checked against the
-//! adapter's limits, read-back, dispatch grids, and sampled per-kernel timing.
+//! The device state of an engine as one set of bindings: a uniform `Params` at binding 0 and
+//! growable storage arrays at bindings 1…n (each engine's table in `kernel::<engine>`), one
+//! bind-group layout and one bind group, rebuilt when an array grows. Both GPU engines keep
+//! their state in one of these.
 
+use super::buffers::{Array, read_back, wait};
 use super::device::{GpuDevice, GpuError};
-use crate::kernel::{Kernel, KernelTimes, TimingMethod};
+use crate::kernel::DeviceState;
 
-/// Threads per workgroup of the per-neuron and per-slot kernels (`WG` in the WGSL).
-pub const WORKGROUP: u64 = 64;
-const MAX_GROUPS: u64 = 65_535;
-
-/// Workgroups covering `n` threads, as a 2-D grid when one dimension is not enough (the WGSL
-/// reads the index back with `thread_index`).
-pub fn grid(n: u64) -> (u32, u32) {
-    let groups = n.div_ceil(WORKGROUP).max(1);
-    let x = groups.min(MAX_GROUPS);
-    (x as u32, groups.div_ceil(x) as u32)
+/// One storage array of the table: its WGSL name, element size, first capacity, access.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The WGSL variable name (and the buffer's label).
+    pub name: &'static str,
+    /// Bytes per element.
+    pub elem: u64,
+    /// Elements to allocate at first.
+    pub cap: u64,
+    /// Whether the shaders only read it.
+    pub read_only: bool,
 }
 
-/// A storage buffer of `cap` elements of `elem` bytes that grows (contents kept) on demand.
+/// The bindings of one engine.
 #[derive(Debug)]
-pub struct Array {
-    /// The buffer.
-    pub buffer: wgpu::Buffer,
-    elem: u64,
-    cap: u64,
-    what: &'static str,
+pub struct Resident {
+    gpu: GpuDevice,
+    label: &'static str,
+    uniform: wgpu::Buffer,
+    arrays: Vec<Array>,
+    layout: wgpu::BindGroupLayout,
+    bind: wgpu::BindGroup,
 }
 
-impl Array {
-    /// A zeroed array; refused when larger than a storage binding may be.
-    pub fn new(gpu: &GpuDevice, what: &'static str, elem: u64, cap: u64) -> Result<Self, GpuError> {
-        let cap = cap.max(1);
-        let size = (elem * cap).next_multiple_of(4);
-        gpu.check_binding(what, size)?;
-        let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some(what),
-            size,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+impl Resident {
+    /// The bindings of device state `S`: a uniform of `uniform_bytes` and each storage array
+    /// of `S` with `cap(binding)` elements at first.
+    pub fn for_state<S: DeviceState>(
+        gpu: &GpuDevice,
+        label: &'static str,
+        uniform_bytes: u64,
+        cap: impl Fn(S::Binding) -> u64,
+    ) -> Result<Self, GpuError> {
+        let specs: Vec<Spec> = S::bindings()
+            .iter()
+            .map(|&(b, name, read_only)| Spec { name, elem: S::elem_bytes(b), cap: cap(b), read_only })
+            .collect();
+        Self::new(gpu, label, uniform_bytes, &specs)
+    }
+
+    /// The whole device state, read back in one submission.
+    pub fn download<S: DeviceState>(&self) -> Result<S, GpuError> {
+        let parts: Vec<(u32, u64)> = S::bindings()
+            .iter()
+            .map(|&(b, _, _)| {
+                let i = S::index(b);
+                (i, self.cap(i))
+            })
+            .collect();
+        let bytes = self.read(&parts)?;
+        let mut state = S::default();
+        for (&(b, _, _), data) in S::bindings().iter().zip(&bytes) {
+            state.set_bytes(b, data);
+        }
+        Ok(state)
+    }
+
+    /// Replace the whole device state (the arrays keep at least their capacities).
+    pub fn upload<S: DeviceState>(&mut self, state: &S) -> Result<(), GpuError> {
+        for &(b, _, _) in S::bindings() {
+            self.write(S::index(b), 0, state.bytes(b))?;
+        }
+        wait(&self.gpu)
+    }
+
+    /// Allocate the uniform (`uniform_bytes`) and every array of `specs` (binding k + 1),
+    /// refusing any larger than a storage binding may be.
+    pub fn new(gpu: &GpuDevice, label: &'static str, uniform_bytes: u64, specs: &[Spec]) -> Result<Self, GpuError> {
+        if u64::from(gpu.info.max_storage_buffers) < specs.len() as u64 {
+            return Err(GpuError::TooFewBindings { needed: specs.len() as u32, allowed: gpu.info.max_storage_buffers });
+        }
+        let uniform = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size: uniform_bytes,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        Ok(Self { buffer, elem, cap, what })
-    }
-
-    /// Elements it can hold.
-    pub fn cap(&self) -> u64 {
-        self.cap
-    }
-
-    /// Bytes allocated.
-    pub fn bytes(&self) -> u64 {
-        self.buffer.size()
-    }
-
-    /// Make room for `needed` elements (doubling), copying the contents on the device.
-    /// Returns whether the buffer was replaced (bind groups must then be rebuilt).
-    pub fn reserve(&mut self, gpu: &GpuDevice, needed: u64) -> Result<bool, GpuError> {
-        if needed <= self.cap {
-            return Ok(false);
+        let arrays = specs.iter().map(|s| Array::new(gpu, s.name, s.elem, s.cap)).collect::<Result<Vec<_>, _>>()?;
+        let entry = |binding, ty| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
+            count: None,
+        };
+        let mut entries = vec![entry(0, wgpu::BufferBindingType::Uniform)];
+        for (k, s) in specs.iter().enumerate() {
+            entries.push(entry(k as u32 + 1, wgpu::BufferBindingType::Storage { read_only: s.read_only }));
         }
-        let cap = needed.max(self.cap * 2);
-        let cap = if self.elem * cap > gpu.info.max_storage_binding { needed } else { cap };
-        let grown = Self::new(gpu, self.what, self.elem, cap)?;
-        let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("grow") });
-        encoder.copy_buffer_to_buffer(&self.buffer, 0, &grown.buffer, 0, self.buffer.size());
-        gpu.queue.submit([encoder.finish()]);
-        *self = grown;
-        Ok(true)
+        let layout = gpu
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(label), entries: &entries });
+        let bind = Self::bind_group(gpu, label, &layout, &uniform, &arrays);
+        Ok(Self { gpu: gpu.clone(), label, uniform, arrays, layout, bind })
     }
 
-    /// Upload `data` at element `at` (growing first when needed).
-    pub fn write(&mut self, gpu: &GpuDevice, at: u64, data: &[u8]) -> Result<bool, GpuError> {
-        let grew = self.reserve(gpu, at + (data.len() as u64).div_ceil(self.elem))?;
-        if !data.is_empty() {
-            gpu.queue.write_buffer(&self.buffer, at * self.elem, data);
+    fn bind_group(
+        gpu: &GpuDevice,
+        label: &str,
+        layout: &wgpu::BindGroupLayout,
+        uniform: &wgpu::Buffer,
+        arrays: &[Array],
+    ) -> wgpu::BindGroup {
+        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }];
+        for (k, a) in arrays.iter().enumerate() {
+            entries.push(wgpu::BindGroupEntry { binding: k as u32 + 1, resource: a.buffer.as_entire_binding() });
+        }
+        gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(label), layout, entries: &entries })
+    }
+
+    fn rebind(&mut self) {
+        self.bind = Self::bind_group(&self.gpu, self.label, &self.layout, &self.uniform, &self.arrays);
+    }
+
+    /// The layout of group 0.
+    pub fn layout(&self) -> &wgpu::BindGroupLayout {
+        &self.layout
+    }
+
+    /// The bind group of group 0.
+    pub fn bind(&self) -> &wgpu::BindGroup {
+        &self.bind
+    }
+
+    /// Elements binding `binding` can hold.
+    pub fn cap(&self, binding: u32) -> u64 {
+        self.arrays[binding as usize - 1].cap()
+    }
+
+    /// The buffer at `binding`.
+    pub fn buffer(&self, binding: u32) -> &wgpu::Buffer {
+        &self.arrays[binding as usize - 1].buffer
+    }
+
+    /// Make room for `needed` elements at `binding` (contents kept); whether it grew (the
+    /// bind group is rebuilt then; capacities in `Params` must be rewritten).
+    pub fn reserve(&mut self, binding: u32, needed: u64) -> Result<bool, GpuError> {
+        let grew = self.arrays[binding as usize - 1].reserve(&self.gpu, needed)?;
+        if grew {
+            self.rebind();
         }
         Ok(grew)
     }
-}
 
-/// Wait for all submitted work.
-pub fn wait(gpu: &GpuDevice) -> Result<(), GpuError> {
-    gpu.device.poll(wgpu::PollType::wait_indefinitely()).map(|_| ()).map_err(|e| GpuError::Runtime(e.to_string()))?;
-    gpu.take_error().map_or(Ok(()), Err)
-}
-
-/// Copy byte ranges `(buffer, offset, len)` to the host in one submission.
-pub fn read_back(gpu: &GpuDevice, parts: &[(&wgpu::Buffer, u64, u64)]) -> Result<Vec<Vec<u8>>, GpuError> {
-    let sizes: Vec<u64> = parts.iter().map(|p| p.2.next_multiple_of(4)).collect();
-    let total: u64 = sizes.iter().sum::<u64>().max(4);
-    let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("read back"),
-        size: total,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("read back") });
-    let mut at = 0;
-    for (&(buffer, offset, _), &size) in parts.iter().zip(&sizes) {
-        if size > 0 {
-            encoder.copy_buffer_to_buffer(buffer, offset, &staging, at, size);
+    /// Upload `bytes` at element `at` of `binding`, growing it first when needed; whether
+    /// it grew.
+    pub fn write(&mut self, binding: u32, at: u64, bytes: &[u8]) -> Result<bool, GpuError> {
+        let grew = self.arrays[binding as usize - 1].write(&self.gpu, at, bytes)?;
+        if grew {
+            self.rebind();
         }
-        at += size;
-    }
-    gpu.queue.submit([encoder.finish()]);
-    let slice = staging.slice(..);
-    let (tx, rx) = std::sync::mpsc::channel();
-    slice.map_async(wgpu::MapMode::Read, move |r| {
-        let _ = tx.send(r);
-    });
-    wait(gpu)?;
-    rx.recv().map_err(|e| GpuError::Readback(e.to_string()))?.map_err(|e| GpuError::Readback(e.to_string()))?;
-    let bytes = slice.get_mapped_range().map_err(|e| GpuError::Readback(e.to_string()))?.to_vec();
-    staging.unmap();
-    let mut out = Vec::with_capacity(parts.len());
-    let mut at = 0usize;
-    for (part, &size) in parts.iter().zip(&sizes) {
-        out.push(bytes[at..at + part.2 as usize].to_vec());
-        at += size as usize;
-    }
-    Ok(out)
-}
-
-/// Little-endian u32 words of read-back bytes.
-pub fn words(bytes: &[u8]) -> Vec<u32> {
-    bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
-}
-
-/// Per-kernel timing of a resident engine. Recording every dispatch in its own timed pass
-/// would serialise the GPU, so one step per submission is recorded pass by pass and timed
-/// (GPU timestamps where offered, else wall clock around a submit-and-wait of each kernel);
-/// per-call means come from those samples and totals are mean × calls.
-#[derive(Debug)]
-pub struct Sampler {
-    queries: Option<wgpu::QuerySet>,
-    resolve: Option<wgpu::Buffer>,
-    kernels: Vec<Kernel>,
-    pending: u32,
-    capacity: u32,
-    sum_secs: Vec<f64>,
-    samples: Vec<u64>,
-    calls: Vec<u64>,
-    /// The first sample includes the driver's pipeline compilation; it is dropped.
-    warm: bool,
-}
-
-impl Sampler {
-    /// Up to `capacity` samples between read-backs, for a step of `kernels` (in dispatch order).
-    pub fn new(gpu: &GpuDevice, kernels: Vec<Kernel>, capacity: u32) -> Self {
-        let n = 2 * kernels.len() as u32 * capacity;
-        let (queries, resolve) = if gpu.info.timestamps {
-            let q = gpu.device.create_query_set(&wgpu::QuerySetDescriptor {
-                label: Some("kernel timestamps"),
-                ty: wgpu::QueryType::Timestamp,
-                count: n,
-            });
-            let b = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("timestamps"),
-                size: u64::from(n) * 8,
-                usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
-                mapped_at_creation: false,
-            });
-            (Some(q), Some(b))
-        } else {
-            (None, None)
-        };
-        let len = kernels.len();
-        Self {
-            queries,
-            resolve,
-            kernels,
-            pending: 0,
-            capacity,
-            sum_secs: vec![0.0; len],
-            samples: vec![0; len],
-            calls: vec![0; len],
-            warm: false,
-        }
+        Ok(grew)
     }
 
-    /// How kernels are timed.
-    pub fn method(&self) -> TimingMethod {
-        if self.queries.is_some() { TimingMethod::GpuTimestampSampled } else { TimingMethod::WallSampled }
+    /// Upload the uniform `Params`.
+    pub fn write_uniform(&self, bytes: &[u8]) {
+        self.gpu.queue.write_buffer(&self.uniform, 0, bytes);
     }
 
-    /// Whether a timestamp sample can be recorded now (else read back first).
-    pub fn has_room(&self) -> bool {
-        self.queries.is_some() && self.pending < self.capacity
+    /// Read the first `elems` elements of each `(binding, elems)`, in one submission.
+    pub fn read(&self, parts: &[(u32, u64)]) -> Result<Vec<Vec<u8>>, GpuError> {
+        let ranges: Vec<(&wgpu::Buffer, u64, u64)> = parts
+            .iter()
+            .map(|&(b, n)| {
+                let a = &self.arrays[b as usize - 1];
+                (&a.buffer, 0, (n.min(a.cap()) * a.elem()).min(a.bytes()))
+            })
+            .collect();
+        read_back(&self.gpu, &ranges)
     }
 
-    /// Timestamp writes for kernel `k` of the next sample.
-    pub fn writes(&self, k: usize) -> Option<wgpu::ComputePassTimestampWrites<'_>> {
-        let base = 2 * (self.pending * self.kernels.len() as u32 + k as u32);
-        self.queries.as_ref().map(|q| wgpu::ComputePassTimestampWrites {
-            query_set: q,
-            beginning_of_pass_write_index: Some(base),
-            end_of_pass_write_index: Some(base + 1),
-        })
+    /// Device bytes allocated for the state.
+    pub fn memory_bytes(&self) -> usize {
+        self.arrays.iter().map(|a| a.bytes() as usize).sum::<usize>() + self.uniform.size() as usize
     }
-
-    /// The sample whose passes were just recorded is complete.
-    pub fn recorded(&mut self) {
-        self.pending += 1;
-    }
-
-    /// Add a wall-clock sample of kernel `k` (the first step's samples are dropped).
-    pub fn add_wall(&mut self, k: usize, secs: f64) {
-        if !self.warm {
-            self.warm = k + 1 == self.kernels.len();
-            return;
-        }
-        self.sum_secs[k] += secs;
-        self.samples[k] += 1;
-    }
-
-    /// Count `n` dispatches of kernel `k`.
-    pub fn count(&mut self, k: usize, n: u64) {
-        self.calls[k] += n;
-    }
-
-    /// Resolve and read the pending timestamp samples.
-    pub fn collect(&mut self, gpu: &GpuDevice) -> Result<(), GpuError> {
-        let (Some(queries), Some(resolve)) = (&self.queries, &self.resolve) else { return Ok(()) };
-        if self.pending == 0 {
-            return Ok(());
-        }
-        let n = 2 * self.pending * self.kernels.len() as u32;
-        let mut encoder =
-            gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("timestamps") });
-        encoder.resolve_query_set(queries, 0..n, resolve, 0);
-        gpu.queue.submit([encoder.finish()]);
-        let bytes = read_back(gpu, &[(resolve, 0, u64::from(n) * 8)])?.remove(0);
-        let ticks: Vec<u64> =
-            bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
-        let period = f64::from(gpu.queue.get_timestamp_period()) * 1e-9;
-        let skip = if self.warm { 0 } else { self.kernels.len() };
-        self.warm = true;
-        for (j, pair) in ticks.chunks_exact(2).enumerate().skip(skip) {
-            let k = j % self.kernels.len();
-            self.sum_secs[k] += pair[1].saturating_sub(pair[0]) as f64 * period;
-            self.samples[k] += 1;
-        }
-        self.pending = 0;
-        Ok(())
-    }
-
-    /// Totals per kernel: the mean of the samples × calls, summed over a kernel's dispatches;
-    /// its calls are counted once (from its first dispatch).
-    pub fn times(&self) -> KernelTimes {
-        let mut times = KernelTimes::default();
-        for (k, &kernel) in self.kernels.iter().enumerate() {
-            let mean = if self.samples[k] > 0 { self.sum_secs[k] / self.samples[k] as f64 } else { 0.0 };
-            let first = self.kernels.iter().position(|&other| other == kernel) == Some(k);
-            times.add(kernel, mean * self.calls[k] as f64, if first { self.calls[k] } else { 0 });
-        }
-        times
-    }
-}
-
-/// Bytes of `values` as the shaders' `real`: f64, or f32 (rounded to nearest).
-pub fn real_bytes(values: impl IntoIterator<Item = f64>, f64: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    for v in values {
-        if f64 {
-            out.extend_from_slice(&v.to_le_bytes());
-        } else {
-            out.extend_from_slice(&(v as f32).to_le_bytes());
-        }
-    }
-    out
-}
-
-/// Read-back `real`s, widened to f64.
-pub fn reals(bytes: &[u8], f64: bool) -> Vec<f64> {
-    if f64 {
-        bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect()
-    } else {
-        bytes.chunks_exact(4).map(|c| f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))).collect()
-    }
-}
-
-/// The shaders' compile-time precision, refused when the adapter lacks f64.
-pub fn check_precision(gpu: &GpuDevice, f64: bool) -> Result<(), GpuError> {
-    if f64 && !gpu.info.shader_f64 {
-        return Err(GpuError::Unsupported(format!("{} offers no SHADER_F64: f64 runs on the CPU only", gpu.info.name)));
-    }
-    Ok(())
-}
-
-/// Little-endian bytes of u32 words (what every upload is made of).
-pub fn bytes_of(words: &[u32]) -> Vec<u8> {
-    words.iter().flat_map(|w| w.to_le_bytes()).collect()
-}
-
-/// A compute bind-group layout: binding 0 a uniform, bindings 1..=`n_storage` storage buffers
-/// (read-only where `read_only(binding)`), the same for every kernel of an engine.
-pub fn state_layout(
-    gpu: &GpuDevice,
-    label: &str,
-    n_storage: u32,
-    read_only: impl Fn(u32) -> bool,
-) -> wgpu::BindGroupLayout {
-    let entry = |binding, ty| wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
-        count: None,
-    };
-    let mut entries = vec![entry(0, wgpu::BufferBindingType::Uniform)];
-    entries.extend((1..=n_storage).map(|b| entry(b, wgpu::BufferBindingType::Storage { read_only: read_only(b) })));
-    gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(label), entries: &entries })
-}
-
-/// A bind group with `buffers[k]` whole at binding `k`.
-pub fn bind_buffers(
-    gpu: &GpuDevice,
-    label: &str,
-    layout: &wgpu::BindGroupLayout,
-    buffers: &[&wgpu::Buffer],
-) -> wgpu::BindGroup {
-    let entries: Vec<wgpu::BindGroupEntry> = buffers
-        .iter()
-        .enumerate()
-        .map(|(k, buf)| wgpu::BindGroupEntry { binding: k as u32, resource: buf.as_entire_binding() })
-        .collect();
-    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(label), layout, entries: &entries })
-}
-
-/// A compute pipeline from WGSL source and entry point, with an explicit layout.
-pub fn pipeline(
-    gpu: &GpuDevice,
-    label: &str,
-    layout: &wgpu::PipelineLayout,
-    wgsl: String,
-    entry: &str,
-) -> wgpu::ComputePipeline {
-    let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some(label),
-        source: wgpu::ShaderSource::Wgsl(wgsl.into()),
-    });
-    gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some(label),
-        layout: Some(layout),
-        module: &module,
-        entry_point: Some(entry),
-        compilation_options: wgpu::PipelineCompilationOptions::default(),
-        cache: None,
-    })
 }

@@ -1,7 +1,9 @@
-//! WGSL sources, assembled in one place: a precision prelude (`precision/f32.wgsl` or
-//! `f64.wgsl`: the `real` type and `exp_real`), for the windowed engine its fixed-point sums
-//! (`precision/sums_*.wgsl`), the engine's `state.wgsl` (bindings and helpers), for the pair
-//! updates the shared `mass.wgsl`, then one kernel file.
+//! WGSL sources, assembled in one place per [`Kernel`]: a precision prelude
+//! (`precision/f32.wgsl` or `f64.wgsl`: the `real` type and `exp_real`), for the windowed
+//! engine its fixed-point sums (`precision/sums_*.wgsl`), the engine's `state.wgsl` (bindings,
+//! constants, helpers), for the pair updates the shared `mass.wgsl`, then the kernel's file.
+
+use crate::kernel::{Kernel, TemporalKernel, WindowedKernel};
 
 macro_rules! shader {
     ($path:literal) => {
@@ -17,66 +19,33 @@ const WINDOWED: &str = shader!("windowed/state.wgsl");
 const TEMPORAL: &str = shader!("temporal/state.wgsl");
 const MASS: &str = shader!("mass.wgsl");
 
-/// A kernel file of one engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// Windowed: word → neuron resolution with eviction (one workgroup).
-    WResolve,
-    /// Windowed: activation decay.
-    WActivationDecay,
-    /// Windowed: window marking and connection decay.
-    WConnectionDecay,
-    /// Windowed: Hebbian pair update (one invocation).
-    WPairUpdate,
-    /// Windowed: prune.
-    WPrune,
-    /// Windowed: activation spread (`accumulate`, `activate`).
-    WActivationSpread,
-    /// Temporal: commit new slots, enter the exchange's ids.
-    TBegin,
-    /// Temporal: free dead connections, find the exchange's existing ones.
-    TPrune,
-    /// Temporal: the Hebbian update of every key of the exchange.
-    TPairUpdate,
+/// The kernel's own file (`shaders/<engine>/<name>.wgsl`).
+fn source(kernel: Kernel) -> &'static str {
+    match kernel {
+        Kernel::Windowed(k) => match k {
+            WindowedKernel::Eviction => shader!("windowed/eviction.wgsl"),
+            WindowedKernel::ActivationDecay => shader!("windowed/activation_decay.wgsl"),
+            WindowedKernel::ConnectionDecay => shader!("windowed/connection_decay.wgsl"),
+            WindowedKernel::PairUpdate => shader!("windowed/pair_update.wgsl"),
+            WindowedKernel::Prune => shader!("windowed/prune.wgsl"),
+            WindowedKernel::ActivationSpread => shader!("windowed/activation_spread.wgsl"),
+        },
+        Kernel::Temporal(k) => match k {
+            TemporalKernel::Begin => shader!("temporal/begin.wgsl"),
+            TemporalKernel::PairUpdate => shader!("temporal/pair_update.wgsl"),
+            TemporalKernel::Prune => shader!("temporal/prune.wgsl"),
+        },
+    }
 }
 
-impl Source {
-    /// Every kernel file.
-    pub const ALL: [Self; 9] = [
-        Self::WResolve,
-        Self::WActivationDecay,
-        Self::WConnectionDecay,
-        Self::WPairUpdate,
-        Self::WPrune,
-        Self::WActivationSpread,
-        Self::TBegin,
-        Self::TPrune,
-        Self::TPairUpdate,
-    ];
-
-    fn parts(self) -> (&'static str, &'static str) {
-        match self {
-            Self::WResolve => (WINDOWED, shader!("windowed/eviction.wgsl")),
-            Self::WActivationDecay => (WINDOWED, shader!("windowed/activation_decay.wgsl")),
-            Self::WConnectionDecay => (WINDOWED, shader!("windowed/connection_decay.wgsl")),
-            Self::WPairUpdate => (WINDOWED, shader!("windowed/pair_update.wgsl")),
-            Self::WPrune => (WINDOWED, shader!("windowed/prune.wgsl")),
-            Self::WActivationSpread => (WINDOWED, shader!("windowed/activation_spread.wgsl")),
-            Self::TBegin => (TEMPORAL, shader!("temporal/begin.wgsl")),
-            Self::TPrune => (TEMPORAL, shader!("temporal/prune.wgsl")),
-            Self::TPairUpdate => (TEMPORAL, shader!("temporal/pair_update.wgsl")),
-        }
-    }
-
-    /// The complete WGSL module in f64 (`SHADER_F64` adapters) or f32.
-    pub fn wgsl(self, f64: bool) -> String {
-        let (state, kernel) = self.parts();
-        let sums = match (state == WINDOWED, f64) {
-            (false, _) => "",
-            (true, false) => SUMS_F32,
-            (true, true) => SUMS_F64,
-        };
-        let mass = if matches!(self, Self::WPairUpdate | Self::TPairUpdate) { MASS } else { "" };
-        [if f64 { F64 } else { F32 }, sums, state, mass, kernel].concat()
-    }
+/// The complete WGSL module of `kernel` in f64 (`SHADER_F64` adapters) or f32.
+pub fn wgsl(kernel: Kernel, f64: bool) -> String {
+    let (state, sums) = match (kernel, f64) {
+        (Kernel::Windowed(_), false) => (WINDOWED, SUMS_F32),
+        (Kernel::Windowed(_), true) => (WINDOWED, SUMS_F64),
+        (Kernel::Temporal(_), _) => (TEMPORAL, ""),
+    };
+    let pair_update =
+        matches!(kernel, Kernel::Windowed(WindowedKernel::PairUpdate) | Kernel::Temporal(TemporalKernel::PairUpdate));
+    [if f64 { F64 } else { F32 }, sums, state, if pair_update { MASS } else { "" }, source(kernel)].concat()
 }

@@ -1,205 +1,157 @@
-//! The temporal engine on the GPU, in f32 or (with `SHADER_F64`) f64: connections resident on the device, decaying lazily
-//! as on the CPU (shaders/temporal/*.wgsl). The vocabulary never evicts, so the host interns
-//! words and uploads each exchange as its distinct ids and their positions; the device finds
-//! the existing connections (one pass over the slots) and updates every key in parallel.
+//! The temporal engine on the GPU, in f32 or (with `SHADER_F64`) f64: connections resident on
+//! the device, decaying lazily as on the CPU (`kernel::temporal::Binding`,
+//! `shaders/temporal/`). The vocabulary never evicts, so the host interns words and uploads
+//! each exchange as its distinct ids and their positions; the device finds the existing
+//! connections (one pass over the slots) and updates every key in parallel.
 //!
-//! CPU twin: `engine::temporal::TemporalEngine`; same power and lag tables, same operation
-//! order, so the two agree to a few ulp (the device's division).
+//! CPU twins: `kernel::temporal::<name>`; the CPU engine is `engine::cpu::temporal`. Same
+//! power and lag tables, same operation order, so the two agree to a few ulp (the device's
+//! division).
 
+use std::ops::Range;
+
+use super::buffers::{bytes_of, elements, grid};
 use super::device::{GpuDevice, GpuError};
-use super::resident::{
-    Array, Sampler, bind_buffers, bytes_of, check_precision, grid, pipeline, read_back, real_bytes, reals,
-    state_layout, wait, words,
-};
-use super::shaders::Source;
-use crate::engine::{EngineError, LearningEngine};
-use crate::kernel::{Kernel, KernelTimes, TemporalKernel, TimingMethod};
+use super::executor::{Dispatch, Executor};
+use super::layout::temporal_params;
+use super::resident::Resident;
+use crate::engine::{EngineError, LearningEngine, StatsKind as _};
+use crate::kernel::temporal::{self as twin, Binding, Counter, DEAD, Exchange, N_COUNTERS, NONE, Params, State};
+use crate::kernel::{Kernel, TemporalKernel};
 use crate::model::engine_stats::{EngineStats, TemporalStats};
 use crate::model::network::{Connection, Network, NeuronId};
-use crate::model::options::{Backend, EngineKind};
 use crate::model::params::{Common, EngineParams, Specific, TemporalParams};
+use crate::model::real::Real;
 use crate::model::tokens::TokenStream;
 use crate::model::vocabulary::Vocabulary;
 
-const DEAD: u32 = u32::MAX;
-const N_COUNTERS: u64 = 4;
-const HW: usize = 0;
-const NEW: usize = 2;
 /// Exchanges per submission (the counters are read back after each, to size the next).
 const EXCHANGES_PER_SUBMIT: usize = 256;
 /// Distinct words one exchange may have on the GPU (its key table is d²).
 const MAX_DISTINCT: usize = 4096;
 /// Longest power table the GPU accepts (a connection decay this slow is refused).
 const MAX_POW_LEN: usize = 1 << 22;
-const RECORD_BYTES: u64 = 32;
+const RECORD_BYTES: u64 = std::mem::size_of::<Exchange>() as u64;
+/// Bindings growing with the connection slots.
+const SLOT_ARRAYS: [Binding; 5] =
+    [Binding::SlotEnds, Binding::SlotVal, Binding::SlotLife, Binding::SlotStamp, Binding::FreeStack];
 
-const KERNELS: [(Kernel, &str, Source); 3] = [
-    (Kernel::Temporal(TemporalKernel::Begin), "begin", Source::TBegin),
-    (Kernel::Temporal(TemporalKernel::Prune), "prune", Source::TPrune),
-    (Kernel::Temporal(TemporalKernel::PairUpdate), "pair_update", Source::TPairUpdate),
-];
-
+/// The temporal engine resident on a GPU, in precision `R`.
 #[derive(Debug)]
-struct Buffers {
-    params: wgpu::Buffer,
-    counters: wgpu::Buffer,
-    input: Array,
-    pow: Array,
-    lag: Array,
-    dpos: Array,
-    slot_ends: Array,
-    slot_val: Array,
-    slot_life: Array,
-    slot_stamp: Array,
-    free_stack: Array,
-    key_slot: Array,
-    records: wgpu::Buffer,
-}
-
-/// The temporal engine resident on a GPU.
-#[derive(Debug)]
-pub struct GpuTemporalEngine {
+pub struct GpuTemporalEngine<R: Real> {
     gpu: GpuDevice,
     common: Common,
     params: TemporalParams,
-    f64: bool,
     vocab: Vocabulary,
     /// (1 − decay)^k and e^(−lag/τ) as the CPU engine computes them in the run's precision.
-    pow: Vec<f64>,
-    lag: Vec<f64>,
-    layouts: [wgpu::BindGroupLayout; 2],
-    pipelines: Vec<wgpu::ComputePipeline>,
-    bufs: Buffers,
-    bind: wgpu::BindGroup,
+    pow: Vec<R>,
+    lag: Vec<R>,
+    state: Resident,
+    records: wgpu::Buffer,
     record_bind: wgpu::BindGroup,
     record_stride: u64,
-    counters: Vec<u32>,
+    executor: Executor,
+    counters: [u32; N_COUNTERS],
     stats: TemporalStats,
-    sampler: Sampler,
 }
 
-/// One exchange as uploaded: distinct ids, then d + 1 offsets, then positions.
-struct Prepared {
-    record: [u32; 8],
-    d: u64,
+fn is_f64<R: Real>() -> bool {
+    std::mem::size_of::<R>() == 8
 }
 
-impl GpuTemporalEngine {
-    /// Open the engine on `gpu` in f64 or f32; refused up front when `max_neurons` or the
-    /// decay's power table cannot fit the adapter, or f64 is asked of one without it.
-    pub fn new(gpu: GpuDevice, common: Common, params: TemporalParams, f64: bool) -> Result<Self, EngineError> {
+/// The CPU engine's power table (repeated multiplication in the run's precision) down to the
+/// smallest normal value, then 0: a connection that old is below any prune threshold unless
+/// its strength is astronomical, and the binary search for its death needs the terminator.
+fn power_table<R: Real>(decay: f64) -> Result<Vec<R>, GpuError> {
+    let factor = R::ONE - R::from_f64(decay);
+    let mut pow = vec![R::ONE];
+    while pow[pow.len() - 1] >= R::MIN_POSITIVE {
+        if pow.len() >= MAX_POW_LEN {
+            return Err(GpuError::Unsupported(format!(
+                "connection decay {decay} is too slow for the GPU's power table ({MAX_POW_LEN} entries)"
+            )));
+        }
+        let last = pow[pow.len() - 1];
+        pow.push(last * factor);
+    }
+    let end = pow.len() - 1;
+    pow[end] = R::ZERO;
+    Ok(pow)
+}
+
+impl<R: Real> GpuTemporalEngine<R> {
+    /// Open the engine on `gpu`; refused up front when `max_neurons` or the decay's power table
+    /// cannot fit the adapter, or f64 is asked of one without it.
+    pub fn new(gpu: GpuDevice, common: Common, params: TemporalParams) -> Result<Self, EngineError> {
         EngineParams { common: common.clone(), specific: Specific::Temporal(params.clone()) }.validate()?;
-        check_precision(&gpu, f64)?;
-        let r: u64 = if f64 { 8 } else { 4 };
+        gpu.check_f64(is_f64::<R>())?;
         let n = common.max_neurons as u64;
         gpu.check_binding("neuron positions for max_neurons", 4 * n)?;
         gpu.check_binding("connections for 4 per neuron", 16 * 4 * n)?;
-        if gpu.info.max_storage_buffers < 11 {
-            return Err(EngineError::Gpu(GpuError::Runtime(format!(
-                "the adapter allows {} storage buffers per shader stage; the GPU engine needs 11",
-                gpu.info.max_storage_buffers
-            ))));
-        }
-        // The CPU's table (repeated multiplication in the run's precision) down to the smallest
-        // normal value, then 0: a connection that old is below any prune threshold unless its
-        // strength is astronomical, and the binary search for its death needs the terminator.
-        let (factor, floor) = if f64 {
-            (1.0 - params.connection_decay, f64::MIN_POSITIVE)
-        } else {
-            (f64::from(1.0f32 - params.connection_decay as f32), f64::from(f32::MIN_POSITIVE))
-        };
-        let mut pow = vec![1.0f64];
-        while pow[pow.len() - 1] >= floor {
-            if pow.len() >= MAX_POW_LEN {
-                return Err(EngineError::Gpu(GpuError::Unsupported(format!(
-                    "connection decay {} is too slow for the GPU's power table ({MAX_POW_LEN} entries)",
-                    params.connection_decay
-                ))));
+        let pow = power_table::<R>(params.connection_decay)?;
+        let cap = |b: Binding| match b {
+            Binding::Counters => N_COUNTERS as u64,
+            Binding::Input | Binding::KeySlot => 1 << 16,
+            Binding::PowTable => pow.len() as u64,
+            Binding::LagWeight => 1024,
+            Binding::Dpos => n,
+            Binding::SlotEnds | Binding::SlotVal | Binding::SlotStamp | Binding::FreeStack | Binding::SlotLife => {
+                (4 * n).max(4096)
             }
-            let last = pow[pow.len() - 1];
-            pow.push(if f64 { last * factor } else { f64::from(last as f32 * factor as f32) });
-        }
-        *pow.last_mut().unwrap_or(&mut 0.0) = 0.0;
-        let record_stride = u64::from(gpu.device.limits().min_uniform_buffer_offset_alignment).max(RECORD_BYTES);
-        let slots = (4 * n).max(4096);
-        let mut bufs = Buffers {
-            params: gpu.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("params"),
-                size: 16 + 8 * r,
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }),
-            counters: Array::new(&gpu, "counters", 4, N_COUNTERS)?.buffer,
-            input: Array::new(&gpu, "exchanges", 4, 1 << 16)?,
-            pow: Array::new(&gpu, "decay powers", r, pow.len() as u64)?,
-            lag: Array::new(&gpu, "lag weights", r, 1024)?,
-            dpos: Array::new(&gpu, "exchange positions", 4, n)?,
-            slot_ends: Array::new(&gpu, "connection ends", 8, slots)?,
-            slot_val: Array::new(&gpu, "connection values", 2 * r, slots)?,
-            slot_life: Array::new(&gpu, "connection lifetimes", 8, slots)?,
-            slot_stamp: Array::new(&gpu, "connection stamps", 8, slots)?,
-            free_stack: Array::new(&gpu, "free connection slots", 4, slots)?,
-            key_slot: Array::new(&gpu, "exchange key table", 4, 1 << 16)?,
-            records: gpu.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("exchange records"),
-                size: record_stride * (EXCHANGES_PER_SUBMIT as u64 + 1),
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }),
         };
-        bufs.pow.write(&gpu, 0, &real_bytes(pow.iter().copied(), f64))?;
-        bufs.dpos.write(&gpu, 0, &bytes_of(&vec![DEAD; n as usize]))?;
-        bufs.key_slot.write(&gpu, 0, &bytes_of(&vec![DEAD; 1 << 16]))?;
-        let layouts = [state_layout(&gpu, "temporal", 11, |b| (2..=4).contains(&b)), record_layout(&gpu)];
-        let pipeline_layout = gpu.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("temporal"),
-            bind_group_layouts: &[Some(&layouts[0]), Some(&layouts[1])],
-            immediate_size: 0,
+        let uniform = temporal_params(&Params::<R>::new(&common, &params, 0, 0)).len() as u64;
+        let mut state = Resident::for_state::<State<R>>(&gpu, "temporal", uniform, cap)?;
+        state.write(Binding::PowTable as u32, 0, bytemuck::cast_slice(&pow))?;
+        state.write(Binding::Dpos as u32, 0, bytes_of(&vec![NONE; n as usize]))?;
+        state.write(Binding::KeySlot as u32, 0, bytes_of(&vec![NONE; 1 << 16]))?;
+        let record_stride = u64::from(gpu.device.limits().min_uniform_buffer_offset_alignment).max(RECORD_BYTES);
+        let records = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("exchange records"),
+            size: record_stride * (EXCHANGES_PER_SUBMIT as u64 + 1),
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
         });
-        let pipelines = KERNELS
-            .iter()
-            .map(|(_, label, source)| pipeline(&gpu, label, &pipeline_layout, source.wgsl(f64), "main"))
-            .collect();
-        let bind = state_bind(&gpu, &layouts[0], &bufs);
-        let record_bind = record_bind(&gpu, &layouts[1], &bufs.records);
-        let sampler = Sampler::new(&gpu, KERNELS.iter().map(|k| k.0).collect(), 64);
+        let record_layout = record_layout(&gpu);
+        let record_bind = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("exchange record"),
+            layout: &record_layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                    buffer: &records,
+                    offset: 0,
+                    size: wgpu::BufferSize::new(RECORD_BYTES),
+                }),
+            }],
+        });
+        let kernels: Vec<Kernel> = TemporalKernel::ALL.iter().map(|&k| k.into()).collect();
+        let executor = Executor::new(&gpu, &kernels, &[state.layout(), &record_layout], is_f64::<R>(), 3);
         let engine = Self {
             vocab: Vocabulary::with_capacity(common.max_neurons),
             gpu,
             common,
             params,
-            f64,
             pow,
             lag: Vec::new(),
-            layouts,
-            pipelines,
-            bufs,
-            bind,
+            state,
+            records,
             record_bind,
             record_stride,
-            counters: vec![0; N_COUNTERS as usize],
+            executor,
+            counters: [0; N_COUNTERS],
             stats: TemporalStats::default(),
-            sampler,
         };
         engine.write_params();
-        wait(&engine.gpu)?;
+        super::buffers::wait(&engine.gpu)?;
         Ok(engine)
     }
 
-    fn write_params(&self) {
-        let p = &self.params;
-        let m = &self.common.mass;
-        let target = if self.f64 { m.target_in(1.0f64) } else { f64::from(m.target_in(1.0f32)) };
-        let u = [self.pow.len() as u32, self.bufs.slot_ends.cap() as u32, 0, 0];
-        let f = [1.0, self.common.eta, p.prune_threshold, target, m.m_max, m.rate, m.homeostatic, m.ltd_threshold];
-        let mut bytes = bytes_of(&u);
-        bytes.extend(real_bytes(f, self.f64));
-        self.gpu.queue.write_buffer(&self.bufs.params, 0, &bytes);
+    fn kernel_params(&self) -> Params<R> {
+        Params::new(&self.common, &self.params, self.pow.len(), self.state.cap(Binding::SlotEnds as u32))
     }
 
-    fn rebind(&mut self) {
-        self.bind = state_bind(&self.gpu, &self.layouts[0], &self.bufs);
-        self.write_params();
+    fn write_params(&self) {
+        self.state.write_uniform(&temporal_params(&self.kernel_params()));
     }
 
     /// Lag weights `e^(−lag/τ)` up to `max_lag`, computed as the CPU engine does.
@@ -209,20 +161,23 @@ impl GpuTemporalEngine {
         }
         let from = self.lag.len();
         for l in from..=max_lag.max(1023) {
-            let w = 1.0 * (-(l as f64) / self.params.tau).exp();
-            self.lag.push(if self.f64 { w } else { f64::from(w as f32) });
+            self.lag.push(R::from_f64(1.0 * (-(l as f64) / self.params.tau).exp()));
         }
-        let bytes = real_bytes(self.lag[from..].iter().copied(), self.f64);
-        if self.bufs.lag.write(&self.gpu, from as u64, &bytes)? {
-            self.rebind();
-        }
+        self.state.write(Binding::LagWeight as u32, from as u64, bytemuck::cast_slice(&self.lag[from..]))?;
         Ok(())
     }
 
-    /// Process `exchanges` of `stream` exactly as the CPU engine's `step` does, on the device.
-    pub fn run(&mut self, stream: &TokenStream, exchanges: std::ops::Range<usize>) -> Result<(), GpuError> {
+    /// The exchanges of `exchanges` as uploaded (distinct ids, occurrence offsets, positions)
+    /// and their records, in batches for `on_batch`, exactly as the CPU engine's `step` sees
+    /// them; the counters advance.
+    fn prepare(
+        &mut self,
+        stream: &TokenStream,
+        exchanges: Range<usize>,
+        mut on_batch: impl FnMut(&mut Self, &[Exchange], &[u32]) -> Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
         let mut input: Vec<u32> = Vec::new();
-        let mut batch: Vec<Prepared> = Vec::new();
+        let mut batch: Vec<Exchange> = Vec::new();
         let mut seen = vec![DEAD; self.common.max_neurons];
         for k in exchanges {
             self.stats.exchanges += 1;
@@ -239,7 +194,9 @@ impl GpuTemporalEngine {
                 continue;
             }
             if len >= 1 << 16 {
-                return Err(GpuError::Unsupported(format!("an exchange of {len} tokens (the GPU takes < 65,536)")));
+                return Err(
+                    GpuError::Unsupported(format!("an exchange of {len} tokens (the GPU takes < 65,536)")).into()
+                );
             }
             self.stats.learning_steps += 1;
             self.stats.pairs += (len * (len - 1) / 2) as u64;
@@ -257,7 +214,8 @@ impl GpuTemporalEngine {
                 return Err(GpuError::Unsupported(format!(
                     "an exchange with {} distinct words (the GPU takes up to {MAX_DISTINCT})",
                     distinct.len()
-                )));
+                ))
+                .into());
             }
             let mut starts = vec![0u32; distinct.len() + 1];
             for &id in &seq {
@@ -277,142 +235,226 @@ impl GpuTemporalEngine {
                 seen[id as usize] = DEAD;
             }
             self.ensure_lags(len)?;
-            let d = distinct.len() as u32;
             let d_offset = input.len() as u32;
             input.extend_from_slice(&distinct);
             let occ_start = input.len() as u32;
             input.extend_from_slice(&starts);
             let occ_pos = input.len() as u32;
             input.extend_from_slice(&positions);
-            batch.push(Prepared { record: [d_offset, occ_start, occ_pos, d, len as u32, now, 0, 0], d: u64::from(d) });
+            batch.push(Exchange::new(d_offset, occ_start, occ_pos, distinct.len() as u32, len as u32, now));
             if batch.len() == EXCHANGES_PER_SUBMIT {
-                self.submit(&batch, &input)?;
+                on_batch(self, &batch, &input)?;
                 batch.clear();
                 input.clear();
             }
         }
         if !batch.is_empty() {
-            self.submit(&batch, &input)?;
+            on_batch(self, &batch, &input)?;
         }
-        self.commit()?;
-        self.sampler.collect(&self.gpu)
+        Ok(())
     }
 
-    /// Upload one batch of exchanges and record them in one submission.
-    fn submit(&mut self, batch: &[Prepared], input: &[u32]) -> Result<(), GpuError> {
-        let g = &self.gpu;
-        let max_keys = batch.iter().map(|e| e.d * e.d).max().unwrap_or(0);
-        let new_keys: u64 = batch.iter().map(|e| e.d * e.d).sum();
-        let hw = u64::from(self.counters[HW]);
-        let mut grew = self.bufs.input.write(g, 0, &bytes_of(input))?;
-        if max_keys > self.bufs.key_slot.cap() {
-            let old = self.bufs.key_slot.cap();
-            grew |= self.bufs.key_slot.reserve(g, max_keys)?;
-            let cap = self.bufs.key_slot.cap();
-            self.bufs.key_slot.write(g, old, &bytes_of(&vec![DEAD; (cap - old) as usize]))?;
+    /// Upload a batch's input and records and make room for every key it may create.
+    fn upload(&mut self, batch: &[Exchange], input: &[u32]) -> Result<(), GpuError> {
+        let keys = |e: &Exchange| u64::from(e.d) * u64::from(e.d);
+        let max_keys = batch.iter().map(keys).max().unwrap_or(0);
+        let new_keys: u64 = batch.iter().map(keys).sum();
+        let mut grew = self.state.write(Binding::Input as u32, 0, bytes_of(input))?;
+        let old = self.state.cap(Binding::KeySlot as u32);
+        if max_keys > old {
+            grew |= self.state.reserve(Binding::KeySlot as u32, max_keys)?;
+            let cap = self.state.cap(Binding::KeySlot as u32);
+            self.state.write(Binding::KeySlot as u32, old, bytes_of(&vec![NONE; (cap - old) as usize]))?;
         }
-        let slots = hw + new_keys;
-        let b = &mut self.bufs;
-        for a in [&mut b.slot_ends, &mut b.slot_val, &mut b.slot_life, &mut b.slot_stamp, &mut b.free_stack] {
-            grew |= a.reserve(g, slots)?;
+        let slots = u64::from(self.counters[Counter::Hw as usize]) + new_keys;
+        for b in SLOT_ARRAYS {
+            grew |= self.state.reserve(b as u32, slots)?;
         }
         if grew {
-            self.rebind();
+            self.write_params();
         }
         let mut records = vec![0u8; (self.record_stride * batch.len() as u64) as usize];
         for (j, e) in batch.iter().enumerate() {
             let at = j * self.record_stride as usize;
-            records[at..at + 32].copy_from_slice(&bytes_of(&e.record));
+            records[at..at + RECORD_BYTES as usize].copy_from_slice(bytemuck::bytes_of(e));
         }
-        self.gpu.queue.write_buffer(&self.bufs.records, 0, &records);
-        let mut encoder =
-            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("exchanges") });
-        let mut slot_bound = hw;
+        self.gpu.queue.write_buffer(&self.records, 0, &records);
+        Ok(())
+    }
+
+    /// The dispatches of exchange `j` of a batch: begin over its ids, prune over the slots,
+    /// pair update over its keys.
+    fn plan(&self, j: usize, e: &Exchange, slot_bound: u64) -> Vec<Dispatch> {
+        let offset = Some((j as u64 * self.record_stride) as u32);
+        let d = u64::from(e.d);
+        let one = |kernel: TemporalKernel, groups| Dispatch { kernel: kernel.into(), entry: 0, groups, offset };
+        vec![
+            one(TemporalKernel::Begin, grid(d.max(1))),
+            one(TemporalKernel::Prune, grid(slot_bound)),
+            one(TemporalKernel::PairUpdate, grid(d * d)),
+        ]
+    }
+
+    /// Record one batch of exchanges in one submission, then commit.
+    fn execute(&mut self, batch: &[Exchange], input: &[u32]) -> Result<(), EngineError> {
+        self.upload(batch, input)?;
+        let mut slot_bound = u64::from(self.counters[Counter::Hw as usize]);
+        let mut plan = Vec::with_capacity(batch.len());
         for (j, e) in batch.iter().enumerate() {
-            let offset = (j as u64 * self.record_stride) as u32;
-            let grids = [grid(e.d.max(1)), grid(slot_bound), grid(e.d * e.d)];
-            slot_bound += e.d * e.d;
-            let timed = j == 0 && self.sampler.has_room();
-            if timed {
-                for (k, &(x, y)) in grids.iter().enumerate() {
-                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                        label: Some(KERNELS[k].1),
-                        timestamp_writes: self.sampler.writes(k),
-                    });
-                    pass.set_pipeline(&self.pipelines[k]);
-                    pass.set_bind_group(0, &self.bind, &[]);
-                    pass.set_bind_group(1, &self.record_bind, &[offset]);
-                    pass.dispatch_workgroups(x, y, 1);
-                }
-                self.sampler.recorded();
-            } else {
-                let mut pass =
-                    encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-                pass.set_bind_group(0, &self.bind, &[]);
-                pass.set_bind_group(1, &self.record_bind, &[offset]);
-                for (k, &(x, y)) in grids.iter().enumerate() {
-                    pass.set_pipeline(&self.pipelines[k]);
-                    pass.dispatch_workgroups(x, y, 1);
-                }
-            }
-            for k in 0..KERNELS.len() {
-                self.sampler.count(k, 1);
-            }
+            plan.push(self.plan(j, e, slot_bound));
+            slot_bound += u64::from(e.d) * u64::from(e.d);
         }
-        self.gpu.queue.submit([encoder.finish()]);
-        if !self.sampler.has_room() {
-            self.sampler.collect(&self.gpu)?;
-        }
-        self.commit()
+        self.executor.submit(&plan, &[self.state.bind(), &self.record_bind])?;
+        Ok(self.commit()?)
     }
 
     /// Commit the last exchange's new slots (a `begin` with no ids) and read the counters.
     fn commit(&mut self) -> Result<(), GpuError> {
         let last = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
-        self.gpu.queue.write_buffer(&self.bufs.records, last, &[0u8; 32]);
-        let mut encoder =
-            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("commit") });
+        self.gpu.queue.write_buffer(&self.records, last, bytemuck::bytes_of(&Exchange::default()));
+        let begin =
+            Dispatch { kernel: TemporalKernel::Begin.into(), entry: 0, groups: (1, 1), offset: Some(last as u32) };
+        self.executor.run_now(&[begin], &[self.state.bind(), &self.record_bind])?;
+        self.sync()
+    }
+
+    fn sync(&mut self) -> Result<(), GpuError> {
+        let words: Vec<u32> = elements(&self.state.read(&[(Binding::Counters as u32, N_COUNTERS as u64)])?[0]);
+        self.counters.copy_from_slice(&words[..N_COUNTERS]);
+        if u64::from(self.counters[Counter::Hw as usize]) > self.state.cap(Binding::SlotEnds as u32)
+            || self.counters[Counter::New as usize] != 0
         {
-            let mut pass =
-                encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-            pass.set_pipeline(&self.pipelines[0]);
-            pass.set_bind_group(0, &self.bind, &[]);
-            pass.set_bind_group(1, &self.record_bind, &[last as u32]);
-            pass.dispatch_workgroups(1, 1, 1);
-        }
-        self.gpu.queue.submit([encoder.finish()]);
-        let bytes = read_back(&self.gpu, &[(&self.bufs.counters, 0, N_COUNTERS * 4)])?.remove(0);
-        self.counters = words(&bytes);
-        if u64::from(self.counters[HW]) > self.bufs.slot_ends.cap() || self.counters[NEW] != 0 {
             return Err(GpuError::Runtime("connection slots overflowed: capacity planning bug".to_owned()));
         }
         Ok(())
     }
 
-    /// The current network, read back (connections in creation order).
-    pub fn snapshot(&self) -> Result<Network, GpuError> {
-        let b = &self.bufs;
-        let hw = u64::from(self.counters[HW]);
-        let r = if self.f64 { 8 } else { 4 };
-        let parts = read_back(
-            &self.gpu,
-            &[
-                (&b.slot_ends.buffer, 0, 8 * hw),
-                (&b.slot_val.buffer, 0, 2 * r * hw),
-                (&b.slot_life.buffer, 0, 8 * hw),
-                (&b.slot_stamp.buffer, 0, 8 * hw),
-            ],
-        )?;
-        let (ends, vals) = (words(&parts[0]), reals(&parts[1], self.f64));
-        let (life, stamps) = (words(&parts[2]), words(&parts[3]));
+    /// The smallest `j` with `|s|·pow[j] < prune`, in the run's precision (the shader's rule).
+    fn steps_until_pruned(&self, s: R) -> u32 {
+        let (v, prune) = (s.abs(), R::from_f64(self.params.prune_threshold));
+        if v < prune {
+            return 0;
+        }
+        self.pow.partition_point(|&p| v * p >= prune) as u32
+    }
+
+    /// Continue from `network` (a snapshot of either backend) and counters `stats`: each
+    /// connection's strength is its reference value now and its death is rescheduled.
+    fn import(&mut self, network: &Network, stats: TemporalStats) -> Result<(), GpuError> {
+        self.vocab = Vocabulary::with_capacity(self.common.max_neurons);
+        for w in &network.words {
+            self.vocab.intern(w);
+        }
+        let now =
+            u32::try_from(stats.learning_steps).map_err(|_| GpuError::Runtime("more than 2³² exchanges".to_owned()))?;
+        let n = network.connections.len();
+        let (mut ends, mut vals, mut life, mut stamps) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        for (k, c) in network.connections.iter().enumerate() {
+            let s = R::from_f64(c.strength);
+            ends.push([c.from, c.to]);
+            vals.push([s, R::from_f64(c.mass)]);
+            life.push([now, now + self.steps_until_pruned(s)]);
+            stamps.push([0, k as u32]);
+        }
+        let st = &mut self.state;
+        let mut grew = st.write(Binding::SlotEnds as u32, 0, bytemuck::cast_slice(&ends))?;
+        grew |= st.write(Binding::SlotVal as u32, 0, bytemuck::cast_slice(&vals))?;
+        grew |= st.write(Binding::SlotLife as u32, 0, bytemuck::cast_slice(&life))?;
+        grew |= st.write(Binding::SlotStamp as u32, 0, bytemuck::cast_slice(&stamps))?;
+        grew |= st.reserve(Binding::FreeStack as u32, n as u64)?;
+        let counters = [n as u32, 0, 0, 0];
+        st.write(Binding::Counters as u32, 0, bytes_of(&counters))?;
+        if grew {
+            self.write_params();
+        }
+        self.counters = counters;
+        self.stats = stats;
+        super::buffers::wait(&self.gpu)
+    }
+
+    /// The conformance test's walk (`tests/it/kernels.rs`): run `exchanges` one kernel at a
+    /// time, each exchange's three kernels then the final commit (a `begin` with no ids); before
+    /// each kernel the state is read back, the twin runs on a copy, the shader on the device,
+    /// and `check(kernel, before, twin, shader)` sees all three; the twin's state continues.
+    #[doc(hidden)]
+    pub fn check_kernels(
+        &mut self,
+        stream: &TokenStream,
+        exchanges: Range<usize>,
+        mut check: impl FnMut(TemporalKernel, &State<R>, &State<R>, &State<R>),
+    ) -> Result<(), EngineError> {
+        self.prepare(stream, exchanges, |e, batch, input| {
+            e.upload(batch, input)?;
+            for (j, ex) in batch.iter().enumerate() {
+                for d in e.plan(j, ex, 0) {
+                    let Kernel::Temporal(k) = d.kernel else { unreachable!("a temporal plan") };
+                    e.check_one(k, d, ex, &mut check)?;
+                }
+            }
+            Ok(())
+        })?;
+        let end = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
+        self.gpu.queue.write_buffer(&self.records, end, bytemuck::bytes_of(&Exchange::default()));
+        let commit =
+            Dispatch { kernel: TemporalKernel::Begin.into(), entry: 0, groups: (1, 1), offset: Some(end as u32) };
+        self.check_one(TemporalKernel::Begin, commit, &Exchange::default(), &mut check)?;
+        Ok(self.sync()?)
+    }
+
+    fn check_one(
+        &mut self,
+        k: TemporalKernel,
+        d: Dispatch,
+        ex: &Exchange,
+        check: &mut impl FnMut(TemporalKernel, &State<R>, &State<R>, &State<R>),
+    ) -> Result<(), GpuError> {
+        let params = self.kernel_params();
+        let before: State<R> = self.state.download()?;
+        let mut cpu = before.clone();
+        twin::run(k, &mut cpu, &params, ex);
+        let groups = match k {
+            TemporalKernel::Begin => d.groups,
+            TemporalKernel::Prune => grid(u64::from(before.counters[Counter::Hw as usize])),
+            TemporalKernel::PairUpdate => grid(u64::from(ex.d) * u64::from(ex.d)),
+        };
+        self.executor.run_now(&[Dispatch { groups, ..d }], &[self.state.bind(), &self.record_bind])?;
+        let gpu: State<R> = self.state.download()?;
+        check(k, &before, &cpu, &gpu);
+        self.state.upload(&cpu)
+    }
+}
+
+impl<R: Real + Send> LearningEngine for GpuTemporalEngine<R> {
+    fn run(&mut self, stream: &TokenStream, _speakers: &[String], exchanges: Range<usize>) -> Result<(), EngineError> {
+        self.prepare(stream, exchanges, |e, batch, input| e.execute(batch, input))?;
+        self.commit()?;
+        Ok(self.executor.collect()?)
+    }
+
+    /// The network, read back (connections in creation order; strengths materialised).
+    fn snapshot(&self) -> Result<Network, EngineError> {
+        let hw = u64::from(self.counters[Counter::Hw as usize]);
+        let parts = self.state.read(&[
+            (Binding::SlotEnds as u32, hw),
+            (Binding::SlotVal as u32, hw),
+            (Binding::SlotLife as u32, hw),
+            (Binding::SlotStamp as u32, hw),
+        ])?;
+        let ends: Vec<[u32; 2]> = elements(&parts[0]);
+        let vals: Vec<[R; 2]> = elements(&parts[1]);
+        let life: Vec<[u32; 2]> = elements(&parts[2]);
+        let stamps: Vec<[u32; 2]> = elements(&parts[3]);
         let now = self.stats.learning_steps;
-        let mut live: Vec<(u64, Connection)> = (0..hw as usize)
-            .filter(|&k| ends[2 * k] != DEAD && u64::from(life[2 * k + 1]) > now)
+        let mut live: Vec<(u64, Connection)> = (0..ends.len())
+            .filter(|&k| ends[k][0] != DEAD && u64::from(life[k][1]) > now)
             .map(|k| {
-                let age = now - u64::from(life[2 * k]);
-                let strength = self.round(vals[2 * k] * self.pow.get(age as usize).copied().unwrap_or(0.0));
-                let stamp = (u64::from(stamps[2 * k]) << 32) | u64::from(stamps[2 * k + 1]);
-                (stamp, Connection { from: ends[2 * k], to: ends[2 * k + 1], strength, mass: vals[2 * k + 1] })
+                let age = now - u64::from(life[k][0]);
+                let factor = self.pow.get(age as usize).copied().unwrap_or(R::ZERO);
+                let stamp = (u64::from(stamps[k][0]) << 32) | u64::from(stamps[k][1]);
+                let [from, to] = ends[k];
+                let c = Connection { from, to, strength: (vals[k][0] * factor).to_f64(), mass: vals[k][1].to_f64() };
+                (stamp, c)
             })
             .collect();
         live.sort_unstable_by_key(|(stamp, _)| *stamp);
@@ -423,132 +465,35 @@ impl GpuTemporalEngine {
         })
     }
 
-    /// Continue from `network` (a snapshot of either backend) and counters `stats`: each
-    /// connection's strength is its reference value now and its death is rescheduled.
-    pub fn import(&mut self, network: &Network, stats: TemporalStats) -> Result<(), GpuError> {
-        self.vocab = Vocabulary::with_capacity(self.common.max_neurons);
-        for w in &network.words {
-            self.vocab.intern(w);
-        }
-        let now =
-            u32::try_from(stats.learning_steps).map_err(|_| GpuError::Runtime("more than 2³² exchanges".to_owned()))?;
-        let n = network.connections.len();
-        let (mut ends, mut life, mut stamps) = (Vec::with_capacity(2 * n), Vec::with_capacity(2 * n), Vec::new());
-        let mut vals = Vec::with_capacity(2 * n);
-        for (k, c) in network.connections.iter().enumerate() {
-            let s = self.round(c.strength);
-            ends.extend([c.from, c.to]);
-            vals.extend([s, self.round(c.mass)]);
-            life.extend([now, now + self.steps_until_pruned(s)]);
-            stamps.extend([0, k as u32]);
-        }
-        let vals = real_bytes(vals, self.f64);
-        let g = &self.gpu;
-        let b = &mut self.bufs;
-        let mut grew = b.slot_ends.write(g, 0, &bytes_of(&ends))?;
-        grew |= b.slot_val.write(g, 0, &vals)?;
-        grew |= b.slot_life.write(g, 0, &bytes_of(&life))?;
-        grew |= b.slot_stamp.write(g, 0, &bytes_of(&stamps))?;
-        grew |= b.free_stack.reserve(g, n as u64)?;
-        let counters = [n as u32, 0, 0, 0];
-        g.queue.write_buffer(&b.counters, 0, &bytes_of(&counters));
-        if grew {
-            self.rebind();
-        }
-        self.counters = counters.to_vec();
-        self.stats = stats;
-        wait(&self.gpu)
-    }
-
-    /// `v` in the run's precision.
-    fn round(&self, v: f64) -> f64 {
-        if self.f64 { v } else { f64::from(v as f32) }
-    }
-
-    /// The shader's death rule: smallest j with |s|·pow[j] < prune, in the run's precision.
-    fn steps_until_pruned(&self, s: f64) -> u32 {
-        let (v, prune) = (s.abs(), self.round(self.params.prune_threshold));
-        if v < prune {
-            return 0;
-        }
-        self.pow.partition_point(|&p| self.round(v * p) >= prune) as u32
-    }
-
-    /// Device bytes allocated for the state.
-    pub fn memory_bytes(&self) -> usize {
-        let b = &self.bufs;
-        [
-            &b.input,
-            &b.pow,
-            &b.lag,
-            &b.dpos,
-            &b.slot_ends,
-            &b.slot_val,
-            &b.slot_life,
-            &b.slot_stamp,
-            &b.free_stack,
-            &b.key_slot,
-        ]
-        .iter()
-        .map(|a| a.bytes() as usize)
-        .sum()
-    }
-}
-
-impl LearningEngine for GpuTemporalEngine {
-    fn run(
-        &mut self,
-        stream: &TokenStream,
-        _speakers: &[String],
-        exchanges: std::ops::Range<usize>,
-    ) -> Result<(), EngineError> {
-        Ok(GpuTemporalEngine::run(self, stream, exchanges)?)
-    }
-    fn snapshot(&self) -> Result<Network, EngineError> {
-        Ok(GpuTemporalEngine::snapshot(self)?)
-    }
     fn stats(&self) -> EngineStats {
         EngineStats::Temporal(self.stats)
     }
-    fn kernel_times(&self) -> KernelTimes {
-        self.sampler.times()
-    }
-    fn timing_method(&self) -> TimingMethod {
-        self.sampler.method()
-    }
-    fn backend(&self) -> Backend {
-        Backend::Gpu
-    }
-    fn device(&self) -> String {
-        format!("{} ({})", self.gpu.info, if self.f64 { "f64" } else { "f32" })
-    }
+
+    resident_engine_methods!();
+
     fn memory_bytes(&self) -> usize {
-        GpuTemporalEngine::memory_bytes(self)
+        self.state.memory_bytes() + self.records.size() as usize
     }
+
+    /// Live neurons and connections (connections past their death are freed lazily: they are
+    /// counted from a read-back, once per call).
     fn size(&self) -> (usize, usize) {
-        // Connections past their death are freed lazily; count the live ones exactly.
-        let live = GpuTemporalEngine::snapshot(self).map_or(0, |n| n.connections.len());
+        let live = self.snapshot().map_or(0, |n| n.connections.len());
         (self.vocab.len(), live)
     }
-    fn bytes_per_step(&self) -> Option<usize> {
-        None
-    }
+
+    /// Intern `words` (up to capacity) without learning, as a warm start for benchmarks.
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), EngineError> {
-        for w in words {
-            if self.vocab.intern(w).is_none() {
-                break;
-            }
-        }
+        self.vocab.intern_until_full(words);
         Ok(())
     }
+
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
-        let EngineStats::Temporal(stats) = stats else {
-            return Err(EngineError::KindMismatch { engine: EngineKind::Temporal, found: stats.kind() });
-        };
-        Ok(self.import(network, stats)?)
+        Ok(self.import(network, stats.temporal()?)?)
     }
 }
 
+/// Group 1: the exchange record, a uniform bound at a dynamic offset per dispatch.
 fn record_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
     gpu.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
         label: Some("exchange record"),
@@ -561,39 +506,6 @@ fn record_layout(gpu: &GpuDevice) -> wgpu::BindGroupLayout {
                 min_binding_size: wgpu::BufferSize::new(RECORD_BYTES),
             },
             count: None,
-        }],
-    })
-}
-
-fn state_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, b: &Buffers) -> wgpu::BindGroup {
-    let buffers = [
-        &b.params,
-        &b.counters,
-        &b.input.buffer,
-        &b.pow.buffer,
-        &b.lag.buffer,
-        &b.dpos.buffer,
-        &b.slot_ends.buffer,
-        &b.slot_val.buffer,
-        &b.slot_stamp.buffer,
-        &b.free_stack.buffer,
-        &b.key_slot.buffer,
-        &b.slot_life.buffer,
-    ];
-    bind_buffers(gpu, "temporal", layout, &buffers)
-}
-
-fn record_bind(gpu: &GpuDevice, layout: &wgpu::BindGroupLayout, records: &wgpu::Buffer) -> wgpu::BindGroup {
-    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some("exchange record"),
-        layout,
-        entries: &[wgpu::BindGroupEntry {
-            binding: 0,
-            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                buffer: records,
-                offset: 0,
-                size: wgpu::BufferSize::new(RECORD_BYTES),
-            }),
         }],
     })
 }

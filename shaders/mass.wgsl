@@ -1,6 +1,6 @@
 // mass.wgsl: the inertial-mass update shared by both engines' pair_update kernels (assembled
 // after the engine's state.wgsl, whose Params has m_max, rate, homeostatic and ltd).
-// model::mass::MassModel::update_in, same operation order; x must be a runtime value so that
+// CPU twin: model::mass::update, same operation order; x must be a runtime value so that
 // `x - 0.8` rounds in `real` as the CPU does, not as a constant folded in higher precision.
 fn mass_update(m: real, x: real, goal: real) -> real {
     var dm = params.rate * (goal - m);

@@ -1,4 +1,4 @@
-// precision/f32.wgsl: prepended first when the engines run in f32 (src/compute/gpu/shaders.rs).
+// precision/f32.wgsl: prepended first when the engines run in f32 (src/engine/gpu/shaders.rs).
 // `real` is the engines' float type.
 alias real = f32;
 

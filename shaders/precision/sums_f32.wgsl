@@ -3,7 +3,7 @@
 const SUM_WORDS: u32 = 2u;
 
 // Add v to neuron i's sum: v·2³² rounded toward zero, a 64-bit two's-complement integer
-// (compute::cpu_kernels::to_fixed). |v| splits exactly into whole and fraction.
+// (model::real::to_fixed; the twins' word form is Real::fixed_add). |v| splits exactly into whole and fraction.
 fn fixed_add(i: u32, value: f32) {
     let v = clamp(value, -1073741824.0, 1073741824.0);
     let a = abs(v);

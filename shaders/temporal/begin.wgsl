@@ -1,5 +1,6 @@
-// temporal/begin.wgsl — part of kernel `pair_update`: commit the slots the previous exchange
-// took (thread 0), and enter the exchange's distinct ids in `dpos` (one thread each).
+// temporal/begin.wgsl — kernel `begin`: commit the slots the previous exchange took (thread 0),
+// and enter the exchange's distinct ids in `dpos` (one thread each).
+// CPU twin: kernel::temporal::begin.
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let a = thread_index(gid, groups);

@@ -2,7 +2,7 @@
 // its visits, every position pair p < q with seq[p] = i and seq[q] = j in the CPU's order,
 // strengthen it by η·w(q − p)/(1 + 0.1·m) and update its mass; then its death is scheduled.
 // Different keys never share a slot, so threads need no atomics but for new slots.
-// CPU twin: engine::temporal::TemporalEngine::{pair_update, steps_until_pruned}.
+// CPU twin: kernel::temporal::pair_update; the CPU engine's rule: engine::cpu::temporal.
 
 // Smallest j ≥ 0 with |s|·pow[j] < prune (the table decreases and ends with 0).
 fn steps_until_pruned(s: real) -> u32 {

@@ -1,7 +1,7 @@
 // temporal/prune.wgsl — kernel `prune`, per slot: a connection whose death has come (the prune
 // rule removed it on the CPU) is freed; a live one between two ids of the exchange is entered
 // in the exchange's key table for pair_update.
-// CPU twin: engine::temporal::TemporalEngine::prune (its death heap) and the index lookup.
+// CPU twin: kernel::temporal::prune; the CPU engine's rule: its death heap and index lookup.
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = thread_index(gid, groups);

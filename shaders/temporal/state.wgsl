@@ -1,5 +1,7 @@
 // temporal/state.wgsl: the temporal engine's device state, prepended to every temporal kernel
-// by src/compute/gpu/shaders.rs after precision/f32.wgsl or f64.wgsl (which define `real`).
+// by src/engine/gpu/shaders.rs after precision/f32.wgsl or f64.wgsl (which define `real`).
+// The host mirrors Params, Exchange, the bindings and the counters (kernel::temporal,
+// engine::gpu::layout); tests/it/shaders.rs checks each against this file.
 // Connections decay lazily as on the CPU: a slot keeps its
 // strength as of its last exchange (s_ref, d_ref) and the exchange at which the prune rule
 // removes it (death); the power table (1 − decay)^k is the CPU's, computed on the host.

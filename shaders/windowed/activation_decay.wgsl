@@ -1,5 +1,5 @@
 // windowed/activation_decay.wgsl — a ← max(a·(1 − decay), floor) for every id issued.
-// CPU twin: compute::cpu_kernels::activation_decay.
+// CPU twin: kernel::windowed::activation_decay.
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = thread_index(gid, groups);

@@ -3,7 +3,7 @@
 // dispatched in order:
 //   accumulate (per slot): sums[to] += s·a[from], sums[from] += s·a[to], in fixed point;
 //   activate (per id): a = σ(sum), 1/2 exactly for a zero sum; the sums return to 0.
-// CPU twin: compute::cpu_kernels::activation_spread.
+// CPU twin: kernel::windowed::activation_spread.
 @compute @workgroup_size(64)
 fn accumulate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = thread_index(gid, groups);

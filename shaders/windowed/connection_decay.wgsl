@@ -1,7 +1,7 @@
 // windowed/connection_decay.wgsl — per slot: a connection between two positions p < q of the
 // window is marked (and entered in the window's pair → slot table for pair_update); every other
 // connection decays, max(s·(1 − decay), floor), and goes at or below the removal threshold.
-// CPU twin: engine::windowed::WindowedEngine::connection_decay.
+// CPU twin: kernel::windowed::connection_decay.
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = thread_index(gid, groups);

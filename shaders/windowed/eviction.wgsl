@@ -1,7 +1,7 @@
-// windowed/resolve.wgsl — kernel `eviction` (one workgroup): resolve the step's words to neuron
+// windowed/eviction.wgsl — kernel `eviction` (one workgroup): resolve the step's words to neuron
 // ids (§1.4: a known word's activation becomes 1; a new word gets the next id, first evicting
 // the least important neuron when the network is full). Dispatched once per step.
-// CPU twin: engine::windowed::WindowedEngine::{get_or_create, evict_least_important}.
+// CPU twin: kernel::windowed::eviction.
 //
 // Thread 0 walks the words in order; an eviction is done by the whole workgroup (importance
 // needs every slot's strength and every neuron's activation), then thread 0 goes on.

@@ -2,7 +2,7 @@
 // order (a repeated word revisits the same connection, so the loop is sequential), with
 // inertial mass; a new connection needs room under the out-degree cap and a counter-based draw
 // (both waived for speaker_ words). Then the window's positions are cleared.
-// CPU twin: engine::windowed::WindowedEngine::hebbian_pair.
+// CPU twin: kernel::windowed::pair_update.
 
 fn mass_target(x: real) -> real {
     return params.m_max / (1.0 + exp_real(-(params.k * (x - params.a0))));

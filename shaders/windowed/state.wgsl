@@ -1,11 +1,13 @@
 // windowed/state.wgsl: the windowed engine's device state, prepended to every windowed kernel by
-// src/compute/gpu/shaders.rs. The whole network lives in these buffers for the whole run; the
+// src/engine/gpu/shaders.rs. The whole network lives in these buffers for the whole run; the
 // host uploads steps and tokens and reads state back only for snapshots.
 //
 // Neurons are ids issued by NEXT_ID and never reused (the CPU engine's rule); a slot is a
 // directed connection (from < to is not implied), free when its `from` is DEAD.
 // `real`, SUM_WORDS, exp_real, fixed_add and take_sum come from precision/f32.wgsl or f64.wgsl:
 // sums are fixed point in u32 atomics, so they do not depend on the order threads add in.
+// The host mirrors Params, the bindings and the counters (kernel::windowed,
+// engine::gpu::layout); tests/it/shaders.rs checks each against this file.
 
 struct Params {
     window: u32,          // W: tokens per window (ids per window: W + 1)

@@ -12,7 +12,6 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::Source;
-use crate::engine::EngineError;
 use crate::io::document::{self, LoadError, LoadWarning};
 use crate::io::session::{SessionError, SessionFile, text_hash};
 use crate::io::settings::{Settings, SettingsError};
@@ -94,7 +93,7 @@ pub enum JobError {
     Params(#[from] ParamError),
     /// A measurement's engine failed.
     #[error(transparent)]
-    Engine(#[from] EngineError),
+    Run(#[from] crate::run::RunError),
     /// A job thread stopped without an answer.
     #[error("a background job stopped unexpectedly")]
     Lost,

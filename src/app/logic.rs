@@ -114,7 +114,7 @@ impl HueyApp {
             JobDone::Written(path, _) => self.view.notices.push(format!("wrote {}", path.display())),
             JobDone::SettingsSaved => {}
             JobDone::Failed(e) => {
-                if matches!(e, super::jobs::JobError::Params(_) | super::jobs::JobError::Engine(_)) {
+                if matches!(e, super::jobs::JobError::Params(_) | super::jobs::JobError::Run(_)) {
                     self.jobs.measuring = None;
                 }
                 self.view.notices.push(e);

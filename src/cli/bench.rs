@@ -7,9 +7,8 @@ use clap::Args;
 
 use super::analyze::{AnalyzeArgs, load_input};
 use super::{CliError, emit, write_atomic};
-use crate::engine::cpu::cpu_device;
-use crate::engine::gpu::GpuDevice;
-use crate::model::options::Backend;
+use crate::model::options::{Backend, Precision};
+use crate::run::devices;
 use crate::run::pipeline::{StageTimes, analyze_text};
 use crate::run::sweep::rows;
 
@@ -178,10 +177,10 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
 
 /// The size sweep, printed row by row as each is measured.
 fn sweep(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
-    let gpu = GpuDevice::shared();
-    let mut header = format!("sweep, f32 on both backends; CPU: {}\n", cpu_device::<f32>());
+    let gpu = devices::gpu();
+    let mut header = format!("sweep, f32 on both backends; CPU: {}\n", devices::cpu(Precision::F32));
     match &gpu {
-        Ok(g) => header.push_str(&format!("GPU: {}\n", g.info)),
+        Ok(info) => header.push_str(&format!("GPU: {info}\n")),
         Err(e) => header.push_str(&format!("GPU: none ({e}); CPU rows only\n")),
     }
     header.push_str(&format!(

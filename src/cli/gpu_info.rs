@@ -2,17 +2,17 @@
 //! (f32, both engines) side by side.
 
 use super::{CliError, emit};
-use crate::engine::gpu::GpuDevice;
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision};
+use crate::run::devices;
 use crate::run::pipeline::analyze_text;
 use crate::text::SAMPLE_CONVERSATION;
 use crate::text::kill_words::{KillList, Language};
 
 /// Show the adapter, and run the bundled sample on both backends with both engines.
 pub(super) fn run() -> Result<(), CliError> {
-    let device = GpuDevice::shared()?;
+    let info = devices::gpu()?;
     let kill = KillList::of_language(Language::En);
-    let mut out = format!("GPU: {}\n", device.info);
+    let mut out = format!("GPU: {info}\n");
     for engine in [EngineKind::Temporal, EngineKind::Windowed] {
         let mut opts = AnalysisOptions { precision: Precision::F32, ..AnalysisOptions::reference(engine) };
         let cpu = analyze_text(SAMPLE_CONVERSATION, &opts, &kill)?;

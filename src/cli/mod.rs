@@ -97,12 +97,9 @@ pub enum CliError {
         /// The output file.
         path: PathBuf,
     },
-    /// No usable GPU, or a GPU error.
+    /// A run could not be set up, or an engine failed (no usable GPU, …).
     #[error(transparent)]
-    Gpu(#[from] crate::engine::gpu::GpuError),
-    /// An engine could not be built or failed.
-    #[error(transparent)]
-    Engine(#[from] crate::engine::EngineError),
+    Run(#[from] crate::run::RunError),
     /// Writing the JSON failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),

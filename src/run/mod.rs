@@ -4,9 +4,24 @@
 //! CPU-vs-GPU comparisons and the JSON report. It touches no file itself.
 
 pub mod compare;
+pub mod devices;
 pub mod factory;
 pub mod notice;
 pub mod pipeline;
 pub mod report;
 pub mod sweep;
 pub mod worker;
+
+use crate::engine::EngineError;
+use crate::model::params::ParamError;
+
+/// Why a run could not be set up or measured: the run layer's error to the app and the CLI.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RunError {
+    /// A parameter was rejected.
+    #[error(transparent)]
+    Params(#[from] ParamError),
+    /// An engine could not be built or failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}

@@ -10,9 +10,8 @@
 
 use std::time::Instant;
 
+use super::RunError;
 use super::pipeline::prepare;
-use crate::engine::EngineError;
-use crate::engine::gpu::GpuDevice;
 use crate::kernel::{Kernel, TimingMethod};
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision};
 use crate::model::params::EngineParams;
@@ -58,13 +57,9 @@ pub struct SweepRow {
 
 /// Measure every (size, engine, backend), calling `on_row` as each row is done; GPU rows only
 /// where an adapter opens (their `speedup_vs_cpu` is set).
-pub fn rows(
-    sizes: &[usize],
-    secs_per_run: f64,
-    mut on_row: impl FnMut(&SweepRow),
-) -> Result<Vec<SweepRow>, EngineError> {
+pub fn rows(sizes: &[usize], secs_per_run: f64, mut on_row: impl FnMut(&SweepRow)) -> Result<Vec<SweepRow>, RunError> {
     let backends: &[Backend] =
-        if GpuDevice::shared().is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
+        if super::devices::gpu().is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
     let mut rows = Vec::new();
     for &n in sizes {
         let spec = SynthSpec { words: (8 * n).max(20_000), vocabulary: 2 * n, ..SynthSpec::default() };
@@ -92,7 +87,7 @@ fn measure(
     engine: EngineKind,
     backend: Backend,
     secs_per_run: f64,
-) -> Result<SweepRow, EngineError> {
+) -> Result<SweepRow, RunError> {
     let mut opts = AnalysisOptions {
         engine: EngineParams::reference(engine),
         backend,

@@ -2,6 +2,7 @@
 //! engines against the CPU engines, and the desktop app.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod architecture;
 mod bad_input;
 mod cli;
 mod gpu;

@@ -13,6 +13,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::Source;
 use crate::io::document::{self, LoadError, LoadWarning};
+use crate::io::kill_list::KillListError;
 use crate::io::session::{SessionError, SessionFile, text_hash};
 use crate::io::settings::{Settings, SettingsError};
 use crate::io::text_file::{self, TextFileError};
@@ -21,7 +22,7 @@ use crate::model::params::ParamError;
 use crate::run::compare::{BackendRun, compare_backends};
 use crate::run::sweep::{SweepRow, parse_rows, rows};
 use crate::text::SAMPLE_CONVERSATION;
-use crate::text::kill_words::{KillList, KillListError, KillSource};
+use crate::text::kill_words::{KillList, KillSource};
 
 /// Largest sweep JSON file read.
 const MAX_SWEEP_BYTES: u64 = 16 << 20;
@@ -55,7 +56,7 @@ pub enum JobError {
     #[error(transparent)]
     Load(#[from] LoadError),
     /// The kill list could not be read.
-    #[error("kill list not used: {0}")]
+    #[error(transparent)]
     Kill(#[from] KillListError),
     /// A session could not be read or written.
     #[error(transparent)]
@@ -81,8 +82,11 @@ pub enum JobError {
         detail: String,
     },
     /// A file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
+    #[error(transparent)]
+    Write(#[from] crate::io::atomic::WriteError),
+    /// A screenshot could not be encoded.
+    #[error("cannot encode {}: {source}", path.display())]
+    Encode {
         /// The file.
         path: PathBuf,
         /// The underlying error.
@@ -236,7 +240,7 @@ impl Jobs {
     /// Read sweep rows from a `huey bench --sweep --json` file.
     pub fn load_sweep(&self, path: PathBuf) {
         self.spawn("sweep file", move || {
-            let text = match text_file::read(&path, MAX_SWEEP_BYTES) {
+            let text = match text_file::read(&path, MAX_SWEEP_BYTES, "sweep file") {
                 Ok(t) => t,
                 Err(e) => return JobDone::Failed(e.into()),
             };
@@ -311,14 +315,14 @@ fn perform(write: Write) -> JobDone {
     match write {
         Write::File(path, bytes, kind) => match crate::io::atomic::write(&path, &bytes) {
             Ok(()) => JobDone::Written(path, kind),
-            Err(source) => JobDone::Failed(JobError::Write { path, source }),
+            Err(e) => JobDone::Failed(e.into()),
         },
         Write::Png(path, image) => match png(&image) {
             Ok(bytes) => match crate::io::atomic::write(&path, &bytes) {
                 Ok(()) => JobDone::Written(path, WriteKind::Script),
-                Err(source) => JobDone::Failed(JobError::Write { path, source }),
+                Err(e) => JobDone::Failed(e.into()),
             },
-            Err(source) => JobDone::Failed(JobError::Write { path, source }),
+            Err(source) => JobDone::Failed(JobError::Encode { path, source }),
         },
         Write::Flush => JobDone::SettingsSaved,
         Write::Session(path, session) => match session.save(&path) {

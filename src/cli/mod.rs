@@ -85,18 +85,16 @@ pub enum CliError {
     Param(#[from] crate::model::params::ParamError),
     /// The kill list could not be loaded.
     #[error(transparent)]
-    Kill(#[from] crate::text::kill_words::KillListError),
+    Kill(#[from] crate::io::kill_list::KillListError),
+    /// No bundled list for the language asked for.
+    #[error(transparent)]
+    Language(#[from] crate::text::kill_words::UnknownLanguage),
     /// Reading a file failed.
     #[error(transparent)]
     Read(#[from] crate::io::text_file::TextFileError),
-    /// Writing an output file failed.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        /// The underlying error.
-        source: std::io::Error,
-        /// The output file.
-        path: PathBuf,
-    },
+    /// Writing an output file failed or was refused.
+    #[error(transparent)]
+    Write(#[from] crate::io::atomic::WriteError),
     /// A run could not be set up, or an engine failed (no usable GPU, …).
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
@@ -159,5 +157,5 @@ pub fn emit(text: &str) {
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    crate::io::atomic::write(path, bytes).map_err(|source| CliError::Write { source, path: path.to_owned() })
+    Ok(crate::io::atomic::write(path, bytes)?)
 }

@@ -4,10 +4,14 @@
 //! Memory bound: at most `max_bytes` (default 64 MiB) of a file are read; a larger file is cut
 //! there with a warning. Decoding holds the bytes and the text (≤ 3× `max_bytes` for UTF-16),
 //! and speaker detection adds at most two more copies of the text, so ingestion stays under
-//! roughly 6× `max_bytes` (≈ 400 MiB at the default) whatever the file's size.
+//! roughly 6× `max_bytes` (≈ 400 MiB at the default) whatever the file's size. A PDF is read
+//! whole up to `max_bytes`, its streams may decode to at most `io::pdf::MAX_DECODED_BYTES`,
+//! and its text is cut at `max_bytes`. Only regular files are read (`io::file`).
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
+
+use super::file::{FileError, read_prefix};
+use super::pdf::PdfError;
 
 /// Default cap on the bytes read from one file.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -44,30 +48,50 @@ pub enum LoadWarning {
         /// The limit in MiB.
         read_mib: u64,
     },
+    /// No byte-order mark, but the NUL pattern of UTF-16: decoded as UTF-16.
+    #[error("the file has no byte-order mark but reads as UTF-16{}; decoded as such", if *little_endian { "LE" } else { "BE" })]
+    Utf16WithoutBom {
+        /// Little-endian (else big-endian).
+        little_endian: bool,
+    },
+    /// The text extracted from a PDF was longer than the read limit and was cut.
+    #[error("the PDF's text is longer than {read_mib} MiB; only the first {read_mib} MiB are used")]
+    PdfTextCut {
+        /// The limit in MiB.
+        read_mib: u64,
+    },
 }
 
 /// Reading failed; nothing was analysed.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be opened or read.
-    #[error("cannot read file: {source}: {}", path.display())]
-    Io {
-        /// The underlying error.
-        source: std::io::Error,
-        /// The file.
-        path: PathBuf,
-    },
+    /// The file could not be opened or read, or is not a regular file.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The read limit is below one byte.
+    #[error("the read limit must be at least 1 MiB (--max-input-mib)")]
+    NoLimit,
     /// Zero bytes, or only whitespace.
     #[error("the file is empty: {}", .0.display())]
     Empty(PathBuf),
     /// NUL bytes in a file without a UTF-16 BOM.
     #[error("the file looks binary (NUL bytes), not text; convert it to .txt first: {}", .0.display())]
     Binary(PathBuf),
-    /// The PDF could not be parsed.
-    #[error("cannot extract text from PDF ({reason}): {}", path.display())]
+    /// No text could be taken from the PDF.
+    #[error("cannot extract text from the PDF {}: {reason}", path.display())]
     Pdf {
-        /// What the extractor said.
-        reason: String,
+        /// Why.
+        reason: PdfError,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A PDF larger than the read limit (it cannot be cut like text).
+    #[error("the PDF {} has {file_mib} MiB, over the read limit of {read_mib} MiB (--max-input-mib)", path.display())]
+    PdfTooLarge {
+        /// Its size in MiB.
+        file_mib: u64,
+        /// The limit in MiB.
+        read_mib: u64,
         /// The file.
         path: PathBuf,
     },
@@ -80,22 +104,34 @@ pub fn read(path: &Path) -> Result<Document, LoadError> {
 
 /// Read a document, reading at most `max_bytes` of it.
 pub fn read_with_limit(path: &Path, max_bytes: u64) -> Result<Document, LoadError> {
-    let io_err = |source| LoadError::Io { source, path: path.to_owned() };
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    let file_bytes = file.metadata().map_err(io_err)?.len();
-    let mut bytes = Vec::with_capacity(usize::try_from(file_bytes.min(max_bytes)).unwrap_or(0));
-    file.take(max_bytes).read_to_end(&mut bytes).map_err(io_err)?;
-    let mut warnings = Vec::new();
-    if file_bytes > max_bytes {
-        warnings.push(LoadWarning::Truncated { file_mib: file_bytes >> 20, read_mib: max_bytes >> 20 });
+    if max_bytes == 0 {
+        return Err(LoadError::NoLimit);
     }
+    let (bytes, file_bytes) = read_prefix(path, max_bytes)?;
+    let mut warnings = Vec::new();
     let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) || bytes.starts_with(b"%PDF-");
     let text = if is_pdf {
         if file_bytes > max_bytes {
-            return Err(LoadError::Pdf { reason: "file larger than the read limit".into(), path: path.to_owned() });
+            return Err(LoadError::PdfTooLarge {
+                file_mib: file_bytes >> 20,
+                read_mib: max_bytes >> 20,
+                path: path.to_owned(),
+            });
         }
-        pdf_text(&bytes, path)?
+        let mut text = super::pdf::text(&bytes).map_err(|reason| LoadError::Pdf { reason, path: path.to_owned() })?;
+        if text.len() as u64 > max_bytes {
+            let mut cut = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            warnings.push(LoadWarning::PdfTextCut { read_mib: max_bytes >> 20 });
+        }
+        text
     } else {
+        if file_bytes > max_bytes {
+            warnings.push(LoadWarning::Truncated { file_mib: file_bytes >> 20, read_mib: max_bytes >> 20 });
+        }
         decode_text(&bytes, path, &mut warnings)?
     };
     if text.trim().is_empty() {
@@ -104,18 +140,35 @@ pub fn read_with_limit(path: &Path, max_bytes: u64) -> Result<Document, LoadErro
     Ok(Document { text, file_bytes, warnings })
 }
 
+/// Whether NUL bytes fall on one side of the byte pairs as in UTF-16 text (mostly ASCII-range
+/// characters): `Some(true)` for little-endian, `Some(false)` for big-endian.
+fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(64 * 1024) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (mut even_zero, mut odd_zero) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even_zero += usize::from(pair[0] == 0);
+        odd_zero += usize::from(pair[1] == 0);
+    }
+    let mostly = |n: usize| n * 10 >= pairs * 7;
+    let rarely = |n: usize| n * 20 <= pairs;
+    if mostly(odd_zero) && rarely(even_zero) {
+        Some(true)
+    } else if mostly(even_zero) && rarely(odd_zero) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Decode bytes as the reference would like them: UTF-8 (BOM stripped), UTF-16 by BOM, else lossy.
 pub fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> Result<String, LoadError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return Ok(utf8_or_lossy(rest, warnings));
     }
-    let utf16 = |rest: &[u8], le: bool| {
-        let units = rest
-            .chunks_exact(2)
-            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
-        let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
-        text
-    };
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return Ok(utf16(rest, true));
     }
@@ -123,9 +176,23 @@ pub fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -
         return Ok(utf16(rest, false));
     }
     if bytes.iter().take(64 * 1024).any(|&b| b == 0) {
-        return Err(LoadError::Binary(path.to_owned()));
+        return match utf16_without_bom(bytes) {
+            Some(le) => {
+                warnings.push(LoadWarning::Utf16WithoutBom { little_endian: le });
+                Ok(utf16(&bytes[..bytes.len() & !1], le))
+            }
+            None => Err(LoadError::Binary(path.to_owned())),
+        };
     }
     Ok(utf8_or_lossy(bytes, warnings))
+}
+
+/// UTF-16 in either byte order, unpaired surrogates replaced.
+fn utf16(bytes: &[u8], le: bool) -> String {
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }
 
 fn utf8_or_lossy(bytes: &[u8], warnings: &mut Vec<LoadWarning>) -> String {
@@ -137,16 +204,6 @@ fn utf8_or_lossy(bytes: &[u8], warnings: &mut Vec<LoadWarning>) -> String {
             warnings.push(LoadWarning::NotUtf8 { offset: e.valid_up_to(), replaced: bad });
             text
         }
-    }
-}
-
-fn pdf_text(bytes: &[u8], path: &Path) -> Result<String, LoadError> {
-    // pdf-extract can panic on malformed files; contain it so bad input never aborts the program.
-    let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
-    match result {
-        Ok(Ok(text)) => Ok(text),
-        Ok(Err(e)) => Err(LoadError::Pdf { reason: e.to_string(), path: path.to_owned() }),
-        Err(_) => Err(LoadError::Pdf { reason: "the PDF parser failed on this file".into(), path: path.to_owned() }),
     }
 }
 
@@ -182,7 +239,15 @@ mod tests {
     }
 
     #[test]
-    fn nul_bytes_mean_binary() {
+    fn nul_bytes_mean_binary_unless_they_pattern_utf16() {
         assert!(matches!(decode(b"ab\0cd").0, Err(LoadError::Binary(_))));
+        let le: Vec<u8> = "Ana: hi there\nBen: hello".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (text, w) = decode(&le);
+        assert_eq!(text.unwrap(), "Ana: hi there\nBen: hello");
+        assert_eq!(w, [LoadWarning::Utf16WithoutBom { little_endian: true }]);
+        let be: Vec<u8> = "Ana: hi there".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&be).0.unwrap(), "Ana: hi there");
+        let bin: Vec<u8> = (0..4096u32).map(|k| (k * 7 % 256) as u8).collect();
+        assert!(matches!(decode(&bin).0, Err(LoadError::Binary(_))));
     }
 }

@@ -1,13 +1,26 @@
 //! Kill lists from their source: bundled, none, edited words, or a file in the reference
-//! format (decoded lossily). The one place a [`KillSource`] becomes a [`KillList`].
+//! format (decoded lossily, at most [`MAX_KILL_LIST_BYTES`]). The one place a [`KillSource`]
+//! becomes a [`KillList`].
 
 use std::path::Path;
 
-use crate::text::kill_words::{KillList, KillListError, KillSource, Language};
+use super::file::{FileError, read_bounded};
+use crate::text::kill_words::{KillList, KillSource, Language};
+
+/// Largest kill-list file read (the bundled lists are a few KiB; a larger file is refused).
+pub const MAX_KILL_LIST_BYTES: u64 = 16 << 20;
+
+/// Reading a kill list failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KillListError {
+    /// The file could not be read, is not a regular file, or is over the bound.
+    #[error("cannot use the kill list: {0}")]
+    File(#[from] FileError),
+}
 
 /// Load a kill list from `path`.
 pub fn read(path: &Path) -> Result<KillList, KillListError> {
-    let bytes = std::fs::read(path).map_err(|source| KillListError::Io { source, path: path.to_owned() })?;
+    let bytes = read_bounded(path, MAX_KILL_LIST_BYTES, "kill list")?;
     Ok(KillList::parse(&String::from_utf8_lossy(&bytes)))
 }
 

@@ -4,8 +4,10 @@
 
 pub mod atomic;
 pub mod document;
+pub mod file;
 pub mod kill_list;
 mod legacy;
+pub mod pdf;
 pub mod session;
 pub mod settings;
 pub mod text_file;

@@ -44,14 +44,9 @@ pub struct SessionFile {
 /// Why a session could not be saved or opened.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    /// Reading or writing failed.
-    #[error("cannot access the session file {}: {source}", path.display())]
-    Io {
-        /// The underlying error.
-        source: std::io::Error,
-        /// The file.
-        path: PathBuf,
-    },
+    /// Writing failed or was refused.
+    #[error(transparent)]
+    Write(#[from] super::atomic::WriteError),
     /// The file could not be read as text within the bound.
     #[error(transparent)]
     Read(#[from] TextFileError),
@@ -83,12 +78,12 @@ impl SessionFile {
     pub fn save(&self, path: &Path) -> Result<(), SessionError> {
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
             .map_err(|e| SessionError::Corrupt { detail: e.to_string(), path: path.to_owned() })?;
-        super::atomic::write(path, text.as_bytes()).map_err(|source| SessionError::Io { source, path: path.to_owned() })
+        Ok(super::atomic::write(path, text.as_bytes())?)
     }
 
     /// Read and check a session file.
     pub fn load(path: &Path) -> Result<Self, SessionError> {
-        let text = text_file::read(path, MAX_SESSION_BYTES)?;
+        let text = text_file::read(path, MAX_SESSION_BYTES, "session file")?;
         Self::parse(&text, path)
     }
 

@@ -68,12 +68,15 @@ pub enum SettingsError {
         /// The file.
         path: PathBuf,
     },
-    /// Writing failed.
-    #[error("settings not saved to {}: {source}", path.display())]
-    Write {
+    /// Writing failed or was refused.
+    #[error("settings not saved: {0}")]
+    Write(#[from] super::atomic::WriteError),
+    /// The settings folder could not be made.
+    #[error("settings not saved: cannot create the folder {}: {source}", path.display())]
+    Folder {
         /// The underlying error.
         source: std::io::Error,
-        /// The file.
+        /// The folder.
         path: PathBuf,
     },
 }
@@ -94,7 +97,7 @@ impl Settings {
         if !path.exists() {
             return (Self::default(), None);
         }
-        match text_file::read(path, MAX_SETTINGS_BYTES) {
+        match text_file::read(path, MAX_SETTINGS_BYTES, "settings file") {
             Ok(text) => match Self::parse(&text, path) {
                 Ok(s) => (s, None),
                 Err(e) => (Self::default(), Some(e)),
@@ -147,13 +150,11 @@ impl Settings {
 
     /// Save atomically.
     pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
-        let write = |source| SettingsError::Write { source, path: path.to_owned() };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| SettingsError::Folder { source, path: dir.to_owned() })?;
         }
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|e| write(std::io::Error::other(e)))?;
-        super::atomic::write(path, text.as_bytes()).map_err(write)
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default();
+        Ok(super::atomic::write(path, text.as_bytes())?)
     }
 
     /// Put `path` first in the recent list (at most 10).

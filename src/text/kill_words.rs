@@ -80,8 +80,8 @@ impl Language {
     }
 
     /// The language of `code`.
-    pub fn from_code(code: &str) -> Result<Self, KillListError> {
-        Self::ALL.into_iter().find(|l| l.code() == code).ok_or_else(|| KillListError::UnknownLanguage(code.to_owned()))
+    pub fn from_code(code: &str) -> Result<Self, UnknownLanguage> {
+        Self::ALL.into_iter().find(|l| l.code() == code).ok_or_else(|| UnknownLanguage(code.to_owned()))
     }
 
     /// The bundled list's text.
@@ -144,21 +144,10 @@ pub struct KillList {
     words: HashSet<String>,
 }
 
-/// Reading a user kill list failed.
-#[derive(Debug, thiserror::Error)]
-pub enum KillListError {
-    /// The file could not be read.
-    #[error("cannot read kill list: {source}: {}", path.display())]
-    Io {
-        /// The underlying error.
-        source: std::io::Error,
-        /// The file.
-        path: PathBuf,
-    },
-    /// No bundled list for that language.
-    #[error("no bundled kill list for language '{0}' (available: en de es fr it is hi ta zh ja ko)")]
-    UnknownLanguage(String),
-}
+/// No bundled kill list for a language code.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no bundled kill list for language '{0}' (available: en de es fr it is hi ta zh ja ko)")]
+pub struct UnknownLanguage(pub String);
 
 static NON_WORD: LazyLock<Regex> = LazyLock::new(|| {
     #[expect(clippy::expect_used, reason = "constant pattern")]
@@ -190,7 +179,7 @@ impl KillList {
     }
 
     /// A bundled list by language code.
-    pub fn bundled(code: &str) -> Result<Self, KillListError> {
+    pub fn bundled(code: &str) -> Result<Self, UnknownLanguage> {
         Ok(Self::of_language(Language::from_code(code)?))
     }
 

@@ -51,16 +51,16 @@ fn create(word: u32, p: u32) {
 // Thread 0: resolve item `t`; returns 1 when an eviction must come first.
 fn begin_item(t: u32) -> u32 {
     let s = atomicLoad(&counters[CUR]) - 1u;
-    let rec = vec4<u32>(input[4u * s], input[4u * s + 1u], input[4u * s + 2u], input[4u * s + 3u]);
-    let has_speaker = select(0u, 1u, (rec.w & SPEAKER_FIRST) != 0u);
+    let at = STEP_WORDS * s;
+    let has_speaker = select(0u, 1u, (input[at + STEP_FLAGS] & SPEAKER_FIRST) != 0u);
     var word: u32;
     var p: u32;
     if (t < has_speaker) {
-        word = rec.y;
+        word = input[at + STEP_SPEAKER];
         p = NONE;
     } else {
         let j = t - has_speaker;
-        word = input[params.tokens_offset + rec.x + j];
+        word = input[params.tokens_offset + input[at + STEP_TOKENS] + j];
         p = j + 1u;
         if (j == 0u) {
             // The turn's speaker opens every window, protected from eviction.
@@ -86,8 +86,8 @@ fn begin_item(t: u32) -> u32 {
 fn main(@builtin(local_invocation_index) lid: u32) {
     if (lid == 0u) {
         let s = atomicAdd(&counters[CUR], 1u);
-        let window = input[4u * s + 2u];
-        let flags = input[4u * s + 3u];
+        let window = input[STEP_WORDS * s + STEP_WINDOW];
+        let flags = input[STEP_WORDS * s + STEP_FLAGS];
         atomicStore(&counters[WIN], window);
         w_items = select(0u, 1u, (flags & SPEAKER_FIRST) != 0u) + select(0u, params.window, window != 0u);
     }

@@ -44,6 +44,13 @@ const DEAD: u32 = 0xffffffffu;
 const NONE: u32 = 0xffffffffu;
 const WG: u32 = 64u;
 
+// A step record in `input` (steps first, STEP_WORDS each; kernel::windowed::StepRecord).
+const STEP_WORDS: u32 = 4u;
+const STEP_TOKENS: u32 = 0u;   // where the turn's tokens start (after params.tokens_offset)
+const STEP_SPEAKER: u32 = 1u;  // the speaker's word index
+const STEP_WINDOW: u32 = 2u;   // window index, 0 for a turn shorter than a window
+const STEP_FLAGS: u32 = 3u;    // SPEAKER_FIRST on a turn's first step
+
 // counters[]
 const CUR: u32 = 0u;           // next step record to resolve
 const WIN: u32 = 1u;           // window index of the step in flight (0: no window)
@@ -101,7 +108,7 @@ fn remove_slot(k: u32) {
     free_stack[top] = k;
 }
 
-// engine::pair_rng, word for word.
+// kernel::pair_rng, word for word.
 fn pcg_hash(x: u32) -> u32 {
     let state = x * 747796405u + 2891336453u;
     let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;

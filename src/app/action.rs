@@ -2,13 +2,19 @@
 
 use std::path::PathBuf;
 
+use super::jobs::Purpose;
 use crate::model::options::Backend;
 
 /// Something the user asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
+    /// Show a file dialog (on a job thread) for `purpose`; the path chosen becomes the action
+    /// of that purpose.
+    Choose(Purpose),
     /// Read and load a conversation file.
     Open(PathBuf),
+    /// Use a kill-list file.
+    UseKillFile(PathBuf),
     /// Load the bundled sample.
     OpenSample,
     /// Reload the current conversation with the current settings (a fresh run).

@@ -120,6 +120,34 @@ pub struct Prepared {
     pub warnings: Vec<LoadWarning>,
 }
 
+/// What a file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A conversation to open.
+    OpenConversation,
+    /// A session to open.
+    OpenSession,
+    /// Where to save the session.
+    SaveSession,
+    /// Where to export the concepts (CSV).
+    ExportConcepts,
+    /// Where to export the report (Markdown).
+    ExportReport,
+    /// A kill-list file.
+    KillListFile,
+    /// A sweep JSON file.
+    LoadSweep,
+}
+
+/// A measurement's result.
+#[derive(Debug)]
+pub enum Measurement {
+    /// The conversation on both backends.
+    Compared(Vec<BackendRun>),
+    /// A size sweep measured in the app.
+    Swept(Vec<SweepRow>),
+}
+
 /// A job's answer.
 #[derive(Debug)]
 pub enum JobDone {
@@ -130,18 +158,20 @@ pub enum JobDone {
     /// A session and its conversation were read and match; the conversation is ready to load
     /// and the session's state to restore.
     SessionOpened(Box<(Prepared, SessionFile, PathBuf)>),
-    /// The words of a kill list, for the editor.
-    KillWords(String),
+    /// The words of a kill list (the source they were asked for), for the editor.
+    KillWords(KillSource, String),
     /// Rows of a sweep JSON file.
     SweepLoaded(Vec<SweepRow>),
-    /// The conversation on both backends.
-    Compared(Vec<BackendRun>),
-    /// A size sweep measured in the app.
-    Swept(Vec<SweepRow>),
+    /// A measurement ended (the only answer that ends one).
+    Measured(Result<Measurement, JobError>),
+    /// A file dialog closed: the path chosen, or none.
+    Chosen(Purpose, Option<PathBuf>),
     /// A file was written.
     Written(PathBuf, WriteKind),
     /// The settings were saved.
     SettingsSaved,
+    /// Every write asked for before a flush is done.
+    Flushed,
     /// A job failed.
     Failed(JobError),
 }
@@ -194,20 +224,26 @@ impl Jobs {
         self.done_rx.try_recv().ok()
     }
 
-    fn spawn(&self, name: &str, job: impl FnOnce() -> JobDone + Send + 'static) {
+    /// Run `job` on its own thread; a panic in it answers `lost` (so no job goes unanswered).
+    fn spawn(&self, name: &str, job: impl FnOnce() -> JobDone + Send + 'static, lost: fn() -> JobDone) {
         let (tx, wake) = (self.done_tx.clone(), Arc::clone(&self.waker));
         let spawned = std::thread::Builder::new().name(format!("huey {name}")).spawn(move || {
-            let _ = tx.send(job());
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|_| lost());
+            let _ = tx.send(done);
             wake();
         });
         if spawned.is_err() {
-            let _ = self.done_tx.send(JobDone::Failed(JobError::Lost));
+            let _ = self.done_tx.send(lost());
         }
+    }
+
+    fn read_job(&self, name: &str, job: impl FnOnce() -> JobDone + Send + 'static) {
+        self.spawn(name, job, || JobDone::Failed(JobError::Lost));
     }
 
     /// Read the settings file.
     pub fn load_settings(&self, path: PathBuf) {
-        self.spawn("settings", move || {
+        self.read_job("settings", move || {
             let (settings, problem) = Settings::load(&path);
             JobDone::Settings(Box::new(settings), problem)
         });
@@ -215,7 +251,7 @@ impl Jobs {
 
     /// Read a conversation (unless already read) and its kill list.
     pub fn prepare(&self, request: u64, source: SourceRequest, kill: KillSource) {
-        self.spawn("open", move || match prepare(request, source, &kill) {
+        self.read_job("open", move || match prepare(request, source, &kill) {
             Ok(p) => JobDone::Prepared(Box::new(p)),
             Err(e) => JobDone::Failed(e),
         });
@@ -223,7 +259,7 @@ impl Jobs {
 
     /// Read a session, its conversation (checking that it did not change) and its kill list.
     pub fn open_session(&self, request: u64, path: PathBuf) {
-        self.spawn("session", move || match open_session(request, &path) {
+        self.read_job("session", move || match open_session(request, &path) {
             Ok((prepared, session)) => JobDone::SessionOpened(Box::new((prepared, session, path))),
             Err(e) => JobDone::Failed(e),
         });
@@ -231,15 +267,40 @@ impl Jobs {
 
     /// The words of `kill`, for the kill-word editor.
     pub fn kill_words(&self, kill: KillSource) {
-        self.spawn("kill list", move || match crate::io::kill_list::load(&kill) {
-            Ok((list, _)) => JobDone::KillWords(list.sorted_words().join("\n")),
+        self.read_job("kill list", move || match crate::io::kill_list::load(&kill) {
+            Ok((list, _)) => JobDone::KillWords(kill, list.sorted_words().join("\n")),
             Err(e) => JobDone::Failed(e.into()),
+        });
+    }
+
+    /// Show the native file dialog for `purpose` on a job thread, so the window keeps
+    /// redrawing while it is open; the answer is the path chosen, or none.
+    pub fn choose_file(&self, purpose: Purpose) {
+        self.read_job("file dialog", move || {
+            let dialog = rfd::AsyncFileDialog::new();
+            let dialog = match purpose {
+                Purpose::OpenConversation => dialog.add_filter("conversation", &["txt", "md", "pdf"]),
+                Purpose::OpenSession | Purpose::SaveSession => {
+                    dialog.add_filter("Huey session", &["ron"]).set_file_name("session.ron")
+                }
+                Purpose::ExportConcepts => dialog.set_file_name("concepts.csv"),
+                Purpose::ExportReport => dialog.set_file_name("report.md"),
+                Purpose::KillListFile => dialog,
+                Purpose::LoadSweep => dialog.add_filter("sweep", &["json"]),
+            };
+            let chosen = match purpose {
+                Purpose::SaveSession | Purpose::ExportConcepts | Purpose::ExportReport => {
+                    pollster::block_on(dialog.save_file())
+                }
+                _ => pollster::block_on(dialog.pick_file()),
+            };
+            JobDone::Chosen(purpose, chosen.map(|h| h.path().to_path_buf()))
         });
     }
 
     /// Read sweep rows from a `huey bench --sweep --json` file.
     pub fn load_sweep(&self, path: PathBuf) {
-        self.spawn("sweep file", move || {
+        self.read_job("sweep file", move || {
             let text = match text_file::read(&path, MAX_SWEEP_BYTES, "sweep file") {
                 Ok(t) => t,
                 Err(e) => return JobDone::Failed(e.into()),
@@ -253,26 +314,26 @@ impl Jobs {
 
     /// Run the conversation on both backends; `false` when a measurement is running.
     pub fn compare(&mut self, text: Arc<String>, opts: AnalysisOptions, kill: KillList) -> bool {
-        self.measure("CPU/GPU comparison", move || match compare_backends(&text, &opts, &kill) {
-            Ok(runs) => JobDone::Compared(runs),
-            Err(e) => JobDone::Failed(e.into()),
+        self.measure("CPU/GPU comparison", move || {
+            compare_backends(&text, &opts, &kill).map(Measurement::Compared).map_err(JobError::from)
         })
     }
 
     /// The size sweep over `sizes`, `secs` per run; `false` when a measurement is running.
     pub fn sweep(&mut self, sizes: Vec<usize>, secs: f64) -> bool {
-        self.measure("size sweep", move || match rows(&sizes, secs, |_| {}) {
-            Ok(rows) => JobDone::Swept(rows),
-            Err(e) => JobDone::Failed(e.into()),
-        })
+        self.measure("size sweep", move || rows(&sizes, secs, |_| {}).map(Measurement::Swept).map_err(JobError::from))
     }
 
-    fn measure(&mut self, what: &'static str, job: impl FnOnce() -> JobDone + Send + 'static) -> bool {
+    fn measure(
+        &mut self,
+        what: &'static str,
+        job: impl FnOnce() -> Result<Measurement, JobError> + Send + 'static,
+    ) -> bool {
         if self.measuring.is_some() {
             return false;
         }
         self.measuring = Some(what);
-        self.spawn(what, job);
+        self.spawn(what, move || JobDone::Measured(job()), || JobDone::Measured(Err(JobError::Lost)));
         true
     }
 
@@ -324,7 +385,7 @@ fn perform(write: Write) -> JobDone {
             },
             Err(source) => JobDone::Failed(JobError::Encode { path, source }),
         },
-        Write::Flush => JobDone::SettingsSaved,
+        Write::Flush => JobDone::Flushed,
         Write::Session(path, session) => match session.save(&path) {
             Ok(()) => JobDone::Written(path, WriteKind::Session),
             Err(e) => JobDone::Failed(e.into()),

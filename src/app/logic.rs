@@ -4,11 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::jobs::{JobDone, Prepared, SourceRequest, WriteKind};
-use super::{Action, HueyApp, Launch, export, script};
+use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteKind};
+use super::view::Info;
+use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 use crate::io::session::{SESSION_VERSION, SessionFile, text_hash};
 use crate::run::notice::Notice;
 use crate::run::worker::{Command, Event, LoadRequest};
+use crate::text::kill_words::KillSource;
 
 /// Time per frame for draining events.
 const DRAIN_BUDGET: Duration = Duration::from_millis(5);
@@ -44,23 +46,23 @@ impl HueyApp {
         self.view.results.measuring = self.jobs.measuring;
         if self.worker.is_dead() && !self.view.run.worker_dead {
             self.view.run.worker_dead = true;
-            self.view.notices.push("the compute thread stopped unexpectedly; restart Huey");
+            self.view.notices.push(Info::WorkerDied);
         }
     }
 
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Loaded(summary) => {
-                self.view.run.options = Some(self.settings.options.clone());
+                self.view.run.options = Some(summary.options.clone());
                 for w in &summary.warnings {
-                    self.view.notices.push(w);
+                    self.view.notices.push(w.clone());
                 }
                 self.view.run.summary = Some(*summary);
             }
             Event::Progress(p) => self.view.run.on_progress(p),
             Event::Frame(frame) => self.view.on_frame(frame),
             Event::Notice(n) => self.view.notices.push(n),
-            Event::BackendSwitched { device, .. } => self.view.notices.push(format!("now running on {device}")),
+            Event::BackendSwitched { device, .. } => self.view.notices.push(Info::NowRunningOn(device)),
             Event::Finished => self.view.run.finished = true,
             Event::Failed(e) => self.view.notices.push(e),
         }
@@ -70,9 +72,14 @@ impl HueyApp {
         match done {
             JobDone::Settings(settings, problem) => {
                 self.settings = *settings;
-                if let Some(p) = problem {
-                    self.view.notices.push(p);
-                }
+                self.settings_status = match problem {
+                    Some(p) => {
+                        self.view.notices.push(p);
+                        self.view.notices.push(Info::SettingsNotSaved);
+                        SettingsStatus::Unusable
+                    }
+                    None => SettingsStatus::Usable,
+                };
                 if let Some(launch) = self.pending_start.take() {
                     self.begin(launch);
                 }
@@ -93,32 +100,46 @@ impl HueyApp {
                     self.settings.kill = session.kill.clone();
                     self.load(prepared);
                     self.send(Command::Restore(Box::new((session.network, session.stats, session.done))));
-                    self.view.notices.push(format!("session {} opened", path.display()));
+                    self.view.notices.push(Info::SessionOpened(path));
                 }
             }
-            JobDone::KillWords(words) => self.settings.kill_custom = words,
-            JobDone::SweepLoaded(rows) | JobDone::Swept(rows) => {
+            JobDone::KillWords(source, words) => {
+                // An answer for a list no longer chosen is dropped.
+                if source == self.settings.kill {
+                    self.settings.kill_custom = words;
+                }
+            }
+            JobDone::SweepLoaded(rows) => self.view.results.sweep = Some(rows),
+            JobDone::Measured(result) => {
                 self.jobs.measuring = None;
-                self.view.results.sweep = Some(rows);
-            }
-            JobDone::Compared(runs) => {
-                self.jobs.measuring = None;
-                for n in runs.iter().flat_map(|r| &r.fallbacks) {
-                    self.view.notices.push(n);
+                match result {
+                    Ok(Measurement::Compared(runs)) => {
+                        for n in runs.iter().flat_map(|r| &r.fallbacks) {
+                            self.view.notices.push(n.clone());
+                        }
+                        self.view.results.comparison = Some(runs);
+                    }
+                    Ok(Measurement::Swept(rows)) => self.view.results.sweep = Some(rows),
+                    Err(e) => self.view.notices.push(e),
                 }
-                self.view.results.comparison = Some(runs);
             }
-            JobDone::Written(path, WriteKind::Session) => {
-                self.view.notices.push(format!("session saved to {}", path.display()));
+            JobDone::Chosen(purpose, path) => {
+                self.dialog_open = false;
+                let Some(path) = path else { return };
+                self.apply(match purpose {
+                    Purpose::OpenConversation => Action::Open(path),
+                    Purpose::OpenSession => Action::OpenSession(path),
+                    Purpose::SaveSession => Action::SaveSession(path),
+                    Purpose::ExportConcepts => Action::ExportConcepts(path),
+                    Purpose::ExportReport => Action::ExportReport(path),
+                    Purpose::KillListFile => Action::UseKillFile(path),
+                    Purpose::LoadSweep => Action::LoadSweep(path),
+                });
             }
-            JobDone::Written(path, _) => self.view.notices.push(format!("wrote {}", path.display())),
-            JobDone::SettingsSaved => {}
-            JobDone::Failed(e) => {
-                if matches!(e, super::jobs::JobError::Params(_) | super::jobs::JobError::Run(_)) {
-                    self.jobs.measuring = None;
-                }
-                self.view.notices.push(e);
-            }
+            JobDone::Written(path, WriteKind::Session) => self.view.notices.push(Info::SessionSaved(path)),
+            JobDone::Written(path, _) => self.view.notices.push(Info::Wrote(path)),
+            JobDone::SettingsSaved | JobDone::Flushed => {}
+            JobDone::Failed(e) => self.view.notices.push(e),
         }
     }
 
@@ -145,22 +166,34 @@ impl HueyApp {
     fn open(&mut self, source: SourceRequest) {
         self.request += 1;
         if let SourceRequest::File(path) = &source {
-            self.view.notices.push(format!("opening {}…", path.display()));
+            self.view.notices.push(Info::Opening(path.clone()));
         }
         self.jobs.prepare(self.request, source, self.settings.kill.clone());
     }
 
     fn send(&mut self, command: Command) {
         if !self.worker.send(command) {
-            self.view.notices.push("the compute thread is busy or stopped; try again");
+            self.view.notices.push(Info::WorkerBusy);
         }
     }
 
     /// Carry out an action.
     pub fn apply(&mut self, action: Action) {
         match action {
+            Action::Choose(purpose) => {
+                if self.dialog_open {
+                    self.view.notices.push(Info::DialogOpen);
+                } else {
+                    self.dialog_open = true;
+                    self.jobs.choose_file(purpose);
+                }
+            }
             Action::Open(path) => self.open(SourceRequest::File(path)),
             Action::OpenSample => self.open(SourceRequest::Sample),
+            Action::UseKillFile(path) => {
+                self.settings.kill_file = Some(path.clone());
+                self.settings.kill = KillSource::File(path);
+            }
             Action::Restart => {
                 if let Some(source) = self.source.clone() {
                     self.save_settings();
@@ -173,7 +206,7 @@ impl HueyApp {
             Action::Stop => {
                 self.send(Command::Pause);
                 self.view.run.finished = true;
-                self.view.notices.push("run stopped; Restart runs it again");
+                self.view.notices.push(Info::Stopped);
             }
             Action::SwitchBackend(b) => {
                 self.settings.options.backend = b;
@@ -191,17 +224,17 @@ impl HueyApp {
             Action::Select(label) => self.view.widgets.selected = label,
             Action::EditKillWords => self.jobs.kill_words(self.settings.kill.clone()),
             Action::CompareBackends => {
-                let Some(source) = &self.source else { return };
-                let (text, opts) = (std::sync::Arc::clone(&source.text), self.settings.options.clone());
-                // The comparison uses the kill list of the run on show.
-                let kill = self.view.run.summary.as_ref().map(|s| s.kill.clone()).unwrap_or_default();
+                let (Some(source), Some(summary)) = (&self.source, &self.view.run.summary) else { return };
+                // The comparison uses the options and kill list of the run on show.
+                let (text, opts, kill) =
+                    (std::sync::Arc::clone(&source.text), summary.options.clone(), summary.kill.clone());
                 if !self.jobs.compare(text, opts, kill) {
-                    self.view.notices.push("a measurement is already running");
+                    self.view.notices.push(Info::MeasurementRunning);
                 }
             }
             Action::RunSweep(sizes, secs) => {
                 if !self.jobs.sweep(sizes, secs) {
-                    self.view.notices.push("a measurement is already running");
+                    self.view.notices.push(Info::MeasurementRunning);
                 }
             }
             Action::ExportConcepts(path) => self.export(path, export::concepts_csv),
@@ -213,21 +246,22 @@ impl HueyApp {
     fn export(&mut self, path: PathBuf, render: fn(&super::view::View) -> Option<String>) {
         match render(&self.view) {
             Some(text) => self.jobs.write(path, text.into_bytes(), WriteKind::Export),
-            None => self.view.notices.push("nothing to export yet"),
+            None => self.view.notices.push(Info::NothingToExport),
         }
     }
 
     fn save_session(&mut self, path: PathBuf) {
-        let (Some(source), Some(frame)) = (&self.source, &self.view.run.frame) else {
-            self.view.notices.push("nothing to save yet");
+        let (Some(source), Some(frame), Some(summary)) = (&self.source, &self.view.run.frame, &self.view.run.summary)
+        else {
+            self.view.notices.push(Info::NothingToSave);
             return;
         };
         let session = SessionFile {
             version: SESSION_VERSION,
             source: source.path.as_ref().map_or_else(|| "sample".to_owned(), |p| p.display().to_string()),
             text_hash: text_hash(&source.text),
-            options: self.view.run.options.clone().unwrap_or_else(|| self.settings.options.clone()),
-            kill: self.view.run.summary.as_ref().map_or_else(|| self.settings.kill.clone(), |s| s.kill_source.clone()),
+            options: summary.options.clone(),
+            kill: summary.kill_source.clone(),
             done: frame.done,
             stats: frame.stats,
             network: frame.network.clone(),
@@ -235,10 +269,19 @@ impl HueyApp {
         self.jobs.save_session(path, session);
     }
 
-    fn save_settings(&mut self) {
-        if let Some(path) = &self.settings_path {
+    /// Save the settings, unless they were never read or the file could not be used (a damaged
+    /// or newer file is left as it is).
+    pub(super) fn save_settings(&mut self) {
+        if let (Some(path), SettingsStatus::Usable) = (&self.settings_path, self.settings_status) {
             self.jobs.save_settings(path.clone(), self.settings.clone());
         }
+    }
+
+    /// When the window closes: save the settings (as above) and wait, a bounded time, for
+    /// every write asked for.
+    pub fn shutdown(&mut self) {
+        self.save_settings();
+        self.jobs.flush(Duration::from_secs(5));
     }
 
     /// Whether `path` is the current conversation's file.

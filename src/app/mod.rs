@@ -58,6 +58,17 @@ pub struct Launch {
     pub script: Option<Script>,
 }
 
+/// Whether the settings file may be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingsStatus {
+    /// Not read yet: nothing is saved until it is.
+    Pending,
+    /// Read (or absent): saves go to it.
+    Usable,
+    /// Damaged, newer or unreadable: never written over this session.
+    Unusable,
+}
+
 /// The application.
 pub struct HueyApp {
     /// Persisted settings.
@@ -65,6 +76,8 @@ pub struct HueyApp {
     /// Everything the panels show.
     pub view: View,
     settings_path: Option<PathBuf>,
+    settings_status: SettingsStatus,
+    dialog_open: bool,
     worker: ComputeHandle,
     jobs: Jobs,
     source: Option<Source>,
@@ -88,9 +101,12 @@ impl HueyApp {
         if let Some(path) = &settings_path {
             jobs.load_settings(path.clone());
         }
+        let settings_status = if settings_path.is_some() { SettingsStatus::Pending } else { SettingsStatus::Usable };
         Ok(Self {
             settings: Settings::default(),
             view: View::default(),
+            settings_status,
+            dialog_open: false,
             settings_path,
             worker,
             jobs,
@@ -166,15 +182,17 @@ impl eframe::App for HueyApp {
     /// Save the settings and wait (a bounded time) for every write asked for, so nothing is
     /// lost with the process.
     fn on_exit(&mut self) {
-        if let Some(path) = self.settings_path.clone() {
-            self.jobs.save_settings(path, self.settings.clone());
-        }
-        self.jobs.flush(Duration::from_secs(5));
+        self.shutdown();
     }
 }
 
+/// The window could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open the app window: {0}")]
+pub struct AppError(#[from] eframe::Error);
+
 /// Open the window (`huey` with no subcommand) as `launch` says.
-pub fn run(launch: Launch) -> Result<(), String> {
+pub fn run(launch: Launch) -> Result<(), AppError> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Huey"),
         ..Default::default()
@@ -187,6 +205,6 @@ pub fn run(launch: Launch) -> Result<(), String> {
             app.start(launch);
             Ok(Box::new(app))
         }),
-    )
-    .map_err(|e| e.to_string())
+    )?;
+    Ok(())
 }

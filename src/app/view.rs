@@ -2,14 +2,19 @@
 //! ([`RunView`]), the widgets' own state ([`Widgets`]), results of background measurements
 //! ([`Results`]) and messages ([`Notices`]); plus the app's frame costs. No drawing here.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::derived::Derived;
+use super::jobs::JobError;
+use crate::io::settings::SettingsError;
 use crate::kernel::{Kernel, TimingMethod};
 use crate::model::options::{AnalysisOptions, Backend};
 use crate::run::compare::BackendRun;
+use crate::run::notice::Notice;
 use crate::run::sweep::SweepRow;
+use crate::run::worker::WorkerError;
 use crate::run::worker::{Frame, LoadSummary, Progress};
 
 /// The central tabs.
@@ -196,7 +201,7 @@ pub struct Widgets {
 /// Results of background measurements.
 #[derive(Default)]
 pub struct Results {
-    /// The measurement running, if any.
+    /// The measurement running, if any (what the jobs report).
     pub measuring: Option<&'static str>,
     /// The conversation on both backends.
     pub comparison: Option<Vec<BackendRun>>,
@@ -204,29 +209,111 @@ pub struct Results {
     pub sweep: Option<Vec<SweepRow>>,
 }
 
+/// What the app itself has to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Info {
+    /// A conversation file is being read.
+    Opening(PathBuf),
+    /// A session was opened.
+    SessionOpened(PathBuf),
+    /// A session was saved.
+    SessionSaved(PathBuf),
+    /// An export or script output was written.
+    Wrote(PathBuf),
+    /// The run moved to another backend.
+    NowRunningOn(String),
+    /// The run was stopped.
+    Stopped,
+    /// The compute thread did not take a command.
+    WorkerBusy,
+    /// The compute thread is gone.
+    WorkerDied,
+    /// A measurement is already running.
+    MeasurementRunning,
+    /// An export before the first frame.
+    NothingToExport,
+    /// A session save before the first frame.
+    NothingToSave,
+    /// A file dialog is already open.
+    DialogOpen,
+    /// The settings could not be read: this session's settings are not saved over them.
+    SettingsNotSaved,
+    /// None of the cascade's inputs is a concept.
+    NoCascadeInput,
+}
+
+impl std::fmt::Display for Info {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Opening(p) => write!(f, "opening {}…", p.display()),
+            Self::SessionOpened(p) => write!(f, "session {} opened", p.display()),
+            Self::SessionSaved(p) => write!(f, "session saved to {}", p.display()),
+            Self::Wrote(p) => write!(f, "wrote {}", p.display()),
+            Self::NowRunningOn(device) => write!(f, "now running on {device}"),
+            Self::Stopped => f.write_str("run stopped; Restart runs it again"),
+            Self::WorkerBusy => f.write_str("the compute thread is busy or stopped; try again"),
+            Self::WorkerDied => f.write_str("the compute thread stopped unexpectedly; restart Huey"),
+            Self::MeasurementRunning => f.write_str("a measurement is already running"),
+            Self::NothingToExport => f.write_str("nothing to export yet"),
+            Self::NothingToSave => f.write_str("nothing to save yet"),
+            Self::DialogOpen => f.write_str("a file dialog is already open"),
+            Self::NoCascadeInput => f.write_str("none of the cascade inputs is a concept of the network"),
+            Self::SettingsNotSaved => {
+                f.write_str("this session's settings will not be saved, so the settings file stays as it is")
+            }
+        }
+    }
+}
+
+/// A message for the user, typed by where it comes from.
+#[derive(Debug, thiserror::Error)]
+pub enum Message {
+    /// About the run (a GPU fallback, detection limits, a lossy file, …).
+    #[error(transparent)]
+    Run(#[from] Notice),
+    /// A command to the compute thread failed.
+    #[error(transparent)]
+    Worker(#[from] WorkerError),
+    /// A background job failed.
+    #[error(transparent)]
+    Job(#[from] JobError),
+    /// The settings file was not usable.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// What the app did.
+    #[error("{0}")]
+    App(Info),
+}
+
+impl From<Info> for Message {
+    fn from(info: Info) -> Self {
+        Self::App(info)
+    }
+}
+
 /// Messages for the user, newest last (at most 50).
 #[derive(Debug, Default)]
 pub struct Notices {
     /// Each message and when it came.
-    pub list: Vec<(String, Instant)>,
+    pub list: Vec<(Message, Instant)>,
 }
 
 impl Notices {
     /// Show a message.
-    pub fn push(&mut self, message: impl std::fmt::Display) {
-        self.list.push((message.to_string(), Instant::now()));
+    pub fn push(&mut self, message: impl Into<Message>) {
+        self.list.push((message.into(), Instant::now()));
         if self.list.len() > 50 {
             self.list.remove(0);
         }
     }
 
     /// The newest message.
-    pub fn last(&self) -> Option<&str> {
-        self.list.last().map(|(m, _)| m.as_str())
+    pub fn last(&self) -> Option<&Message> {
+        self.list.last().map(|(m, _)| m)
     }
 
-    /// Whether any message contains `text` (tests).
-    pub fn any(&self, pred: impl Fn(&str) -> bool) -> bool {
+    /// Whether any message satisfies `pred` (tests).
+    pub fn any(&self, pred: impl Fn(&Message) -> bool) -> bool {
         self.list.iter().any(|(m, _)| pred(m))
     }
 }
@@ -288,6 +375,14 @@ impl FramePerf {
         self.work.push(secs);
     }
 
+    /// Record a worker frame's arrival (the oldest half is dropped past 200,000).
+    pub fn arrived(&mut self) {
+        if self.arrivals.len() >= 200_000 {
+            self.arrivals.drain(..100_000);
+        }
+        self.arrivals.push(Instant::now());
+    }
+
     /// Median and 99th percentile over the last 300 frames, in ms (the status bar).
     pub fn recent_ms(&self) -> Option<(f64, f64)> {
         percentiles(&self.work[self.work.len().saturating_sub(300)..])
@@ -323,7 +418,7 @@ impl View {
     pub fn on_frame(&mut self, frame: Arc<Frame>) {
         self.run.on_frame(frame);
         self.derived = Derived::default();
-        self.perf.arrivals.push(Instant::now());
+        self.perf.arrived();
     }
 }
 

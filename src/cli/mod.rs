@@ -70,7 +70,7 @@ pub enum Command {
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
     Synth(SynthArgs),
-    /// Show the GPU adapter Huey would use, and check its kernels against their CPU twins.
+    /// Show the GPU adapter Huey would use, and run the bundled sample on the CPU and the GPU.
     GpuInfo,
 }
 
@@ -114,7 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None => match crate::app::run(launch(&cli)) {
             Ok(()) => Ok(()),
             Err(e) => {
-                eprintln!("cannot open the app window ({e}); printing the analysis instead");
+                eprintln!("{e}; printing the analysis instead");
                 analyze::run(&AnalyzeArgs::for_file(cli.file))
             }
         },

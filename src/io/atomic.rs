@@ -24,7 +24,7 @@ pub struct Rules<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The operating system refused.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write file: {source}: {}", path.display())]
     Io {
         /// The underlying error.
         source: std::io::Error,
@@ -32,13 +32,13 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// The target is one of the run's inputs.
-    #[error("refusing to write over the input file {}", path.display())]
+    #[error("refusing to write over the input file: {}", path.display())]
     IsInput {
         /// The target.
         path: PathBuf,
     },
     /// The target is not a regular file.
-    #[error("refusing to write to {} ({kind}){}", path.display(), if *kind == Kind::Directory { "" } else { "; use --force to write to it anyway" })]
+    #[error("refusing to write to {kind}{}: {}", if *kind == Kind::Directory { "" } else { " (use --force to write to it anyway)" }, path.display())]
     NotRegular {
         /// What it is.
         kind: Kind,
@@ -46,13 +46,13 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// The target is a symbolic link.
-    #[error("refusing to write through the symbolic link {}; use --force to write to its target", path.display())]
+    #[error("refusing to write through a symbolic link (use --force to write to its target): {}", path.display())]
     Symlink {
         /// The target.
         path: PathBuf,
     },
     /// The target's folder does not exist.
-    #[error("cannot write {}: the folder {} does not exist", path.display(), folder.display())]
+    #[error("cannot write file: the folder {} does not exist: {}", folder.display(), path.display())]
     NoFolder {
         /// The target.
         path: PathBuf,

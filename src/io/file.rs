@@ -40,7 +40,7 @@ impl std::fmt::Display for Kind {
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     /// The operating system refused.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read file: {source}: {}", path.display())]
     Io {
         /// The underlying error.
         source: std::io::Error,
@@ -48,7 +48,7 @@ pub enum FileError {
         path: PathBuf,
     },
     /// Not a regular file (read from a FIFO or a device could block or never end).
-    #[error("{} is {kind}, not a regular file", path.display())]
+    #[error("{kind} is not a regular file and is not read: {}", path.display())]
     NotRegular {
         /// What it is.
         kind: Kind,
@@ -56,7 +56,7 @@ pub enum FileError {
         path: PathBuf,
     },
     /// Larger than the bound for this kind of file.
-    #[error("{} is larger than the {what} limit of {} (a larger file is refused unread)", path.display(), human(*limit))]
+    #[error("larger than the {what} limit of {} (a larger file is refused unread): {}", human(*limit), path.display())]
     TooLarge {
         /// What kind of file (`session file`, …).
         what: &'static str,
@@ -165,7 +165,7 @@ mod tests {
         assert!(matches!(err, FileError::NotRegular { kind: Kind::CharDevice, .. }), "{err}");
         let err = open_regular(dir.path()).unwrap_err();
         assert!(matches!(err, FileError::NotRegular { kind: Kind::Directory, .. }), "{err}");
-        assert!(err.to_string().contains("a directory, not a regular file"), "{err}");
+        assert!(err.to_string().starts_with("a directory is not a regular file and is not read: "), "{err}");
     }
 
     #[test]
@@ -175,7 +175,7 @@ mod tests {
         std::fs::write(&path, vec![b'a'; 100]).unwrap();
         assert_eq!(read_bounded(&path, 100, "test").unwrap().len(), 100);
         let err = read_bounded(&path, 99, "kill list").unwrap_err();
-        assert!(err.to_string().contains("larger than the kill list limit of 99 bytes"), "{err}");
+        assert!(err.to_string().starts_with("larger than the kill list limit of 99 bytes"), "{err}");
         assert_eq!(read_prefix(&path, 10).unwrap(), (vec![b'a'; 10], 100));
         assert_eq!(human(64 << 20), "64 MiB");
         assert_eq!(human(2 << 30), "2 GiB");

@@ -1,6 +1,7 @@
 //! Version 1 of the option block that sessions and settings files stored (both engines'
 //! parameters side by side, η, the vocabulary cap and the mass model in each), read so that
-//! files written before version 2 still open.
+//! files written before version 2 still open. The chosen engine's block becomes the new common
+//! and specific blocks; the other engine's block is dropped (version 2 keeps one engine's).
 
 use crate::model::mass::MassModel;
 use crate::model::options::{

@@ -13,7 +13,7 @@ pub enum TextFileError {
     #[error(transparent)]
     File(#[from] FileError),
     /// It is not UTF-8 text.
-    #[error("{} is not UTF-8 text", path.display())]
+    #[error("not UTF-8 text: {}", path.display())]
     NotText {
         /// The file.
         path: PathBuf,

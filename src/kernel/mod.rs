@@ -18,7 +18,7 @@ pub use state::DeviceState;
 /// Declares an engine's kernels once: the enum, its order, names, entry points and the
 /// descriptions below come from one table, so nothing mirrors it by hand.
 macro_rules! kernels {
-    ($(#[$doc:meta])* $enum:ident ($engine:ident) { $($(#[$vdoc:meta])* $variant:ident = $name:literal [$($entry:literal),+],)+ }) => {
+    ($(#[$doc:meta])* $enum:ident ($engine:ident, $dir:literal) { $($(#[$vdoc:meta])* $variant:ident = $name:literal [$($entry:literal),+],)+ }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $enum {
@@ -42,6 +42,14 @@ macro_rules! kernels {
                     $(Self::$variant => &[$($entry),+],)+
                 }
             }
+
+            /// The kernel's WGSL file, `shaders/<engine>/<name>.wgsl` (included at build time, so
+            /// the file's name is the kernel's by construction).
+            pub fn wgsl(self) -> &'static str {
+                match self {
+                    $(Self::$variant => include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/", $dir, "/", $name, ".wgsl")),)+
+                }
+            }
         }
 
         impl From<$enum> for Kernel {
@@ -54,7 +62,7 @@ macro_rules! kernels {
 
 kernels! {
     /// The windowed engine's kernels (`shaders/windowed/`), one pass each per window.
-    WindowedKernel (Windowed) {
+    WindowedKernel (Windowed, "windowed") {
         /// Resolve the window's words to neurons, evicting the least important at capacity.
         Eviction = "eviction" ["main"],
         /// `a ← max((1−d)·a, floor)` over every neuron.
@@ -72,7 +80,7 @@ kernels! {
 
 kernels! {
     /// The temporal engine's kernels (`shaders/temporal/`), one pass each per exchange.
-    TemporalKernel (Temporal) {
+    TemporalKernel (Temporal, "temporal") {
         /// Commit the previous exchange's new connections; enter this exchange's neurons.
         Begin = "begin" ["main"],
         /// Hebbian strength and mass update of every pair of the exchange.
@@ -122,6 +130,14 @@ impl Kernel {
         format!("{}/{}.wgsl", self.engine().as_str(), self.name())
     }
 
+    /// The kernel's own WGSL source (its file, without the preludes).
+    pub fn wgsl(self) -> &'static str {
+        match self {
+            Self::Windowed(k) => k.wgsl(),
+            Self::Temporal(k) => k.wgsl(),
+        }
+    }
+
     /// The WGSL entry points of one call, in dispatch order.
     pub fn entry_points(self) -> &'static [&'static str] {
         match self {
@@ -151,8 +167,6 @@ impl serde::Serialize for Kernel {
 pub enum TimingMethod {
     /// Host wall clock around the kernel.
     Wall,
-    /// GPU timestamp queries around the compute pass.
-    GpuTimestamp,
     /// GPU timestamps around each kernel of one sampled step per submission; totals are the
     /// samples' mean × calls (timing every dispatch would serialise the GPU).
     GpuTimestampSampled,
@@ -165,7 +179,6 @@ impl TimingMethod {
     pub fn label(self) -> &'static str {
         match self {
             Self::Wall => "wall-clock",
-            Self::GpuTimestamp => "GPU-timestamp",
             Self::GpuTimestampSampled => "sampled GPU-timestamp",
             Self::WallSampled => "sampled wall-clock",
         }

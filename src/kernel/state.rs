@@ -90,3 +90,19 @@ macro_rules! device_state {
     (@read_only ro) => { true };
     (@read_only rw) => { false };
 }
+
+/// Declare a counters enum and its WGSL names from one list: `Variant = index "WGSL_NAME";`.
+macro_rules! counters {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $index:literal $wgsl:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant = $index,)+
+        }
+
+        impl $name {
+            /// Every counter with its WGSL name.
+            pub const ALL: &'static [(Self, &'static str)] = &[$((Self::$variant, $wgsl)),+];
+        }
+    };
+}

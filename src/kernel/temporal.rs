@@ -4,7 +4,8 @@
 //! exchange at which the prune rule removes it.
 //!
 //! Threads race for new slots (one atomic counter) and for pushes onto the free-slot stack;
-//! the twins take thread order, and [`State::diff`] compares slots as a set of records.
+//! the twins take thread order, and [`State::diff`] compares the slot records as a set (the
+//! set of slots in use must be the same).
 
 use super::TemporalKernel;
 use super::windowed::{close_mismatch, first_mismatch, free_stacks_differ};
@@ -18,20 +19,16 @@ pub const NONE: u32 = u32::MAX;
 /// Words of the counters buffer.
 pub const N_COUNTERS: usize = 4;
 
-/// Indices into the counters buffer (the `const`s of state.wgsl).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Counter {
-    /// Slots ever used.
-    Hw = 0,
-    /// Entries on the free-slot stack.
-    FreeTop = 1,
-    /// Slots taken by the last exchange, committed by the next `begin`.
-    New = 2,
-}
-
-impl Counter {
-    /// Every counter with its WGSL name.
-    pub const ALL: [(Self, &'static str); 3] = [(Self::Hw, "HW"), (Self::FreeTop, "FREE_TOP"), (Self::New, "NEW")];
+counters! {
+    /// Indices into the counters buffer (the `const`s of state.wgsl).
+    Counter {
+        /// Slots ever used.
+        Hw = 0 "HW";
+        /// Entries on the free-slot stack.
+        FreeTop = 1 "FREE_TOP";
+        /// Slots taken by the last exchange, committed by the next `begin`.
+        New = 2 "NEW";
+    }
 }
 
 device_state! {

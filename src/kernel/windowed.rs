@@ -23,45 +23,67 @@ pub const EVICTION_THREADS: u32 = 256;
 /// Words of the counters buffer.
 pub const N_COUNTERS: usize = 16;
 
-/// Indices into the counters buffer (the `const`s of state.wgsl).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Counter {
-    /// Next step record to resolve.
-    Cur = 0,
-    /// Window index of the step in flight (0: no window).
-    Win = 1,
-    /// Neuron ids issued (ids are never reused).
-    NextId = 2,
-    /// Live neurons.
-    NLive = 3,
-    /// Slots ever used (high-water mark).
-    Hw = 4,
-    /// Entries on the free-slot stack.
-    FreeTop = 5,
-    /// The current turn's speaker neuron.
-    TurnSpeaker = 6,
-    /// Neurons evicted.
-    Evictions = 7,
-    /// New connections refused (out-degree cap or draw).
-    Refused = 8,
-    /// 1: ids capacity exceeded, 2: slot capacity exceeded (a host planning bug).
-    Overflow = 9,
+counters! {
+    /// Indices into the counters buffer (the `const`s of state.wgsl).
+    Counter {
+        /// Next step record to resolve.
+        Cur = 0 "CUR";
+        /// Window index of the step in flight (0: no window).
+        Win = 1 "WIN";
+        /// Neuron ids issued (ids are never reused).
+        NextId = 2 "NEXT_ID";
+        /// Live neurons.
+        NLive = 3 "N_LIVE";
+        /// Slots ever used (high-water mark).
+        Hw = 4 "HW";
+        /// Entries on the free-slot stack.
+        FreeTop = 5 "FREE_TOP";
+        /// The current turn's speaker neuron.
+        TurnSpeaker = 6 "TURN_SPEAKER";
+        /// Neurons evicted.
+        Evictions = 7 "EVICTIONS";
+        /// New connections refused (out-degree cap or draw).
+        Refused = 8 "REFUSED";
+        /// 1: ids capacity exceeded, 2: slot capacity exceeded (a host planning bug).
+        Overflow = 9 "OVERFLOW";
+    }
 }
 
-impl Counter {
-    /// Every counter with its WGSL name.
-    pub const ALL: [(Self, &'static str); 10] = [
-        (Self::Cur, "CUR"),
-        (Self::Win, "WIN"),
-        (Self::NextId, "NEXT_ID"),
-        (Self::NLive, "N_LIVE"),
-        (Self::Hw, "HW"),
-        (Self::FreeTop, "FREE_TOP"),
-        (Self::TurnSpeaker, "TURN_SPEAKER"),
-        (Self::Evictions, "EVICTIONS"),
-        (Self::Refused, "REFUSED"),
-        (Self::Overflow, "OVERFLOW"),
-    ];
+/// One step as the host uploads it, four words at `input[4·s..]` (steps come before the
+/// tokens); the WGSL reads its fields at the `STEP_*` offsets of state.wgsl, which
+/// `tests/it/shaders.rs` checks against this struct.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct StepRecord {
+    /// Where the turn's tokens start, relative to the tokens' offset.
+    pub token_offset: u32,
+    /// Word index of the turn's speaker.
+    pub speaker_word: u32,
+    /// Window index (1-based; 0: a turn shorter than a window, which resolves only its speaker).
+    pub window: u32,
+    /// [`SPEAKER_FIRST`] on the turn's first step.
+    pub flags: u32,
+}
+
+/// Words of a [`StepRecord`].
+pub const STEP_WORDS: usize = std::mem::size_of::<StepRecord>() / 4;
+
+impl StepRecord {
+    /// Step `s` of `input`.
+    pub fn read(input: &[u32], s: usize) -> Self {
+        bytemuck::pod_read_unaligned(bytemuck::cast_slice(&input[STEP_WORDS * s..STEP_WORDS * (s + 1)]))
+    }
+
+    /// (field, word offset) for the layout test.
+    pub fn fields() -> [(&'static str, usize); 4] {
+        use std::mem::offset_of;
+        [
+            ("STEP_TOKENS", offset_of!(Self, token_offset) / 4),
+            ("STEP_SPEAKER", offset_of!(Self, speaker_word) / 4),
+            ("STEP_WINDOW", offset_of!(Self, window) / 4),
+            ("STEP_FLAGS", offset_of!(Self, flags) / 4),
+        ]
+    }
 }
 
 device_state! {
@@ -297,14 +319,13 @@ pub fn run<R: Real>(kernel: WindowedKernel, s: &mut State<R>, p: &Params<R>) {
 /// `eviction.wgsl`: resolve the step's words to neurons (§1.4), evicting the least important
 /// unprotected neuron when the network is full; the workgroup's phases run in order.
 pub fn eviction<R: Real>(s: &mut State<R>, p: &Params<R>) {
-    let step = s.counter(Counter::Cur) as usize;
+    let step = StepRecord::read(&s.input, s.counter(Counter::Cur) as usize);
     *s.counter_mut(Counter::Cur) += 1;
-    let (window, flags) = (s.input[4 * step + 2], s.input[4 * step + 3]);
-    *s.counter_mut(Counter::Win) = window;
-    let has_speaker = u32::from(flags & SPEAKER_FIRST != 0);
-    let items = has_speaker + if window != 0 { p.window } else { 0 };
+    *s.counter_mut(Counter::Win) = step.window;
+    let has_speaker = u32::from(step.flags & SPEAKER_FIRST != 0);
+    let items = has_speaker + if step.window != 0 { p.window } else { 0 };
     for t in 0..items {
-        if let Some((word, pos)) = begin_item(s, p, step, has_speaker, t) {
+        if let Some((word, pos)) = begin_item(s, p, &step, has_speaker, t) {
             evict(s, p, word, pos);
         }
     }
@@ -312,10 +333,16 @@ pub fn eviction<R: Real>(s: &mut State<R>, p: &Params<R>) {
 
 /// Thread 0 of eviction.wgsl on item `t`: `Some((word, position))` when an eviction must
 /// come first.
-fn begin_item<R: Real>(s: &mut State<R>, p: &Params<R>, step: usize, has_speaker: u32, t: u32) -> Option<(u32, u32)> {
-    let offset = s.input[4 * step];
+fn begin_item<R: Real>(
+    s: &mut State<R>,
+    p: &Params<R>,
+    step: &StepRecord,
+    has_speaker: u32,
+    t: u32,
+) -> Option<(u32, u32)> {
+    let offset = step.token_offset;
     let (word, pos) = if t < has_speaker {
-        (s.input[4 * step + 1], NONE)
+        (step.speaker_word, NONE)
     } else {
         let j = t - has_speaker;
         if j == 0 {

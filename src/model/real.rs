@@ -33,6 +33,8 @@ pub trait Real:
     const ONE: Self;
     /// The smallest positive normal value.
     const MIN_POSITIVE: Self;
+    /// Whether this is f64 (the shaders' `real` is then f64 too).
+    const IS_F64: bool;
     /// e^self.
     fn exp(self) -> Self;
     /// The larger of the two (as `f64::max`).
@@ -70,6 +72,7 @@ macro_rules! real {
             const HALF: Self = 0.5;
             const ONE: Self = 1.0;
             const MIN_POSITIVE: Self = <$t>::MIN_POSITIVE;
+            const IS_F64: bool = std::mem::size_of::<$t>() == 8;
             fn exp(self) -> Self {
                 <$t>::exp(self)
             }
@@ -154,7 +157,7 @@ pub fn to_fixed(value: f32) -> i64 {
     (f64::from(value.clamp(-1_073_741_824.0, 1_073_741_824.0)) * 4_294_967_296.0) as i64
 }
 
-/// The f32 value of a fixed-point sum (`take_sum` in state.wgsl, same operations).
+/// The f32 value of a fixed-point sum (`take_sum` in precision/sums_f32.wgsl, same operations).
 #[allow(clippy::cast_possible_truncation, reason = "the high and low words, as the shader splits them")]
 #[inline]
 pub fn from_fixed(sum: i64) -> f32 {

@@ -84,6 +84,8 @@ pub struct LoadSummary {
     pub warnings: Vec<Notice>,
     /// Each exchange's speaker and text, for keyword-in-context views.
     pub exchange_text: Arc<Vec<(String, String)>>,
+    /// The options the run was loaded with.
+    pub options: AnalysisOptions,
     /// The kill list of the run, its description and source.
     pub kill: KillList,
     /// See `kill`.
@@ -356,6 +358,7 @@ impl Worker {
                         .chain(prepared.pipeline.notices().iter().cloned())
                         .collect(),
                     exchange_text: Arc::new(d.exchanges.iter().map(|e| (e.speaker.clone(), e.text.clone())).collect()),
+                    options: request.opts.clone(),
                     kill: request.kill.clone(),
                     kill_name: request.kill_name.clone(),
                     kill_source: request.kill_source.clone(),

@@ -1,5 +1,7 @@
-//! Tokenizers (the rules of `model::options::Tokenizer`): `reference` (the golden engine's whitespace split with its CJK rules, §1.3) and
-//! `words` (Unicode word segmentation, lower-cased, punctuation stripped).
+//! Tokenizers (the rules of `model::options::Tokenizer`): `reference` (the golden engine's
+//! whitespace split with its CJK rules, §1.3), `reference_windowed` (the windowed engine's rule:
+//! non-word characters become spaces) and `words` (Unicode word segmentation, lower-cased,
+//! punctuation stripped).
 
 use unicode_segmentation::UnicodeSegmentation as _;
 

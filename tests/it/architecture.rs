@@ -134,6 +134,17 @@ fn references(code: &str, module: &[String], layers: &BTreeSet<&str>) -> Vec<(St
         if p.len() >= 2 && layers.contains(p[1].as_str()) {
             refs.push((p[1].clone(), p.get(2).cloned().unwrap_or_default()));
         }
+        // `crate::{a, b::c}`: every item of the group names a layer.
+        let after = &path[path.find("::").map_or(0, |k| k + 2)..];
+        if let Some(group) = after.strip_prefix('{') {
+            let inner = &group[..group.find('}').unwrap_or(group.len())];
+            for item in inner.split(',') {
+                let q = idents(item.trim());
+                if let Some(layer) = q.first().filter(|l| layers.contains(l.as_str())) {
+                    refs.push((layer.clone(), q.get(1).cloned().unwrap_or_default()));
+                }
+            }
+        }
     }
     for (at, _) in code.match_indices("super::") {
         if at > 0 && code.as_bytes()[at - 1] == b':' {
@@ -304,4 +315,6 @@ fn the_scanner_sees_paths_and_skips_comments_and_strings() {
     let module = vec!["engine".to_owned(), "gpu".to_owned()];
     let refs = references("use super::super::model::x; use super::y; crate::app::run;", &module, &layers);
     assert_eq!(refs, [("app".to_owned(), "run".to_owned()), ("model".to_owned(), "x".to_owned())]);
+    let grouped = references("use crate::{app::Launch, model};", &module, &layers);
+    assert_eq!(grouped, [("app".to_owned(), "Launch".to_owned()), ("model".to_owned(), String::new())]);
 }

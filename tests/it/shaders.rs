@@ -108,14 +108,14 @@ fn bindings_counters_and_constants_match_the_host() {
         assert_eq!(got, want, "{}: bindings", kernel.path());
         match kernel {
             Kernel::Windowed(_) => {
-                for (c, name) in windowed::Counter::ALL {
+                for &(c, name) in windowed::Counter::ALL {
                     assert_eq!(constant(&m, name), c as u32, "{}: {name}", kernel.path());
                 }
                 assert_eq!(constant(&m, "DEAD"), windowed::DEAD);
                 assert_eq!(constant(&m, "NONE"), windowed::NONE);
             }
             Kernel::Temporal(_) => {
-                for (c, name) in temporal::Counter::ALL {
+                for &(c, name) in temporal::Counter::ALL {
                     assert_eq!(constant(&m, name), c as u32, "{}: {name}", kernel.path());
                 }
                 assert_eq!(constant(&m, "DEAD"), temporal::DEAD);
@@ -129,7 +129,30 @@ fn bindings_counters_and_constants_match_the_host() {
         let words = if f64 { <f64 as Real>::SUM_WORDS } else { <f32 as Real>::SUM_WORDS };
         assert_eq!(constant(&m, "SUM_WORDS") as usize, words, "fixed-point words f64={f64}");
     }
+    let state = module(WindowedKernel::Eviction.into(), false);
+    assert_eq!(constant(&state, "STEP_WORDS") as usize, windowed::STEP_WORDS);
+    for (name, offset) in windowed::StepRecord::fields() {
+        assert_eq!(constant(&state, name) as usize, offset, "step record field {name}");
+    }
     let eviction = module(WindowedKernel::Eviction.into(), false);
     assert_eq!(constant(&eviction, "SPEAKER_FIRST"), windowed::SPEAKER_FIRST);
     assert_eq!(constant(&eviction, "RW"), windowed::EVICTION_THREADS);
+}
+
+#[test]
+fn the_shader_folders_hold_exactly_the_kernels_files() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("shaders");
+    let mut found = Vec::new();
+    for engine in ["windowed", "temporal"] {
+        for entry in std::fs::read_dir(root.join(engine)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name != "state.wgsl" {
+                found.push(format!("{engine}/{name}"));
+            }
+        }
+    }
+    found.sort();
+    let mut kernels: Vec<String> = Kernel::all().map(Kernel::path).collect();
+    kernels.sort();
+    assert_eq!(found, kernels, "every WGSL file is a kernel and every kernel has its file");
 }

@@ -32,7 +32,7 @@ pub fn cascade_ui(ui: &mut Ui, view: &mut View) {
                 .filter_map(|w| index.get(w.trim().to_lowercase().as_str()).copied())
                 .collect();
             if inputs.is_empty() {
-                view.notices.push("none of the cascade inputs is a concept of the network");
+                view.notices.push(crate::app::view::Info::NoCascadeInput);
             } else {
                 let run =
                     crate::analysis::cascade::cascade(&frame.network, &inputs, view.widgets.cascade_strength, 100);

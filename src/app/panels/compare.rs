@@ -5,6 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Legend, Line, Plot};
 
 use crate::app::Action;
+use crate::app::jobs::Purpose;
 use crate::app::view::View;
 use crate::kernel::Kernel;
 use crate::model::options::Backend;
@@ -23,10 +24,8 @@ pub fn compare_ui(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         {
             actions.push(Action::RunSweep(vec![250, 1_000, 4_000, 16_000], 2.0));
         }
-        if ui.button("Load sweep JSON…").clicked()
-            && let Some(path) = rfd::FileDialog::new().add_filter("sweep", &["json"]).pick_file()
-        {
-            actions.push(Action::LoadSweep(path));
+        if ui.button("Load sweep JSON…").clicked() {
+            actions.push(Action::Choose(Purpose::LoadSweep));
         }
         if let Some(job) = view.results.measuring {
             ui.spinner();

@@ -4,6 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
+use crate::app::jobs::Purpose;
 use crate::app::view::View;
 use crate::io::settings::Settings;
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, MapOptions, Precision, SpeakerEdits, Tokenizer};
@@ -112,11 +113,8 @@ fn kill_list_ui(ui: &mut Ui, settings: &mut Settings, actions: &mut Vec<Action>)
             settings.kill = KillSource::Custom(settings.kill_custom.clone());
         }
     });
-    if ui.button("Kill-list file…").clicked()
-        && let Some(path) = rfd::FileDialog::new().pick_file()
-    {
-        settings.kill_file = Some(path.clone());
-        settings.kill = KillSource::File(path);
+    if ui.button("Kill-list file…").clicked() {
+        actions.push(Action::Choose(Purpose::KillListFile));
     }
 }
 

@@ -8,7 +8,7 @@ use crate::app::view::View;
 pub fn status_ui(ui: &mut Ui, view: &View) {
     ui.horizontal(|ui| {
         if let Some(last) = view.notices.last() {
-            ui.label(last);
+            ui.label(last.to_string());
         } else {
             ui.label("Ready");
         }

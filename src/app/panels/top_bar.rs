@@ -2,16 +2,15 @@
 
 use egui::{RichText, Ui};
 
+use crate::app::jobs::Purpose;
 use crate::app::{Action, HueyApp};
 use crate::model::options::Backend;
 
 /// Open, run controls, backend switch, progress.
 pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Open…").clicked()
-            && let Some(path) = rfd::FileDialog::new().add_filter("conversation", &["txt", "md", "pdf"]).pick_file()
-        {
-            actions.push(Action::Open(path));
+        if ui.button("Open…").clicked() {
+            actions.push(Action::Choose(Purpose::OpenConversation));
         }
         if ui.button("Sample").clicked() {
             actions.push(Action::OpenSample);
@@ -51,27 +50,18 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             }
         }
         ui.separator();
-        if ui.button("Save session…").clicked()
-            && let Some(path) =
-                rfd::FileDialog::new().add_filter("Huey session", &["ron"]).set_file_name("session.ron").save_file()
-        {
-            actions.push(Action::SaveSession(path));
+        if ui.button("Save session…").clicked() {
+            actions.push(Action::Choose(Purpose::SaveSession));
         }
-        if ui.button("Open session…").clicked()
-            && let Some(path) = rfd::FileDialog::new().add_filter("Huey session", &["ron"]).pick_file()
-        {
-            actions.push(Action::OpenSession(path));
+        if ui.button("Open session…").clicked() {
+            actions.push(Action::Choose(Purpose::OpenSession));
         }
         ui.menu_button("Export", |ui| {
-            if ui.button("Concepts (CSV)…").clicked()
-                && let Some(path) = rfd::FileDialog::new().set_file_name("concepts.csv").save_file()
-            {
-                actions.push(Action::ExportConcepts(path));
+            if ui.button("Concepts (CSV)…").clicked() {
+                actions.push(Action::Choose(Purpose::ExportConcepts));
             }
-            if ui.button("Report (Markdown)…").clicked()
-                && let Some(path) = rfd::FileDialog::new().set_file_name("report.md").save_file()
-            {
-                actions.push(Action::ExportReport(path));
+            if ui.button("Report (Markdown)…").clicked() {
+                actions.push(Action::Choose(Purpose::ExportReport));
             }
         });
     });

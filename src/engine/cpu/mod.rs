@@ -8,7 +8,7 @@ use crate::model::real::Real;
 
 /// What runs a CPU engine of precision `R`, for labelling every timing.
 pub fn cpu_device<R: Real>() -> String {
-    let precision = if std::mem::size_of::<R>() == 4 { "f32" } else { "f64" };
+    let precision = if R::IS_F64 { "f64" } else { "f32" };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     format!("CPU ({}, {threads} hardware threads, {precision})", std::env::consts::ARCH)
 }

@@ -1,7 +1,8 @@
 //! The one executor both GPU engines record through: a pipeline per kernel entry point, and
-//! batches of steps — each step a list of [`Dispatch`]es — recorded into one submission, one
-//! step of it timed by the [`Sampler`] (pass by pass with timestamps, or submit-and-wait with
-//! the wall clock), the rest in a single compute pass.
+//! batches of steps — each step a list of [`Dispatch`]es — recorded together: the steps before
+//! the timed one in one compute pass, the timed step pass by pass (with timestamps; without
+//! them, each of its dispatches submitted and waited for by the wall clock), the steps after
+//! it in another pass.
 
 use super::buffers::{pipeline, wait};
 use super::device::{GpuDevice, GpuError};
@@ -63,9 +64,14 @@ impl Executor {
         Self { gpu: gpu.clone(), pipelines, sampler: Sampler::new(gpu, 64, per_step), submits: 0 }
     }
 
-    fn pipeline(&self, d: &Dispatch) -> &wgpu::ComputePipeline {
-        let (_, entries) = self.pipelines.iter().find(|(k, _)| *k == d.kernel).unwrap_or(&self.pipelines[0]);
-        &entries[usize::from(d.entry)]
+    /// The pipeline of `d`'s entry point; a kernel this executor was not built for is a
+    /// programming error, reported instead of running another shader.
+    fn pipeline(&self, d: &Dispatch) -> Result<&wgpu::ComputePipeline, GpuError> {
+        self.pipelines
+            .iter()
+            .find(|(k, _)| *k == d.kernel)
+            .and_then(|(_, entries)| entries.get(usize::from(d.entry)))
+            .ok_or_else(|| GpuError::Unsupported(format!("no pipeline for {} entry {}", d.kernel.path(), d.entry)))
     }
 
     fn encoder(&self, label: &str) -> wgpu::CommandEncoder {
@@ -73,20 +79,26 @@ impl Executor {
     }
 
     /// Record `steps` in one pass of `encoder` (untimed).
-    fn record(&self, encoder: &mut wgpu::CommandEncoder, steps: &[Vec<Dispatch>], groups: &[&wgpu::BindGroup]) {
+    fn record(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        steps: &[Vec<Dispatch>],
+        groups: &[&wgpu::BindGroup],
+    ) -> Result<(), GpuError> {
         if steps.iter().all(Vec::is_empty) {
-            return;
+            return Ok(());
         }
         let mut pass =
             encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("steps"), timestamp_writes: None });
         pass.set_bind_group(0, groups[0], &[]);
         for d in steps.iter().flatten() {
-            pass.set_pipeline(self.pipeline(d));
+            pass.set_pipeline(self.pipeline(d)?);
             if let (Some(offset), Some(group)) = (d.offset, groups.get(1)) {
                 pass.set_bind_group(1, *group, &[offset]);
             }
             pass.dispatch_workgroups(d.groups.0, d.groups.1, 1);
         }
+        Ok(())
     }
 
     /// Record `steps` into one submission and submit it; one step (the first with the most
@@ -101,7 +113,7 @@ impl Executor {
             steps.iter().position(|s| s.len() == most && most > 0).filter(|_| self.sampler.wants_sample(self.submits));
         let mut encoder = self.encoder("steps");
         if let Some(at) = timed {
-            self.record(&mut encoder, &steps[..at], groups);
+            self.record(&mut encoder, &steps[..at], groups)?;
             if self.sampler.has_timestamps() {
                 let kernels: Vec<Kernel> = steps[at].iter().map(|d| d.kernel).collect();
                 for (i, d) in steps[at].iter().enumerate() {
@@ -109,7 +121,7 @@ impl Executor {
                         label: Some(d.kernel.name()),
                         timestamp_writes: self.sampler.writes(i),
                     });
-                    pass.set_pipeline(self.pipeline(d));
+                    pass.set_pipeline(self.pipeline(d)?);
                     pass.set_bind_group(0, groups[0], &[]);
                     if let (Some(offset), Some(group)) = (d.offset, groups.get(1)) {
                         pass.set_bind_group(1, *group, &[offset]);
@@ -124,7 +136,7 @@ impl Executor {
                 for d in &steps[at] {
                     let started = std::time::Instant::now();
                     let mut one = self.encoder(d.kernel.name());
-                    self.record(&mut one, std::slice::from_ref(&vec![*d]), groups);
+                    self.record(&mut one, &[vec![*d]], groups)?;
                     self.gpu.queue.submit([one.finish()]);
                     wait(&self.gpu)?;
                     secs.push((d.kernel, started.elapsed().as_secs_f64()));
@@ -132,9 +144,9 @@ impl Executor {
                 self.sampler.add_wall(&secs);
                 encoder = self.encoder("steps");
             }
-            self.record(&mut encoder, &steps[at + 1..], groups);
+            self.record(&mut encoder, &steps[at + 1..], groups)?;
         } else {
-            self.record(&mut encoder, steps, groups);
+            self.record(&mut encoder, steps, groups)?;
         }
         self.gpu.queue.submit([encoder.finish()]);
         self.submits += 1;
@@ -148,7 +160,7 @@ impl Executor {
     /// wait for them.
     pub fn run_now(&self, dispatches: &[Dispatch], groups: &[&wgpu::BindGroup]) -> Result<(), GpuError> {
         let mut encoder = self.encoder("now");
-        self.record(&mut encoder, &[dispatches.to_vec()], groups);
+        self.record(&mut encoder, &[dispatches.to_vec()], groups)?;
         self.gpu.queue.submit([encoder.finish()]);
         wait(&self.gpu)
     }

@@ -86,7 +86,7 @@ impl Uniform for temporal::Exchange {
 
 /// The bytes of the windowed engine's `Params` in precision `R`.
 pub fn windowed_params<R: Real>(p: &windowed::Params<R>) -> Vec<u8> {
-    if std::mem::size_of::<R>() == 8 {
+    if R::IS_F64 {
         bytemuck::bytes_of(&WindowedParams64::from(p)).to_vec()
     } else {
         bytemuck::bytes_of(&WindowedParams32::from(p)).to_vec()
@@ -95,7 +95,7 @@ pub fn windowed_params<R: Real>(p: &windowed::Params<R>) -> Vec<u8> {
 
 /// The bytes of the temporal engine's `Params` in precision `R`.
 pub fn temporal_params<R: Real>(p: &temporal::Params<R>) -> Vec<u8> {
-    if std::mem::size_of::<R>() == 8 {
+    if R::IS_F64 {
         bytemuck::bytes_of(&TemporalParams64::from(p)).to_vec()
     } else {
         bytemuck::bytes_of(&TemporalParams32::from(p)).to_vec()

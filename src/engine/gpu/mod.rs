@@ -20,7 +20,7 @@ macro_rules! resident_engine_methods {
         }
 
         fn device(&self) -> String {
-            let precision = if std::mem::size_of::<R>() == 8 { "f64" } else { "f32" };
+            let precision = if <R as $crate::model::real::Real>::IS_F64 { "f64" } else { "f32" };
             format!("{} ({precision})", self.gpu.info)
         }
     };

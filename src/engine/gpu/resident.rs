@@ -5,11 +5,14 @@
 
 use super::buffers::{Array, read_back, wait};
 use super::device::{GpuDevice, GpuError};
+use super::executor::{Dispatch, Executor};
 use crate::kernel::DeviceState;
 
-/// One storage array of the table: its WGSL name, element size, first capacity, access.
+/// One storage array of the table: its binding, WGSL name, element size, first capacity, access.
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
+    /// Its binding in group 0 (the table lists bindings 1, 2, … in order).
+    pub binding: u32,
     /// The WGSL variable name (and the buffer's label).
     pub name: &'static str,
     /// Bytes per element.
@@ -42,7 +45,13 @@ impl Resident {
     ) -> Result<Self, GpuError> {
         let specs: Vec<Spec> = S::bindings()
             .iter()
-            .map(|&(b, name, read_only)| Spec { name, elem: S::elem_bytes(b), cap: cap(b), read_only })
+            .map(|&(b, name, read_only)| Spec {
+                binding: S::index(b),
+                name,
+                elem: S::elem_bytes(b),
+                cap: cap(b),
+                read_only,
+            })
             .collect();
         Self::new(gpu, label, uniform_bytes, &specs)
     }
@@ -72,9 +81,38 @@ impl Resident {
         wait(&self.gpu)
     }
 
+    /// One step of the conformance walk (`tests/it/kernels.rs`): read the state back, run
+    /// `twin` on a copy, run `dispatches(before)` on the device with group 0 and `extra` groups,
+    /// read it back, show `check` all three, then continue from the twin's state.
+    pub fn check_kernel<S: DeviceState>(
+        &mut self,
+        executor: &Executor,
+        extra: &[&wgpu::BindGroup],
+        dispatches: impl FnOnce(&S) -> Vec<Dispatch>,
+        twin: impl FnOnce(&mut S),
+        check: impl FnOnce(&S, &S, &S),
+    ) -> Result<(), GpuError> {
+        let before: S = self.download()?;
+        let mut cpu = before.clone();
+        twin(&mut cpu);
+        let groups: Vec<&wgpu::BindGroup> = std::iter::once(&self.bind).chain(extra.iter().copied()).collect();
+        executor.run_now(&dispatches(&before), &groups)?;
+        let gpu: S = self.download()?;
+        check(&before, &cpu, &gpu);
+        self.upload(&cpu)
+    }
+
     /// Allocate the uniform (`uniform_bytes`) and every array of `specs` (binding k + 1),
     /// refusing any larger than a storage binding may be.
     pub fn new(gpu: &GpuDevice, label: &'static str, uniform_bytes: u64, specs: &[Spec]) -> Result<Self, GpuError> {
+        if let Some((k, s)) = specs.iter().enumerate().find(|(k, s)| s.binding != *k as u32 + 1) {
+            return Err(GpuError::Unsupported(format!(
+                "binding table out of order: {} is binding {}, listed {}",
+                s.name,
+                s.binding,
+                k + 1
+            )));
+        }
         if u64::from(gpu.info.max_storage_buffers) < specs.len() as u64 {
             return Err(GpuError::TooFewBindings { needed: specs.len() as u32, allowed: gpu.info.max_storage_buffers });
         }

@@ -1,7 +1,8 @@
 //! WGSL sources, assembled in one place per [`Kernel`]: a precision prelude
 //! (`precision/f32.wgsl` or `f64.wgsl`: the `real` type and `exp_real`), for the windowed
 //! engine its fixed-point sums (`precision/sums_*.wgsl`), the engine's `state.wgsl` (bindings,
-//! constants, helpers), for the pair updates the shared `mass.wgsl`, then the kernel's file.
+//! constants, helpers), for the pair updates the shared `mass.wgsl`, then the kernel's file
+//! ([`Kernel::wgsl`], included by the kernel table itself).
 
 use crate::kernel::{Kernel, TemporalKernel, WindowedKernel};
 
@@ -19,25 +20,6 @@ const WINDOWED: &str = shader!("windowed/state.wgsl");
 const TEMPORAL: &str = shader!("temporal/state.wgsl");
 const MASS: &str = shader!("mass.wgsl");
 
-/// The kernel's own file (`shaders/<engine>/<name>.wgsl`).
-fn source(kernel: Kernel) -> &'static str {
-    match kernel {
-        Kernel::Windowed(k) => match k {
-            WindowedKernel::Eviction => shader!("windowed/eviction.wgsl"),
-            WindowedKernel::ActivationDecay => shader!("windowed/activation_decay.wgsl"),
-            WindowedKernel::ConnectionDecay => shader!("windowed/connection_decay.wgsl"),
-            WindowedKernel::PairUpdate => shader!("windowed/pair_update.wgsl"),
-            WindowedKernel::Prune => shader!("windowed/prune.wgsl"),
-            WindowedKernel::ActivationSpread => shader!("windowed/activation_spread.wgsl"),
-        },
-        Kernel::Temporal(k) => match k {
-            TemporalKernel::Begin => shader!("temporal/begin.wgsl"),
-            TemporalKernel::PairUpdate => shader!("temporal/pair_update.wgsl"),
-            TemporalKernel::Prune => shader!("temporal/prune.wgsl"),
-        },
-    }
-}
-
 /// The complete WGSL module of `kernel` in f64 (`SHADER_F64` adapters) or f32.
 pub fn wgsl(kernel: Kernel, f64: bool) -> String {
     let (state, sums) = match (kernel, f64) {
@@ -47,5 +29,5 @@ pub fn wgsl(kernel: Kernel, f64: bool) -> String {
     };
     let pair_update =
         matches!(kernel, Kernel::Windowed(WindowedKernel::PairUpdate) | Kernel::Temporal(TemporalKernel::PairUpdate));
-    [if f64 { F64 } else { F32 }, sums, state, if pair_update { MASS } else { "" }, source(kernel)].concat()
+    [if f64 { F64 } else { F32 }, sums, state, if pair_update { MASS } else { "" }, kernel.wgsl()].concat()
 }

@@ -55,10 +55,6 @@ pub struct GpuTemporalEngine<R: Real> {
     stats: TemporalStats,
 }
 
-fn is_f64<R: Real>() -> bool {
-    std::mem::size_of::<R>() == 8
-}
-
 /// The CPU engine's power table (repeated multiplication in the run's precision) down to the
 /// smallest normal value, then 0: a connection that old is below any prune threshold unless
 /// its strength is astronomical, and the binary search for its death needs the terminator.
@@ -84,7 +80,7 @@ impl<R: Real> GpuTemporalEngine<R> {
     /// cannot fit the adapter, or f64 is asked of one without it.
     pub fn new(gpu: GpuDevice, common: Common, params: TemporalParams) -> Result<Self, EngineError> {
         EngineParams { common: common.clone(), specific: Specific::Temporal(params.clone()) }.validate()?;
-        gpu.check_f64(is_f64::<R>())?;
+        gpu.check_f64(R::IS_F64)?;
         let n = common.max_neurons as u64;
         gpu.check_binding("neuron positions for max_neurons", 4 * n)?;
         gpu.check_binding("connections for 4 per neuron", 16 * 4 * n)?;
@@ -125,7 +121,7 @@ impl<R: Real> GpuTemporalEngine<R> {
             }],
         });
         let kernels: Vec<Kernel> = TemporalKernel::ALL.iter().map(|&k| k.into()).collect();
-        let executor = Executor::new(&gpu, &kernels, &[state.layout(), &record_layout], is_f64::<R>(), 3);
+        let executor = Executor::new(&gpu, &kernels, &[state.layout(), &record_layout], R::IS_F64, 3);
         let engine = Self {
             vocab: Vocabulary::with_capacity(common.max_neurons),
             gpu,
@@ -318,9 +314,14 @@ impl<R: Real> GpuTemporalEngine<R> {
         self.sync()
     }
 
-    fn sync(&mut self) -> Result<(), GpuError> {
+    fn sync_counters(&mut self) -> Result<(), GpuError> {
         let words: Vec<u32> = elements(&self.state.read(&[(Binding::Counters as u32, N_COUNTERS as u64)])?[0]);
         self.counters.copy_from_slice(&words[..N_COUNTERS]);
+        Ok(())
+    }
+
+    fn sync(&mut self) -> Result<(), GpuError> {
+        self.sync_counters()?;
         if u64::from(self.counters[Counter::Hw as usize]) > self.state.cap(Binding::SlotEnds as u32)
             || self.counters[Counter::New as usize] != 0
         {
@@ -391,6 +392,7 @@ impl<R: Real> GpuTemporalEngine<R> {
                     let Kernel::Temporal(k) = d.kernel else { unreachable!("a temporal plan") };
                     e.check_one(k, d, ex, &mut check)?;
                 }
+                e.sync_counters()?;
             }
             Ok(())
         })?;
@@ -410,18 +412,21 @@ impl<R: Real> GpuTemporalEngine<R> {
         check: &mut impl FnMut(TemporalKernel, &State<R>, &State<R>, &State<R>),
     ) -> Result<(), GpuError> {
         let params = self.kernel_params();
-        let before: State<R> = self.state.download()?;
-        let mut cpu = before.clone();
-        twin::run(k, &mut cpu, &params, ex);
-        let groups = match k {
-            TemporalKernel::Begin => d.groups,
-            TemporalKernel::Prune => grid(u64::from(before.counters[Counter::Hw as usize])),
-            TemporalKernel::PairUpdate => grid(u64::from(ex.d) * u64::from(ex.d)),
+        let dispatches = |before: &State<R>| {
+            let groups = match k {
+                TemporalKernel::Begin => d.groups,
+                TemporalKernel::Prune => grid(u64::from(before.counters[Counter::Hw as usize])),
+                TemporalKernel::PairUpdate => grid(u64::from(ex.d) * u64::from(ex.d)),
+            };
+            vec![Dispatch { groups, ..d }]
         };
-        self.executor.run_now(&[Dispatch { groups, ..d }], &[self.state.bind(), &self.record_bind])?;
-        let gpu: State<R> = self.state.download()?;
-        check(k, &before, &cpu, &gpu);
-        self.state.upload(&cpu)
+        self.state.check_kernel(
+            &self.executor,
+            &[&self.record_bind],
+            dispatches,
+            |cpu: &mut State<R>| twin::run(k, cpu, &params, ex),
+            |before, cpu, gpu| check(k, before, cpu, gpu),
+        )
     }
 }
 

@@ -3,8 +3,8 @@
 //! timestamps where the adapter offers them, else by the wall clock around a submit-and-wait
 //! of each of its dispatches (on the first two submissions and every 16th). A kernel's
 //! sample is the sum of its dispatches in the step; per-call means come from the samples and
-//! totals are mean × calls. The very first sample includes the driver's pipeline
-//! compilation and is dropped.
+//! totals are mean × calls. The very first sample may include the driver's pipeline
+//! compilation, so it counts only while it is the only one (a short run still gets real rows).
 
 use super::buffers::{elements, read_back};
 use super::device::{GpuDevice, GpuError};
@@ -25,7 +25,10 @@ pub struct Sampler {
     secs: [f64; N],
     samples: [u64; N],
     calls: [u64; N],
-    /// Whether the first sample (pipeline compilation included) has been dropped.
+    /// The first sample of each kernel (pipeline compilation perhaps included), used only while
+    /// there is no other.
+    first: [Option<f64>; N],
+    /// Whether the first sample has been taken.
     warm: bool,
 }
 
@@ -55,6 +58,7 @@ impl Sampler {
             secs: [0.0; N],
             samples: [0; N],
             calls: [0; N],
+            first: [None; N],
             warm: false,
         }
     }
@@ -109,6 +113,7 @@ impl Sampler {
         }
         if !self.warm {
             self.warm = true;
+            self.first = step;
             return;
         }
         for (k, secs) in step.iter().enumerate() {
@@ -154,13 +159,17 @@ impl Sampler {
         Ok(())
     }
 
-    /// Totals per kernel: the mean sample × calls.
+    /// Totals per kernel: the mean sample × calls (the first sample when it is the only one).
     pub fn times(&self) -> KernelTimes {
         let mut times = KernelTimes::default();
         for kernel in Kernel::all() {
             let k = kernel.index();
             if self.calls[k] > 0 {
-                let mean = if self.samples[k] > 0 { self.secs[k] / self.samples[k] as f64 } else { 0.0 };
+                let mean = if self.samples[k] > 0 {
+                    self.secs[k] / self.samples[k] as f64
+                } else {
+                    self.first[k].unwrap_or(0.0)
+                };
                 times.add(kernel, mean * self.calls[k] as f64, self.calls[k]);
             }
         }

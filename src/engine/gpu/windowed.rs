@@ -21,7 +21,9 @@ use super::executor::{Dispatch, Executor};
 use super::layout::windowed_params;
 use super::resident::Resident;
 use crate::engine::{EngineError, LearningEngine, StatsKind as _};
-use crate::kernel::windowed::{self as twin, Binding, Counter, DEAD, N_COUNTERS, Params, SPEAKER_FIRST, State};
+use crate::kernel::windowed::{
+    self as twin, Binding, Counter, DEAD, N_COUNTERS, Params, SPEAKER_FIRST, State, StepRecord,
+};
 use crate::kernel::{Kernel, WindowedKernel};
 use crate::model::engine_stats::{EngineStats, WindowedStats};
 use crate::model::network::{Connection, Network};
@@ -35,9 +37,6 @@ const STEPS_PER_SUBMIT: usize = 256;
 const STEPS_PER_UPLOAD: usize = 1 << 18;
 /// Dispatches of a window step.
 const DISPATCHES_PER_STEP: u32 = 7;
-
-/// One step as uploaded: token offset, speaker word, window index (0: none), flags.
-type StepRecord = [u32; 4];
 
 /// Bindings growing with the neuron ids.
 const ID_ARRAYS: [Binding; 5] = [Binding::Act, Binding::NeuronWord, Binding::OutDegree, Binding::Pos, Binding::Sums];
@@ -64,17 +63,13 @@ pub struct GpuWindowedEngine<R: Real> {
     real: PhantomData<R>,
 }
 
-fn is_f64<R: Real>() -> bool {
-    std::mem::size_of::<R>() == 8
-}
-
 impl<R: Real> GpuWindowedEngine<R> {
     /// Open the engine on `gpu` with room for `common.max_neurons`; refused up front when that
     /// state cannot fit the adapter's storage-binding limit, or f64 is asked of an adapter
     /// without `SHADER_F64`.
     pub fn new(gpu: GpuDevice, common: Common, params: WindowedParams) -> Result<Self, EngineError> {
         EngineParams { common: common.clone(), specific: Specific::Windowed(params.clone()) }.validate()?;
-        gpu.check_f64(is_f64::<R>())?;
+        gpu.check_f64(R::IS_F64)?;
         let n = common.max_neurons as u64;
         // Up front: the neuron arrays at capacity and slots for 4 connections per neuron.
         gpu.check_binding("neuron sums for max_neurons", Binding::Sums.elem_bytes::<R>() * (n + 1024))?;
@@ -92,7 +87,7 @@ impl<R: Real> GpuWindowedEngine<R> {
         let mut state = Resident::for_state::<State<R>>(&gpu, "windowed", uniform, cap)?;
         state.write(Binding::Scratch as u32, 0, bytes_of(&vec![DEAD; (wl + wl * wl) as usize]))?;
         let kernels: Vec<Kernel> = WindowedKernel::ALL.iter().map(|&k| k.into()).collect();
-        let executor = Executor::new(&gpu, &kernels, &[state.layout()], is_f64::<R>(), DISPATCHES_PER_STEP);
+        let executor = Executor::new(&gpu, &kernels, &[state.layout()], R::IS_F64, DISPATCHES_PER_STEP);
         let mut engine = Self {
             gpu,
             common,
@@ -216,14 +211,15 @@ impl<R: Real> GpuWindowedEngine<R> {
                 tokens.push(id);
             }
             if turn.len() < w {
-                steps.push([base, speaker, 0, SPEAKER_FIRST]);
+                steps.push(StepRecord { token_offset: base, speaker_word: speaker, window: 0, flags: SPEAKER_FIRST });
             } else {
                 for start in 0..=turn.len() - w {
                     self.stats.windows += 1;
                     self.stats.pairs += pairs;
                     let window = u32::try_from(self.stats.windows)
                         .map_err(|_| GpuError::Runtime("more than 2³² windows in one run".to_owned()))?;
-                    steps.push([base + start as u32, speaker, window, if start == 0 { SPEAKER_FIRST } else { 0 }]);
+                    let flags = if start == 0 { SPEAKER_FIRST } else { 0 };
+                    steps.push(StepRecord { token_offset: base + start as u32, speaker_word: speaker, window, flags });
                 }
             }
             if steps.len() >= STEPS_PER_UPLOAD {
@@ -245,7 +241,7 @@ impl<R: Real> GpuWindowedEngine<R> {
         input.extend_from_slice(tokens);
         self.state.write(Binding::Input as u32, 0, bytes_of(&input))?;
         self.gpu.queue.write_buffer(self.state.buffer(Binding::Counters as u32), 0, bytes_of(&[0]));
-        self.tokens_offset = 4 * steps.len() as u32;
+        self.tokens_offset = (twin::STEP_WORDS * steps.len()) as u32;
         self.write_params();
         Ok(())
     }
@@ -255,8 +251,8 @@ impl<R: Real> GpuWindowedEngine<R> {
         let w = self.params.window as u64;
         for batch in steps.chunks(STEPS_PER_SUBMIT) {
             let ids_growth: u64 =
-                batch.iter().map(|s| u64::from(s[3] & SPEAKER_FIRST) + if s[2] != 0 { w } else { 0 }).sum();
-            let slot_growth = w * (w + 1) / 2 * batch.iter().filter(|s| s[2] != 0).count() as u64;
+                batch.iter().map(|s| u64::from(s.flags & SPEAKER_FIRST) + if s.window != 0 { w } else { 0 }).sum();
+            let slot_growth = w * (w + 1) / 2 * batch.iter().filter(|s| s.window != 0).count() as u64;
             self.make_room(ids_growth, slot_growth)?;
             let plan: Vec<Vec<Dispatch>> = batch.iter().map(|s| self.plan(s)).collect();
             self.executor.submit(&plan, &[self.state.bind()])?;
@@ -311,8 +307,8 @@ impl<R: Real> GpuWindowedEngine<R> {
         let one =
             |kernel: WindowedKernel, entry: u8, groups| Dispatch { kernel: kernel.into(), entry, groups, offset: None };
         let w = self.params.window as u64;
-        self.ids_bound += u64::from(step[3] & SPEAKER_FIRST) + if step[2] != 0 { w } else { 0 };
-        if step[2] == 0 {
+        self.ids_bound += u64::from(step.flags & SPEAKER_FIRST) + if step.window != 0 { w } else { 0 };
+        if step.window == 0 {
             return vec![one(WindowedKernel::Eviction, 0, (1, 1))];
         }
         let ids = grid(self.ids_bound.min(self.state.cap(Binding::Act as u32)));
@@ -354,29 +350,31 @@ impl<R: Real> GpuWindowedEngine<R> {
                     let kernel = plan[done].kernel;
                     let Kernel::Windowed(k) = kernel else { unreachable!("a windowed plan") };
                     let count = plan[done..].iter().take_while(|d| d.kernel == kernel).count();
-                    let before: State<R> = e.state.download()?;
-                    let mut cpu = before.clone();
-                    twin::run(k, &mut cpu, &params);
+                    let part = &plan[done..done + count];
                     // Grids from the exact state (the host's bounds are upper bounds).
-                    let (ids, slots) =
-                        (before.counters[Counter::NextId as usize], before.counters[Counter::Hw as usize]);
-                    let dispatches: Vec<Dispatch> = plan[done..done + count]
-                        .iter()
-                        .map(|d| {
-                            let groups = match (k, d.entry) {
-                                (WindowedKernel::Eviction | WindowedKernel::PairUpdate, _) => (1, 1),
-                                (WindowedKernel::ActivationDecay, _) | (WindowedKernel::ActivationSpread, 1) => {
-                                    grid(u64::from(ids))
-                                }
-                                _ => grid(u64::from(slots)),
-                            };
-                            Dispatch { groups, ..*d }
-                        })
-                        .collect();
-                    e.executor.run_now(&dispatches, &[e.state.bind()])?;
-                    let gpu: State<R> = e.state.download()?;
-                    check(k, &before, &cpu, &gpu);
-                    e.state.upload(&cpu)?;
+                    let dispatches = |before: &State<R>| -> Vec<Dispatch> {
+                        let ids = u64::from(before.counters[Counter::NextId as usize]);
+                        let slots = u64::from(before.counters[Counter::Hw as usize]);
+                        part.iter()
+                            .map(|d| {
+                                let groups = match (k, d.entry) {
+                                    (WindowedKernel::Eviction | WindowedKernel::PairUpdate, _) => (1, 1),
+                                    (WindowedKernel::ActivationDecay, _) | (WindowedKernel::ActivationSpread, 1) => {
+                                        grid(ids)
+                                    }
+                                    _ => grid(slots),
+                                };
+                                Dispatch { groups, ..*d }
+                            })
+                            .collect()
+                    };
+                    e.state.check_kernel(
+                        &e.executor,
+                        &[],
+                        dispatches,
+                        |cpu: &mut State<R>| twin::run(k, cpu, &params),
+                        |before, cpu, gpu| check(k, before, cpu, gpu),
+                    )?;
                     done += count;
                 }
                 e.sync()?;

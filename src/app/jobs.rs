@@ -14,12 +14,13 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use super::Source;
 use crate::io::document::{self, LoadError, LoadWarning};
 use crate::io::kill_list::KillListError;
-use crate::io::session::{SessionError, SessionFile, text_hash};
+use crate::io::session::{SessionError, SessionFile};
 use crate::io::settings::{Settings, SettingsError};
 use crate::io::text_file::{self, TextFileError};
 use crate::model::options::AnalysisOptions;
 use crate::model::params::ParamError;
 use crate::run::compare::{BackendRun, compare_backends};
+use crate::run::session::Opened;
 use crate::run::sweep::{SweepRow, parse_rows, rows};
 use crate::text::SAMPLE_CONVERSATION;
 use crate::text::kill_words::{KillList, KillSource};
@@ -61,12 +62,9 @@ pub enum JobError {
     /// A session could not be read or written.
     #[error(transparent)]
     Session(#[from] SessionError),
-    /// The session's conversation cannot be read.
-    #[error("the session's conversation cannot be read: {0}")]
-    SessionSource(LoadError),
-    /// The session's conversation changed since it was saved.
-    #[error("{0} changed since the session was saved; session not opened")]
-    SessionChanged(String),
+    /// A session could not be opened (its file, conversation, kill list or state).
+    #[error("session not opened: {0}")]
+    OpenSession(#[from] crate::run::session::OpenError),
     /// The settings could not be read or written.
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -155,9 +153,9 @@ pub enum JobDone {
     Settings(Box<Settings>, Option<SettingsError>),
     /// A conversation is ready to load.
     Prepared(Box<Prepared>),
-    /// A session and its conversation were read and match; the conversation is ready to load
-    /// and the session's state to restore.
-    SessionOpened(Box<(Prepared, SessionFile, PathBuf)>),
+    /// A session was opened (the request it answers, the session, its file): its conversation
+    /// and kill list match and its pipeline is restored, ready for the worker.
+    SessionOpened(Box<(u64, Opened, PathBuf)>),
     /// The words of a kill list (the source they were asked for), for the editor.
     KillWords(KillSource, String),
     /// Rows of a sweep JSON file.
@@ -259,9 +257,9 @@ impl Jobs {
 
     /// Read a session, its conversation (checking that it did not change) and its kill list.
     pub fn open_session(&self, request: u64, path: PathBuf) {
-        self.read_job("session", move || match open_session(request, &path) {
-            Ok((prepared, session)) => JobDone::SessionOpened(Box::new((prepared, session, path))),
-            Err(e) => JobDone::Failed(e),
+        self.read_job("session", move || match crate::run::session::open(&path) {
+            Ok(opened) => JobDone::SessionOpened(Box::new((request, opened, path))),
+            Err(e) => JobDone::Failed(e.into()),
         });
     }
 
@@ -428,21 +426,4 @@ fn prepare(request: u64, source: SourceRequest, kill: &KillSource) -> Result<Pre
 /// The bundled sample as a source.
 pub fn sample() -> Source {
     Source { name: super::SAMPLE_NAME.to_owned(), path: None, text: Arc::new(SAMPLE_CONVERSATION.to_owned()) }
-}
-
-fn open_session(request: u64, path: &std::path::Path) -> Result<(Prepared, SessionFile), JobError> {
-    let session = SessionFile::load(path)?;
-    let (source, warnings) = if session.source == "sample" {
-        (sample(), Vec::new())
-    } else {
-        let file = PathBuf::from(&session.source);
-        let doc = document::read(&file).map_err(JobError::SessionSource)?;
-        (Source { name: file_name(&file), path: Some(file), text: Arc::new(doc.text) }, doc.warnings)
-    };
-    if text_hash(&source.text) != session.text_hash {
-        return Err(JobError::SessionChanged(session.source));
-    }
-    let (kill, kill_name) = crate::io::kill_list::load(&session.kill)?;
-    let kill_source = session.kill.clone();
-    Ok((Prepared { request, source, kill, kill_name, kill_source, warnings }, session))
 }

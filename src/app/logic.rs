@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteKind};
 use super::view::Info;
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
-use crate::io::session::{SESSION_VERSION, SessionFile, text_hash};
+
 use crate::run::notice::Notice;
 use crate::run::worker::{Command, Event, LoadRequest};
 use crate::text::kill_words::KillSource;
@@ -94,12 +94,9 @@ impl HueyApp {
                 }
             }
             JobDone::SessionOpened(opened) => {
-                let (prepared, session, path) = *opened;
-                if prepared.request == self.request {
-                    self.settings.options = session.options.clone();
-                    self.settings.kill = session.kill.clone();
-                    self.load(prepared);
-                    self.send(Command::Restore(Box::new((session.network, session.stats, session.done))));
+                let (request, opened, path) = *opened;
+                if request == self.request {
+                    self.adopt(opened);
                     self.view.notices.push(Info::SessionOpened(path));
                 }
             }
@@ -160,6 +157,29 @@ impl HueyApp {
         self.view.reset_run();
         self.source = Some(source);
         self.send(Command::Load(Box::new(request)));
+    }
+
+    /// Make an opened session the current run: its options and kill list become the
+    /// settings, its restored pipeline goes to the worker whole.
+    fn adopt(&mut self, opened: crate::run::session::Opened) {
+        let crate::run::session::Opened { session, file, name, text, load_warnings, kill, kill_name, prepared } =
+            opened;
+        for w in load_warnings {
+            self.view.notices.push(Notice::Load(w));
+        }
+        self.settings.options = session.options.clone();
+        self.settings.kill = session.kill.clone();
+        let request = LoadRequest {
+            name: name.clone(),
+            text: std::sync::Arc::clone(&text),
+            opts: session.options,
+            kill,
+            kill_name,
+            kill_source: session.kill,
+        };
+        self.view.reset_run();
+        self.source = Some(super::Source { name, path: file, text });
+        self.send(Command::Adopt(Box::new((request, prepared))));
     }
 
     /// Ask a job for a conversation; the newest request wins.
@@ -256,16 +276,16 @@ impl HueyApp {
             self.view.notices.push(Info::NothingToSave);
             return;
         };
-        let session = SessionFile {
-            version: SESSION_VERSION,
-            source: source.path.as_ref().map_or_else(|| "sample".to_owned(), |p| p.display().to_string()),
-            text_hash: text_hash(&source.text),
-            options: summary.options.clone(),
-            kill: summary.kill_source.clone(),
+        let session = crate::run::session::record(crate::run::session::RunState {
+            file: source.path.as_deref(),
+            text: &source.text,
+            options: &summary.options,
+            kill_source: &summary.kill_source,
+            kill: &summary.kill,
             done: frame.done,
             stats: frame.stats,
-            network: frame.network.clone(),
-        };
+            network: &frame.network,
+        });
         self.jobs.save_session(path, session);
     }
 

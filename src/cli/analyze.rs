@@ -4,13 +4,14 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CliError, emit, write_atomic};
+use super::{CliError, Outputs, emit};
 use crate::io::document;
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Tokenizer};
 use crate::model::params::{EngineParams, Specific};
 use crate::run::notice::Notice;
 use crate::run::pipeline::{Analysis, analyze_text};
 use crate::run::report::Report;
+use crate::run::session::{RunState, record};
 use crate::text::SAMPLE_CONVERSATION;
 use crate::text::kill_words::{KillList, KillSource, Language};
 
@@ -92,7 +93,7 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 50)]
     pub concepts: usize,
     /// Minimum concept mass for the map.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub min_mass: f64,
     /// Where the engine runs.
     #[arg(long, value_enum, default_value_t)]
@@ -101,20 +102,21 @@ pub struct AnalyzeArgs {
     /// Default: f64 on the CPU, f32 on the GPU.
     #[arg(long, value_enum)]
     pub precision: Option<PrecisionArg>,
-    /// Windowed engine: tokens per window.
-    #[arg(long, default_value_t = 7)]
-    pub window: usize,
-    /// Windowed engine: probability that a new connection is created (1.0 = deterministic).
-    #[arg(long, default_value_t = 0.35)]
-    pub connection_prob: f64,
-    /// Windowed engine: seed of the connection draws.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Temporal decay constant τ.
-    #[arg(long, default_value_t = 3.0)]
-    pub tau: f64,
-    /// Hebbian constant η.
-    #[arg(long, default_value_t = 0.1)]
+    /// Windowed engine: tokens per window [default: 7].
+    #[arg(long)]
+    pub window: Option<usize>,
+    /// Windowed engine: probability that a new connection is created (1.0 = deterministic)
+    /// [default: 0.35].
+    #[arg(long, allow_negative_numbers = true)]
+    pub connection_prob: Option<f64>,
+    /// Windowed engine: seed of the connection draws [default: 0].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Temporal engine: decay constant τ [default: 3].
+    #[arg(long, allow_negative_numbers = true)]
+    pub tau: Option<f64>,
+    /// Hebbian constant η (at most 1000).
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     pub eta: f64,
     /// Treat the file as one author's text, not a conversation.
     #[arg(long)]
@@ -125,12 +127,19 @@ pub struct AnalyzeArgs {
     /// Truncate exchanges longer than this many characters.
     #[arg(long, default_value_t = 10_000)]
     pub max_exchange_chars: usize,
-    /// Read at most this many MiB of the file.
-    #[arg(long, default_value_t = 64)]
+    /// Read at most this many MiB of the file (1 to 16384).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=16_384))]
     pub max_input_mib: u64,
     /// Write the full report as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
+    /// Save the finished run as a session file (`huey session check|continue` reads it; so
+    /// does the app's Open session).
+    #[arg(long, value_name = "OUT")]
+    pub save_session: Option<PathBuf>,
+    /// Write outputs through a symbolic link, or onto a device.
+    #[arg(long)]
+    pub force: bool,
     /// Concepts listed in the printed summary.
     #[arg(long, default_value_t = 15)]
     pub top: usize,
@@ -151,8 +160,9 @@ impl AnalyzeArgs {
         args
     }
 
-    /// The analysis options these arguments describe.
-    pub fn options(&self) -> AnalysisOptions {
+    /// The analysis options these arguments describe; a flag of the other engine is refused
+    /// (it would change nothing).
+    pub fn options(&self) -> Result<AnalysisOptions, CliError> {
         let mut opts = AnalysisOptions::default();
         opts.detect.conversation_mode = !self.no_conversation;
         opts.detect.exchange_limit = self.exchange_limit;
@@ -164,12 +174,29 @@ impl AnalyzeArgs {
         opts.engine = EngineParams::reference(self.engine.kind());
         opts.engine.common.max_neurons = self.max_neurons;
         opts.engine.common.eta = self.eta;
+        let other = |flag: &'static str, engine: &'static str| CliError::OtherEngine { flag, engine };
         match &mut opts.engine.specific {
-            Specific::Temporal(t) => t.tau = self.tau,
+            Specific::Temporal(t) => {
+                if self.window.is_some() {
+                    return Err(other("--window", "windowed"));
+                }
+                if self.connection_prob.is_some() {
+                    return Err(other("--connection-prob", "windowed"));
+                }
+                if self.seed.is_some() {
+                    return Err(other("--seed", "windowed"));
+                }
+                if let Some(tau) = self.tau {
+                    t.tau = tau;
+                }
+            }
             Specific::Windowed(w) => {
-                w.window = self.window;
-                w.connection_prob = self.connection_prob;
-                w.seed = self.seed;
+                if self.tau.is_some() {
+                    return Err(other("--tau", "temporal"));
+                }
+                w.window = self.window.unwrap_or(w.window);
+                w.connection_prob = self.connection_prob.unwrap_or(w.connection_prob);
+                w.seed = self.seed.unwrap_or(w.seed);
             }
         }
         opts.backend = match self.backend {
@@ -182,7 +209,13 @@ impl AnalyzeArgs {
         };
         opts.map.n_concepts = self.concepts;
         opts.map.min_mass = self.min_mass;
-        opts
+        opts.validate()?;
+        Ok(opts)
+    }
+
+    /// The files this run reads (never written over).
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.file.iter().chain(&self.kill_list).cloned().collect()
     }
 
     /// Where the kill words come from.
@@ -218,9 +251,11 @@ pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<Notice>), C
 }
 
 pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
-    let opts = args.options();
-    opts.validate()?;
-    let (kill, kill_name) = args.kill_list()?;
+    let opts = args.options()?;
+    // Every output is checked before the analysis, so a bad path fails at once.
+    let outputs = Outputs::checked(&[args.json.as_deref(), args.save_session.as_deref()], args.inputs(), args.force)?;
+    let kill_source = args.kill_source()?;
+    let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let (name, text, load_warnings) = load_input(args)?;
     let mut analysis = analyze_text(&text, &opts, &kill)?;
     let mut warnings = load_warnings;
@@ -229,14 +264,29 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let report = Report::new(&name, &kill_name, &analysis);
     let mut out = summary(&report, &analysis, args.top);
     if let Some(path) = &args.json {
-        write_atomic(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
+        outputs.write(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
         outln!(out, "JSON written to {}", path.display());
+    }
+    if let Some(path) = &args.save_session {
+        let session = record(RunState {
+            file: args.file.as_deref(),
+            text: &text,
+            options: &opts,
+            kill_source: &kill_source,
+            kill: &kill,
+            done: analysis.detection.exchanges.len(),
+            stats: analysis.stats,
+            network: &analysis.network,
+        });
+        outputs.write(path, session.to_ron()?.as_bytes())?;
+        outln!(out, "session saved to {}", path.display());
     }
     emit(&out);
     Ok(())
 }
 
-fn summary(r: &Report, a: &Analysis, top: usize) -> String {
+/// The readable summary of a finished analysis (warnings go to standard error).
+pub(super) fn summary(r: &Report, a: &Analysis, top: usize) -> String {
     let mut out = String::new();
     for w in &r.warnings {
         eprintln!("warning: {w}");

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::analyze::{AnalyzeArgs, load_input};
-use super::{CliError, emit, write_atomic};
+use super::{CliError, Outputs, count_in, emit, number_in};
 use crate::model::options::{Backend, Precision};
 use crate::run::devices;
 use crate::run::pipeline::{StageTimes, analyze_text};
@@ -17,8 +17,8 @@ use crate::run::sweep::rows;
 pub struct BenchArgs {
     /// Files to time (the bundled sample when none).
     pub files: Vec<PathBuf>,
-    /// Timed repetitions per file (after one warm-up run).
-    #[arg(long, default_value_t = 21)]
+    /// Timed repetitions per file, after one warm-up run (1 to 100,000).
+    #[arg(long, default_value_t = 21, value_parser = count_in(1, 100_000))]
     pub reps: usize,
     /// Kill-word file (default as for `analyze`).
     #[arg(long, value_name = "PATH")]
@@ -32,9 +32,9 @@ pub struct BenchArgs {
     /// Precision (files mode): f64 on the CPU, f32 on the GPU by default.
     #[arg(long, value_enum)]
     pub precision: Option<super::analyze::PrecisionArg>,
-    /// Windowed engine: connection probability.
-    #[arg(long, default_value_t = 0.35)]
-    pub connection_prob: f64,
+    /// Windowed engine: connection probability [default: 0.35].
+    #[arg(long, allow_negative_numbers = true)]
+    pub connection_prob: Option<f64>,
     /// Vocabulary cap (reference: 250).
     #[arg(long, default_value_t = 250)]
     pub max_neurons: usize,
@@ -47,14 +47,22 @@ pub struct BenchArgs {
     /// Write results as JSON.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
+    /// Write the JSON through a symbolic link, or onto a device.
+    #[arg(long)]
+    pub force: bool,
     /// Instead of files: both engines over `--sizes` on synthetic corpora (see docs/BENCHMARKS.md).
     #[arg(long, conflicts_with = "files")]
     pub sweep: bool,
-    /// Network sizes (max_neurons) of the sweep.
-    #[arg(long, value_delimiter = ',', default_value = "250,1000,4000,16000,64000,256000,1000000")]
+    /// Network sizes (max_neurons) of the sweep, each 2 to 10,000,000.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "250,1000,4000,16000,64000,256000,1000000",
+        value_parser = count_in(2, 10_000_000)
+    )]
     pub sizes: Vec<usize>,
-    /// Time budget per (size, engine) of the sweep, in seconds.
-    #[arg(long, default_value_t = 10.0)]
+    /// Time budget per (size, engine) of the sweep, in seconds (up to a day).
+    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true, value_parser = number_in(0.001, 86_400.0))]
     pub secs_per_run: f64,
 }
 
@@ -102,8 +110,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
+    let inputs: Vec<PathBuf> = args.files.iter().chain(&args.kill_list).cloned().collect();
+    let outputs = Outputs::checked(&[args.json.as_deref()], inputs, args.force)?;
     if args.sweep {
-        return sweep(&args.sizes, args.secs_per_run, args.json.as_deref());
+        return sweep(&args.sizes, args.secs_per_run, args.json.as_deref().map(|p| (p, &outputs)));
     }
     let files: Vec<Option<PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
@@ -122,9 +132,9 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         a.max_neurons = args.max_neurons;
         a.concepts = args.concepts;
         a.exchange_limit = args.exchange_limit;
+        let opts = a.options()?;
         let (kill, _) = a.kill_list()?;
         let (name, text, _) = load_input(&a)?;
-        let opts = a.options();
         let first = analyze_text(&text, &opts, &kill)?;
         for w in first.warnings.iter().filter(|w| w.is_gpu_fallback()) {
             eprintln!("warning: {w}");
@@ -170,13 +180,13 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         results.push(result);
     }
     if let Some(out) = &args.json {
-        write_atomic(out, serde_json::to_string_pretty(&results)?.as_bytes())?;
+        outputs.write(out, serde_json::to_string_pretty(&results)?.as_bytes())?;
     }
     Ok(())
 }
 
 /// The size sweep, printed row by row as each is measured.
-fn sweep(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> Result<(), CliError> {
+fn sweep(sizes: &[usize], secs_per_run: f64, json: Option<(&std::path::Path, &Outputs)>) -> Result<(), CliError> {
     let gpu = devices::gpu();
     let mut header = format!("sweep, f32 on both backends; CPU: {}\n", devices::cpu(Precision::F32));
     match &gpu {
@@ -210,8 +220,8 @@ fn sweep(sizes: &[usize], secs_per_run: f64, json: Option<&std::path::Path>) -> 
     emit(
         "* = time budget reached before the end of the corpus; figures are over the steps done\nGPU× = CPU µs/step ÷ GPU µs/step at the same size and engine\n",
     );
-    if let Some(path) = json {
-        write_atomic(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
+    if let Some((path, outputs)) = json {
+        outputs.write(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
     }
     Ok(())
 }

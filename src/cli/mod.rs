@@ -12,15 +12,17 @@ macro_rules! outln {
 mod analyze;
 mod bench;
 mod gpu_info;
+mod session;
 mod synth;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 pub use analyze::AnalyzeArgs;
 pub use bench::BenchArgs;
+pub use session::SessionArgs;
 pub use synth::SynthArgs;
 
 /// Huey: Hebbian concept networks from conversations.
@@ -70,6 +72,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
     Synth(SynthArgs),
+    /// Check a saved session, or continue it to the end.
+    Session(SessionArgs),
     /// Show the GPU adapter Huey would use, and run the bundled sample on the CPU and the GPU.
     GpuInfo,
 }
@@ -98,9 +102,26 @@ pub enum CliError {
     /// A run could not be set up, or an engine failed (no usable GPU, …).
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    /// A session could not be saved or encoded.
+    #[error(transparent)]
+    Session(#[from] crate::io::session::SessionError),
+    /// A session could not be opened.
+    #[error(transparent)]
+    Open(#[from] crate::run::session::OpenError),
     /// Writing the JSON failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A flag of the engine not chosen (it would change nothing).
+    #[error("{flag} is a {engine}-engine parameter; add --engine {engine} or leave it out")]
+    OtherEngine {
+        /// The flag.
+        flag: &'static str,
+        /// The engine it belongs to.
+        engine: &'static str,
+    },
+    /// Two outputs of one command name the same file.
+    #[error("two outputs name the same file: {}", .0.display())]
+    SameOutput(PathBuf),
 }
 
 /// Run the parsed command line.
@@ -109,6 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),
+        Some(Command::Session(args)) => session::run(&args),
         Some(Command::GpuInfo) => gpu_info::run(),
         None if cli.print => analyze::run(&AnalyzeArgs::for_file(cli.file)),
         None => match crate::app::run(launch(&cli)) {
@@ -155,7 +177,51 @@ pub fn emit(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-/// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    Ok(crate::io::atomic::write(path, bytes)?)
+/// A command's output files, checked before its work starts (a bad path fails at once, not
+/// after a long run); each is then written atomically under the same rules: never over one
+/// of the command's inputs, never through a link or onto a device unless `--force`.
+#[derive(Debug)]
+pub struct Outputs {
+    inputs: Vec<PathBuf>,
+    force: bool,
+}
+
+impl Outputs {
+    /// Check every given path in `paths` against `inputs` and the rules.
+    pub fn checked(paths: &[Option<&Path>], inputs: Vec<PathBuf>, force: bool) -> Result<Self, CliError> {
+        let outputs = Self { inputs, force };
+        let given: Vec<&Path> = paths.iter().flatten().copied().collect();
+        for (k, a) in given.iter().enumerate() {
+            let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+            if given[k + 1..].iter().any(|b| absolute(a) == absolute(b)) {
+                return Err(CliError::SameOutput(a.to_path_buf()));
+            }
+            let inputs: Vec<&Path> = outputs.inputs.iter().map(PathBuf::as_path).collect();
+            crate::io::atomic::check(a, crate::io::atomic::Rules { inputs: &inputs, force })?;
+        }
+        Ok(outputs)
+    }
+
+    /// Write `bytes` to `path` atomically under the rules.
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+        let inputs: Vec<&Path> = self.inputs.iter().map(PathBuf::as_path).collect();
+        Ok(crate::io::atomic::write_with(path, bytes, crate::io::atomic::Rules { inputs: &inputs, force: self.force })?)
+    }
+}
+
+/// A clap parser for a finite number in `[low, high]` (NaN and ∞ are refused by name).
+fn number_in(low: f64, high: f64) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        let v: f64 = s.trim().parse().map_err(|_| format!("'{s}' is not a number"))?;
+        if v.is_finite() && (low..=high).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("must be a number between {low} and {high}"))
+        }
+    }
+}
+
+/// A clap parser for a count in `[low, high]`.
+fn count_in(low: u64, high: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(low..=high)
 }

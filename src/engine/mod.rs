@@ -28,6 +28,9 @@ pub enum EngineError {
         /// The kind of the snapshot.
         found: EngineKind,
     },
+    /// The network offered to `load` is not one this engine could have produced.
+    #[error("the network cannot be continued: {0}")]
+    Network(#[from] crate::model::network::NetworkError),
     /// The GPU refused or failed (only GPU engines return it).
     #[error(transparent)]
     Gpu(#[from] gpu::GpuError),

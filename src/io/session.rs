@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use super::legacy::OptionsV1;
 use super::text_file::{self, TextFileError};
 use crate::model::engine_stats::EngineStats;
-use crate::model::network::Network;
-use crate::model::options::AnalysisOptions;
+use crate::model::network::{Network, NetworkError};
+use crate::model::options::{AnalysisOptions, EngineKind};
+use crate::model::params::ParamError;
 use crate::text::kill_words::KillSource;
 
 /// The format version this build writes; it reads this one and version 1 (whose option block
@@ -33,6 +34,10 @@ pub struct SessionFile {
     /// The kill list of the run (version 1 files did not store it: the bundled English list).
     #[serde(default)]
     pub kill: KillSource,
+    /// Fingerprint of the kill words the run used (`KillList::fingerprint`), to know that the
+    /// list reads the same when the session reopens (absent in files of earlier builds).
+    #[serde(default)]
+    pub kill_fingerprint: Option<u64>,
     /// Exchanges done.
     pub done: usize,
     /// Engine counters (the window count keys the random draws).
@@ -47,6 +52,9 @@ pub enum SessionError {
     /// Writing failed or was refused.
     #[error(transparent)]
     Write(#[from] super::atomic::WriteError),
+    /// The session could not be encoded.
+    #[error("cannot encode the session: {0}")]
+    Encode(String),
     /// The file could not be read as text within the bound.
     #[error(transparent)]
     Read(#[from] TextFileError),
@@ -55,6 +63,14 @@ pub enum SessionError {
     Corrupt {
         /// What the parser said.
         detail: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Readable, but not a state any run could have reached.
+    #[error("{} is not a session Huey can continue: {problem}", path.display())]
+    Invalid {
+        /// What is wrong.
+        problem: SessionProblem,
         /// The file.
         path: PathBuf,
     },
@@ -68,23 +84,83 @@ pub enum SessionError {
     },
 }
 
+/// Why a well-formed session file still cannot continue a run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SessionProblem {
+    /// A parameter is out of range.
+    #[error("{0}")]
+    Params(#[from] ParamError),
+    /// The counters belong to the other engine.
+    #[error("its options are for the {} engine but its counters are the {} engine's", options.as_str(), counters.as_str())]
+    EngineMismatch {
+        /// The engine of the options.
+        options: EngineKind,
+        /// The engine of the counters.
+        counters: EngineKind,
+    },
+    /// The counters disagree with the exchanges done.
+    #[error("it says {done} exchanges were done but its counters count {counted}")]
+    Counters {
+        /// Exchanges done.
+        done: usize,
+        /// Exchanges the counters count.
+        counted: u64,
+    },
+    /// More exchanges done than the run's limit allows.
+    #[error("it says {done} exchanges were done, more than its exchange limit of {limit}")]
+    BeyondLimit {
+        /// Exchanges done.
+        done: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The network is not one the engine could have produced.
+    #[error("{0}")]
+    Network(#[from] NetworkError),
+}
+
 /// FNV-1a 64 of `text`: stable across builds and platforms, enough to tell files apart.
 pub fn text_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    crate::model::fingerprint::fnv1a(text.bytes())
 }
 
 impl SessionFile {
     /// Write atomically (temporary file, then rename).
     pub fn save(&self, path: &Path) -> Result<(), SessionError> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|e| SessionError::Corrupt { detail: e.to_string(), path: path.to_owned() })?;
-        Ok(super::atomic::write(path, text.as_bytes())?)
+        Ok(super::atomic::write(path, self.to_ron()?.as_bytes())?)
+    }
+
+    /// The file's text.
+    pub fn to_ron(&self) -> Result<String, SessionError> {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|e| SessionError::Encode(e.to_string()))
     }
 
     /// Read and check a session file.
     pub fn load(path: &Path) -> Result<Self, SessionError> {
         let text = text_file::read(path, MAX_SESSION_BYTES, "session file")?;
         Self::parse(&text, path)
+    }
+
+    /// Check that a run could have reached this state: valid parameters, counters of the
+    /// options' engine that count `done` exchanges, and a network that engine could continue.
+    pub fn check(&self) -> Result<(), SessionProblem> {
+        self.options.validate()?;
+        let (options, counters) = (self.options.engine.kind(), self.stats.kind());
+        if options != counters {
+            return Err(SessionProblem::EngineMismatch { options, counters });
+        }
+        let counted = match self.stats {
+            EngineStats::Temporal(s) => s.exchanges,
+            EngineStats::Windowed(s) => s.turns,
+        };
+        if counted != self.done as u64 {
+            return Err(SessionProblem::Counters { done: self.done, counted });
+        }
+        if self.done > self.options.detect.exchange_limit {
+            return Err(SessionProblem::BeyondLimit { done: self.done, limit: self.options.detect.exchange_limit });
+        }
+        Ok(self.network.validate(&self.options.engine.network_limits())?)
     }
 
     /// Check the text of a session file (`path` names it in errors).
@@ -105,8 +181,14 @@ impl SessionFile {
         }
         let corrupt =
             |e: &dyn std::fmt::Display| SessionError::Corrupt { detail: e.to_string(), path: path.to_owned() };
+        if text.trim().is_empty() {
+            return Err(corrupt(&"the file is empty"));
+        }
         let options = ron::Options::default();
         let version: Version = options.from_str(text).map_err(|e| corrupt(&e))?;
+        if version.version == 0 {
+            return Err(corrupt(&"version 0 does not exist"));
+        }
         if version.version > SESSION_VERSION {
             return Err(SessionError::Newer { found: version.version, path: path.to_owned() });
         }
@@ -118,6 +200,7 @@ impl SessionFile {
                 text_hash: v.text_hash,
                 options: v.options.into(),
                 kill: KillSource::default(),
+                kill_fingerprint: None,
                 done: v.done,
                 stats: v.stats,
                 network: v.network,
@@ -125,12 +208,7 @@ impl SessionFile {
         } else {
             options.from_str(text).map_err(|e| corrupt(&e))?
         };
-        let n = session.network.words.len();
-        if session.network.activations.len() != n
-            || session.network.connections.iter().any(|c| c.from as usize >= n || c.to as usize >= n)
-        {
-            return Err(corrupt(&"the network refers to neurons it does not have"));
-        }
+        session.check().map_err(|problem| SessionError::Invalid { problem, path: path.to_owned() })?;
         Ok(session)
     }
 }
@@ -147,8 +225,12 @@ mod tests {
             text_hash: text_hash("A: hi\nB: hello"),
             options: AnalysisOptions::default(),
             kill: KillSource::None,
+            kill_fingerprint: None,
             done: 2,
-            stats: EngineStats::Temporal(crate::model::engine_stats::TemporalStats::default()),
+            stats: EngineStats::Temporal(crate::model::engine_stats::TemporalStats {
+                exchanges: 2,
+                ..Default::default()
+            }),
             network: Network {
                 words: vec!["hi".to_owned(), "hello".to_owned()],
                 activations: vec![1.0, 1.0],
@@ -178,8 +260,31 @@ mod tests {
         let mut broken = s.clone();
         broken.network.connections[0].to = 9;
         broken.save(&bad).unwrap();
-        assert!(SessionFile::load(&bad).is_err());
+        let e = SessionFile::load(&bad).unwrap_err();
+        assert!(matches!(e, SessionError::Invalid { problem: SessionProblem::Network(_), .. }), "{e}");
+        std::fs::write(&bad, std::fs::read_to_string(&path).unwrap().replacen("version: 2", "version: 0", 1)).unwrap();
+        assert!(matches!(SessionFile::load(&bad), Err(SessionError::Corrupt { .. })));
         assert_ne!(text_hash("a"), text_hash("b"));
+    }
+
+    #[test]
+    fn states_no_run_could_reach_are_named() {
+        let mut s = session();
+        s.done = 5;
+        assert_eq!(s.check(), Err(SessionProblem::Counters { done: 5, counted: 2 }));
+        let mut s = session();
+        s.options.engine.common.eta = f64::INFINITY;
+        assert!(matches!(s.check(), Err(SessionProblem::Params(e)) if e.name == "eta"));
+        let mut s = session();
+        s.stats = EngineStats::Windowed(crate::model::engine_stats::WindowedStats { turns: 2, ..Default::default() });
+        assert!(matches!(s.check(), Err(SessionProblem::EngineMismatch { .. })));
+        let mut s = session();
+        s.options.detect.exchange_limit = 1;
+        assert_eq!(s.check(), Err(SessionProblem::BeyondLimit { done: 2, limit: 1 }));
+        let mut s = session();
+        s.network.connections[0].mass = -1.0;
+        assert!(matches!(s.check(), Err(SessionProblem::Network(NetworkError::Mass { .. }))));
+        session().check().unwrap();
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! counters and tokens. No I/O, no egui, no wgpu; depends on nothing else in the crate.
 
 pub mod engine_stats;
+pub mod fingerprint;
 pub mod mass;
 pub mod network;
 pub mod options;

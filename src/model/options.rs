@@ -81,6 +81,42 @@ pub struct DetectOptions {
     pub min_confidence: f64,
 }
 
+/// Most exchanges any run takes (a bound on the detector's and the engines' work and memory).
+pub const MAX_EXCHANGES: usize = 10_000_000;
+
+/// Most concepts a dense map solves (its matrix is n² f64: 128 MiB at 4,000).
+pub const MAX_DENSE_CONCEPTS: usize = 4_000;
+
+fn count(ok: bool, name: &'static str, value: usize, rule: &'static str) -> Result<(), ParamError> {
+    if ok { Ok(()) } else { Err(ParamError { name, value: value.to_string(), rule }) }
+}
+
+impl DetectOptions {
+    /// Check the limits.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        count(
+            (1..=MAX_EXCHANGES).contains(&self.exchange_limit),
+            "exchange-limit",
+            self.exchange_limit,
+            "must be between 1 and 10,000,000",
+        )?;
+        count(
+            (1..=MAX_EXCHANGES).contains(&self.max_exchange_chars),
+            "max-exchange-chars",
+            self.max_exchange_chars,
+            "must be between 1 and 10,000,000",
+        )?;
+        if !(self.min_confidence.is_finite() && (0.0..=1.0).contains(&self.min_confidence)) {
+            return Err(ParamError {
+                name: "min-confidence",
+                value: super::params::shown(self.min_confidence),
+                rule: "must be in [0, 1]",
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for DetectOptions {
     fn default() -> Self {
         Self { conversation_mode: true, exchange_limit: 10_000, max_exchange_chars: 10_000, min_confidence: 0.3 }
@@ -135,6 +171,32 @@ pub struct MapOptions {
     pub partial_k: usize,
 }
 
+impl MapOptions {
+    /// Check the map's sizes.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        count(
+            (1..=super::params::MAX_NEURONS_LIMIT).contains(&self.n_concepts),
+            "concepts",
+            self.n_concepts,
+            "must be between 1 and 10,000,000",
+        )?;
+        if !(self.min_mass.is_finite() && self.min_mass >= 0.0) {
+            return Err(ParamError {
+                name: "min-mass",
+                value: super::params::shown(self.min_mass),
+                rule: "must be a number >= 0",
+            });
+        }
+        count(
+            (1..=MAX_DENSE_CONCEPTS).contains(&self.dense_limit),
+            "dense-limit",
+            self.dense_limit,
+            "must be between 1 and 4,000",
+        )?;
+        count((1..=64).contains(&self.partial_k), "partial-k", self.partial_k, "must be between 1 and 64")
+    }
+}
+
 impl Default for MapOptions {
     fn default() -> Self {
         Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6 }
@@ -177,8 +239,11 @@ impl AnalysisOptions {
         Self { engine: EngineParams::reference(kind), ..Self::default() }
     }
 
-    /// Check the engine's parameters.
+    /// Check every value: the engine's parameters, detection, map. The first violation is
+    /// returned, naming the parameter.
     pub fn validate(&self) -> Result<(), ParamError> {
-        self.engine.validate()
+        self.engine.validate()?;
+        self.detect.validate()?;
+        self.map.validate()
     }
 }

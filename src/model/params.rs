@@ -19,6 +19,28 @@ pub struct ParamError {
 /// Largest network any engine accepts (memory grows with connections, not neurons²).
 pub const MAX_NEURONS_LIMIT: usize = 10_000_000;
 
+/// Largest magnitude a rate, constant or threshold may have (far beyond any meaningful value,
+/// small enough that every sum and product of a run stays finite).
+pub const MAX_MAGNITUDE: f64 = 1e6;
+
+/// Largest η: a strength grows by at most η per pair visit, so strengths stay finite (and
+/// within f32) over any run the exchange limit allows.
+pub const MAX_ETA: f64 = 1e3;
+
+impl Common {
+    /// What a network must satisfy for an engine of `kind` with these values to continue it.
+    pub fn network_limits(&self, kind: EngineKind) -> super::network::NetworkLimits {
+        let windowed = kind == EngineKind::Windowed;
+        super::network::NetworkLimits {
+            max_neurons: self.max_neurons,
+            // An f32 engine clamps to `M_max` rounded to f32, which may lie just above it.
+            m_max: self.mass.m_max.max(f64::from(self.mass.m_max as f32)),
+            evictions: windowed,
+            self_connections: !windowed,
+        }
+    }
+}
+
 /// What every engine has: the vocabulary cap, the Hebbian constant and the mass model.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -69,6 +91,11 @@ impl EngineParams {
         Self { common: Common::default(), specific: Specific::reference(kind) }
     }
 
+    /// What a network must satisfy for the engine these parameters describe to continue it.
+    pub fn network_limits(&self) -> super::network::NetworkLimits {
+        self.common.network_limits(self.kind())
+    }
+
     /// Which engine these parameters are for.
     pub fn kind(&self) -> EngineKind {
         match self.specific {
@@ -102,7 +129,7 @@ impl EngineParams {
                 "must be between 2 and 10,000,000 for the windowed engine"
             },
         )?;
-        positive("eta", self.common.eta)?;
+        within("eta", self.common.eta, 0.0, false, MAX_ETA)?;
         validate_mass(&self.common.mass)?;
         match &self.specific {
             Specific::Temporal(t) => t.validate(),
@@ -146,26 +173,16 @@ impl Default for TemporalParams {
 impl TemporalParams {
     /// Check this block's values; the first violation is returned.
     pub fn validate(&self) -> Result<(), ParamError> {
-        positive("tau", self.tau)?;
+        within("tau", self.tau, 0.0, false, MAX_MAGNITUDE)?;
         check(
             self.connection_decay.is_finite() && (0.0..1.0).contains(&self.connection_decay),
             "connection-decay",
             self.connection_decay,
             "must be in [0, 1)",
         )?;
-        positive("prune-threshold", self.prune_threshold)?;
-        check(
-            self.decay_floor.is_finite() && self.decay_floor >= 0.0,
-            "decay-floor",
-            self.decay_floor,
-            "must be >= 0",
-        )?;
-        check(
-            self.removal_threshold.is_finite() && self.removal_threshold >= 0.0,
-            "removal-threshold",
-            self.removal_threshold,
-            "must be >= 0",
-        )?;
+        within("prune-threshold", self.prune_threshold, 0.0, false, MAX_MAGNITUDE)?;
+        within("decay-floor", self.decay_floor, 0.0, true, MAX_MAGNITUDE)?;
+        within("removal-threshold", self.removal_threshold, 0.0, true, MAX_MAGNITUDE)?;
         // The engine decays lazily (see engine::cpu::temporal); that is exact only while one
         // decay step can never take a surviving connection down to the floor or the removal
         // threshold.
@@ -234,29 +251,64 @@ impl WindowedParams {
             self.connection_prob,
             "must be in [0, 1]",
         )?;
-        positive("prune-threshold", self.prune_threshold)?;
+        within("prune-threshold", self.prune_threshold, 0.0, false, MAX_MAGNITUDE)?;
         for (name, v) in [("activation-decay", self.activation_decay), ("connection-decay", self.connection_decay)] {
             check(v.is_finite() && (0.0..1.0).contains(&v), name, v, "must be in [0, 1)")?;
         }
-        Ok(())
+        check(
+            self.activation_floor.is_finite() && (0.0..=1.0).contains(&self.activation_floor),
+            "activation-floor",
+            self.activation_floor,
+            "must be in [0, 1]",
+        )?;
+        within("decay-floor", self.decay_floor, 0.0, true, MAX_MAGNITUDE)?;
+        within("removal-threshold", self.removal_threshold, 0.0, true, MAX_MAGNITUDE)?;
+        check(
+            (1..=MAX_NEURONS_LIMIT).contains(&self.max_connections_per_neuron),
+            "max-connections-per-neuron",
+            self.max_connections_per_neuron,
+            "must be between 1 and 10,000,000",
+        )
     }
 }
 
 fn check(ok: bool, name: &'static str, value: impl ToString, rule: &'static str) -> Result<(), ParamError> {
-    if ok { Ok(()) } else { Err(ParamError { name, value: value.to_string(), rule }) }
+    if ok { Ok(()) } else { Err(ParamError { name, value: shown(value), rule }) }
 }
 
-fn positive(name: &'static str, v: f64) -> Result<(), ParamError> {
-    check(v.is_finite() && v > 0.0, name, v, "must be a finite number > 0")
+/// A rejected value as the user reads it: a huge or tiny float prints hundreds of digits,
+/// scientific notation says it in a few.
+pub(crate) fn shown(value: impl ToString) -> String {
+    let text = value.to_string();
+    match text.parse::<f64>() {
+        Ok(v) if text.len() > 16 => format!("{v:e}"),
+        _ => text,
+    }
+}
+
+/// `v` finite and in `(low, high]` (or `[low, high]` with `low_included`).
+fn within(name: &'static str, v: f64, low: f64, low_included: bool, high: f64) -> Result<(), ParamError> {
+    let ok = v.is_finite() && (v > low || (low_included && v == low)) && v <= high;
+    let rule = match (low_included, high) {
+        (false, MAX_ETA) => "must be a number > 0 and at most 1000",
+        (false, _) => "must be a number > 0 and at most 1,000,000",
+        (true, _) => "must be a number >= 0 and at most 1,000,000",
+    };
+    check(ok, name, v, rule)
 }
 
 /// Check the mass model's constants.
 pub fn validate_mass(m: &MassModel) -> Result<(), ParamError> {
-    positive("mass-max", m.m_max)?;
-    check(m.a0.is_finite(), "mass-a0", m.a0, "must be finite")?;
-    positive("mass-k", m.k)?;
-    check(m.homeostatic.is_finite() && m.homeostatic >= 0.0, "mass-homeostatic", m.homeostatic, "must be >= 0")?;
-    check(m.ltd_threshold.is_finite(), "mass-ltd-threshold", m.ltd_threshold, "must be finite")?;
+    within("mass-max", m.m_max, 0.0, false, MAX_MAGNITUDE)?;
+    check(m.a0.is_finite() && m.a0.abs() <= MAX_MAGNITUDE, "mass-a0", m.a0, "must be a number within ±1,000,000")?;
+    within("mass-k", m.k, 0.0, false, MAX_MAGNITUDE)?;
+    within("mass-homeostatic", m.homeostatic, 0.0, true, MAX_MAGNITUDE)?;
+    check(
+        m.ltd_threshold.is_finite() && m.ltd_threshold.abs() <= MAX_MAGNITUDE,
+        "mass-ltd-threshold",
+        m.ltd_threshold,
+        "must be a number within ±1,000,000",
+    )?;
     check(m.rate.is_finite() && m.rate > 0.0 && m.rate <= 1.0, "mass-rate", m.rate, "must be in (0, 1]")
 }
 
@@ -285,6 +337,21 @@ mod tests {
         let mut p = EngineParams::reference(EngineKind::Windowed);
         p.common.max_neurons = 1;
         assert_eq!(p.validate().unwrap_err().name, "max-neurons");
+        // Values whose arithmetic would not stay finite are refused, by name.
+        for eta in [f64::MAX, 1e308, 3e38, f64::INFINITY, -0.1, 0.0] {
+            let mut p = EngineParams::default();
+            p.common.eta = eta;
+            let e = p.validate().unwrap_err();
+            assert_eq!(e.name, "eta", "{eta}");
+            assert!(e.to_string().contains("at most 1000") || eta <= 0.0, "{e}");
+        }
+        let mut p = EngineParams::default();
+        p.common.mass.m_max = f64::NAN;
+        assert_eq!(p.validate().unwrap_err().name, "mass-max");
+        let p = WindowedParams { activation_floor: 2.0, ..WindowedParams::default() };
+        assert_eq!(p.validate().unwrap_err().name, "activation-floor");
+        let p = WindowedParams { max_connections_per_neuron: 0, ..WindowedParams::default() };
+        assert_eq!(p.validate().unwrap_err().name, "max-connections-per-neuron");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod factory;
 pub mod notice;
 pub mod pipeline;
 pub mod report;
+pub mod session;
 pub mod sweep;
 pub mod worker;
 

@@ -35,9 +35,17 @@ pub enum Notice {
     /// Every token was a kill word.
     #[error("every token was a kill word: the network is empty (try --kill-list or --no-kill)")]
     AllKilled,
-    /// Tokens were kept but no connection formed.
-    #[error("no connections formed: exchanges have fewer than two kept tokens")]
+    /// Tokens were kept but no pair of them ever met.
+    #[error("no connections formed: no exchange has two kept tokens")]
     NoConnections,
+    /// Pairs met, but no connection is left at the end.
+    #[error(
+        "no connections left: {pairs} pair updates, but every connection fell below the prune threshold or was refused (windowed engine: the connection draw and the out-degree cap)"
+    )]
+    NoneSurvived {
+        /// Pair updates done.
+        pairs: u64,
+    },
     /// The temporal engine's vocabulary filled up and later new words were skipped.
     #[error("vocabulary full at {max_neurons} neurons: {skipped} later token(s) skipped (raise --max-neurons)")]
     VocabularyFull {

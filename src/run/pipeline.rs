@@ -336,7 +336,13 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
 
 /// Analyse a document's text from start to finish.
 pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Analysis, ParamError> {
-    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times, tokenizer } = prepare(text, opts, kill)?;
+    Ok(finish(prepare(text, opts, kill)?, opts))
+}
+
+/// Run a prepared conversation from wherever its pipeline stands (exchange 0, or a restored
+/// session's state) to the end, and map it; `opts` are the options it was prepared with.
+pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
+    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times, tokenizer } = prepared;
     let t2 = Instant::now();
     pipeline.run_to_end();
     let network = pipeline.network();
@@ -352,7 +358,10 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     if !detection.exchanges.is_empty() && n_tokens == 0 {
         warnings.push(Notice::AllKilled);
     } else if network.connections.is_empty() && n_tokens > 0 {
-        warnings.push(Notice::NoConnections);
+        warnings.push(match stats.pairs() {
+            0 => Notice::NoConnections,
+            pairs => Notice::NoneSurvived { pairs },
+        });
     }
     if stats.tokens_skipped() > 0 {
         warnings.push(Notice::VocabularyFull {
@@ -365,7 +374,7 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
     }
     times.engine_secs = (t3 - t2).as_secs_f64();
     times.map_secs = (t4 - t3).as_secs_f64();
-    Ok(Analysis {
+    Analysis {
         engine: opts.engine.kind(),
         precision: opts.precision,
         tokenizer,
@@ -383,5 +392,5 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
         speaker_mass,
         map,
         warnings,
-    })
+    }
 }

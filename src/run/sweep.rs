@@ -94,7 +94,7 @@ fn measure(
         precision: Precision::F32,
         ..AnalysisOptions::default()
     };
-    opts.detect.exchange_limit = usize::MAX;
+    opts.detect.exchange_limit = crate::model::options::MAX_EXCHANGES;
     opts.engine.common.max_neurons = n;
     let mut prepared = prepare(text, &opts, &KillList::empty())?;
     let pipeline = &mut prepared.pipeline;

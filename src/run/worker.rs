@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 use super::notice::Notice;
-use super::pipeline::{Pipeline, RestoreError, prepare};
+use super::pipeline::{Pipeline, Prepared, prepare};
 use crate::analysis::concept_map::{ConceptMap, concept_map};
 use crate::analysis::mass::speaker_self_mass;
 use crate::engine::EngineError;
@@ -49,8 +49,9 @@ pub struct LoadRequest {
 pub enum Command {
     /// Detect, tokenize and set up the engine (replaces any current run).
     Load(Box<LoadRequest>),
-    /// Continue a state saved earlier (same conversation and options as the last `Load`).
-    Restore(Box<(Network, EngineStats, usize)>),
+    /// Take over a conversation prepared elsewhere (an opened session's pipeline, already
+    /// restored): replaces any current run, and cannot fail.
+    Adopt(Box<(LoadRequest, Prepared)>),
     /// Run to the end, in chunks.
     Run,
     /// Stop after the current chunk.
@@ -142,12 +143,6 @@ pub enum WorkerError {
     /// The options of a load were rejected.
     #[error("invalid parameters: {0}")]
     InvalidParameters(#[from] ParamError),
-    /// A command needs a loaded conversation.
-    #[error("load the session's conversation first")]
-    NothingLoaded,
-    /// A saved state could not continue the run.
-    #[error("cannot restore the session: {0}")]
-    Restore(#[from] RestoreError),
     /// The run could not move to another backend.
     #[error("cannot switch to {}: {reason}", backend.as_str())]
     Switch {
@@ -287,15 +282,9 @@ impl Worker {
         match command {
             Command::Shutdown => return false,
             Command::Load(request) => self.load(*request),
-            Command::Restore(state) => {
-                let (network, stats, done) = *state;
-                match self.run.as_mut() {
-                    Some(run) => match run.pipeline.restore(&network, stats, done) {
-                        Ok(()) => self.send_frame(),
-                        Err(e) => self.emit(Event::Failed(e.into())),
-                    },
-                    None => self.emit(Event::Failed(WorkerError::NothingLoaded)),
-                }
+            Command::Adopt(ready) => {
+                let (request, prepared) = *ready;
+                self.install(request, prepared);
             }
             Command::Run => {
                 if let Some(run) = self.run.as_mut() {
@@ -339,47 +328,51 @@ impl Worker {
 
     fn load(&mut self, request: LoadRequest) {
         self.running = false;
-        self.map = request.opts.map.clone();
         match prepare(&request.text, &request.opts, &request.kill) {
-            Ok(prepared) => {
-                let d = &prepared.detection;
-                let summary = LoadSummary {
-                    name: request.name,
-                    strategy: d.strategy.as_str().to_owned(),
-                    confidence: d.confidence,
-                    speakers: d.speakers.clone(),
-                    exchanges: d.exchanges.len(),
-                    tokens: prepared.n_tokens,
-                    warnings: d
-                        .warnings
-                        .iter()
-                        .cloned()
-                        .map(Notice::Detection)
-                        .chain(prepared.pipeline.notices().iter().cloned())
-                        .collect(),
-                    exchange_text: Arc::new(d.exchanges.iter().map(|e| (e.speaker.clone(), e.text.clone())).collect()),
-                    options: request.opts.clone(),
-                    kill: request.kill.clone(),
-                    kill_name: request.kill_name.clone(),
-                    kill_source: request.kill_source.clone(),
-                };
-                let notices_sent = prepared.pipeline.notices().len();
-                self.run = Some(Run {
-                    pipeline: prepared.pipeline,
-                    speakers: d.speakers.clone(),
-                    started: Instant::now(),
-                    run_started: Instant::now(),
-                    run_tokens: 0,
-                    chunk: 1,
-                    last_frame: Instant::now(),
-                    notices_sent,
-                });
-                self.emit(Event::Loaded(Box::new(summary)));
-                self.progress();
-                self.send_frame();
-            }
+            Ok(prepared) => self.install(request, prepared),
             Err(e) => self.emit(Event::Failed(e.into())),
         }
+    }
+
+    /// Make `prepared` the current run and announce it.
+    fn install(&mut self, request: LoadRequest, prepared: Prepared) {
+        self.running = false;
+        self.map = request.opts.map.clone();
+        let d = &prepared.detection;
+        let summary = LoadSummary {
+            name: request.name,
+            strategy: d.strategy.as_str().to_owned(),
+            confidence: d.confidence,
+            speakers: d.speakers.clone(),
+            exchanges: d.exchanges.len(),
+            tokens: prepared.n_tokens,
+            warnings: d
+                .warnings
+                .iter()
+                .cloned()
+                .map(Notice::Detection)
+                .chain(prepared.pipeline.notices().iter().cloned())
+                .collect(),
+            exchange_text: Arc::new(d.exchanges.iter().map(|e| (e.speaker.clone(), e.text.clone())).collect()),
+            options: request.opts,
+            kill: request.kill,
+            kill_name: request.kill_name,
+            kill_source: request.kill_source,
+        };
+        let notices_sent = prepared.pipeline.notices().len();
+        self.run = Some(Run {
+            pipeline: prepared.pipeline,
+            speakers: d.speakers.clone(),
+            started: Instant::now(),
+            run_started: Instant::now(),
+            run_tokens: 0,
+            chunk: 1,
+            last_frame: Instant::now(),
+            notices_sent,
+        });
+        self.emit(Event::Loaded(Box::new(summary)));
+        self.progress();
+        self.send_frame();
     }
 
     fn chunk(&mut self) {

@@ -203,6 +203,13 @@ impl KillList {
         self.words.is_empty()
     }
 
+    /// A fingerprint of the words (their sorted list), the same for the same list wherever
+    /// it was read from.
+    pub fn fingerprint(&self) -> u64 {
+        let words = self.sorted_words();
+        crate::model::fingerprint::fnv1a(words.iter().flat_map(|w| w.bytes().chain([b'\n'])))
+    }
+
     /// The words, sorted (for display and editing).
     pub fn sorted_words(&self) -> Vec<&str> {
         let mut words: Vec<&str> = self.words.iter().map(String::as_str).collect();

@@ -11,10 +11,11 @@ use huey::app::view::{Info, Message};
 use huey::app::{Action, HueyApp};
 use huey::io::document::LoadError;
 use huey::io::file::{FileError, Kind};
-use huey::io::session::SessionError;
+use huey::io::session::{SessionError, SessionFile};
 use huey::model::options::AnalysisOptions;
 use huey::model::options::Backend;
 use huey::run::pipeline::analyze_text;
+use huey::run::session::OpenError;
 use huey::text::kill_words::KillSource;
 
 use super::fixture;
@@ -180,13 +181,32 @@ fn save_and_reopen_a_session() {
     assert_eq!(h2.state().view.run.frame.as_ref().unwrap().network, saved);
 
     // A damaged session changes nothing and says why.
+    let good_text = std::fs::read_to_string(&session).unwrap();
     std::fs::write(&session, "(version: 1, source: \"x\"").unwrap();
     let before = h2.state().view.run.frame.as_ref().unwrap().network.clone();
-    h2.state_mut().apply(Action::OpenSession(session));
+    h2.state_mut().apply(Action::OpenSession(session.clone()));
     until(&mut h2, "the refusal", |a| {
-        a.view.notices.any(|m| matches!(m, Message::Job(JobError::Session(SessionError::Corrupt { .. }))))
+        a.view
+            .notices
+            .any(|m| matches!(m, Message::Job(JobError::OpenSession(OpenError::Session(SessionError::Corrupt { .. })))))
     });
     assert_eq!(h2.state().view.run.frame.as_ref().unwrap().network, before);
+
+    // So does a well-formed session no run could reach (other options, a NaN strength): the
+    // settings stay as they were too.
+    let mut impossible = SessionFile::parse(&good_text, &session).unwrap();
+    impossible.options.engine.common.eta = 0.5;
+    impossible.network.connections[0].strength = f64::NAN;
+    std::fs::write(&session, impossible.to_ron().unwrap()).unwrap();
+    let settings = h2.state().settings.options.clone();
+    h2.state_mut().apply(Action::OpenSession(session));
+    until(&mut h2, "the refusal", |a| {
+        a.view
+            .notices
+            .any(|m| matches!(m, Message::Job(JobError::OpenSession(OpenError::Session(SessionError::Invalid { .. })))))
+    });
+    assert_eq!(h2.state().view.run.frame.as_ref().unwrap().network, before);
+    assert_eq!(h2.state().settings.options, settings);
 }
 
 #[test]

@@ -166,8 +166,9 @@ impl<R: Real> TemporalEngine<R> {
         let touched = std::mem::take(&mut self.touched);
         for &k in &touched {
             let s_ref = self.slots[&k].s_ref;
-            let death = after + self.steps_until_pruned(s_ref);
-            self.deaths.push(Reverse((death, k, after)));
+            if let Some(steps) = self.steps_until_pruned(s_ref) {
+                self.deaths.push(Reverse((after + steps, k, after)));
+            }
         }
         self.touched = touched;
         while let Some(&Reverse((death, k, version))) = self.deaths.peek() {
@@ -181,26 +182,42 @@ impl<R: Real> TemporalEngine<R> {
         }
     }
 
-    /// Smallest `j ≥ 0` with `s·(1−decay)^j < prune_threshold`.
-    fn steps_until_pruned(&mut self, s: R) -> u64 {
+    /// Smallest `j ≥ 0` with `s·(1−decay)^j < prune_threshold`, or `None` when that lies
+    /// beyond [`HORIZON`] steps: the connection outlives any run (no decay, a decay too slow
+    /// to matter, or a factor that rounds to 1 in this precision) and is never scheduled, so
+    /// no power table grows towards a step that cannot come.
+    fn steps_until_pruned(&mut self, s: R) -> Option<u64> {
         let threshold = R::from_f64(self.params.prune_threshold);
         let s = s.abs();
         if s < threshold {
-            return 0;
+            return Some(0);
         }
         let factor = 1.0 - self.params.connection_decay;
         if factor == 0.0 {
-            return 1;
+            return Some(1);
+        }
+        if factor >= 1.0 {
+            return None;
         }
         // A log estimate in f64, then the exact test in R with the same power table.
-        let estimate = ((self.params.prune_threshold / s.to_f64()).ln() / factor.ln()).floor().max(0.0) as u64;
-        let mut j = estimate.saturating_sub(2);
+        let estimate = (self.params.prune_threshold / s.to_f64()).ln() / factor.ln();
+        if !(estimate.is_finite() && estimate < HORIZON as f64) {
+            return None;
+        }
+        let mut j = (estimate.floor().max(0.0) as u64).saturating_sub(2);
         while s * self.pow(j) >= threshold {
             j += 1;
+            if j > HORIZON {
+                return None;
+            }
         }
-        j
+        Some(j)
     }
 }
+
+/// More learning steps than any run can take (one per exchange, at most
+/// [`MAX_EXCHANGES`](crate::model::options::MAX_EXCHANGES)): a death scheduled later never comes.
+const HORIZON: u64 = crate::model::options::MAX_EXCHANGES as u64 + 2;
 
 impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
     fn run(&mut self, stream: &TokenStream, _speakers: &[String], exchanges: Range<usize>) -> Result<(), EngineError> {
@@ -270,6 +287,7 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
     /// connection's strength becomes its reference value now, its death is rescheduled.
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
         let stats = stats.temporal()?;
+        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Temporal))?;
         let mut fresh = Self::new(self.common.clone(), self.params.clone())?;
         for w in &network.words {
             fresh.vocab.intern(w);
@@ -281,8 +299,9 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
             let slot = Slot { s_ref, d_ref: now, mass: R::from_f64(c.mass), stamp: fresh.next_stamp };
             let k = key(c.from, c.to);
             fresh.slots.insert(k, slot);
-            let death = now + fresh.steps_until_pruned(s_ref);
-            fresh.deaths.push(Reverse((death, k, now)));
+            if let Some(steps) = fresh.steps_until_pruned(s_ref) {
+                fresh.deaths.push(Reverse((now + steps, k, now)));
+            }
         }
         fresh.stats = stats;
         fresh.times = self.times;

@@ -494,7 +494,9 @@ impl<R: Real + Send> LearningEngine for GpuTemporalEngine<R> {
     }
 
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
-        Ok(self.import(network, stats.temporal()?)?)
+        let stats = stats.temporal()?;
+        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Temporal))?;
+        Ok(self.import(network, stats)?)
     }
 }
 

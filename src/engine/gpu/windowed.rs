@@ -475,6 +475,8 @@ impl<R: Real + Send> LearningEngine for GpuWindowedEngine<R> {
     }
 
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
-        Ok(self.import(network, stats.windowed()?)?)
+        let stats = stats.windowed()?;
+        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Windowed))?;
+        Ok(self.import(network, stats)?)
     }
 }

@@ -177,3 +177,106 @@ fn lazy_decay_equals_eager_reference_loop() {
         }
     }
 }
+
+/// No decay, or a decay too slow to matter within any run: connections are never scheduled to
+/// die, runs end, and memory stays with the connections (issue 9: a parameter never hangs).
+#[test]
+fn no_decay_or_negligible_decay_terminates_and_keeps_every_connection() {
+    for decay in [0.0, 1e-300, 1e-12, 1e-9] {
+        let params = TemporalParams { connection_decay: decay, ..TemporalParams::default() };
+        let mut e = TemporalEngine::<f64>::new(Common::default(), params).unwrap();
+        let started = std::time::Instant::now();
+        for _ in 0..200 {
+            e.step(["a", "b", "c"]);
+        }
+        e.step(["d", "e"]);
+        assert!(started.elapsed().as_secs_f64() < 5.0, "decay {decay} took {:?}", started.elapsed());
+        assert!(e.deaths.len() <= 3 * 201, "decay {decay}: {} scheduled deaths", e.deaths.len());
+        assert!(e.decay_pow.len() <= 1000, "decay {decay}: power table of {}", e.decay_pow.len());
+        let net = e.snapshot().unwrap();
+        assert_eq!(net.connections.len(), 4, "decay {decay}");
+        assert!(strength(&net, "a", "b").unwrap() > 1.0, "decay {decay}");
+    }
+    // In f32, 1 − 1e-8 rounds to 1: the exact search must still stop.
+    let params = TemporalParams { connection_decay: 1e-8, ..TemporalParams::default() };
+    let mut e = TemporalEngine::<f32>::new(Common::default(), params).unwrap();
+    for _ in 0..50 {
+        e.step(["a", "b"]);
+    }
+    assert_eq!(e.snapshot().unwrap().connections.len(), 1);
+}
+
+/// A network no engine could have produced is refused by `load`, which then changes nothing.
+#[test]
+fn load_refuses_impossible_networks_and_keeps_the_state() {
+    use crate::model::network::NetworkError;
+    let mut e = engine();
+    e.step(["a", "b", "c"]);
+    let good = e.snapshot().unwrap();
+    let stats = e.stats();
+    type Expected = fn(&NetworkError) -> bool;
+    let cases: Vec<(Network, Expected)> = vec![
+        (Network { words: vec!["a".into(), "a".into()], activations: vec![1.0; 2], ..good.clone() }, |e| {
+            matches!(e, NetworkError::DuplicateWord { .. })
+        }),
+        (Network { activations: vec![1.0], ..good.clone() }, |e| matches!(e, NetworkError::Lengths { .. })),
+        (
+            {
+                let mut n = good.clone();
+                n.connections[0].to = 99;
+                n
+            },
+            |e| matches!(e, NetworkError::Dangling { id: 99, .. }),
+        ),
+        (
+            {
+                let mut n = good.clone();
+                n.connections[0].strength = f64::NAN;
+                n
+            },
+            |e| matches!(e, NetworkError::Strength { .. }),
+        ),
+        (
+            {
+                let mut n = good.clone();
+                n.connections[1].mass = 1e9;
+                n
+            },
+            |e| matches!(e, NetworkError::Mass { .. }),
+        ),
+        (
+            {
+                let mut n = good.clone();
+                let first = n.connections[0];
+                n.connections.push(first);
+                n
+            },
+            |e| matches!(e, NetworkError::DuplicateConnection { .. }),
+        ),
+        (
+            {
+                let mut n = good.clone();
+                n.words[1].clear();
+                n
+            },
+            |e| matches!(e, NetworkError::EmptyWord { id: 1 }),
+        ),
+        (
+            Network {
+                words: (0..300).map(|k| format!("w{k}")).collect(),
+                activations: vec![1.0; 300],
+                connections: Vec::new(),
+            },
+            |e| matches!(e, NetworkError::TooManyNeurons { live: 300, max: 250 }),
+        ),
+    ];
+    for (bad, expected) in cases {
+        match e.load(&bad, stats) {
+            Err(EngineError::Network(err)) => assert!(expected(&err), "{err}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.snapshot().unwrap(), good, "a refused load changed the engine");
+    }
+    e.load(&good, stats).unwrap();
+    assert_eq!(e.snapshot().unwrap(), good);
+}

@@ -100,3 +100,38 @@ fn eviction_keeps_the_cap_and_never_evicts_the_window() {
     e.step_turn("Ana", ["w0", "w1", "w2"]);
     assert!(e.snapshot().unwrap().words.len() > before);
 }
+
+/// The windowed engine's own rules: it evicts (empty words are fine) but never connects a
+/// neuron to itself or to an evicted neuron; a refused load changes nothing.
+#[test]
+fn load_refuses_self_connections_and_connections_to_evicted_neurons() {
+    use crate::model::network::NetworkError;
+    let mut e = engine(params(2, 1.0));
+    e.step_turn("Ana", ["x", "y"]);
+    let good = e.snapshot().unwrap();
+    let stats = e.stats();
+    let mut evicted = good.clone();
+    evicted.words.push(String::new());
+    evicted.activations.push(0.0);
+    e.load(&evicted, stats).unwrap();
+    e.load(&good, stats).unwrap();
+    let mut looped = good.clone();
+    looped.connections[0].to = looped.connections[0].from;
+    let mut dangling = evicted.clone();
+    dangling.connections[0].to = 3;
+    let mut hot = good.clone();
+    hot.activations[0] = 1.5;
+    for (bad, want) in [(looped, "itself"), (dangling, "does not have"), (hot, "activation 1.5")] {
+        match e.load(&bad, stats) {
+            Err(EngineError::Network(
+                err @ (NetworkError::SelfConnection { .. }
+                | NetworkError::Dangling { .. }
+                | NetworkError::Activation { .. }),
+            )) => {
+                assert!(err.to_string().contains(want), "{err}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.snapshot().unwrap(), good);
+    }
+}

@@ -1,0 +1,153 @@
+//! Sessions (issue 9): a session saved mid-run continues to exactly the result of an
+//! uninterrupted run; every kind of damaged, foreign, impossible or stale session is refused
+//! by `huey session check` with a message naming the problem, and the file is left as it is.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use huey::io::session::SessionFile;
+use huey::model::options::{AnalysisOptions, EngineKind};
+use huey::run::pipeline::{analyze_text, prepare};
+use huey::run::session::{RunState, open, record};
+use huey::text::kill_words::{KillList, KillSource};
+
+use super::fixture;
+
+fn huey(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_huey")).args(args).output().unwrap()
+}
+
+/// A session of `file` after `done` exchanges of `kind`, with no kill list.
+fn session_after(file: &Path, kind: EngineKind, done: usize) -> SessionFile {
+    let text = std::fs::read_to_string(file).unwrap();
+    let opts = AnalysisOptions::reference(kind);
+    let kill = KillList::empty();
+    let mut prepared = prepare(&text, &opts, &kill).unwrap();
+    assert!(prepared.detection.exchanges.len() > done, "the fixture is long enough");
+    for _ in 0..done {
+        prepared.pipeline.step();
+    }
+    let network = prepared.pipeline.network();
+    record(RunState {
+        file: Some(file),
+        text: &text,
+        options: &opts,
+        kill_source: &KillSource::None,
+        kill: &kill,
+        done,
+        stats: prepared.pipeline.stats(),
+        network: &network,
+    })
+}
+
+#[test]
+fn a_session_saved_mid_run_continues_to_the_uninterrupted_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("labeled_three_speakers.txt");
+    for kind in [EngineKind::Temporal, EngineKind::Windowed] {
+        let path = dir.path().join(format!("{}.ron", kind.as_str()));
+        session_after(&file, kind, 2).save(&path).unwrap();
+        let o = huey(&["session", "check", path.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(stdout.contains("can continue") && stdout.contains("2 of "), "{stdout}");
+
+        let opened = open(&path).unwrap();
+        let continued = huey::run::pipeline::finish(opened.prepared, &opened.session.options);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let whole = analyze_text(&text, &AnalysisOptions::reference(kind), &KillList::empty()).unwrap();
+        same_network(&continued.network, &whole.network, kind);
+
+        let json = dir.path().join("r.json");
+        let o = huey(&["session", "continue", path.to_str().unwrap(), "--json", json.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(report["connections"].as_u64().unwrap() as usize, whole.network.connections.len());
+    }
+}
+
+/// The same words and connections in the same order, masses equal, strengths equal to a few
+/// ulp: a restored connection's decay restarts from its materialised strength, so
+/// `s·d^a·d^b` stands where the uninterrupted run computes `s·d^(a+b)`.
+fn same_network(a: &huey::model::network::Network, b: &huey::model::network::Network, kind: EngineKind) {
+    assert_eq!(a.words, b.words, "{kind:?}");
+    assert_eq!(a.activations, b.activations, "{kind:?}");
+    assert_eq!(a.connections.len(), b.connections.len(), "{kind:?}");
+    for (x, y) in a.connections.iter().zip(&b.connections) {
+        assert_eq!((x.from, x.to, x.mass), (y.from, y.to, y.mass), "{kind:?}");
+        assert!((x.strength - y.strength).abs() <= 1e-13 * y.strength.abs(), "{kind:?}: {x:?} vs {y:?}");
+    }
+}
+
+/// Write `text` as a session file, run `huey session check` on it, and return its stderr
+/// after checking that it failed and left the file as it was.
+fn refused(dir: &Path, name: &str, text: &str) -> String {
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let o = huey(&["session", "check", path.to_str().unwrap()]);
+    assert!(!o.status.success(), "{name} was accepted");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{name} was changed");
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(stderr.starts_with("error: ") && stderr.lines().count() == 1, "{name}: {stderr}");
+    stderr
+}
+
+#[test]
+fn every_kind_of_bad_session_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = fixture("labeled_three_speakers.txt");
+    let good = session_after(&file, EngineKind::Temporal, 2);
+    let ron = good.to_ron().unwrap();
+    let edit = |f: &dyn Fn(&mut SessionFile)| {
+        let mut s = good.clone();
+        f(&mut s);
+        s.to_ron().unwrap()
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("empty.ron", String::new(), "the file is empty"),
+        ("binary.ron", "\u{0}\u{1}\u{2}binary".repeat(10), "not a readable Huey session"),
+        ("truncated.ron", ron[..ron.len() / 2].to_owned(), "not a readable Huey session"),
+        ("newer.ron", ron.replacen("version: 2", "version: 99", 1), "version 99"),
+        ("zero.ron", ron.replacen("version: 2", "version: 0", 1), "version 0"),
+        ("nan.ron", edit(&|s| s.network.connections[0].strength = f64::NAN), "strength NaN"),
+        ("negative-mass.ron", edit(&|s| s.network.connections[0].mass = -1.0), "mass -1"),
+        ("dangling.ron", edit(&|s| s.network.connections[0].to = 10_000), "neuron 10000"),
+        ("twice.ron", edit(&|s| s.network.words[1] = s.network.words[0].clone()), "is two neurons"),
+        ("counters.ron", edit(&|s| s.done = 1), "counters count 2"),
+        ("eta.ron", edit(&|s| s.options.engine.common.eta = 1e300), "eta"),
+        ("beyond.ron", edit(&|s| s.options.detect.exchange_limit = 1), "exchange limit"),
+        ("too-many.ron", edit(&|s| s.options.engine.common.max_neurons = 2), "more than the 2 this run allows"),
+        ("changed.ron", edit(&|s| s.text_hash ^= 1), "changed since the session was saved"),
+        ("kill.ron", edit(&|s| s.kill_fingerprint = Some(7)), "kill list"),
+        ("missing.ron", edit(&|s| s.source = "/nonexistent/talk.txt".to_owned()), "/nonexistent/talk.txt"),
+        ("fifo-source.ron", edit(&|s| s.source = "/dev/zero".to_owned()), "not a regular file"),
+        (
+            "mismatch.ron",
+            edit(&|s| {
+                s.stats = huey::model::engine_stats::EngineStats::Windowed(huey::model::engine_stats::WindowedStats {
+                    turns: 2,
+                    ..Default::default()
+                });
+            }),
+            "counters are the windowed engine's",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let stderr = refused(d, name, &text);
+        assert!(stderr.contains(expected), "{name}: expected {expected:?} in {stderr}");
+    }
+    // A session whose state lies beyond its conversation.
+    let mut beyond = good.clone();
+    let short = d.join("short.txt");
+    std::fs::write(&short, "Ana: one two three four\n").unwrap();
+    beyond.source = short.display().to_string();
+    beyond.text_hash = huey::io::session::text_hash(&std::fs::read_to_string(&short).unwrap());
+    beyond.done = 2;
+    let text = beyond.to_ron().unwrap();
+    let stderr = refused(d, "beyond-end.ron", &text);
+    assert!(stderr.contains("the conversation only"), "{stderr}");
+    // A session file that is a FIFO or a directory is refused without blocking.
+    let o = huey(&["session", "check", d.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("directory"), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -7,12 +7,32 @@ use crate::model::network::{Network, NeuronId};
 /// One step of a cascade.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CascadeStep {
-    /// Activation of every neuron id.
-    pub activations: Vec<f64>,
+    /// The active neurons and their activations, by id (activations below 10⁻⁶ are zero, so a
+    /// step stores what spread, not the whole network: a hundred steps over ten million
+    /// neurons would otherwise be 8 GB).
+    pub active: Vec<(NeuronId, f64)>,
     /// Neurons that crossed the threshold for the first time at this step.
     pub newly: Vec<NeuronId>,
     /// Σ activation.
     pub energy: f64,
+}
+
+impl CascadeStep {
+    fn of(x: &[f64], newly: Vec<NeuronId>) -> Self {
+        let active: Vec<(NeuronId, f64)> =
+            x.iter().enumerate().filter(|(_, v)| **v != 0.0).map(|(k, v)| (k as NeuronId, *v)).collect();
+        Self { active, newly, energy: x.iter().sum() }
+    }
+
+    /// Activation of neuron `id` at this step.
+    pub fn activation(&self, id: NeuronId) -> f64 {
+        self.active.binary_search_by_key(&id, |a| a.0).map_or(0.0, |k| self.active[k].1)
+    }
+
+    /// Largest activation at this step (0 when none is active).
+    pub fn peak(&self) -> f64 {
+        self.active.iter().map(|a| a.1).fold(0.0, f64::max)
+    }
 }
 
 /// A whole cascade.
@@ -53,7 +73,7 @@ pub fn cascade(net: &Network, inputs: &[NeuronId], input_strength: f64, max_step
     }
     let mut fired = vec![false; n];
     let mut pending: Vec<Vec<(usize, f64)>> = Vec::new(); // signals by arrival step
-    let mut steps = vec![CascadeStep { activations: x.clone(), newly: inputs.to_vec(), energy: x.iter().sum() }];
+    let mut steps = vec![CascadeStep::of(&x, inputs.to_vec())];
     for t in 1..=max_steps {
         let mut next: Vec<f64> = x.iter().map(|v| 0.8 * v).collect();
         for src in 0..n {
@@ -61,7 +81,10 @@ pub fn cascade(net: &Network, inputs: &[NeuronId], input_strength: f64, max_step
                 fired[src] = true;
                 for &(j, c) in &out[src] {
                     let delay = ((2.0 / c) as usize).max(1);
-                    let at = t + delay;
+                    let at = t.saturating_add(delay);
+                    if at > max_steps {
+                        continue; // arrives after the last step: it could change nothing
+                    }
                     if pending.len() <= at {
                         pending.resize(at + 1, Vec::new());
                     }
@@ -97,7 +120,7 @@ pub fn cascade(net: &Network, inputs: &[NeuronId], input_strength: f64, max_step
         let energy: f64 = next.iter().sum();
         let peak = next.iter().copied().fold(0.0, f64::max);
         x = next;
-        steps.push(CascadeStep { activations: x.clone(), newly, energy });
+        steps.push(CascadeStep::of(&x, newly));
         if (energy < 0.001 && peak < 0.001) || change < 1e-4 {
             break;
         }
@@ -124,7 +147,7 @@ mod tests {
             connections: vec![c(0, 1), c(1, 2)],
         };
         let run = cascade(&net, &[0], 1.0, 100);
-        let x = |t: usize| run.steps[t].activations.clone();
+        let x = |t: usize| (0..3).map(|k| run.steps[t].activation(k)).collect::<Vec<f64>>();
         let close = |a: Vec<f64>, b: [f64; 3]| a.iter().zip(b).all(|(p, q)| (p - q).abs() < 1e-12);
         assert!(close(x(0), [1.0, 0.0, 0.0]));
         assert!(close(x(1), [0.9, 0.0, 0.0]), "{:?}", x(1)); // 0.8 decayed, held at 0.9
@@ -135,5 +158,22 @@ mod tests {
         assert_eq!(run.steps[4].newly, [2]);
         assert_eq!(run.threshold, 0.01);
         assert!(run.steps.len() > 5 && run.rho_eff.is_some_and(|r| r < 1.0), "decays: {:?}", run.rho_eff);
+        assert!((run.steps[4].peak() - 0.5184).abs() < 1e-12);
+    }
+
+    /// A link a hundred million times lighter than the heaviest has a delay of 10⁸ steps: its
+    /// signal would arrive long after the cascade ends, and is not queued (it once allocated
+    /// one queue per step up to that arrival, gigabytes).
+    #[test]
+    fn a_signal_arriving_after_the_last_step_is_not_queued() {
+        let c = |from, to, mass| Connection { from, to, strength: 0.5, mass };
+        let net = Network {
+            words: ["a", "b", "c"].map(str::to_owned).to_vec(),
+            activations: vec![1.0; 3],
+            connections: vec![c(0, 1, 3.0), c(0, 2, 3e-8)],
+        };
+        let run = cascade(&net, &[0], 1.0, 100);
+        assert!(run.steps.iter().all(|s| s.activation(2) == 0.0));
+        assert!(run.steps[2].activation(1) > 0.0);
     }
 }

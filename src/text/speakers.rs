@@ -305,11 +305,11 @@ pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
     let found = if opts.conversation_mode {
         detect_conversation(content, limit).filter(|f| f.confidence >= opts.min_confidence).unwrap_or_else(|| {
             warnings.push(DetectionWarning::PlainTextFallback { min_confidence: opts.min_confidence });
-            let segments = plain_text_segments(content)
-                .into_iter()
-                .map(|text| Exchange { speaker: "text".to_owned(), text })
-                .collect();
-            Found::from_all(Strategy::PlainText, 1.0, segments, limit)
+            let (segments, found) = plain_text_segments(content, limit);
+            let exchanges: Vec<Exchange> =
+                segments.into_iter().map(|text| Exchange { speaker: "text".to_owned(), text }).collect();
+            let speakers = if found > 0 { vec!["text".to_owned()] } else { Vec::new() };
+            Found { strategy: Strategy::PlainText, confidence: 1.0, exchanges, found, speakers }
         })
     } else {
         let all = vec![Exchange { speaker: "Author".to_owned(), text: content.to_owned() }];
@@ -538,37 +538,44 @@ fn classify<'a>(chunk: &[&'a str], hits: &MetadataHits) -> Vec<Label<'a>> {
     chunk.iter().map(|l| classify_line(l, hits)).collect()
 }
 
+/// Lines classified per round: the labels of one round are held at a time (two halves on
+/// both cores), so memory follows the exchanges kept, not the lines of the file.
+const ROUND_LINES: usize = 1 << 16;
+
 /// `lines` must all borrow from `text`.
 fn labeled(text: &str, lines: &[&str], limit: usize) -> Option<Found> {
     let hits = MetadataHits::find(text);
     let hits = &hits;
-    // Lines are independent: classify the two halves on both cores, merge in order.
-    let labels = if lines.len() >= 2 * PARALLEL_MIN_LINES {
-        let (a, b) = lines.split_at(lines.len() / 2);
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| classify(b, hits));
-            let mut first = classify(a, hits);
-            match second.join() {
-                Ok(rest) => first.extend(rest),
-                Err(_) => first.extend(classify(b, hits)),
-            }
-            first
-        })
-    } else {
-        classify(lines, hits)
-    };
     let mut speakers: Vec<String> = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
+    let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
     let mut exchanges = Vec::new();
     let mut found = 0;
-    for (speaker, text) in labels.iter().flatten() {
-        if seen.insert(speaker.as_ref()) {
-            speakers.push(speaker.to_string());
+    for round in lines.chunks(ROUND_LINES) {
+        // Lines are independent: classify the two halves on both cores, merge in order.
+        let labels = if round.len() >= 2 * PARALLEL_MIN_LINES {
+            let (a, b) = round.split_at(round.len() / 2);
+            std::thread::scope(|scope| {
+                let second = scope.spawn(|| classify(b, hits));
+                let mut first = classify(a, hits);
+                match second.join() {
+                    Ok(rest) => first.extend(rest),
+                    Err(_) => first.extend(classify(b, hits)),
+                }
+                first
+            })
+        } else {
+            classify(round, hits)
+        };
+        for (speaker, text) in labels.iter().flatten() {
+            if !seen.contains(speaker.as_ref()) {
+                seen.insert(speaker.to_string());
+                speakers.push(speaker.to_string());
+            }
+            if exchanges.len() < limit {
+                exchanges.push(Exchange { speaker: speaker.to_string(), text: (*text).to_owned() });
+            }
+            found += 1;
         }
-        if exchanges.len() < limit {
-            exchanges.push(Exchange { speaker: speaker.to_string(), text: (*text).to_owned() });
-        }
-        found += 1;
     }
     (found > 0 && speakers.len() >= 2).then(|| Found {
         strategy: Strategy::LabeledSpeakers,
@@ -643,15 +650,25 @@ fn abc_speaker(k: usize) -> String {
 }
 
 fn numbered(lines: &[&str], limit: usize) -> Option<Found> {
+    // Only the first `limit` exchanges are kept; the rest are counted (and name speakers).
     let mut exchanges = Vec::new();
+    let mut speakers: Vec<String> = Vec::new();
+    let mut found = 0;
     for line in lines {
         if let Some(caps) = NUMBERED.captures(line) {
             // (n - 1) mod 3 from the digit sum, so numbers of any length work.
             let n_mod3 = caps[1].bytes().map(|b| usize::from(b - b'0')).sum::<usize>() % 3;
-            exchanges.push(Exchange { speaker: abc_speaker((n_mod3 + 2) % 3), text: py_strip(&caps[2]).to_owned() });
+            let speaker = abc_speaker((n_mod3 + 2) % 3);
+            if !speakers.contains(&speaker) {
+                speakers.push(speaker.clone());
+            }
+            if exchanges.len() < limit {
+                exchanges.push(Exchange { speaker, text: py_strip(&caps[2]).to_owned() });
+            }
+            found += 1;
         }
     }
-    (exchanges.len() >= 3).then(|| Found::from_all(Strategy::NumberedSpeakers, 0.7, exchanges, limit))
+    (found >= 3).then_some(Found { strategy: Strategy::NumberedSpeakers, confidence: 0.7, exchanges, found, speakers })
 }
 
 static PARAGRAPH_BREAK: LazyLock<Regex> = LazyLock::new(|| re(r"\n\s*\n"));
@@ -661,29 +678,37 @@ static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| re(r"[,;:]|\s(?:and|but|
 /// Plain-text mode of the golden UI: paragraphs, then sentences (the reference's regex splitter,
 /// used when NLTK is absent), long sentences cut at clauses into parts of at most 500 characters;
 /// segments of 10–1000 characters that contain an ASCII letter are kept.
-pub fn plain_text_segments(content: &str) -> Vec<String> {
+///
+/// The first `limit` segments are returned, with the number found in all.
+pub fn plain_text_segments(content: &str, limit: usize) -> (Vec<String>, usize) {
     let mut out = Vec::new();
+    let mut found = 0;
+    let mut keep = |segment: String| {
+        if out.len() < limit {
+            out.push(segment);
+        }
+        found += 1;
+    };
     for paragraph in PARAGRAPH_BREAK.split(content) {
         let paragraph = py_strip(paragraph);
         if paragraph.is_empty() {
             continue;
         }
-        let sentences: Vec<&str> = SENTENCE_END.split(paragraph).collect();
-        let last = sentences.len() - 1;
-        for (k, sentence) in sentences.into_iter().enumerate() {
+        let mut sentences = SENTENCE_END.split(paragraph).peekable();
+        while let Some(sentence) = sentences.next() {
             let sentence = py_strip(sentence);
             let mut s = sentence.to_owned();
-            if k < last && !s.is_empty() {
+            if sentences.peek().is_some() && !s.is_empty() {
                 s.push('.');
             }
             if s.chars().count() > 1000 {
-                out.extend(split_long_sentence(&s).into_iter().filter(|p| keep_segment(p)));
+                split_long_sentence(&s).into_iter().filter(|p| keep_segment(p)).for_each(&mut keep);
             } else if keep_segment(&s) {
-                out.push(s);
+                keep(s);
             }
         }
     }
-    out
+    (out, found)
 }
 
 fn keep_segment(s: &str) -> bool {
@@ -700,12 +725,17 @@ fn split_long_sentence(s: &str) -> Vec<String> {
             current.clear();
         }
         current.push_str(piece);
-        // A single clause longer than 500 characters is cut at character boundaries.
-        while current.chars().count() > 500 {
-            let cut = current.char_indices().nth(500).map_or(current.len(), |(i, _)| i);
-            let rest = current.split_off(cut);
-            parts.push(py_strip(current).to_owned());
-            *current = rest;
+        // A single clause longer than 500 characters is cut at character boundaries, walking
+        // it once (cutting and recounting the rest each time was quadratic: minutes on a
+        // ten-million-character line).
+        if current.chars().count() > 500 {
+            let text = std::mem::take(current);
+            let mut rest = text.as_str();
+            while let Some((cut, _)) = rest.char_indices().nth(500) {
+                parts.push(py_strip(&rest[..cut]).to_owned());
+                rest = &rest[cut..];
+            }
+            *current = rest.to_owned();
         }
     };
     let mut start = 0;

@@ -79,7 +79,8 @@ pub fn cascade_ui(ui: &mut Ui, view: &mut View) {
         plot.line(Line::new("energy", energy));
         plot.line(Line::new("step shown", current.to_vec()));
     });
-    let mut top: Vec<(usize, f64)> = step.activations.iter().copied().enumerate().filter(|(_, a)| *a > 0.0).collect();
+    let mut top: Vec<(usize, f64)> =
+        step.active.iter().filter(|(_, a)| *a > 0.0).map(|&(k, a)| (k as usize, a)).collect();
     top.sort_by(|a, b| b.1.total_cmp(&a.1));
     let newly: Vec<&str> = step.newly.iter().map(|&k| c.words[k as usize].as_str()).collect();
     ui.label(format!("newly active: {}", if newly.is_empty() { "—".to_owned() } else { newly.join(", ") }));

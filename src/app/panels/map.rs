@@ -97,11 +97,11 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, options: &mut MapOptions, actions: &
     let mut order: Vec<usize> = (0..screen.len()).collect();
     order.sort_by(|&a, &b| projected[a].1.total_cmp(&projected[b].1));
     let search = view.widgets.search.to_lowercase();
-    let cascade_at = view.widgets.cascade.as_ref().filter(|c| c.on_map).map(|c| &c.run.steps[c.step].activations);
-    let cascade_max = cascade_at.map_or(1.0, |a| a.iter().copied().fold(1e-12, f64::max));
+    let cascade_at = view.widgets.cascade.as_ref().filter(|c| c.on_map).map(|c| &c.run.steps[c.step]);
+    let cascade_max = cascade_at.map_or(1.0, |s| s.peak().max(1e-12));
     for &i in &order {
         let t = match cascade_at {
-            Some(a) => (a.get(map.ids[i] as usize).copied().unwrap_or(0.0) / cascade_max) as f32,
+            Some(s) => (s.activation(map.ids[i]) / cascade_max) as f32,
             None => (map.masses[i] / max_mass) as f32,
         };
         let hit = !search.is_empty() && map.labels[i].to_lowercase().contains(&search);

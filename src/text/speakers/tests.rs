@@ -182,3 +182,49 @@ fn metadata_check_equals_lowercase_search() {
         assert_eq!(hits.contains(&text), want, "{text:?}");
     }
 }
+
+/// The reference's cutting loop, transcribed literally (quadratic), as the oracle.
+fn split_long_sentence_literal(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let push_piece = |piece: &str, current: &mut String, parts: &mut Vec<String>| {
+        if current.chars().count() + piece.chars().count() > 500 && !current.is_empty() {
+            parts.push(py_strip(current).to_owned());
+            current.clear();
+        }
+        current.push_str(piece);
+        while current.chars().count() > 500 {
+            let cut = current.char_indices().nth(500).map_or(current.len(), |(i, _)| i);
+            let rest = current.split_off(cut);
+            parts.push(py_strip(current).to_owned());
+            *current = rest;
+        }
+    };
+    let mut start = 0;
+    for m in CLAUSE_BREAK.find_iter(s) {
+        push_piece(&s[start..m.end()], &mut current, &mut parts);
+        start = m.end();
+    }
+    push_piece(&s[start..], &mut current, &mut parts);
+    if !py_strip(&current).is_empty() {
+        parts.push(py_strip(&current).to_owned());
+    }
+    parts
+}
+
+#[test]
+fn long_sentences_are_cut_as_the_reference_cuts_them_in_linear_time() {
+    let clause = "wörds and more words, then ".repeat(40);
+    let long_clause = "ä".repeat(1733) + " tail";
+    for s in [clause.clone(), long_clause.clone(), format!("{clause}{long_clause}; {clause}")] {
+        assert_eq!(split_long_sentence(&s), split_long_sentence_literal(&s));
+    }
+    // Ten million characters without a clause break: linear, so well under a second in
+    // release and a few seconds in a debug build (the literal loop takes minutes).
+    let huge = "x".repeat(10_000_000);
+    let started = std::time::Instant::now();
+    let parts = split_long_sentence(&huge);
+    assert!(started.elapsed().as_secs_f64() < 10.0, "{:?}", started.elapsed());
+    assert_eq!(parts.len(), 20_000);
+    assert!(parts.iter().all(|p| p.len() == 500));
+}

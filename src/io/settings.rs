@@ -60,6 +60,15 @@ pub enum SettingsError {
         /// The file.
         path: PathBuf,
     },
+    /// It parses, but a value is out of range (a hand edit, a file of a build with other
+    /// bounds).
+    #[error("{} holds an invalid value ({problem}); defaults used", path.display())]
+    Invalid {
+        /// The value and its rule.
+        problem: crate::model::params::ParamError,
+        /// The file.
+        path: PathBuf,
+    },
     /// A newer Huey wrote it.
     #[error("{} is from a newer Huey (version {found}); defaults used", path.display())]
     Newer {
@@ -108,6 +117,12 @@ impl Settings {
 
     /// Parse the text of a settings file (`path` names it in errors).
     pub fn parse(text: &str, path: &Path) -> Result<Self, SettingsError> {
+        let settings = Self::parse_unchecked(text, path)?;
+        settings.options.validate().map_err(|problem| SettingsError::Invalid { problem, path: path.to_owned() })?;
+        Ok(settings)
+    }
+
+    fn parse_unchecked(text: &str, path: &Path) -> Result<Self, SettingsError> {
         #[derive(Default, serde::Deserialize)]
         #[serde(default)]
         struct Version {
@@ -191,6 +206,12 @@ mod tests {
         let (loaded, why) = Settings::load(&path);
         assert_eq!(loaded, Settings::default());
         assert!(matches!(why, Some(SettingsError::Newer { found: 99, .. })), "{why:?}");
+        let mut bad = s.clone();
+        bad.options.engine.common.eta = 1e300;
+        bad.save(&path).unwrap();
+        let (loaded, why) = Settings::load(&path);
+        assert_eq!(loaded, Settings::default());
+        assert!(matches!(&why, Some(SettingsError::Invalid { problem, .. }) if problem.name == "eta"), "{why:?}");
         let (loaded, why) = Settings::load(&dir.path().join("missing.ron"));
         assert_eq!(loaded, Settings::default());
         assert!(why.is_none());

@@ -9,7 +9,7 @@ use crate::io::document;
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Tokenizer};
 use crate::model::params::{EngineParams, Specific};
 use crate::run::notice::Notice;
-use crate::run::pipeline::{Analysis, analyze_text};
+use crate::run::pipeline::{Analysis, finish, prepare};
 use crate::run::report::Report;
 use crate::run::session::{RunState, record};
 use crate::text::SAMPLE_CONVERSATION;
@@ -257,7 +257,13 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let kill_source = args.kill_source()?;
     let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let (name, text, load_warnings) = load_input(args)?;
-    let mut analysis = analyze_text(&text, &opts, &kill)?;
+    let prepared = prepare(&text, &opts, &kill)?;
+    // A heavy run says so before it starts, not after.
+    for n in prepared.pipeline.notices().iter().filter(|n| matches!(n, Notice::HeavyRun { .. })) {
+        eprintln!("warning: {n}");
+    }
+    let mut analysis = finish(prepared, &opts);
+    analysis.warnings.retain(|n| !matches!(n, Notice::HeavyRun { .. }));
     let mut warnings = load_warnings;
     warnings.append(&mut analysis.warnings);
     analysis.warnings = warnings;

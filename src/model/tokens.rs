@@ -148,6 +148,11 @@ impl TokenStream {
         self.tokens.len()
     }
 
+    /// Number of tokens of exchange `k`.
+    pub fn exchange_len(&self, k: usize) -> usize {
+        self.ends[k] - if k == 0 { 0 } else { self.ends[k - 1] }
+    }
+
     /// Tokens of exchange `k`.
     pub fn exchange(&self, k: usize) -> impl Iterator<Item = &str> {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };

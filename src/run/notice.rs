@@ -54,6 +54,17 @@ pub enum Notice {
         /// Tokens skipped.
         skipped: u64,
     },
+    /// The run will take long: its pair updates grow with the square of an exchange's (or a
+    /// window's) length, and this conversation has very long ones.
+    #[error(
+        "this run costs up to {pairs:.1e} pair updates (its longest exchange has {longest} tokens): expect minutes or more; --max-exchange-chars bounds an exchange's length"
+    )]
+    HeavyRun {
+        /// Estimated pair updates.
+        pairs: f64,
+        /// Tokens of the longest exchange.
+        longest: usize,
+    },
     /// The partial eigen-solver stopped before converging.
     #[error("the partial eigen-solver did not fully converge; map axes are approximate")]
     MapNotConverged,

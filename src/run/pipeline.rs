@@ -81,6 +81,29 @@ pub struct Pipeline {
     fail_next: bool,
 }
 
+/// Estimated pair updates above which a run is announced as heavy: minutes of engine work at
+/// the rates measured in docs/ROBUSTNESS.md.
+pub const HEAVY_PAIRS: f64 = 1e10;
+
+/// Pair updates a run over `stream` costs: Σ n(n−1)/2 over exchanges for the temporal engine,
+/// C(W+1, 2) per window for the windowed engine; and the longest exchange's length.
+pub fn work_estimate(stream: &TokenStream, opts: &AnalysisOptions) -> (f64, usize) {
+    let mut longest = 0;
+    let mut pairs = 0.0;
+    for k in 0..stream.n_exchanges() {
+        let n = stream.exchange_len(k);
+        longest = longest.max(n);
+        pairs += match &opts.engine.specific {
+            crate::model::params::Specific::Temporal(_) => (n as f64) * (n.saturating_sub(1) as f64) / 2.0,
+            crate::model::params::Specific::Windowed(w) => {
+                let windows = (n + 1).saturating_sub(w.window).max(1) as f64;
+                windows * ((w.window + 1) * w.window) as f64 / 2.0
+            }
+        };
+    }
+    (pairs, longest)
+}
+
 impl Pipeline {
     /// Prepare the engine over a tokenized conversation; `speakers[k]` speaks exchange `k`.
     /// Each engine validates its own parameters. A GPU that cannot be used falls back to the
@@ -88,6 +111,10 @@ impl Pipeline {
     pub fn new(stream: TokenStream, speakers: Vec<String>, opts: &AnalysisOptions) -> Result<Self, ParamError> {
         opts.validate()?;
         let mut notices = Vec::new();
+        let (pairs, longest) = work_estimate(&stream, opts);
+        if pairs > HEAVY_PAIRS {
+            notices.push(Notice::HeavyRun { pairs, longest });
+        }
         let engine = match engine_on(opts.backend, opts) {
             Ok(engine) => engine,
             Err(EngineError::Params(e)) => return Err(e),

@@ -157,3 +157,19 @@ fn pdf_text_is_extracted_and_analysed() {
     assert_eq!(a.detection.speakers, ["Ana", "Ben"]);
     assert_eq!(a.detection.exchanges.len(), 3);
 }
+
+/// An exchange of 150,000 tokens costs ~10¹⁰ pair updates: the run says so before it starts
+/// (nothing here runs it); an ordinary conversation says nothing.
+#[test]
+fn a_run_of_very_long_exchanges_is_announced_before_it_starts() {
+    let mut opts = AnalysisOptions::default();
+    opts.detect.max_exchange_chars = 10_000_000;
+    let long = format!("Ana: {}\nBen: short answer here\n", "word ".repeat(150_000));
+    let prepared = huey::run::pipeline::prepare(&long, &opts, &KillList::empty()).unwrap();
+    let heavy = prepared.pipeline.notices().iter().find(|n| matches!(n, Notice::HeavyRun { .. }));
+    let Some(Notice::HeavyRun { pairs, longest }) = heavy else { panic!("{:?}", prepared.pipeline.notices()) };
+    assert_eq!(*longest, 150_000);
+    assert!((pairs - 150_000.0 * 149_999.0 / 2.0).abs() < 1e6, "{pairs}");
+    let calm = huey::run::pipeline::prepare(huey::text::SAMPLE_CONVERSATION, &opts, &KillList::empty()).unwrap();
+    assert!(calm.pipeline.notices().is_empty(), "{:?}", calm.pipeline.notices());
+}

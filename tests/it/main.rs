@@ -8,6 +8,7 @@ mod cli;
 mod gpu;
 mod kernels;
 mod parity;
+mod properties;
 mod sessions;
 mod shaders;
 mod ui;

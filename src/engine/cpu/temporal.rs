@@ -166,8 +166,15 @@ impl<R: Real> TemporalEngine<R> {
         let touched = std::mem::take(&mut self.touched);
         for &k in &touched {
             let s_ref = self.slots[&k].s_ref;
-            if let Some(steps) = self.steps_until_pruned(s_ref) {
-                self.deaths.push(Reverse((after + steps, k, after)));
+            match self.steps_until_pruned(s_ref) {
+                // Due now: removed here rather than pushed and popped below. A long exchange
+                // creates many pairs too weak to survive it, and that heap traffic was most of
+                // prune time on dense exchanges.
+                Some(0) => {
+                    self.slots.remove(&k);
+                }
+                Some(steps) => self.deaths.push(Reverse((after + steps, k, after))),
+                None => {}
             }
         }
         self.touched = touched;

@@ -67,6 +67,8 @@ pub enum TokenizerArg {
 
 /// Options of `huey analyze`.
 #[derive(Clone, Debug, Default, Args)]
+// A negative value reaches its parser and is refused there by name (not as an unknown flag).
+#[command(allow_negative_numbers = true)]
 pub struct AnalyzeArgs {
     /// Conversation file (.txt, .md, .pdf); the bundled sample when omitted.
     pub file: Option<PathBuf>,

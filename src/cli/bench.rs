@@ -14,6 +14,8 @@ use crate::run::sweep::rows;
 
 /// Options of `huey bench`.
 #[derive(Clone, Debug, Args)]
+// A negative value reaches its parser and is refused there by name (not as an unknown flag).
+#[command(allow_negative_numbers = true)]
 pub struct BenchArgs {
     /// Files to time (the bundled sample when none).
     pub files: Vec<PathBuf>,

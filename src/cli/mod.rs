@@ -27,7 +27,7 @@ pub use synth::SynthArgs;
 
 /// Huey: Hebbian concept networks from conversations.
 #[derive(Debug, Parser)]
-#[command(name = "huey", version, about, args_conflicts_with_subcommands = true)]
+#[command(name = "huey", version, about, args_conflicts_with_subcommands = true, allow_negative_numbers = true)]
 pub struct Cli {
     /// What to do; without one, analyse FILE (or the bundled sample) and print a summary.
     #[command(subcommand)]

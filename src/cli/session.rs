@@ -43,7 +43,7 @@ pub enum SessionAction {
         #[arg(long)]
         force: bool,
         /// Concepts listed in the printed summary.
-        #[arg(long, default_value_t = 15)]
+        #[arg(long, default_value_t = 15, allow_negative_numbers = true)]
         top: usize,
     },
 }

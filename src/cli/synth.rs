@@ -7,6 +7,8 @@ use crate::text::synthetic::{SynthSpec, conversation};
 
 /// Options of `huey synth`.
 #[derive(Debug, clap::Args)]
+// A negative value reaches its parser and is refused there by name (not as an unknown flag).
+#[command(allow_negative_numbers = true)]
 pub struct SynthArgs {
     /// Output file.
     pub out: PathBuf,

@@ -162,3 +162,107 @@ fn synth_writes_a_conversation_that_analyzes() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Speaker_A, Speaker_B"));
 }
+
+/// Every flag whose value decides a size or a loop count is refused by name when out of range,
+/// before any work: exit status 1 or 2 (clap's), one `error:` line naming the flag, no panic.
+#[test]
+fn out_of_range_values_are_refused_by_name() {
+    let max = "18446744073709551615";
+    let cases: &[(&[&str], &str)] = &[
+        (&["bench", "--reps", max], "--reps"),
+        (&["bench", "--sweep", "--sizes", max], "--sizes"),
+        (&["synth", "never.txt", "--vocabulary", max], "--vocabulary"),
+        (&["synth", "never.txt", "--words", max], "--words"),
+        (&["synth", "never.txt", "--words", "18446744073709551600"], "--words"),
+        (&["synth", "never.txt", "--speakers", "0"], "--speakers"),
+        (&["analyze", "--max-neurons", "-0"], "--max-neurons"),
+        (&["analyze", "--max-neurons", "-5"], "--max-neurons"),
+        (&["analyze", "--concepts", "-1"], "--concepts"),
+        (&["analyze", "--max-input-mib", "0"], "--max-input-mib"),
+        (&["analyze", "--exchange-limit", max], "exchange"),
+        (&["analyze", "--eta", "NaN"], "eta"),
+        (&["analyze", "--eta", "1.7976931348623157e308"], "eta"),
+        (&["analyze", "--eta", "3e38", "--precision", "f32"], "eta"),
+        (&["analyze", "--tau", "inf"], "tau"),
+        (&["analyze", "--tau", "-3"], "tau"),
+        (&["analyze", "--window", "3"], "--window"),
+        (&["analyze", "--engine", "windowed", "--tau", "3"], "--tau"),
+        (&["analyze", "--engine", "windowed", "--connection-prob", "2"], "connection-prob"),
+        (&["bench", "--secs-per-run", "inf", "--sweep"], "--secs-per-run"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, name) in cases {
+        let o = Command::new(env!("CARGO_BIN_EXE_huey")).args(*args).current_dir(dir.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(matches!(o.status.code(), Some(1 | 2)), "{args:?}: {:?} {stderr}", o.status);
+        assert!(stderr.starts_with("error:") && stderr.contains(name), "{args:?} should name {name}: {stderr}");
+        assert!(!stderr.contains("panicked") && o.stdout.is_empty(), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing was written");
+}
+
+/// `--json` onto the conversation, the kill list or through a link is refused before the
+/// analysis runs, and every byte of what is there stays.
+#[test]
+fn outputs_never_replace_inputs_links_or_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let talk = dir.path().join("talk.txt");
+    std::fs::copy(fixture("labeled_three_speakers.txt"), &talk).unwrap();
+    let kill = dir.path().join("kill.txt");
+    std::fs::copy(fixture("kill_small.txt"), &kill).unwrap();
+    let link = dir.path().join("link.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&talk, &link).unwrap();
+    let before = std::fs::read(&talk).unwrap();
+    let kill_before = std::fs::read(&kill).unwrap();
+    let missing = dir.path().join("missing/r.json");
+    let (t, k, l) = (talk.to_str().unwrap(), kill.to_str().unwrap(), link.to_str().unwrap());
+    let cases: &[&[&str]] = &[
+        &["analyze", t, "--json", t],
+        &["analyze", t, "--kill-list", k, "--json", k],
+        &["analyze", t, "--save-session", t],
+        &["analyze", t, "--json", l],
+        &["analyze", t, "--json", "/dev/null"],
+        &["analyze", t, "--json", dir.path().to_str().unwrap()],
+        &["analyze", t, "--json", missing.to_str().unwrap()],
+    ];
+    for args in cases {
+        let o = huey(args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error:"), "{args:?}: {stderr}");
+        assert!(o.stdout.is_empty(), "refused before the analysis ran: {args:?}");
+    }
+    assert_eq!(std::fs::read(&talk).unwrap(), before);
+    assert_eq!(std::fs::read(&kill).unwrap(), kill_before);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["kill.txt", "link.json", "talk.txt"], "no temporary file left behind");
+}
+
+/// Writers racing on one `--json` path each use their own temporary file: all succeed and the
+/// file left is one whole report.
+#[test]
+fn concurrent_writers_of_one_report_all_succeed_and_leave_valid_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let writers: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_huey"))
+                .args(["analyze", "--json", out.to_str().unwrap()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for w in writers {
+        let o = w.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["engine"], "temporal");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the report");
+}

@@ -92,10 +92,20 @@ fn refused(dir: &Path, name: &str, text: &str) -> String {
     stderr
 }
 
-#[test]
-fn every_kind_of_bad_session_is_refused_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A bad session: its file name, its text, and words the refusal must contain.
+pub struct BadSession {
+    /// File name (also names the case in failures).
+    pub name: &'static str,
+    /// The file's text.
+    pub text: String,
+    /// Part of the message that says why it is refused.
+    pub expected: &'static str,
+}
+
+/// A good temporal session of the three-speaker fixture after 2 exchanges, and every class of
+/// bad session derived from it (some need files in `dir`: a short conversation, a FIFO). The
+/// CLI test and the app test (tests/it/ui.rs) both go through all of them.
+pub fn bad_sessions(dir: &Path) -> (SessionFile, Vec<BadSession>) {
     let file = fixture("labeled_three_speakers.txt");
     let good = session_after(&file, EngineKind::Temporal, 2);
     let ron = good.to_ron().unwrap();
@@ -104,25 +114,41 @@ fn every_kind_of_bad_session_is_refused_by_name() {
         f(&mut s);
         s.to_ron().unwrap()
     };
-    let cases: Vec<(&str, String, &str)> = vec![
-        ("empty.ron", String::new(), "the file is empty"),
-        ("binary.ron", "\u{0}\u{1}\u{2}binary".repeat(10), "not a readable Huey session"),
-        ("truncated.ron", ron[..ron.len() / 2].to_owned(), "not a readable Huey session"),
-        ("newer.ron", ron.replacen("version: 2", "version: 99", 1), "version 99"),
-        ("zero.ron", ron.replacen("version: 2", "version: 0", 1), "version 0"),
-        ("nan.ron", edit(&|s| s.network.connections[0].strength = f64::NAN), "strength NaN"),
-        ("negative-mass.ron", edit(&|s| s.network.connections[0].mass = -1.0), "mass -1"),
-        ("dangling.ron", edit(&|s| s.network.connections[0].to = 10_000), "neuron 10000"),
-        ("twice.ron", edit(&|s| s.network.words[1] = s.network.words[0].clone()), "is two neurons"),
-        ("counters.ron", edit(&|s| s.done = 1), "counters count 2"),
-        ("eta.ron", edit(&|s| s.options.engine.common.eta = 1e300), "eta"),
-        ("beyond.ron", edit(&|s| s.options.detect.exchange_limit = 1), "exchange limit"),
-        ("too-many.ron", edit(&|s| s.options.engine.common.max_neurons = 2), "more than the 2 this run allows"),
-        ("changed.ron", edit(&|s| s.text_hash ^= 1), "changed since the session was saved"),
-        ("kill.ron", edit(&|s| s.kill_fingerprint = Some(7)), "kill list"),
-        ("missing.ron", edit(&|s| s.source = "/nonexistent/talk.txt".to_owned()), "/nonexistent/talk.txt"),
-        ("fifo-source.ron", edit(&|s| s.source = "/dev/zero".to_owned()), "not a regular file"),
-        (
+    let bad = |name, text, expected| BadSession { name, text, expected };
+    let mut cases = vec![
+        bad("empty.ron", String::new(), "the file is empty"),
+        bad("binary.ron", "\u{0}\u{1}\u{2}binary".repeat(10), "not a readable Huey session"),
+        bad("truncated.ron", ron[..ron.len() / 2].to_owned(), "not a readable Huey session"),
+        bad("newer.ron", ron.replacen("version: 2", "version: 99", 1), "version 99"),
+        bad("zero.ron", ron.replacen("version: 2", "version: 0", 1), "version 0"),
+        bad("nan.ron", edit(&|s| s.network.connections[0].strength = f64::NAN), "strength NaN"),
+        bad(
+            "inf.ron",
+            ron.replacen(&format!("strength: {:?}", good.network.connections[0].strength), "strength: inf", 1),
+            "strength inf",
+        ),
+        bad("negative-mass.ron", edit(&|s| s.network.connections[0].mass = -1.0), "mass -1"),
+        bad("dangling.ron", edit(&|s| s.network.connections[0].to = 10_000), "neuron 10000"),
+        bad("twice.ron", edit(&|s| s.network.words[1] = s.network.words[0].clone()), "is two neurons"),
+        bad("counters.ron", edit(&|s| s.done = 1), "counters count 2"),
+        bad("eta.ron", edit(&|s| s.options.engine.common.eta = 1e300), "eta"),
+        bad(
+            "negative-tau.ron",
+            edit(&|s| {
+                if let huey::model::params::Specific::Temporal(t) = &mut s.options.engine.specific {
+                    t.tau = -3.0;
+                }
+            }),
+            "tau = -3",
+        ),
+        bad("zero-neurons.ron", edit(&|s| s.options.engine.common.max_neurons = 0), "max-neurons = 0"),
+        bad("beyond.ron", edit(&|s| s.options.detect.exchange_limit = 1), "exchange limit"),
+        bad("too-many.ron", edit(&|s| s.options.engine.common.max_neurons = 2), "more than the 2 this run allows"),
+        bad("changed.ron", edit(&|s| s.text_hash ^= 1), "changed since the session was saved"),
+        bad("kill.ron", edit(&|s| s.kill_fingerprint = Some(7)), "kill list"),
+        bad("missing.ron", edit(&|s| s.source = "/nonexistent/talk.txt".to_owned()), "/nonexistent/talk.txt"),
+        bad("device-source.ron", edit(&|s| s.source = "/dev/zero".to_owned()), "not a regular file"),
+        bad(
             "mismatch.ron",
             edit(&|s| {
                 s.stats = huey::model::engine_stats::EngineStats::Windowed(huey::model::engine_stats::WindowedStats {
@@ -133,21 +159,46 @@ fn every_kind_of_bad_session_is_refused_by_name() {
             "counters are the windowed engine's",
         ),
     ];
-    for (name, text, expected) in cases {
+    // A session whose state lies beyond its conversation.
+    let short = dir.join("short.txt");
+    std::fs::write(&short, "Ana: one two three four\n").unwrap();
+    let beyond = edit(&|s| {
+        s.source = short.display().to_string();
+        s.text_hash = huey::io::session::text_hash("Ana: one two three four\n");
+    });
+    cases.push(bad("beyond-end.ron", beyond, "the conversation only"));
+    // A session whose conversation is a FIFO nobody writes to: refused, not waited on.
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("talk.fifo");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        cases.push(bad("fifo-source.ron", edit(&|s| s.source = fifo.display().to_string()), "not a regular file"));
+    }
+    (good, cases)
+}
+
+#[test]
+fn every_kind_of_bad_session_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_, cases) = bad_sessions(d);
+    for BadSession { name, text, expected } in cases {
         let stderr = refused(d, name, &text);
         assert!(stderr.contains(expected), "{name}: expected {expected:?} in {stderr}");
     }
-    // A session whose state lies beyond its conversation.
-    let mut beyond = good.clone();
-    let short = d.join("short.txt");
-    std::fs::write(&short, "Ana: one two three four\n").unwrap();
-    beyond.source = short.display().to_string();
-    beyond.text_hash = huey::io::session::text_hash(&std::fs::read_to_string(&short).unwrap());
-    beyond.done = 2;
-    let text = beyond.to_ron().unwrap();
-    let stderr = refused(d, "beyond-end.ron", &text);
-    assert!(stderr.contains("the conversation only"), "{stderr}");
     // A session file that is a FIFO or a directory is refused without blocking.
+    #[cfg(unix)]
+    {
+        let fifo = d.join("session.fifo");
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let o = huey(&["session", "check", fifo.to_str().unwrap()]);
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("not a regular file"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
     let o = huey(&["session", "check", d.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("directory"), "{}", String::from_utf8_lossy(&o.stderr));
 }

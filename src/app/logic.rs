@@ -8,8 +8,9 @@ use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteK
 use super::view::Info;
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 
+use crate::model::options::Backend;
 use crate::run::notice::Notice;
-use crate::run::worker::{Command, Event, LoadRequest};
+use crate::run::worker::{Command, Event, LoadRequest, WorkerError};
 use crate::text::kill_words::KillSource;
 
 /// Time per frame for draining events.
@@ -55,16 +56,30 @@ impl HueyApp {
             Event::Loaded(summary) => {
                 self.view.run.options = Some(summary.options.clone());
                 for w in &summary.warnings {
+                    self.view.run.note_gpu(w);
                     self.view.notices.push(w.clone());
                 }
                 self.view.run.summary = Some(*summary);
             }
             Event::Progress(p) => self.view.run.on_progress(p),
             Event::Frame(frame) => self.view.on_frame(frame),
-            Event::Notice(n) => self.view.notices.push(n),
-            Event::BackendSwitched { device, .. } => self.view.notices.push(Info::NowRunningOn(device)),
+            Event::Notice(n) => {
+                self.view.run.note_gpu(&n);
+                self.view.notices.push(n);
+            }
+            Event::BackendSwitched { backend, device } => {
+                if backend == Backend::Gpu {
+                    self.view.run.gpu_problem = None;
+                }
+                self.view.notices.push(Info::NowRunningOn(device));
+            }
             Event::Finished => self.view.run.finished = true,
-            Event::Failed(e) => self.view.notices.push(e),
+            Event::Failed(e) => {
+                if let WorkerError::Switch { backend: Backend::Gpu, reason } = &e {
+                    self.view.run.gpu_problem = Some(reason.to_string());
+                }
+                self.view.notices.push(e);
+            }
         }
     }
 

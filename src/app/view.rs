@@ -130,10 +130,23 @@ pub struct RunView {
     pub worker_dead: bool,
     /// Timing history.
     pub timings: Vec<TimingSample>,
+    /// Why the GPU could not be used, from the last attempt (shown on the GPU button); cleared
+    /// when a switch to it succeeds.
+    pub gpu_problem: Option<String>,
     previous: Option<KernelTotals>,
 }
 
 impl RunView {
+    /// Remember why the GPU could not be used, if `notice` says so.
+    pub fn note_gpu(&mut self, notice: &Notice) {
+        match notice {
+            Notice::GpuUnavailable { reason } | Notice::GpuFallback { reason, .. } => {
+                self.gpu_problem = Some(reason.to_string());
+            }
+            _ => {}
+        }
+    }
+
     /// A progress event.
     pub fn on_progress(&mut self, p: Progress) {
         self.progress = Some(p);

@@ -390,3 +390,61 @@ fn unusable_settings_files_are_left_as_they_are() {
     let saved = huey::io::settings::Settings::load(&path).0;
     assert_eq!(saved.recent, [fixture("labeled_three_speakers.txt")], "a usable file is saved with the recent file");
 }
+
+/// Every class of bad session (the list `huey session check` is tested on) opened in the app:
+/// a notice with the same reason, and neither the loaded run, the settings nor the file change.
+#[test]
+fn every_bad_session_is_refused_by_the_app_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cases) = super::sessions::bad_sessions(dir.path());
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    let network = h.state().view.run.frame.as_ref().unwrap().network.clone();
+    let settings = h.state().settings.options.clone();
+    let is_refusal = |m: &Message| matches!(m, Message::Job(JobError::OpenSession(_)));
+    for case in cases {
+        let path = dir.path().join(case.name);
+        std::fs::write(&path, &case.text).unwrap();
+        h.state_mut().view.notices.list.clear();
+        h.state_mut().apply(Action::OpenSession(path.clone()));
+        until(&mut h, case.name, |a| a.view.notices.any(is_refusal));
+        let said = h.state().view.notices.list.iter().find(|(m, _)| is_refusal(m)).unwrap().0.to_string();
+        assert!(said.contains(case.expected), "{}: expected {:?} in {said}", case.name, case.expected);
+        assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, network, "{}", case.name);
+        assert_eq!(h.state().settings.options, settings, "{}", case.name);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), case.text, "{}", case.name);
+    }
+}
+
+/// Without any GPU driver the GPU button says why it cannot be used. The check runs in a child
+/// process of this test binary whose Vulkan loader finds no driver, on every machine.
+#[test]
+fn without_a_gpu_driver_the_gpu_button_says_why() {
+    let o = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "ui::gpu_button_without_a_driver", "--nocapture"])
+        .env("WGPU_BACKEND", "vulkan")
+        .env("VK_ICD_FILENAMES", "/nonexistent.json")
+        .env_remove("REQUIRE_GPU")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && out.contains("1 passed"), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+#[ignore = "run by without_a_gpu_driver_the_gpu_button_says_why, in a process without a GPU driver"]
+fn gpu_button_without_a_driver() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.get_by_label("GPU").click();
+    until(&mut h, "the refusal", |a| a.view.run.gpu_problem.is_some());
+    let why = h.state().view.run.gpu_problem.clone().unwrap();
+    assert!(why.to_lowercase().contains("adapter"), "{why}");
+    let _ = h.get_by_label("GPU (unavailable)");
+    assert_eq!(h.state().view.run.frame.as_ref().unwrap().backend, Backend::Cpu, "the run stays on the CPU");
+    assert!(h.state().view.notices.any(|m| matches!(m, Message::Worker(_))), "{:?}", h.state().view.notices);
+}

@@ -6,6 +6,9 @@ use crate::app::jobs::Purpose;
 use crate::app::{Action, HueyApp};
 use crate::model::options::Backend;
 
+/// The GPU button's label once the GPU failed (its hover text says why).
+const GPU_UNUSABLE: &str = "GPU (unavailable)";
+
 /// Open, run controls, backend switch, progress.
 pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
@@ -44,10 +47,21 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         ui.separator();
         let current = app.view.run.frame.as_ref().map_or(app.settings.options.backend, |f| f.backend);
         ui.label("Backend:");
-        for (b, label) in [(Backend::Cpu, "CPU"), (Backend::Gpu, "GPU")] {
-            if ui.selectable_label(current == b, label).clicked() && current != b {
-                actions.push(Action::SwitchBackend(b));
-            }
+        if ui.selectable_label(current == Backend::Cpu, "CPU").on_hover_text("run on the CPU").clicked()
+            && current != Backend::Cpu
+        {
+            actions.push(Action::SwitchBackend(Backend::Cpu));
+        }
+        // A GPU that could not be used says why on its button; clicking tries again (a driver
+        // may have come back).
+        let gpu = match &app.view.run.gpu_problem {
+            Some(why) => ui
+                .selectable_label(false, GPU_UNUSABLE)
+                .on_hover_text(format!("the GPU cannot be used: {why}\nclick to try again")),
+            None => ui.selectable_label(current == Backend::Gpu, "GPU").on_hover_text("run on the GPU (wgpu compute)"),
+        };
+        if gpu.clicked() && current != Backend::Gpu {
+            actions.push(Action::SwitchBackend(Backend::Gpu));
         }
         ui.separator();
         if ui.button("Save session…").clicked() {

@@ -204,3 +204,41 @@ fn f32_drift_against_f64_is_small() {
         }
     }
 }
+
+/// A hub over the per-neuron connection cap, the `speaker_` waiver and both self-concept
+/// branches. The expected numbers come from a line-by-line Python transcription of the
+/// original's windowed update and `analyze_speaker_self_concept` (eliacobucci/comscij@bf84b6f,
+/// `huey_plusplus_network_complete.py`, `huey_gpu_conversational_experiment.py`): with a cap
+/// of 2, `me` fills its set and 8 new connections are refused, while `speaker_b` goes past it
+/// through the waiver; Ana's self-mass is the mass of `ana→me`, Speaker_B's the activation
+/// term 100·a_s·a_me (no `(min, max)` connection exists between them).
+#[test]
+fn windowed_hub_over_the_cap_matches_the_original() {
+    use huey::engine::LearningEngine as _;
+    use huey::engine::cpu::windowed::WindowedEngine;
+    use huey::model::engine_stats::EngineStats;
+    use huey::model::params::{Common, WindowedParams};
+    let turns: [(&str, &str); 3] = [("Ana", "me x me y me z"), ("Speaker_B", "me y me w me x"), ("Ana", "x me w me")];
+    let speakers = ["Ana".to_owned(), "Speaker_B".to_owned()];
+    let expected = [
+        (2, 11, 2.007185491845, 35.272598550173, 6.604934896563916, 44.65744404863783, 8),
+        (250, 16, 2.546340154992, 45.951823191999, 6.6732874454915265, 47.48533531985825, 0),
+    ];
+    for (cap, connections, sum_s, sum_m, ana, speaker_b, refused) in expected {
+        let params =
+            WindowedParams { window: 2, connection_prob: 1.0, max_connections_per_neuron: cap, ..Default::default() };
+        let mut e = WindowedEngine::<f64>::new(Common::default(), params).unwrap();
+        for (speaker, text) in turns {
+            e.step_turn(speaker, text.split(' '));
+        }
+        let net = e.snapshot().unwrap();
+        let EngineStats::Windowed(stats) = e.stats() else { unreachable!() };
+        assert_eq!((net.n_neurons(), net.connections.len()), (7, connections), "cap {cap}");
+        assert!((net.sum_strength() - sum_s).abs() < 1e-11, "cap {cap}: Σs {}", net.sum_strength());
+        assert!((net.sum_mass() - sum_m).abs() < 1e-11, "cap {cap}: Σm {}", net.sum_mass());
+        let self_mass = huey::analysis::mass::speaker_self_mass(&net, &speakers);
+        assert!((self_mass[0].1 - ana).abs() < 1e-12, "cap {cap}: {self_mass:?}");
+        assert!((self_mass[1].1 - speaker_b).abs() < 1e-12, "cap {cap}: {self_mass:?}");
+        assert_eq!(stats.refused, refused, "cap {cap}");
+    }
+}

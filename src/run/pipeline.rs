@@ -83,7 +83,7 @@ pub struct Pipeline {
 
 /// Estimated pair updates above which a run is announced as heavy: minutes of engine work at
 /// the rates measured in docs/ROBUSTNESS.md.
-pub const HEAVY_PAIRS: f64 = 1e10;
+pub const HEAVY_PAIRS: f64 = 1e9;
 
 /// Pair updates a run over `stream` costs: Σ n(n−1)/2 over exchanges for the temporal engine,
 /// C(W+1, 2) per window for the windowed engine; and the longest exchange's length.

@@ -57,7 +57,7 @@ pub enum Notice {
     /// The run will take long: its pair updates grow with the square of an exchange's (or a
     /// window's) length, and this conversation has very long ones.
     #[error(
-        "this run costs up to {pairs:.1e} pair updates (its longest exchange has {longest} tokens): expect minutes or more; --max-exchange-chars bounds an exchange's length"
+        "this run costs up to {pairs:.1e} pair updates (its longest exchange keeps {longest} tokens): expect minutes or more; --max-exchange-chars bounds an exchange's length"
     )]
     HeavyRun {
         /// Estimated pair updates.

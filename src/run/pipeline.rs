@@ -85,21 +85,32 @@ pub struct Pipeline {
 /// the rates measured in docs/ROBUSTNESS.md.
 pub const HEAVY_PAIRS: f64 = 1e9;
 
-/// Pair updates a run over `stream` costs: Σ n(n−1)/2 over exchanges for the temporal engine,
-/// C(W+1, 2) per window for the windowed engine; and the longest exchange's length.
+/// Pair updates a run over `stream` costs, and the longest exchange's length in tokens. The
+/// temporal engine's vocabulary admits the first `max_neurons` distinct words and skips later
+/// new ones, so its count is exact: Σ n(n−1)/2 over the tokens each exchange keeps. The
+/// windowed engine evicts, so its count is an upper bound over all tokens: C(W+1, 2) per window.
 pub fn work_estimate(stream: &TokenStream, opts: &AnalysisOptions) -> (f64, usize) {
     let mut longest = 0;
     let mut pairs = 0.0;
+    let cap = opts.engine.common.max_neurons;
+    let mut admitted: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for k in 0..stream.n_exchanges() {
-        let n = stream.exchange_len(k);
-        longest = longest.max(n);
-        pairs += match &opts.engine.specific {
-            crate::model::params::Specific::Temporal(_) => (n as f64) * (n.saturating_sub(1) as f64) / 2.0,
+        let (n, cost) = match &opts.engine.specific {
+            crate::model::params::Specific::Temporal(_) => {
+                let n = stream
+                    .exchange(k)
+                    .filter(|t| admitted.contains(t) || (admitted.len() < cap && admitted.insert(*t)))
+                    .count();
+                (n, (n as f64) * (n.saturating_sub(1) as f64) / 2.0)
+            }
             crate::model::params::Specific::Windowed(w) => {
+                let n = stream.exchange_len(k);
                 let windows = (n + 1).saturating_sub(w.window).max(1) as f64;
-                windows * ((w.window + 1) * w.window) as f64 / 2.0
+                (n, windows * ((w.window + 1) * w.window) as f64 / 2.0)
             }
         };
+        longest = longest.max(n);
+        pairs += cost;
     }
     (pairs, longest)
 }

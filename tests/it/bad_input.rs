@@ -173,3 +173,16 @@ fn a_run_of_very_long_exchanges_is_announced_before_it_starts() {
     let calm = huey::run::pipeline::prepare(huey::text::SAMPLE_CONVERSATION, &opts, &KillList::empty()).unwrap();
     assert!(calm.pipeline.notices().is_empty(), "{:?}", calm.pipeline.notices());
 }
+
+/// Parameters under which every connection dies say so, rather than blaming the text.
+#[test]
+fn a_prune_threshold_nothing_survives_is_named_not_the_text() {
+    let mut opts = AnalysisOptions::default();
+    let Specific::Temporal(t) = &mut opts.engine.specific else { unreachable!() };
+    t.prune_threshold = 1000.0;
+    let a = analyze_text(huey::text::SAMPLE_CONVERSATION, &opts, &KillList::empty()).unwrap();
+    assert!(a.network.connections.is_empty());
+    let said: Vec<String> = a.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(a.warnings.iter().any(|w| matches!(w, Notice::NoneSurvived { pairs } if *pairs > 0)), "{said:?}");
+    assert!(!said.iter().any(|w| w.contains("two kept tokens")), "{said:?}");
+}

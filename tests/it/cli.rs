@@ -266,3 +266,32 @@ fn concurrent_writers_of_one_report_all_succeed_and_leave_valid_json() {
     assert_eq!(json["engine"], "temporal");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the report");
 }
+
+/// A writer killed at any moment leaves the old report or the whole new one, never a torn
+/// file (a `.report.json.*.tmp` may stay behind after SIGKILL: nothing can remove it then).
+#[test]
+fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let old = "{\"the\": \"old report\"}";
+    let start = std::time::Instant::now();
+    let o = huey(&["analyze", "--json", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let whole = start.elapsed();
+    for k in 0..12u32 {
+        std::fs::write(&out, old).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_huey"))
+            .args(["analyze", "--json", out.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * k / 10);
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(&out).unwrap();
+        let ok =
+            text == old || serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|j| j["engine"] == "temporal");
+        assert!(ok, "kill after {k}/10 of a run left {} bytes that are neither", text.len());
+    }
+}

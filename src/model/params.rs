@@ -28,15 +28,17 @@ pub const MAX_MAGNITUDE: f64 = 1e6;
 pub const MAX_ETA: f64 = 1e3;
 
 impl Common {
-    /// What a network must satisfy for an engine of `kind` with these values to continue it.
-    pub fn network_limits(&self, kind: EngineKind) -> super::network::NetworkLimits {
-        let windowed = kind == EngineKind::Windowed;
+    /// What a network must satisfy for an engine with these values to continue it: the
+    /// temporal engine (`windowed` = `None`) or the windowed engine with its block.
+    pub fn network_limits(&self, windowed: Option<&WindowedParams>) -> super::network::NetworkLimits {
         super::network::NetworkLimits {
-            max_neurons: self.max_neurons,
+            // The windowed engine never evicts a neuron of the current window, so with a cap
+            // below a window's `window + 1` neurons it holds up to that many.
+            max_neurons: windowed.map_or(self.max_neurons, |w| self.max_neurons.max(w.window + 1)),
             // An f32 engine clamps to `M_max` rounded to f32, which may lie just above it.
             m_max: self.mass.m_max.max(f64::from(self.mass.m_max as f32)),
-            evictions: windowed,
-            self_connections: !windowed,
+            evictions: windowed.is_some(),
+            self_connections: windowed.is_none(),
         }
     }
 }
@@ -93,7 +95,10 @@ impl EngineParams {
 
     /// What a network must satisfy for the engine these parameters describe to continue it.
     pub fn network_limits(&self) -> super::network::NetworkLimits {
-        self.common.network_limits(self.kind())
+        match &self.specific {
+            Specific::Temporal(_) => self.common.network_limits(None),
+            Specific::Windowed(w) => self.common.network_limits(Some(w)),
+        }
     }
 
     /// Which engine these parameters are for.

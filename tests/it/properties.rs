@@ -94,8 +94,16 @@ proptest! {
         }
         let text = String::from_utf8_lossy(&bytes);
         if let Ok(session) = SessionFile::parse(&text, Path::new("s.ron")) {
-            // Anything accepted passed every check: an engine can continue it.
-            prop_assert!(session.check().is_ok());
+            // Anything accepted can be continued: an engine of its options loads the network,
+            // learns the conversation once more on top of it, and every number stays valid.
+            let mut prepared = huey::run::pipeline::prepare(SESSION_TALK, &session.options, &KillList::empty()).unwrap();
+            prop_assume!(session.done <= prepared.detection.exchanges.len());
+            let restored = prepared.pipeline.restore(&session.network, session.stats, session.done);
+            prop_assert!(restored.is_ok(), "{restored:?}");
+            prepared.pipeline.run_to_end();
+            let network = prepared.pipeline.network();
+            let valid = network.validate(&session.options.engine.network_limits());
+            prop_assert!(valid.is_ok(), "{valid:?}");
         }
     }
 
@@ -115,6 +123,8 @@ proptest! {
         tau in prop_oneof![Just(1e6), 1e-6f64..1e6],
         decay in 0.0f64..0.999,
         windowed in any::<bool>(),
+        max_neurons in 2usize..300,
+        window in 1usize..40,
     ) {
         let mut opts = AnalysisOptions::reference(if windowed { EngineKind::Windowed } else { EngineKind::Temporal });
         let c = &mut opts.engine.common;
@@ -122,12 +132,16 @@ proptest! {
         c.mass.m_max = m_max;
         c.mass.k = k;
         c.mass.a0 = a0;
+        c.max_neurons = max_neurons;
         match &mut opts.engine.specific {
             huey::model::params::Specific::Temporal(t) => {
                 t.tau = tau;
                 t.connection_decay = decay.min(0.5);
             }
-            huey::model::params::Specific::Windowed(w) => w.connection_decay = decay,
+            huey::model::params::Specific::Windowed(w) => {
+                w.connection_decay = decay;
+                w.window = window;
+            }
         }
         // Every value drawn is within the documented bounds, so it must be accepted.
         prop_assert!(opts.validate().is_ok(), "{:?}", opts.validate());
@@ -136,15 +150,21 @@ proptest! {
             prop_assert!(c.strength.is_finite() && c.mass.is_finite(), "{c:?}");
         }
         prop_assert!(a.map.coords.iter().flatten().all(|x| x.is_finite()));
+        // What a run leaves, an engine of the same options can continue (a saved session).
+        let valid = a.network.validate(&opts.engine.network_limits());
+        prop_assert!(valid.is_ok(), "{valid:?}");
     }
 }
+
+/// The conversation of [`session_text`].
+const SESSION_TALK: &str = "Ana: the garden needs light\nBen: the beans need sun\nAna: light for the beans\n";
 
 /// A small valid session, as text.
 fn session_text() -> String {
     use std::sync::OnceLock;
     static TEXT: OnceLock<String> = OnceLock::new();
     TEXT.get_or_init(|| {
-        let text = "Ana: the garden needs light\nBen: the beans need sun\nAna: light for the beans\n";
+        let text = SESSION_TALK;
         let opts = AnalysisOptions::default();
         let kill = KillList::empty();
         let a = analyze_text(text, &opts, &kill).unwrap();

@@ -202,3 +202,19 @@ fn every_kind_of_bad_session_is_refused_by_name() {
     let o = huey(&["session", "check", d.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("directory"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The windowed engine never evicts a neuron of the current window, so with a cap below a
+/// window's size its network holds more than `max_neurons` neurons: its own session opens.
+#[test]
+fn a_windowed_session_over_a_small_cap_is_its_own_valid_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("w.ron");
+    let file = fixture("labeled_three_speakers.txt");
+    let (f, s) = (file.to_str().unwrap(), session.to_str().unwrap());
+    let o = huey(&["analyze", f, "--engine", "windowed", "--max-neurons", "2", "--window", "3", "--save-session", s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let saved = SessionFile::load(&session).unwrap();
+    assert!(saved.network.words.iter().filter(|w| !w.is_empty()).count() > 2, "the window's neurons stayed");
+    let o = huey(&["session", "check", s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -405,7 +405,7 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
     /// count keys the random draws, so the run goes on exactly).
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
         let stats = stats.windowed()?;
-        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Windowed))?;
+        network.validate(&self.common.network_limits(Some(&self.params)))?;
         let mut fresh = Self::new(self.common.clone(), self.params.clone())?;
         for (id, w) in network.words.iter().enumerate() {
             let live = !w.is_empty();

@@ -495,7 +495,7 @@ impl<R: Real + Send> LearningEngine for GpuTemporalEngine<R> {
 
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
         let stats = stats.temporal()?;
-        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Temporal))?;
+        network.validate(&self.common.network_limits(None))?;
         Ok(self.import(network, stats)?)
     }
 }

@@ -476,7 +476,7 @@ impl<R: Real + Send> LearningEngine for GpuWindowedEngine<R> {
 
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
         let stats = stats.windowed()?;
-        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Windowed))?;
+        network.validate(&self.common.network_limits(Some(&self.params)))?;
         Ok(self.import(network, stats)?)
     }
 }

@@ -199,26 +199,67 @@ impl<R: Real> TemporalEngine<R> {
         if s < threshold {
             return Some(0);
         }
-        let factor = 1.0 - self.params.connection_decay;
+        // The factor as this precision holds it: in f32 a tiny decay rounds it to exactly 1.
+        let factor = (R::ONE - R::from_f64(self.params.connection_decay)).to_f64();
         if factor == 0.0 {
             return Some(1);
         }
         if factor >= 1.0 {
             return None;
         }
-        // A log estimate in f64, then the exact test in R with the same power table.
+        // `dead(j)` (s·(1−decay)^j below the threshold) is monotone in j. The log estimate is
+        // close, but the power table is built by repeated multiplication, as the reference
+        // decays, and its rounding can move the answer (far, in f32 after many steps): gallop
+        // from the estimate to a bracket, then bisect, so the answer is exact for the table.
         let estimate = (self.params.prune_threshold / s.to_f64()).ln() / factor.ln();
         if !(estimate.is_finite() && estimate < HORIZON as f64) {
             return None;
         }
-        let mut j = (estimate.floor().max(0.0) as u64).saturating_sub(2);
-        while s * self.pow(j) >= threshold {
-            j += 1;
-            if j > HORIZON {
-                return None;
+        let guess = estimate.floor().max(0.0) as u64;
+        let mut dead = |j: u64| s * self.pow(j) < threshold;
+        // Invariant once bracketed: dead(hi) and not dead(lo).
+        let (mut lo, mut hi);
+        if dead(guess) {
+            hi = guess;
+            let mut step = 1;
+            loop {
+                if hi == 0 {
+                    return Some(0);
+                }
+                let c = hi.saturating_sub(step);
+                if dead(c) {
+                    hi = c;
+                    step *= 2;
+                } else {
+                    lo = c;
+                    break;
+                }
+            }
+        } else {
+            lo = guess;
+            let mut step = 1;
+            loop {
+                let c = (lo + step).min(HORIZON);
+                if dead(c) {
+                    hi = c;
+                    break;
+                }
+                if c == HORIZON {
+                    return None;
+                }
+                lo = c;
+                step *= 2;
             }
         }
-        Some(j)
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if dead(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Some(hi)
     }
 }
 
@@ -294,7 +335,7 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for TemporalEngine<R> {
     /// connection's strength becomes its reference value now, its death is rescheduled.
     fn load(&mut self, network: &Network, stats: EngineStats) -> Result<(), EngineError> {
         let stats = stats.temporal()?;
-        network.validate(&self.common.network_limits(crate::model::options::EngineKind::Temporal))?;
+        network.validate(&self.common.network_limits(None))?;
         let mut fresh = Self::new(self.common.clone(), self.params.clone())?;
         for w in &network.words {
             fresh.vocab.intern(w);

@@ -197,13 +197,41 @@ fn no_decay_or_negligible_decay_terminates_and_keeps_every_connection() {
         assert_eq!(net.connections.len(), 4, "decay {decay}");
         assert!(strength(&net, "a", "b").unwrap() > 1.0, "decay {decay}");
     }
-    // In f32, 1 − 1e-8 rounds to 1: the exact search must still stop.
+    // In f32, 1 − 1e-8 rounds to 1: such a connection never dies, and nothing is scheduled
+    // (a strength just above the threshold, where a search would have the longest walk).
     let params = TemporalParams { connection_decay: 1e-8, ..TemporalParams::default() };
     let mut e = TemporalEngine::<f32>::new(Common::default(), params).unwrap();
+    assert_eq!(e.steps_until_pruned(0.0101), None);
     for _ in 0..50 {
         e.step(["a", "b"]);
     }
     assert_eq!(e.snapshot().unwrap().connections.len(), 1);
+    assert!(e.decay_pow.len() <= 2, "power table of {}", e.decay_pow.len());
+}
+
+/// The death step is exactly the first index of the power table below the threshold, in both
+/// precisions, however far the log estimate is from it (f32 tables drift after many steps).
+#[test]
+fn death_steps_are_exact_for_the_power_table() {
+    fn check<R: Real + std::fmt::Debug + Send>(decay: f64, strengths: &[f64]) {
+        let params = TemporalParams { connection_decay: decay, ..TemporalParams::default() };
+        let mut e = TemporalEngine::<R>::new(Common::default(), params).unwrap();
+        let threshold = R::from_f64(e.params.prune_threshold);
+        for &s in strengths {
+            let s = R::from_f64(s);
+            let got = e.steps_until_pruned(s).unwrap();
+            let mut j = 0;
+            while s * e.pow(j) >= threshold {
+                j += 1;
+            }
+            assert_eq!(got, j, "decay {decay}, strength {s:?}");
+        }
+    }
+    let strengths = [0.01, 0.010_000_1, 0.0101, 0.05, 0.3, 1.0, 7.5, 123.0, 1e4];
+    for decay in [0.008, 0.3, 1e-3, 1e-5] {
+        check::<f64>(decay, &strengths);
+        check::<f32>(decay, &strengths);
+    }
 }
 
 /// A network no engine could have produced is refused by `load`, which then changes nothing.

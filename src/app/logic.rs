@@ -179,22 +179,26 @@ impl HueyApp {
     fn adopt(&mut self, opened: crate::run::session::Opened) {
         let crate::run::session::Opened { session, file, name, text, load_warnings, kill, kill_name, prepared } =
             opened;
-        for w in load_warnings {
-            self.view.notices.push(Notice::Load(w));
-        }
-        self.settings.options = session.options.clone();
-        self.settings.kill = session.kill.clone();
         let request = LoadRequest {
             name: name.clone(),
             text: std::sync::Arc::clone(&text),
-            opts: session.options,
+            opts: session.options.clone(),
             kill,
             kill_name,
-            kill_source: session.kill,
+            kill_source: session.kill.clone(),
         };
+        // Nothing changes here unless the worker took the session.
+        if !self.worker.send(Command::Adopt(Box::new((request, prepared)))) {
+            self.view.notices.push(Info::WorkerBusy);
+            return;
+        }
+        for w in load_warnings {
+            self.view.notices.push(Notice::Load(w));
+        }
+        self.settings.options = session.options;
+        self.settings.kill = session.kill;
         self.view.reset_run();
         self.source = Some(super::Source { name, path: file, text });
-        self.send(Command::Adopt(Box::new((request, prepared))));
     }
 
     /// Ask a job for a conversation; the newest request wins.
@@ -308,7 +312,16 @@ impl HueyApp {
     /// or newer file is left as it is).
     pub(super) fn save_settings(&mut self) {
         if let (Some(path), SettingsStatus::Usable) = (&self.settings_path, self.settings_status) {
-            self.jobs.save_settings(path.clone(), self.settings.clone());
+            let mut settings = self.settings.clone();
+            // Options left mid-edit in an invalid state are not written (the next start would
+            // refuse the whole file): the loaded run's options stand in, or nothing is saved.
+            if settings.options.validate().is_err() {
+                match self.view.run.options.as_ref().filter(|o| o.validate().is_ok()) {
+                    Some(valid) => settings.options = valid.clone(),
+                    None => return,
+                }
+            }
+            self.jobs.save_settings(path.clone(), settings);
         }
     }
 

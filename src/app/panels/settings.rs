@@ -8,7 +8,7 @@ use crate::app::jobs::Purpose;
 use crate::app::view::View;
 use crate::io::settings::Settings;
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, MapOptions, Precision, SpeakerEdits, Tokenizer};
-use crate::model::params::{EngineParams, MAX_NEURONS_LIMIT, Specific};
+use crate::model::params::{EngineParams, MAX_MAGNITUDE, MAX_NEURONS_LIMIT, Specific};
 use crate::text::kill_words::{KillSource, Language};
 
 /// Engine, parameters, kill list, speakers, recent files.
@@ -138,29 +138,33 @@ fn parameters_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
 
 /// Every remaining parameter: detection, decay and prune rules, the mass model.
 fn advanced_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
-    let f = |ui: &mut Ui, v: &mut f64, prefix: &str| {
-        ui.add(egui::DragValue::new(v).speed(0.001).max_decimals(6).prefix(format!("{prefix} ")));
+    // Each value's own range (the validator's); rules across values are shown when broken.
+    let f = |ui: &mut Ui, v: &mut f64, prefix: &str, range: std::ops::RangeInclusive<f64>| {
+        ui.add(egui::DragValue::new(v).range(range).speed(0.001).max_decimals(6).prefix(format!("{prefix} ")));
     };
+    let unit = 0.0..=1.0;
+    let decay = 0.0..=0.999_999;
+    let big = 0.0..=MAX_MAGNITUDE;
     ui.label(RichText::new("Speaker detection").strong());
     ui.checkbox(&mut o.detect.conversation_mode, "conversation mode");
     ui.add(egui::DragValue::new(&mut o.detect.exchange_limit).range(1..=10_000_000).prefix("exchange limit "));
     ui.add(egui::DragValue::new(&mut o.detect.max_exchange_chars).range(1..=10_000_000).prefix("max exchange chars "));
-    f(ui, &mut o.detect.min_confidence, "min confidence");
+    f(ui, &mut o.detect.min_confidence, "min confidence", unit.clone());
     match &mut o.engine.specific {
         Specific::Temporal(t) => {
             ui.label(RichText::new("Temporal engine").strong());
-            f(ui, &mut t.decay_floor, "decay floor");
-            f(ui, &mut t.removal_threshold, "removal threshold");
-            f(ui, &mut t.prune_threshold, "prune threshold");
+            f(ui, &mut t.decay_floor, "decay floor", big.clone());
+            f(ui, &mut t.removal_threshold, "removal threshold", big.clone());
+            f(ui, &mut t.prune_threshold, "prune threshold", big.clone());
         }
         Specific::Windowed(w) => {
             ui.label(RichText::new("Windowed engine").strong());
-            f(ui, &mut w.activation_decay, "activation decay");
-            f(ui, &mut w.activation_floor, "activation floor");
-            f(ui, &mut w.connection_decay, "connection decay");
-            f(ui, &mut w.decay_floor, "decay floor");
-            f(ui, &mut w.removal_threshold, "removal threshold");
-            f(ui, &mut w.prune_threshold, "prune threshold");
+            f(ui, &mut w.activation_decay, "activation decay", decay.clone());
+            f(ui, &mut w.activation_floor, "activation floor", unit.clone());
+            f(ui, &mut w.connection_decay, "connection decay", decay.clone());
+            f(ui, &mut w.decay_floor, "decay floor", big.clone());
+            f(ui, &mut w.removal_threshold, "removal threshold", big.clone());
+            f(ui, &mut w.prune_threshold, "prune threshold", big.clone());
             ui.add(
                 egui::DragValue::new(&mut w.max_connections_per_neuron)
                     .range(1..=1_000_000)
@@ -171,12 +175,12 @@ fn advanced_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
     }
     ui.label(RichText::new("Inertial mass").strong());
     let m = &mut o.engine.common.mass;
-    f(ui, &mut m.m_max, "M max");
-    f(ui, &mut m.a0, "A0");
-    f(ui, &mut m.k, "k");
-    f(ui, &mut m.homeostatic, "homeostatic h");
-    f(ui, &mut m.ltd_threshold, "LTD threshold");
-    f(ui, &mut m.rate, "mass rate");
+    f(ui, &mut m.m_max, "M max", big.clone());
+    f(ui, &mut m.a0, "A0", -MAX_MAGNITUDE..=MAX_MAGNITUDE);
+    f(ui, &mut m.k, "k", big.clone());
+    f(ui, &mut m.homeostatic, "homeostatic h", big.clone());
+    f(ui, &mut m.ltd_threshold, "LTD threshold", big.clone());
+    f(ui, &mut m.rate, "mass rate", big.clone());
 }
 
 fn speaker_row_ui(ui: &mut Ui, edits: &mut SpeakerEdits, speaker: &str) {

@@ -217,7 +217,11 @@ impl AnalyzeArgs {
 
     /// The files this run reads (never written over).
     pub fn inputs(&self) -> Vec<PathBuf> {
-        self.file.iter().chain(&self.kill_list).cloned().collect()
+        let mut inputs: Vec<PathBuf> = self.file.iter().chain(&self.kill_list).cloned().collect();
+        if let Ok(source) = self.kill_source() {
+            inputs.extend(source.file());
+        }
+        inputs
     }
 
     /// Where the kill words come from.

@@ -56,9 +56,12 @@ pub(super) fn run(args: &SessionArgs) -> Result<(), CliError> {
             Ok(())
         }
         SessionAction::Continue { file, json, save_session, force, top } => {
-            let inputs = vec![file.clone()];
-            let outputs = Outputs::checked(&[json.as_deref(), save_session.as_deref()], inputs, *force)?;
             let Opened { session, file: source, name, text, load_warnings, kill, kill_name, prepared } = open(file)?;
+            // Checked before the run, and with every file the session reads among the inputs.
+            let mut inputs = vec![file.clone()];
+            inputs.extend(source.clone());
+            inputs.extend(session.kill.file());
+            let outputs = Outputs::checked(&[json.as_deref(), save_session.as_deref()], inputs, *force)?;
             let mut analysis = finish(prepared, &session.options);
             let mut warnings: Vec<Notice> = load_warnings.into_iter().map(Notice::Load).collect();
             warnings.append(&mut analysis.warnings);

@@ -126,6 +126,16 @@ impl Default for KillSource {
 }
 
 impl KillSource {
+    /// The file this source reads, if any (`./KILL.txt` for the reference default, whether or
+    /// not it exists yet): outputs must never be written over it.
+    pub fn file(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Self::File(path) => Some(path.clone()),
+            Self::ReferenceDefault => Some(std::path::PathBuf::from("KILL.txt")),
+            Self::None | Self::Bundled(_) | Self::Custom(_) => None,
+        }
+    }
+
     /// A short description for reports and the UI (`File` gives the path).
     pub fn describe(&self) -> String {
         match self {

@@ -226,6 +226,11 @@ fn outputs_never_replace_inputs_links_or_devices() {
         &["analyze", t, "--json", dir.path().to_str().unwrap()],
         &["analyze", t, "--json", missing.to_str().unwrap()],
     ];
+    let session = dir.path().join("s.ron");
+    assert!(huey(&["analyze", t, "--kill-list", k, "--save-session", session.to_str().unwrap()]).status.success());
+    let s = session.to_str().unwrap();
+    let (onto_talk, onto_kill) = (["session", "continue", s, "--json", t], ["session", "continue", s, "--json", k]);
+    let cases: Vec<&[&str]> = cases.iter().copied().chain([&onto_talk[..], &onto_kill[..]]).collect();
     for args in cases {
         let o = huey(args);
         let stderr = String::from_utf8_lossy(&o.stderr);
@@ -239,7 +244,7 @@ fn outputs_never_replace_inputs_links_or_devices() {
     let mut names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["kill.txt", "link.json", "talk.txt"], "no temporary file left behind");
+    assert_eq!(names, ["kill.txt", "link.json", "s.ron", "talk.txt"], "no temporary file left behind");
 }
 
 /// Writers racing on one `--json` path each use their own temporary file: all succeed and the

@@ -89,6 +89,7 @@ pub const HEAVY_PAIRS: f64 = 1e9;
 /// temporal engine's vocabulary admits the first `max_neurons` distinct words and skips later
 /// new ones, so its count is exact: Σ n(n−1)/2 over the tokens each exchange keeps. The
 /// windowed engine evicts, so its count is an upper bound over all tokens: C(W+1, 2) per window.
+/// Hashing every token costs a few milliseconds per million (part of each run's set-up).
 pub fn work_estimate(stream: &TokenStream, opts: &AnalysisOptions) -> (f64, usize) {
     let mut longest = 0;
     let mut pairs = 0.0;
@@ -105,7 +106,8 @@ pub fn work_estimate(stream: &TokenStream, opts: &AnalysisOptions) -> (f64, usiz
             }
             crate::model::params::Specific::Windowed(w) => {
                 let n = stream.exchange_len(k);
-                let windows = (n + 1).saturating_sub(w.window).max(1) as f64;
+                // A turn shorter than the window makes no window (§3.4).
+                let windows = (n + 1).saturating_sub(w.window) as f64;
                 (n, windows * ((w.window + 1) * w.window) as f64 / 2.0)
             }
         };

@@ -386,9 +386,13 @@ fn unusable_settings_files_are_left_as_they_are() {
     app.start(huey::app::Launch { file: Some(fixture("labeled_three_speakers.txt")), ..Default::default() });
     let mut h = harness(app);
     until(&mut h, "the conversation", |a| a.view.run.summary.is_some());
+    // Options edited into an invalid state are not what is written: the file still loads.
+    h.state_mut().settings.options.engine.common.eta = 1e300;
     h.state_mut().shutdown();
-    let saved = huey::io::settings::Settings::load(&path).0;
+    let (saved, problem) = huey::io::settings::Settings::load(&path);
+    assert!(problem.is_none(), "{problem:?}");
     assert_eq!(saved.recent, [fixture("labeled_three_speakers.txt")], "a usable file is saved with the recent file");
+    assert_eq!(saved.options.engine.common.eta, 0.1, "the run's options stand in");
 }
 
 /// Every class of bad session (the list `huey session check` is tested on) opened in the app:

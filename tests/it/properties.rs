@@ -108,7 +108,7 @@ proptest! {
     }
 
     #[test]
-    fn deeply_nested_input_is_refused_without_overflowing_the_stack(depth in 1usize..20_000) {
+    fn deeply_nested_input_is_refused_without_overflowing_the_stack(depth in 2usize..20_000) {
         let text = format!("{}{}", "(".repeat(depth), ")".repeat(depth));
         prop_assert!(SessionFile::parse(&text, Path::new("s.ron")).is_err());
         prop_assert!(Settings::parse(&text, Path::new("settings.ron")).is_err());
@@ -182,4 +182,17 @@ fn session_text() -> String {
         .unwrap()
     })
     .clone()
+}
+
+/// The shallow end of the nesting property, every depth: `()` alone is a settings file with
+/// every value at its default (found by `scripts/fuzz.sh`); nothing deeper is anything.
+#[test]
+fn shallow_nesting_is_refused_except_the_empty_settings() {
+    for depth in 1..=64 {
+        let text = format!("{}{}", "(".repeat(depth), ")".repeat(depth));
+        assert!(SessionFile::parse(&text, Path::new("s.ron")).is_err(), "depth {depth}");
+        let settings = Settings::parse(&text, Path::new("settings.ron"));
+        assert_eq!(settings.is_ok(), depth == 1, "depth {depth}: {settings:?}");
+    }
+    assert_eq!(Settings::parse("()", Path::new("settings.ron")).unwrap(), Settings::default());
 }

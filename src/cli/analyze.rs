@@ -266,7 +266,7 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let prepared = prepare(&text, &opts, &kill)?;
     // A heavy run says so before it starts, not after.
     for n in prepared.pipeline.notices().iter().filter(|n| matches!(n, Notice::HeavyRun { .. })) {
-        eprintln!("warning: {n}");
+        eprintln!("warning: {}", super::printable(n));
     }
     let mut analysis = finish(prepared, &opts);
     analysis.warnings.retain(|n| !matches!(n, Notice::HeavyRun { .. }));
@@ -284,7 +284,7 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
             file: args.file.as_deref(),
             text: &text,
             options: &opts,
-            kill_source: &kill_source,
+            kill_source: &crate::io::kill_list::resolve(&kill_source),
             kill: &kill,
             done: analysis.detection.exchanges.len(),
             stats: analysis.stats,
@@ -301,7 +301,7 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
 pub(super) fn summary(r: &Report, a: &Analysis, top: usize) -> String {
     let mut out = String::new();
     for w in &r.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", super::printable(w));
     }
     outln!(out, "{}", r.file);
     outln!(

@@ -139,7 +139,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let (name, text, _) = load_input(&a)?;
         let first = analyze_text(&text, &opts, &kill)?;
         for w in first.warnings.iter().filter(|w| w.is_gpu_fallback()) {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", super::printable(w));
         }
         let mut runs = Vec::with_capacity(args.reps);
         for _ in 0..args.reps.max(1) {

@@ -132,22 +132,45 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Session(args)) => session::run(&args),
         Some(Command::GpuInfo) => gpu_info::run(),
-        None if cli.print => analyze::run(&AnalyzeArgs::for_file(cli.file)),
+        None if cli.print => analyze::run(&printed(&cli)),
         None => match crate::app::run(launch(&cli)) {
             Ok(()) => Ok(()),
             Err(e) => {
-                eprintln!("{e}; printing the analysis instead");
-                analyze::run(&AnalyzeArgs::for_file(cli.file))
+                eprintln!("{}; printing the analysis instead", printable(&e));
+                analyze::run(&printed(&cli))
             }
         },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A message as one line of plain text: control characters (from a file name or a token) are
+/// escaped, so a name cannot forge another line or move the terminal's cursor.
+pub(crate) fn printable(message: &impl std::fmt::Display) -> String {
+    let text = message.to_string();
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// `huey [FILE] --print` (and the app's fallback without a display): `analyze` with the
+/// defaults and this command line's overrides, which `analyze` then validates.
+fn printed(cli: &Cli) -> AnalyzeArgs {
+    let mut args = AnalyzeArgs::for_file(cli.file.clone());
+    if let Some(n) = cli.max_neurons {
+        args.max_neurons = n;
+    }
+    if let Some(engine) = cli.engine {
+        args.engine = engine;
+    }
+    args
 }
 
 /// What the app needs from the command line: the file, this session's overrides, and a

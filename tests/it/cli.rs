@@ -300,3 +300,33 @@ fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new_one() {
         assert!(ok, "kill after {k}/10 of a run left {} bytes that are neither", text.len());
     }
 }
+
+/// `huey [FILE] --print` (also the app's fallback without a display) applies the overrides it
+/// is given, validated as `analyze` validates them.
+#[test]
+fn print_applies_the_app_overrides() {
+    let file = fixture("labeled_three_speakers.txt");
+    let f = file.to_str().unwrap();
+    let o = huey(&[f, "--print", "--max-neurons", "5"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(" 5 neurons"), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = huey(&[f, "--print", "--engine", "windowed"]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("reference_windowed"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = huey(&[f, "--print", "--max-neurons", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("max-neurons"));
+}
+
+/// A file name with control characters cannot forge a second line of output or reach the
+/// terminal as an escape sequence.
+#[test]
+fn control_characters_in_messages_are_escaped() {
+    let o = huey(&["analyze", "/nonexistent/a\u{1b}[31mred\nerror: forged"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains('\u{1b}') && stderr.contains("\\u{1b}[31mred\\nerror: forged"), "{stderr}");
+}

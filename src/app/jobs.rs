@@ -420,7 +420,7 @@ fn prepare(request: u64, source: SourceRequest, kill: &KillSource) -> Result<Pre
         SourceRequest::Loaded(source) => (source, Vec::new()),
     };
     let (list, kill_name) = crate::io::kill_list::load(kill)?;
-    Ok(Prepared { request, source, kill: list, kill_name, kill_source: kill.clone(), warnings })
+    Ok(Prepared { request, source, kill: list, kill_name, kill_source: crate::io::kill_list::resolve(kill), warnings })
 }
 
 /// The bundled sample as a source.

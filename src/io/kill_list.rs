@@ -24,6 +24,21 @@ pub fn read(path: &Path) -> Result<KillList, KillListError> {
     Ok(KillList::parse(&String::from_utf8_lossy(&bytes)))
 }
 
+/// `source` as a session records it: a file by its absolute path, and the reference default
+/// as what it turned out to be here (`./KILL.txt`, absolute, or the bundled English list), so
+/// the session means the same list from any working directory.
+pub fn resolve(source: &KillSource) -> KillSource {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    match source {
+        KillSource::File(path) => KillSource::File(absolute(path)),
+        KillSource::ReferenceDefault if Path::new("KILL.txt").is_file() => {
+            KillSource::File(absolute(Path::new("KILL.txt")))
+        }
+        KillSource::ReferenceDefault => KillSource::Bundled(Language::En),
+        other => other.clone(),
+    }
+}
+
 /// The kill list of `source`, and a description of what was used (for reports: the reference
 /// default says whether `./KILL.txt` was found).
 pub fn load(source: &KillSource) -> Result<(KillList, String), KillListError> {

@@ -218,3 +218,29 @@ fn a_windowed_session_over_a_small_cap_is_its_own_valid_session() {
     let o = huey(&["session", "check", s]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A session records its kill list by absolute path, and the reference default as what it
+/// was (`./KILL.txt` or the bundled list), so it opens from any working directory.
+#[test]
+fn a_session_means_the_same_kill_list_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (here, elsewhere) = (dir.path().join("here"), dir.path().join("elsewhere"));
+    std::fs::create_dir_all(&here).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(here.join("kl.txt"), "the\nand\n").unwrap();
+    std::fs::write(here.join("KILL.txt"), "the\n").unwrap();
+    std::fs::write(elsewhere.join("kl.txt"), "other\n").unwrap();
+    std::fs::write(elsewhere.join("KILL.txt"), "other\n").unwrap();
+    let file = fixture("labeled_three_speakers.txt");
+    let run = |cwd: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_huey")).args(args).current_dir(cwd).output().unwrap()
+    };
+    for (name, kill) in [("file.ron", &["--kill-list", "kl.txt"][..]), ("default.ron", &[][..])] {
+        let mut args = vec!["analyze", file.to_str().unwrap(), "--save-session", name];
+        args.extend_from_slice(kill);
+        let o = run(&here, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = run(&elsewhere, &["session", "check", here.join(name).to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+}

@@ -35,6 +35,12 @@ pub enum Notice {
     /// Every token was a kill word.
     #[error("every token was a kill word: the network is empty (try --kill-list or --no-kill)")]
     AllKilled,
+    /// Windowed engine: no turn was as long as the window, so nothing was learned.
+    #[error("no connections formed: no turn has {window} kept tokens, the window's length (try a smaller --window)")]
+    NoWindow {
+        /// The window's length in tokens.
+        window: usize,
+    },
     /// Tokens were kept but no pair of them ever met.
     #[error("no connections formed: no exchange has two kept tokens")]
     NoConnections,

@@ -399,7 +399,12 @@ pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
         warnings.push(Notice::AllKilled);
     } else if network.connections.is_empty() && n_tokens > 0 {
         warnings.push(match stats.pairs() {
-            0 => Notice::NoConnections,
+            0 => match (&opts.engine.specific, stats) {
+                (crate::model::params::Specific::Windowed(w), EngineStats::Windowed(ws)) if ws.windows == 0 => {
+                    Notice::NoWindow { window: w.window }
+                }
+                _ => Notice::NoConnections,
+            },
             pairs => Notice::NoneSurvived { pairs },
         });
     }

@@ -186,3 +186,14 @@ fn a_prune_threshold_nothing_survives_is_named_not_the_text() {
     assert!(a.warnings.iter().any(|w| matches!(w, Notice::NoneSurvived { pairs } if *pairs > 0)), "{said:?}");
     assert!(!said.iter().any(|w| w.contains("two kept tokens")), "{said:?}");
 }
+
+/// A window longer than every turn learns nothing, and the warning says that, not that the
+/// text has too few tokens.
+#[test]
+fn a_window_longer_than_every_turn_is_named() {
+    let mut opts = AnalysisOptions::reference(huey::model::options::EngineKind::Windowed);
+    let Specific::Windowed(w) = &mut opts.engine.specific else { unreachable!() };
+    w.window = 1000;
+    let a = analyze_text(huey::text::SAMPLE_CONVERSATION, &opts, &KillList::empty()).unwrap();
+    assert!(a.warnings.iter().any(|n| matches!(n, Notice::NoWindow { window: 1000 })), "{:?}", a.warnings);
+}

@@ -11,7 +11,7 @@ use crate::model::params::{EngineParams, Specific};
 use crate::run::notice::Notice;
 use crate::run::pipeline::{Analysis, finish, prepare};
 use crate::run::report::Report;
-use crate::run::session::{RunState, record};
+use crate::run::session::RunState;
 use crate::text::SAMPLE_CONVERSATION;
 use crate::text::kill_words::{KillList, KillSource, Language};
 
@@ -275,24 +275,17 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     analysis.warnings = warnings;
     let report = Report::new(&name, &kill_name, &analysis);
     let mut out = summary(&report, &analysis, args.top);
-    if let Some(path) = &args.json {
-        outputs.write(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
-        outln!(out, "JSON written to {}", path.display());
-    }
-    if let Some(path) = &args.save_session {
-        let session = record(RunState {
-            file: args.file.as_deref(),
-            text: &text,
-            options: &opts,
-            kill_source: &crate::io::kill_list::resolve(&kill_source),
-            kill: &kill,
-            done: analysis.detection.exchanges.len(),
-            stats: analysis.stats,
-            network: &analysis.network,
-        });
-        outputs.write(path, session.to_ron()?.as_bytes())?;
-        outln!(out, "session saved to {}", path.display());
-    }
+    let run = RunState {
+        file: args.file.as_deref(),
+        text: &text,
+        options: &opts,
+        kill_source: &crate::io::kill_list::resolve(&kill_source),
+        kill: &kill,
+        done: analysis.detection.exchanges.len(),
+        stats: analysis.stats,
+        network: &analysis.network,
+    };
+    super::write_results(&mut out, &outputs, (args.json.as_deref(), args.save_session.as_deref()), &report, run)?;
     emit(&out);
     Ok(())
 }

@@ -232,6 +232,26 @@ impl Outputs {
     }
 }
 
+/// A finished run's results where the command line asked for them: the JSON report, and the
+/// session the app would save of `run`; each file written is named in `out`.
+fn write_results(
+    out: &mut String,
+    outputs: &Outputs,
+    (json, save_session): (Option<&Path>, Option<&Path>),
+    report: &crate::run::report::Report,
+    run: crate::run::session::RunState<'_>,
+) -> Result<(), CliError> {
+    if let Some(path) = json {
+        outputs.write(path, serde_json::to_string_pretty(report)?.as_bytes())?;
+        outln!(out, "JSON written to {}", path.display());
+    }
+    if let Some(path) = save_session {
+        outputs.write(path, crate::run::session::record(run).to_ron()?.as_bytes())?;
+        outln!(out, "session saved to {}", path.display());
+    }
+    Ok(())
+}
+
 /// A clap parser for a finite number in `[low, high]` (NaN and ∞ are refused by name).
 fn number_in(low: f64, high: f64) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
     move |s: &str| {

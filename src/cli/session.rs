@@ -10,7 +10,7 @@ use crate::model::params::Specific;
 use crate::run::notice::Notice;
 use crate::run::pipeline::finish;
 use crate::run::report::Report;
-use crate::run::session::{Opened, RunState, open, record};
+use crate::run::session::{Opened, RunState, open};
 
 /// Options of `huey session`.
 #[derive(Debug, clap::Args)]
@@ -70,24 +70,17 @@ pub(super) fn run(args: &SessionArgs) -> Result<(), CliError> {
             let mut out =
                 format!("continued from exchange {} of {}\n", session.done, analysis.detection.exchanges.len());
             out.push_str(&summary(&report, &analysis, *top));
-            if let Some(path) = json {
-                outputs.write(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
-                outln!(out, "JSON written to {}", path.display());
-            }
-            if let Some(path) = save_session {
-                let finished = record(RunState {
-                    file: source.as_deref(),
-                    text: &text,
-                    options: &session.options,
-                    kill_source: &session.kill,
-                    kill: &kill,
-                    done: analysis.detection.exchanges.len(),
-                    stats: analysis.stats,
-                    network: &analysis.network,
-                });
-                outputs.write(path, finished.to_ron()?.as_bytes())?;
-                outln!(out, "session saved to {}", path.display());
-            }
+            let run = RunState {
+                file: source.as_deref(),
+                text: &text,
+                options: &session.options,
+                kill_source: &session.kill,
+                kill: &kill,
+                done: analysis.detection.exchanges.len(),
+                stats: analysis.stats,
+                network: &analysis.network,
+            };
+            super::write_results(&mut out, &outputs, (json.as_deref(), save_session.as_deref()), &report, run)?;
             emit(&out);
             Ok(())
         }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::file::{FileError, read_bounded};
-use crate::text::kill_words::{KillList, KillSource, Language};
+use crate::text::kill_words::{KillList, KillSource, Language, REFERENCE_KILL_FILE};
 
 /// Largest kill-list file read (the bundled lists are a few KiB; a larger file is refused).
 pub const MAX_KILL_LIST_BYTES: u64 = 16 << 20;
@@ -31,8 +31,8 @@ pub fn resolve(source: &KillSource) -> KillSource {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
     match source {
         KillSource::File(path) => KillSource::File(absolute(path)),
-        KillSource::ReferenceDefault if Path::new("KILL.txt").is_file() => {
-            KillSource::File(absolute(Path::new("KILL.txt")))
+        KillSource::ReferenceDefault if Path::new(REFERENCE_KILL_FILE).is_file() => {
+            KillSource::File(absolute(Path::new(REFERENCE_KILL_FILE)))
         }
         KillSource::ReferenceDefault => KillSource::Bundled(Language::En),
         other => other.clone(),
@@ -44,7 +44,7 @@ pub fn resolve(source: &KillSource) -> KillSource {
 pub fn load(source: &KillSource) -> Result<(KillList, String), KillListError> {
     Ok(match source {
         KillSource::ReferenceDefault => {
-            let cwd_kill = Path::new("KILL.txt");
+            let cwd_kill = Path::new(REFERENCE_KILL_FILE);
             if cwd_kill.is_file() {
                 (read(cwd_kill)?, "KILL.txt (working directory)".to_owned())
             } else {

@@ -250,22 +250,13 @@ impl WindowedParams {
     /// Check this block's values; the first violation is returned.
     pub fn validate(&self) -> Result<(), ParamError> {
         check((1..=1000).contains(&self.window), "window", self.window, "must be between 1 and 1000")?;
-        check(
-            self.connection_prob.is_finite() && (0.0..=1.0).contains(&self.connection_prob),
-            "connection-prob",
-            self.connection_prob,
-            "must be in [0, 1]",
-        )?;
+        for (name, v) in [("connection-prob", self.connection_prob), ("activation-floor", self.activation_floor)] {
+            check(v.is_finite() && (0.0..=1.0).contains(&v), name, v, "must be in [0, 1]")?;
+        }
         within("prune-threshold", self.prune_threshold, 0.0, false, MAX_MAGNITUDE)?;
         for (name, v) in [("activation-decay", self.activation_decay), ("connection-decay", self.connection_decay)] {
             check(v.is_finite() && (0.0..1.0).contains(&v), name, v, "must be in [0, 1)")?;
         }
-        check(
-            self.activation_floor.is_finite() && (0.0..=1.0).contains(&self.activation_floor),
-            "activation-floor",
-            self.activation_floor,
-            "must be in [0, 1]",
-        )?;
         within("decay-floor", self.decay_floor, 0.0, true, MAX_MAGNITUDE)?;
         within("removal-threshold", self.removal_threshold, 0.0, true, MAX_MAGNITUDE)?;
         check(

@@ -125,13 +125,16 @@ impl Default for KillSource {
     }
 }
 
+/// The file the reference loads from the working directory (`KillSource::ReferenceDefault`).
+pub const REFERENCE_KILL_FILE: &str = "KILL.txt";
+
 impl KillSource {
     /// The file this source reads, if any (`./KILL.txt` for the reference default, whether or
     /// not it exists yet): outputs must never be written over it.
     pub fn file(&self) -> Option<std::path::PathBuf> {
         match self {
             Self::File(path) => Some(path.clone()),
-            Self::ReferenceDefault => Some(std::path::PathBuf::from("KILL.txt")),
+            Self::ReferenceDefault => Some(PathBuf::from(REFERENCE_KILL_FILE)),
             Self::None | Self::Bundled(_) | Self::Custom(_) => None,
         }
     }

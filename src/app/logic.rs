@@ -8,7 +8,7 @@ use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteK
 use super::view::Info;
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 
-use crate::model::options::Backend;
+use crate::model::options::{AnalysisOptions, Backend};
 use crate::run::notice::Notice;
 use crate::run::worker::{Command, Event, LoadRequest, WorkerError};
 use crate::text::kill_words::KillSource;
@@ -19,6 +19,10 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(5);
 impl HueyApp {
     /// Apply `launch`'s overrides and script, then open its file or the sample.
     pub(super) fn begin(&mut self, launch: Launch) {
+        if let Some(preset) = launch.preset {
+            let o = &mut self.settings.options;
+            *o = AnalysisOptions { backend: o.backend, ..AnalysisOptions::preset(preset, o.engine.kind()) };
+        }
         if let Some(n) = launch.max_neurons {
             self.settings.options.engine.common.max_neurons = n;
         }

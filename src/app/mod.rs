@@ -54,6 +54,8 @@ pub struct Launch {
     pub max_neurons: Option<usize>,
     /// Learning engine for this session (not saved).
     pub engine: Option<EngineKind>,
+    /// Start from this preset's options (the engine as chosen).
+    pub preset: Option<crate::model::options::Preset>,
     /// Scripted start (screenshots, responsiveness runs).
     pub script: Option<Script>,
 }

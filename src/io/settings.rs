@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use super::legacy::OptionsV1;
 use super::text_file;
-use crate::model::options::AnalysisOptions;
+use crate::model::options::{AnalysisOptions, SpeakerEdits, Tokenizer};
 use crate::text::kill_words::{KillSource, Language};
 
 /// Format version of the settings file.
-pub const SETTINGS_VERSION: u32 = 2;
+pub const SETTINGS_VERSION: u32 = 3;
 
 /// Largest settings file read.
 pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
@@ -144,7 +144,16 @@ impl Settings {
             return Err(SettingsError::Newer { found: version.version, path: path.to_owned() });
         }
         if version.version >= 2 {
-            return ron::from_str(text).map_err(|e| damaged(&e));
+            let mut settings: Self = ron::from_str(text).map_err(|e| damaged(&e))?;
+            if settings.version == 2 && settings.options.tokenizer == Tokenizer::Reference {
+                // Version 2 had the reference tokenizer as its default: move to the clean
+                // default (Reference settings restores the reference's).
+                settings.options.tokenizer = Tokenizer::default();
+            }
+            settings.version = SETTINGS_VERSION;
+            // Speaker edits belong to a conversation (and its session), never to the next file.
+            settings.options.speaker_edits = SpeakerEdits::default();
+            return Ok(settings);
         }
         let v: V1 = ron::from_str(text).map_err(|e| damaged(&e))?;
         let kill = match v.kill.as_str() {
@@ -153,9 +162,12 @@ impl Settings {
             "file" => v.kill_file.clone().map_or_else(KillSource::default, KillSource::File),
             code => Language::from_code(code).map_or_else(|_| KillSource::default(), KillSource::Bundled),
         };
+        let mut options: AnalysisOptions = v.options.into();
+        options.tokenizer = Tokenizer::default();
+        options.speaker_edits = SpeakerEdits::default();
         Ok(Self {
             version: SETTINGS_VERSION,
-            options: v.options.into(),
+            options,
             kill,
             kill_custom: v.kill_custom,
             kill_file: v.kill_file,
@@ -168,7 +180,9 @@ impl Settings {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| SettingsError::Folder { source, path: dir.to_owned() })?;
         }
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default();
+        let mut kept = self.clone();
+        kept.options.speaker_edits = SpeakerEdits::default();
+        let text = ron::ser::to_string_pretty(&kept, ron::ser::PrettyConfig::default()).unwrap_or_default();
         Ok(super::atomic::write(path, text.as_bytes())?)
     }
 
@@ -227,5 +241,22 @@ mod tests {
         assert_eq!(s.recent, [PathBuf::from("/a.txt")]);
         let custom = Settings::parse(r#"(version: 1, kill: "custom", kill_custom: "a b")"#, Path::new("s")).unwrap();
         assert_eq!(custom.kill, KillSource::Custom("a b".to_owned()));
+    }
+
+    #[test]
+    fn version_2_settings_move_to_the_clean_tokenizer_and_forget_speaker_edits() {
+        let v2 = r#"(version: 2, options: (tokenizer: reference, speaker_edits: (renames: [("A", "B")])))"#;
+        let s = Settings::parse(v2, Path::new("s.ron")).unwrap();
+        assert_eq!((s.version, s.options.tokenizer), (SETTINGS_VERSION, Tokenizer::Words));
+        assert_eq!(s.options.speaker_edits, SpeakerEdits::default());
+        // A version 3 file keeps the reference tokenizer it chose.
+        let v3 = r#"(version: 3, options: (tokenizer: reference))"#;
+        assert_eq!(Settings::parse(v3, Path::new("s.ron")).unwrap().options.tokenizer, Tokenizer::Reference);
+        // Speaker edits are never saved.
+        let dir = tempfile::tempdir().unwrap();
+        let mut with_edits = Settings::default();
+        with_edits.options.speaker_edits.excluded.push("A".to_owned());
+        with_edits.save(&dir.path().join("s.ron")).unwrap();
+        assert_eq!(Settings::load(&dir.path().join("s.ron")).0.options.speaker_edits, SpeakerEdits::default());
     }
 }

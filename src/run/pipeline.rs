@@ -359,10 +359,12 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
     opts.validate()?;
     let t0 = Instant::now();
     let mut detection = detect(text, &opts.detect);
+    let mut label_names = detection.speakers.clone();
     apply_edits(&opts.speaker_edits, &mut detection);
+    label_names.extend(detection.speakers.iter().cloned());
     let t1 = Instant::now();
     let tokenizer = opts.tokenizer.effective(opts.engine.kind());
-    let stream = crate::text::token_stream::build(&detection, tokenizer, kill);
+    let stream = crate::text::token_stream::build_labelled(&detection, tokenizer, kill, &label_names);
     let times = StageTimes {
         detect_secs: (t1 - t0).as_secs_f64(),
         tokenize_secs: t1.elapsed().as_secs_f64(),

@@ -105,7 +105,7 @@ pub struct AnalyzeArgs {
     /// reference does), else the bundled English list.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["kill_lang", "no_kill"])]
     pub kill_list: Option<PathBuf>,
-    /// Use a bundled kill list: en de es fr it is hi ta zh ja ko.
+    /// Use a bundled kill list: en de es fr it is hi ta zh ja ko, or `auto` (the text's language).
     #[arg(long, value_name = "CODE", conflicts_with = "no_kill")]
     pub kill_lang: Option<String>,
     /// Keep every token.
@@ -254,7 +254,7 @@ impl AnalyzeArgs {
         } else if let Some(path) = &self.kill_list {
             KillSource::File(path.clone())
         } else if let Some(code) = &self.kill_lang {
-            KillSource::Bundled(Language::from_code(code)?)
+            if code == "auto" { KillSource::Auto } else { KillSource::Bundled(Language::from_code(code)?) }
         } else {
             KillSource::ReferenceDefault
         })
@@ -283,9 +283,10 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let opts = args.options()?;
     // Every output is checked before the analysis, so a bad path fails at once.
     let outputs = Outputs::checked(&[args.json.as_deref(), args.save_session.as_deref()], args.inputs(), args.force)?;
-    let kill_source = args.kill_source()?;
-    let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let (name, text, load_warnings) = load_input(args)?;
+    // `--kill-lang auto` becomes the list of the text's language.
+    let kill_source = args.kill_source()?.for_text(&text);
+    let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let prepared = prepare(&text, &opts, &kill)?;
     // A heavy run says so before it starts, not after.
     for n in prepared.pipeline.notices().iter().filter(|n| matches!(n, Notice::HeavyRun { .. })) {

@@ -29,6 +29,9 @@ pub struct Settings {
     pub kill_custom: String,
     /// The last kill-list file chosen, kept while another list is chosen.
     pub kill_file: Option<PathBuf>,
+    /// Whether `kill` stays for every conversation; otherwise opening another conversation
+    /// returns to the automatic choice (the list of its language).
+    pub kill_pinned: bool,
     /// Recently opened conversations, newest first.
     pub recent: Vec<PathBuf>,
 }
@@ -38,9 +41,10 @@ impl Default for Settings {
         Self {
             version: SETTINGS_VERSION,
             options: AnalysisOptions::default(),
-            kill: KillSource::Bundled(Language::En),
+            kill: KillSource::Auto,
             kill_custom: String::new(),
             kill_file: None,
+            kill_pinned: false,
             recent: Vec::new(),
         }
     }
@@ -171,6 +175,7 @@ impl Settings {
             kill,
             kill_custom: v.kill_custom,
             kill_file: v.kill_file,
+            kill_pinned: false,
             recent: v.recent,
         })
     }

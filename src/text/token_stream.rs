@@ -51,7 +51,11 @@ fn build_part(exchanges: &[Exchange], tokenizer: Tokenizer, kill: &KillList, lab
         let start = tokens.len();
         tokenize_into(tokenizer, &labels.strip(&ex.text), tokens);
         let raw = tokens.len() - start;
-        tokens.retain_from(start, |t| !kill.contains(t));
+        match tokenizer {
+            // Clean words meet kill lists as the reference format stores them (`it's` → `its`).
+            Tokenizer::Words => tokens.retain_from(start, |t| !kill.contains_word(t)),
+            Tokenizer::Reference | Tokenizer::ReferenceWindowed => tokens.retain_from(start, |t| !kill.contains(t)),
+        }
         stream.end_exchange(raw);
     }
     stream

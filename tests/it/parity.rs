@@ -277,7 +277,7 @@ fn cli_preset_reference_matches_reference_outputs() {
             let eig = |v: &Value| {
                 v["map"]["eigenvalues"].as_array().unwrap().iter().map(|e| e.as_f64().unwrap()).collect::<Vec<_>>()
             };
-            let (ge, we) = (eig(&got), eig(&want));
+            let (ge, we) = (eig(&got), eig(want));
             let scale = we.iter().fold(0.0_f64, |m, e| m.max(e.abs()));
             assert_eq!(ge.len(), we.len());
             for (g, w) in ge.iter().zip(&we) {

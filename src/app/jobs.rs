@@ -156,6 +156,8 @@ pub enum JobDone {
     /// A session was opened (the request it answers, the session, its file): its conversation
     /// and kill list match and its pipeline is restored, ready for the worker.
     SessionOpened(Box<(u64, Opened, PathBuf)>),
+    /// A system font with CJK glyphs (its path and bytes), or none found.
+    Font(Option<(PathBuf, Vec<u8>)>),
     /// Rows of a sweep JSON file.
     SweepLoaded(Vec<SweepRow>),
     /// A measurement ended (the only answer that ends one).
@@ -235,6 +237,11 @@ impl Jobs {
 
     fn read_job(&self, name: &str, job: impl FnOnce() -> JobDone + Send + 'static) {
         self.spawn(name, job, || JobDone::Failed(JobError::Lost));
+    }
+
+    /// Find and read a system font with CJK glyphs.
+    pub fn load_cjk_font(&self) {
+        self.read_job("font", || JobDone::Font(crate::io::fonts::first_readable(&crate::io::fonts::CJK_FONTS)));
     }
 
     /// Read the settings file.

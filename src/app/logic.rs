@@ -126,6 +126,8 @@ impl HueyApp {
                     self.view.notices.push(Info::SessionOpened(path));
                 }
             }
+            JobDone::Font(Some(font)) => self.pending_font = Some(font),
+            JobDone::Font(None) => {}
             JobDone::SweepLoaded(rows) => self.view.results.sweep = Some(rows),
             JobDone::Measured(result) => {
                 self.jobs.measuring = None;

@@ -95,6 +95,8 @@ pub struct HueyApp {
     /// conversation returns to the automatic choice only from this one (a list chosen since
     /// is meant for the next conversation).
     kill_of_run: Option<crate::text::kill_words::KillSource>,
+    /// A system font read by its job, added to the drawing context at the next frame.
+    pending_font: Option<(PathBuf, Vec<u8>)>,
 }
 
 impl HueyApp {
@@ -107,6 +109,7 @@ impl HueyApp {
         let worker_wake = Arc::clone(&wake);
         let worker = spawn_worker(Box::new(move || worker_wake()))?;
         let jobs = Jobs::new(wake)?;
+        jobs.load_cjk_font();
         if let Some(path) = &settings_path {
             jobs.load_settings(path.clone());
         }
@@ -125,6 +128,7 @@ impl HueyApp {
             script: None,
             autorun: false,
             kill_of_run: None,
+            pending_font: None,
         })
     }
 
@@ -158,6 +162,14 @@ impl HueyApp {
 
     /// Draw everything into `ui` (the root of the window, or a test harness).
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        if let Some((path, bytes)) = self.pending_font.take() {
+            // Last in every family: egui's fonts draw what they can, this one the rest (CJK).
+            use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
+            let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+                .map(|family| InsertFontFamily { family, priority: FontPriority::Lowest });
+            ui.ctx().add_font(FontInsert::new("cjk", egui::FontData::from_owned(bytes), families.to_vec()));
+            self.view.cjk_font = Some(path);
+        }
         let mut actions = Vec::new();
         panels::root_ui(ui, self, &mut actions);
         for action in actions {

@@ -447,6 +447,8 @@ pub struct View {
     pub notices: Notices,
     /// Frame costs.
     pub perf: FramePerf,
+    /// The system font added for CJK glyphs, if one was found.
+    pub cjk_font: Option<std::path::PathBuf>,
 }
 
 impl View {

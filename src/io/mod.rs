@@ -1,10 +1,11 @@
-//! The file layer: input documents, kill lists, session and settings files, bounded text
-//! reads and atomic writes. The only module that calls the file system; depends on `model`
+//! The file layer: input documents, kill lists, session and settings files, system fonts,
+//! bounded text reads and atomic writes. The only module that calls the file system; depends on `model`
 //! and `text` only.
 
 pub mod atomic;
 pub mod document;
 pub mod file;
+pub mod fonts;
 pub mod kill_list;
 mod legacy;
 pub mod pdf;

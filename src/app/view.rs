@@ -209,6 +209,8 @@ pub struct Widgets {
     pub cascade_strength: f64,
     /// The cascade on show.
     pub cascade: Option<CascadeView>,
+    /// The help window (shortcuts, version) is shown.
+    pub help_open: bool,
 }
 
 /// Results of background measurements.
@@ -249,6 +251,8 @@ pub enum Info {
     NothingToSave,
     /// A file dialog is already open.
     DialogOpen,
+    /// No native file dialog answered: the in-app browser is shown instead.
+    NativeDialog(super::jobs::DialogError),
     /// The settings could not be read: this session's settings are not saved over them.
     SettingsNotSaved,
     /// None of the cascade's inputs is a concept.
@@ -270,6 +274,7 @@ impl std::fmt::Display for Info {
             Self::NothingToExport => f.write_str("nothing to export yet"),
             Self::NothingToSave => f.write_str("nothing to save yet"),
             Self::DialogOpen => f.write_str("a file dialog is already open"),
+            Self::NativeDialog(why) => write!(f, "{why}; using the built-in file browser"),
             Self::NoCascadeInput => f.write_str("none of the cascade inputs is a concept of the network"),
             Self::SettingsNotSaved => {
                 f.write_str("this session's settings will not be saved, so the settings file stays as it is")

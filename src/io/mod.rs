@@ -1,12 +1,13 @@
 //! The file layer: input documents, kill lists, session and settings files, bounded text
-//! reads and atomic writes. The only module that calls the file system; depends on `model`
-//! and `text` only.
+//! reads and atomic writes, folder listings for the in-app file browser. The only module that
+//! calls the file system; depends on `model` and `text` only.
 
 pub mod atomic;
 pub mod document;
 pub mod file;
 pub mod kill_list;
 mod legacy;
+pub mod listing;
 pub mod pdf;
 pub mod session;
 pub mod settings;

@@ -1,12 +1,12 @@
 //! The settings panel: engine, precision, backend, tokenizer, kill list, every parameter,
-//! the conversation's speakers and the recent files.
+//! the conversation's speakers, the window (theme, file chooser) and the recent files.
 
 use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
 use crate::app::jobs::Purpose;
 use crate::app::view::View;
-use crate::io::settings::Settings;
+use crate::io::settings::{FileChooser, Settings, Theme};
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, MapOptions, Precision, SpeakerEdits, Tokenizer};
 use crate::model::params::{EngineParams, MAX_MAGNITUDE, MAX_NEURONS_LIMIT, Specific};
 use crate::text::kill_words::{KillSource, Language};
@@ -49,12 +49,32 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &
         }
     }
     ui.separator();
+    window_ui(ui, settings, actions);
+    ui.separator();
     ui.heading("Recent");
     for path in settings.recent.clone() {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         if ui.link(name).on_hover_text(path.display().to_string()).clicked() {
             actions.push(Action::Open(path));
         }
+    }
+}
+
+/// The theme and the file chooser (saved at once).
+fn window_ui(ui: &mut Ui, settings: &mut Settings, actions: &mut Vec<Action>) {
+    ui.heading("Window");
+    let before = (settings.theme, settings.file_chooser);
+    ui.horizontal(|ui| {
+        ui.label("Theme");
+        ui.radio_value(&mut settings.theme, Theme::System, "system");
+        ui.radio_value(&mut settings.theme, Theme::Light, "light");
+        ui.radio_value(&mut settings.theme, Theme::Dark, "dark");
+    });
+    ui.label("File chooser");
+    ui.radio_value(&mut settings.file_chooser, FileChooser::Native, "the system's, where there is one");
+    ui.radio_value(&mut settings.file_chooser, FileChooser::BuiltIn, "use the built-in file browser");
+    if (settings.theme, settings.file_chooser) != before {
+        actions.push(Action::SaveSettings);
     }
 }
 

@@ -186,10 +186,12 @@ pub fn watch_rfd_errors() {
     });
 }
 
-/// The system's file dialog through `rfd`, blocking this (job) thread until it closes. `rfd`
+/// The system's file dialog through `rfd`, blocking this (job) thread until it closes: first
+/// whether this desktop can have one at all (a session bus for the portal, or zenity). `rfd`
 /// answers `None` both when the user cancels and when neither the desktop portal nor zenity
 /// could show a dialog; the second is told apart by the error it logs.
 pub fn rfd_dialog(purpose: Purpose) -> Result<Option<PathBuf>, DialogError> {
+    crate::io::listing::native_dialog_possible()?;
     let dialog = rfd::AsyncFileDialog::new();
     let dialog = match purpose {
         Purpose::OpenConversation => dialog.add_filter("conversation", &["txt", "md", "pdf"]),
@@ -394,18 +396,13 @@ impl Jobs {
         });
     }
 
-    /// Show the native file dialog for `purpose` on a job thread, so the window keeps
-    /// redrawing while it is open: first whether this desktop has one at all, then `native`.
-    /// The answer is the path chosen, none (cancelled), or why there was no dialog.
+    /// Show the native file dialog for `purpose` with `native` on a job thread, so the window
+    /// keeps redrawing while it is open. The answer is the path chosen, none (cancelled), or
+    /// why there was no dialog.
     pub fn choose_file(&self, purpose: Purpose, native: NativeDialog) {
         self.spawn(
             "file dialog",
-            move || {
-                let answer = crate::io::listing::native_dialog_possible()
-                    .map_err(DialogError::from)
-                    .and_then(|()| native(purpose));
-                JobDone::Chosen(purpose, answer)
-            },
+            move || JobDone::Chosen(purpose, native(purpose)),
             move || JobDone::Chosen(purpose, Err(DialogError::Failed)),
         );
     }

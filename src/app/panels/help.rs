@@ -11,7 +11,7 @@ const README: &str = concat!("file://", env!("CARGO_MANIFEST_DIR"), "/README.md"
 /// Help and About, while `open`; closing it asks to toggle it.
 pub fn help_ui(ui: &Ui, open: bool, actions: &mut Vec<Action>) {
     let mut shown = open;
-    egui::Window::new("Help").open(&mut shown).collapsible(false).resizable(false).show(ui.ctx(), |ui| {
+    egui::Window::new("Huey help").open(&mut shown).collapsible(false).resizable(false).show(ui.ctx(), |ui| {
         ui.strong(concat!("Huey ", env!("CARGO_PKG_VERSION")));
         ui.label(env!("CARGO_PKG_DESCRIPTION"));
         ui.hyperlink_to("README (how the app works, what it computes)", README);

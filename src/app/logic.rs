@@ -150,6 +150,9 @@ impl HueyApp {
                 }
             }
             JobDone::Listed(folder, listing) => {
+                if listing.as_ref().is_ok_and(|l| l.truncated) {
+                    self.view.notices.push(Info::FolderTruncated(folder.clone()));
+                }
                 if let Some(browser) = &mut self.browser {
                     browser.listed(folder, listing);
                 }

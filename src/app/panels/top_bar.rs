@@ -85,8 +85,8 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
                 }
             })
         });
-        ui.separator();
-        if ui.button("Help").on_hover_text("shortcuts and version (F1)").clicked() {
+        // One glyph, so the bar keeps its one line at 900 points (the snapshots' width).
+        if ui.button("?").on_hover_text("help: shortcuts and version (F1)").clicked() {
             actions.push(Action::ToggleHelp);
         }
     });

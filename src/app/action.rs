@@ -8,8 +8,8 @@ use crate::model::options::Backend;
 /// Something the user asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Show a file dialog (on a job thread) for `purpose`; the path chosen becomes the action
-    /// of that purpose.
+    /// Show a file chooser for `purpose` (the native dialog on a job thread, or the in-app
+    /// browser); the path chosen becomes the action of that purpose.
     Choose(Purpose),
     /// Read and load a conversation file.
     Open(PathBuf),
@@ -49,4 +49,23 @@ pub enum Action {
     ExportConcepts(PathBuf),
     /// Write a Markdown analysis report.
     ExportReport(PathBuf),
+    /// Show or hide the help window (shortcuts, version).
+    ToggleHelp,
+    /// Save the settings now (a setting the user changed, such as the theme).
+    SaveSettings,
+}
+
+impl Purpose {
+    /// What choosing `path` for this purpose asks for.
+    pub fn action(self, path: PathBuf) -> Action {
+        match self {
+            Self::OpenConversation => Action::Open(path),
+            Self::OpenSession => Action::OpenSession(path),
+            Self::SaveSession => Action::SaveSession(path),
+            Self::ExportConcepts => Action::ExportConcepts(path),
+            Self::ExportReport => Action::ExportReport(path),
+            Self::KillListFile => Action::UseKillFile(path),
+            Self::LoadSweep => Action::LoadSweep(path),
+        }
+    }
 }

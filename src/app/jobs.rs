@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
@@ -14,6 +15,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use super::Source;
 use crate::io::document::{self, LoadError, LoadWarning};
 use crate::io::kill_list::KillListError;
+use crate::io::listing::{ListError, Listing, NoNativeDialog};
 use crate::io::session::{SessionError, SessionFile};
 use crate::io::settings::{Settings, SettingsError};
 use crate::io::text_file::{self, TextFileError};
@@ -137,6 +139,121 @@ pub enum Purpose {
     LoadSweep,
 }
 
+/// Why no native file dialog answered (the in-app browser opens instead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DialogError {
+    /// This desktop has none.
+    #[error("no native file dialog: {0}")]
+    Unavailable(#[from] NoNativeDialog),
+    /// It was asked for and failed (rfd logged an error, or its thread stopped).
+    #[error("the native file dialog failed")]
+    Failed,
+}
+
+/// How a native file dialog is shown (on a job thread): the path chosen, none when cancelled.
+/// [`rfd_dialog`] in the app; tests put their own.
+pub type NativeDialog = Arc<dyn Fn(Purpose) -> Result<Option<PathBuf>, DialogError> + Send + Sync>;
+
+/// Errors `rfd` logged since the start (its only report of a failed dialog: a failure and a
+/// cancel both answer `None`).
+static RFD_ERRORS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts `rfd`'s error records and drops every record (nothing is logged without it either).
+struct RfdErrors;
+
+impl log::Log for RfdErrors {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Error && metadata.target().starts_with("rfd")
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            RFD_ERRORS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Watch `rfd`'s errors, unless another logger was installed first (then only the check for a
+/// portal or zenity tells a missing dialog from a cancelled one).
+pub fn watch_rfd_errors() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if log::set_logger(&RfdErrors).is_ok() {
+            log::set_max_level(log::LevelFilter::Error);
+        }
+    });
+}
+
+/// The system's file dialog through `rfd`, blocking this (job) thread until it closes: first
+/// whether this desktop can have one at all (a session bus for the portal, or zenity). `rfd`
+/// answers `None` both when the user cancels and when neither the desktop portal nor zenity
+/// could show a dialog; the second is told apart by the error it logs.
+pub fn rfd_dialog(purpose: Purpose) -> Result<Option<PathBuf>, DialogError> {
+    crate::io::listing::native_dialog_possible()?;
+    let dialog = rfd::AsyncFileDialog::new();
+    let dialog = match purpose {
+        Purpose::OpenConversation => dialog.add_filter("conversation", &["txt", "md", "pdf"]),
+        Purpose::OpenSession | Purpose::SaveSession => {
+            dialog.add_filter("Huey session", &["ron"]).set_file_name(purpose.file_name().unwrap_or_default())
+        }
+        Purpose::ExportConcepts | Purpose::ExportReport => {
+            dialog.set_file_name(purpose.file_name().unwrap_or_default())
+        }
+        Purpose::KillListFile => dialog,
+        Purpose::LoadSweep => dialog.add_filter("sweep", &["json"]),
+    };
+    let errors_before = RFD_ERRORS.load(Ordering::Relaxed);
+    let chosen =
+        if purpose.saves() { pollster::block_on(dialog.save_file()) } else { pollster::block_on(dialog.pick_file()) };
+    match chosen {
+        Some(file) => Ok(Some(file.path().to_path_buf())),
+        None if RFD_ERRORS.load(Ordering::Relaxed) > errors_before => Err(DialogError::Failed),
+        None => Ok(None),
+    }
+}
+
+impl Purpose {
+    /// Whether the path chosen is written (a save dialog) rather than read.
+    pub fn saves(self) -> bool {
+        matches!(self, Self::SaveSession | Self::ExportConcepts | Self::ExportReport)
+    }
+
+    /// The file name a save dialog proposes.
+    pub fn file_name(self) -> Option<&'static str> {
+        match self {
+            Self::SaveSession => Some("session.ron"),
+            Self::ExportConcepts => Some("concepts.csv"),
+            Self::ExportReport => Some("report.md"),
+            _ => None,
+        }
+    }
+
+    /// The extensions (lower case) the chooser lists; none for every file.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::OpenConversation => &["txt", "md", "pdf"],
+            Self::OpenSession => &["ron"],
+            Self::LoadSweep => &["json"],
+            _ => &[],
+        }
+    }
+
+    /// The chooser's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::OpenConversation => "Open a conversation",
+            Self::OpenSession => "Open a session",
+            Self::SaveSession => "Save the session",
+            Self::ExportConcepts => "Export the concepts (CSV)",
+            Self::ExportReport => "Export the report (Markdown)",
+            Self::KillListFile => "Choose a kill-list file",
+            Self::LoadSweep => "Load sweep rows (JSON)",
+        }
+    }
+}
+
 /// A measurement's result.
 #[derive(Debug)]
 pub enum Measurement {
@@ -162,8 +279,10 @@ pub enum JobDone {
     SweepLoaded(Vec<SweepRow>),
     /// A measurement ended (the only answer that ends one).
     Measured(Result<Measurement, JobError>),
-    /// A file dialog closed: the path chosen, or none.
-    Chosen(Purpose, Option<PathBuf>),
+    /// A native file dialog closed: the path chosen, none (cancelled), or why there was none.
+    Chosen(Purpose, Result<Option<PathBuf>, DialogError>),
+    /// A folder listed for the in-app file browser.
+    Listed(PathBuf, Result<Listing, ListError>),
     /// A file was written.
     Written(PathBuf, WriteKind),
     /// The settings were saved.
@@ -223,15 +342,21 @@ impl Jobs {
     }
 
     /// Run `job` on its own thread; a panic in it answers `lost` (so no job goes unanswered).
-    fn spawn(&self, name: &str, job: impl FnOnce() -> JobDone + Send + 'static, lost: fn() -> JobDone) {
+    fn spawn(
+        &self,
+        name: &str,
+        job: impl FnOnce() -> JobDone + Send + 'static,
+        lost: impl FnOnce() -> JobDone + Send + Clone + 'static,
+    ) {
         let (tx, wake) = (self.done_tx.clone(), Arc::clone(&self.waker));
+        let lost_here = lost.clone();
         let spawned = std::thread::Builder::new().name(format!("huey {name}")).spawn(move || {
             let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|_| lost());
             let _ = tx.send(done);
             wake();
         });
         if spawned.is_err() {
-            let _ = self.done_tx.send(lost());
+            let _ = self.done_tx.send(lost_here());
         }
     }
 
@@ -268,28 +393,22 @@ impl Jobs {
         });
     }
 
-    /// Show the native file dialog for `purpose` on a job thread, so the window keeps
-    /// redrawing while it is open; the answer is the path chosen, or none.
-    pub fn choose_file(&self, purpose: Purpose) {
-        self.read_job("file dialog", move || {
-            let dialog = rfd::AsyncFileDialog::new();
-            let dialog = match purpose {
-                Purpose::OpenConversation => dialog.add_filter("conversation", &["txt", "md", "pdf"]),
-                Purpose::OpenSession | Purpose::SaveSession => {
-                    dialog.add_filter("Huey session", &["ron"]).set_file_name("session.ron")
-                }
-                Purpose::ExportConcepts => dialog.set_file_name("concepts.csv"),
-                Purpose::ExportReport => dialog.set_file_name("report.md"),
-                Purpose::KillListFile => dialog,
-                Purpose::LoadSweep => dialog.add_filter("sweep", &["json"]),
-            };
-            let chosen = match purpose {
-                Purpose::SaveSession | Purpose::ExportConcepts | Purpose::ExportReport => {
-                    pollster::block_on(dialog.save_file())
-                }
-                _ => pollster::block_on(dialog.pick_file()),
-            };
-            JobDone::Chosen(purpose, chosen.map(|h| h.path().to_path_buf()))
+    /// Show the native file dialog for `purpose` with `native` on a job thread, so the window
+    /// keeps redrawing while it is open. The answer is the path chosen, none (cancelled), or
+    /// why there was no dialog.
+    pub fn choose_file(&self, purpose: Purpose, native: NativeDialog) {
+        self.spawn(
+            "file dialog",
+            move || JobDone::Chosen(purpose, native(purpose)),
+            move || JobDone::Chosen(purpose, Err(DialogError::Failed)),
+        );
+    }
+
+    /// List the folder `path` for the in-app file browser.
+    pub fn list_folder(&self, path: PathBuf) {
+        self.read_job("folder", move || {
+            let listing = crate::io::listing::list(&path, crate::io::listing::MAX_ENTRIES);
+            JobDone::Listed(path, listing)
         });
     }
 

@@ -8,6 +8,7 @@ use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteK
 use super::view::Info;
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 
+use crate::io::settings::FileChooser;
 use crate::model::options::{AnalysisOptions, Backend};
 use crate::run::notice::Notice;
 use crate::run::worker::{Command, Event, LoadRequest, WorkerError};
@@ -142,18 +143,26 @@ impl HueyApp {
                     Err(e) => self.view.notices.push(e),
                 }
             }
-            JobDone::Chosen(purpose, path) => {
+            JobDone::Chosen(purpose, answer) => {
                 self.dialog_open = false;
-                let Some(path) = path else { return };
-                self.apply(match purpose {
-                    Purpose::OpenConversation => Action::Open(path),
-                    Purpose::OpenSession => Action::OpenSession(path),
-                    Purpose::SaveSession => Action::SaveSession(path),
-                    Purpose::ExportConcepts => Action::ExportConcepts(path),
-                    Purpose::ExportReport => Action::ExportReport(path),
-                    Purpose::KillListFile => Action::UseKillFile(path),
-                    Purpose::LoadSweep => Action::LoadSweep(path),
-                });
+                match answer {
+                    Ok(Some(path)) => self.apply(purpose.action(path)),
+                    Ok(None) => {}
+                    Err(why) => {
+                        // Never silent: say so, and offer the built-in browser (from now on).
+                        self.native_failed = true;
+                        self.view.notices.push(Info::NativeDialog(why));
+                        self.open_browser(purpose);
+                    }
+                }
+            }
+            JobDone::Listed(folder, listing) => {
+                if listing.as_ref().is_ok_and(|l| l.truncated) {
+                    self.view.notices.push(Info::FolderTruncated(folder.clone()));
+                }
+                if let Some(browser) = &mut self.browser {
+                    browser.listed(folder, listing);
+                }
             }
             JobDone::Written(path, WriteKind::Session) => self.view.notices.push(Info::SessionSaved(path)),
             JobDone::Written(path, _) => self.view.notices.push(Info::Wrote(path)),
@@ -240,11 +249,13 @@ impl HueyApp {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Choose(purpose) => {
-                if self.dialog_open {
+                if self.dialog_open || self.browser.is_some() {
                     self.view.notices.push(Info::DialogOpen);
+                } else if self.settings.file_chooser == FileChooser::BuiltIn || self.native_failed {
+                    self.open_browser(purpose);
                 } else {
                     self.dialog_open = true;
-                    self.jobs.choose_file(purpose);
+                    self.jobs.choose_file(purpose, std::sync::Arc::clone(&self.native_dialog));
                 }
             }
             Action::Open(path) => {
@@ -256,6 +267,8 @@ impl HueyApp {
                 self.new_conversation();
                 self.open(SourceRequest::Sample);
             }
+            Action::ToggleHelp => self.view.widgets.help_open = !self.view.widgets.help_open,
+            Action::SaveSettings => self.save_settings(),
             Action::UseKillFile(path) => {
                 self.settings.kill_file = Some(path.clone());
                 let (added, removed) = self.settings.kill.edits();
@@ -309,6 +322,21 @@ impl HueyApp {
             Action::ExportReport(path) => self.export(path, export::report_markdown),
             Action::LoadSweep(path) => self.jobs.load_sweep(path),
         }
+    }
+
+    /// Open the in-app file browser for `purpose`, in the current conversation's folder (or
+    /// the latest recent file's, or the home folder).
+    fn open_browser(&mut self, purpose: Purpose) {
+        let folder = self
+            .source
+            .as_ref()
+            .and_then(|s| s.path.as_deref())
+            .or_else(|| self.settings.recent.first().map(PathBuf::as_path))
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
+        self.browser = Some(super::browser::Browser::open(purpose, folder));
     }
 
     fn export(&mut self, path: PathBuf, render: fn(&super::view::View) -> Option<String>) {

@@ -8,12 +8,14 @@
 //! file: reads and writes are [`jobs`] that answer as events.
 
 mod action;
+mod browser;
 mod derived;
 mod export;
 pub mod jobs;
 mod logic;
 mod panels;
 mod script;
+pub(crate) mod shortcuts;
 pub mod view;
 
 use std::path::PathBuf;
@@ -79,7 +81,17 @@ pub struct HueyApp {
     pub view: View,
     settings_path: Option<PathBuf>,
     settings_status: SettingsStatus,
+    /// A native file dialog is open (on a job thread).
     dialog_open: bool,
+    /// The in-app file browser, while it is open.
+    browser: Option<browser::Browser>,
+    /// How native dialogs are shown (tests put their own).
+    native_dialog: jobs::NativeDialog,
+    /// A native dialog was missing or failed this session: the in-app browser is used.
+    native_failed: bool,
+    /// The window title and theme last sent to the window.
+    title_shown: String,
+    theme_shown: Option<crate::io::settings::Theme>,
     worker: ComputeHandle,
     jobs: Jobs,
     source: Option<Source>,
@@ -110,6 +122,7 @@ impl HueyApp {
         let worker = spawn_worker(Box::new(move || worker_wake()))?;
         let jobs = Jobs::new(wake)?;
         jobs.load_cjk_font();
+        jobs::watch_rfd_errors();
         if let Some(path) = &settings_path {
             jobs.load_settings(path.clone());
         }
@@ -119,6 +132,11 @@ impl HueyApp {
             view: View::default(),
             settings_status,
             dialog_open: false,
+            browser: None,
+            native_dialog: Arc::new(jobs::rfd_dialog),
+            native_failed: false,
+            title_shown: String::new(),
+            theme_shown: None,
             settings_path,
             worker,
             jobs,
@@ -152,6 +170,49 @@ impl HueyApp {
         self.jobs.measuring
     }
 
+    /// Show native file dialogs with `dialog` instead of `rfd` (tests).
+    pub fn set_native_dialog(&mut self, dialog: jobs::NativeDialog) {
+        self.native_dialog = dialog;
+    }
+
+    /// Whether a file chooser (native or in-app) is open.
+    pub fn choosing_file(&self) -> bool {
+        self.dialog_open || self.browser.is_some()
+    }
+
+    /// The folder the in-app file browser shows, while it is open.
+    pub fn browser_folder(&self) -> Option<&std::path::Path> {
+        self.browser.as_ref().map(browser::Browser::folder)
+    }
+
+    /// Whether there is a run to save (a conversation, its summary and a frame).
+    pub fn can_save(&self) -> bool {
+        self.source.is_some() && self.view.run.summary.is_some() && self.view.run.frame.is_some()
+    }
+
+    /// Whether there is a network to export.
+    pub fn can_export(&self) -> bool {
+        self.view.run.frame.is_some()
+    }
+
+    /// Whether the run is going.
+    pub fn running(&self) -> bool {
+        self.view.run.progress.as_ref().is_some_and(|p| p.running)
+    }
+
+    /// Whether Run (or Step) can go on.
+    pub fn can_run(&self) -> bool {
+        self.view.run.summary.is_some() && !self.view.run.finished
+    }
+
+    /// The window title: "Huey — " and the conversation's name.
+    pub fn window_title(&self) -> String {
+        match &self.source {
+            Some(s) => format!("Huey — {}", s.name),
+            None => "Huey".to_owned(),
+        }
+    }
+
     /// One frame: the logic, then the drawing (what eframe does in two calls; tests use this).
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let started = Instant::now();
@@ -170,10 +231,52 @@ impl HueyApp {
             ui.ctx().add_font(FontInsert::new("cjk", egui::FontData::from_owned(bytes), families.to_vec()));
             self.view.cjk_font = Some(path);
         }
+        let ctx = ui.ctx().clone();
+        self.window_state(&ctx);
         let mut actions = Vec::new();
+        shortcuts::shortcuts(&ctx, self, &mut actions);
         panels::root_ui(ui, self, &mut actions);
+        let closed = self.browser.as_mut().and_then(|b| b.show(&ctx).map(|closed| (b.purpose, closed)));
+        match closed {
+            Some((purpose, closed)) => {
+                self.browser = None;
+                if let browser::Closed::Chosen(path) = closed {
+                    actions.push(purpose.action(path));
+                }
+            }
+            None => {
+                if let Some(browser) = &mut self.browser {
+                    for folder in browser.take_wanted() {
+                        self.jobs.list_folder(folder);
+                    }
+                }
+            }
+        }
+        if self.dialog_open {
+            // The dialog's answer wakes the window, but nothing else may while it is open:
+            // keep frames coming so the window never looks frozen behind it.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
         for action in actions {
             self.apply(action);
+        }
+    }
+
+    /// Send the window its title and theme when they change.
+    fn window_state(&mut self, ctx: &egui::Context) {
+        let title = self.window_title();
+        if title != self.title_shown {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
+        if self.theme_shown != Some(self.settings.theme) {
+            use crate::io::settings::Theme;
+            ctx.set_theme(match self.settings.theme {
+                Theme::System => egui::ThemePreference::System,
+                Theme::Light => egui::ThemePreference::Light,
+                Theme::Dark => egui::ThemePreference::Dark,
+            });
+            self.theme_shown = Some(self.settings.theme);
         }
     }
 }

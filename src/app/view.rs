@@ -219,6 +219,8 @@ pub struct Widgets {
     pub cascade_strength: f64,
     /// The cascade on show.
     pub cascade: Option<CascadeView>,
+    /// The help window (shortcuts, version) is shown.
+    pub help_open: bool,
 }
 
 /// Undo history of a conversation's speaker edits.
@@ -278,6 +280,10 @@ pub enum Info {
     NothingToSave,
     /// A file dialog is already open.
     DialogOpen,
+    /// A folder has more entries than the built-in browser lists.
+    FolderTruncated(PathBuf),
+    /// No native file dialog answered: the in-app browser is shown instead.
+    NativeDialog(super::jobs::DialogError),
     /// The settings could not be read: this session's settings are not saved over them.
     SettingsNotSaved,
     /// None of the cascade's inputs is a concept.
@@ -299,6 +305,13 @@ impl std::fmt::Display for Info {
             Self::NothingToExport => f.write_str("nothing to export yet"),
             Self::NothingToSave => f.write_str("nothing to save yet"),
             Self::DialogOpen => f.write_str("a file dialog is already open"),
+            Self::FolderTruncated(p) => write!(
+                f,
+                "{} has more than {} entries: the first ones are listed (type a path to go elsewhere)",
+                p.display(),
+                crate::io::listing::MAX_ENTRIES
+            ),
+            Self::NativeDialog(why) => write!(f, "{why}; using the built-in file browser"),
             Self::NoCascadeInput => f.write_str("none of the cascade inputs is a concept of the network"),
             Self::SettingsNotSaved => {
                 f.write_str("this session's settings will not be saved, so the settings file stays as it is")

@@ -1,6 +1,6 @@
 //! The file layer: input documents, kill lists, session and settings files, system fonts,
-//! bounded text reads and atomic writes. The only module that calls the file system; depends on `model`
-//! and `text` only.
+//! bounded text reads and atomic writes, folder listings for the in-app file browser. The only
+//! module that calls the file system; depends on `model` and `text` only.
 
 pub mod atomic;
 pub mod document;
@@ -8,6 +8,7 @@ pub mod file;
 pub mod fonts;
 pub mod kill_list;
 mod legacy;
+pub mod listing;
 pub mod pdf;
 pub mod session;
 pub mod settings;

@@ -1,6 +1,7 @@
 //! Settings that persist between runs (RON in the user's config directory, written
-//! atomically): analysis options, the kill list, recent files. Version 1 files (string kill
-//! choice, both engines' parameters) are converted when read.
+//! atomically): analysis options, the kill list, recent files, the theme and the file
+//! chooser. Version 1 files (string kill choice, both engines' parameters) are converted when
+//! read.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,32 @@ pub struct Settings {
     pub kill_pinned: bool,
     /// Recently opened conversations, newest first.
     pub recent: Vec<PathBuf>,
+    /// The window's colours.
+    pub theme: Theme,
+    /// Which file chooser *Open…*, *Save session…*, *Export* and *Kill-list file…* show.
+    pub file_chooser: FileChooser,
+}
+
+/// The window's colours (the concept map draws its own background).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Theme {
+    /// Follow the system's light or dark setting.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Which file chooser the app shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FileChooser {
+    /// The system's dialog where the desktop has one, else the built-in browser.
+    #[default]
+    Native,
+    /// Always the built-in browser.
+    BuiltIn,
 }
 
 impl Default for Settings {
@@ -46,6 +73,8 @@ impl Default for Settings {
             kill_file: None,
             kill_pinned: false,
             recent: Vec::new(),
+            theme: Theme::System,
+            file_chooser: FileChooser::Native,
         }
     }
 }
@@ -177,6 +206,7 @@ impl Settings {
             kill_file: v.kill_file,
             kill_pinned: false,
             recent: v.recent,
+            ..Self::default()
         })
     }
 
@@ -207,7 +237,12 @@ mod tests {
     fn round_trip_and_damaged_or_newer_files_give_defaults_with_a_reason() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/settings.ron");
-        let mut s = Settings { kill: KillSource::Bundled(Language::De), ..Settings::default() };
+        let mut s = Settings {
+            kill: KillSource::Bundled(Language::De),
+            theme: Theme::Dark,
+            file_chooser: FileChooser::BuiltIn,
+            ..Settings::default()
+        };
         s.remember(Path::new("/tmp/a.txt"));
         s.remember(Path::new("/tmp/b.txt"));
         s.remember(Path::new("/tmp/a.txt"));

@@ -248,7 +248,7 @@ fn only_under(needles: &[&str], allowed: &[&str]) -> Vec<String> {
 fn only_engine_gpu_names_wgpu_and_only_app_names_egui() {
     let wgpu = only_under(&["wgpu::"], &["engine/gpu/"]);
     assert!(wgpu.is_empty(), "wgpu outside engine/gpu: {wgpu:#?}");
-    let ui = only_under(&["egui::", "egui_plot::", "eframe::", "rfd::"], &["app/"]);
+    let ui = only_under(&["egui::", "egui_plot::", "egui_file::", "eframe::", "rfd::"], &["app/"]);
     assert!(ui.is_empty(), "UI crates outside app: {ui:#?}");
 }
 
@@ -296,6 +296,24 @@ fn only_io_touches_files_and_the_app_only_from_its_jobs() {
         }
     }
     assert!(found.is_empty(), "file work on the UI thread: {found:#?}");
+}
+
+/// The in-app file browser reads folders through its job-fed file system only: `egui_file`'s
+/// own (which reads on the UI thread) is never the one used.
+#[test]
+fn the_in_app_browser_lists_folders_through_jobs() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let users: Vec<PathBuf> =
+        files.into_iter().filter(|f| code_only(&std::fs::read_to_string(f).unwrap()).contains("egui_file")).collect();
+    assert_eq!(users, [src.join("app/browser.rs")], "egui_file is named in app/browser.rs only");
+    let code = code_only(&std::fs::read_to_string(&users[0]).unwrap());
+    let dialogs = code.matches("FileDialog::").count();
+    assert!(dialogs >= 1, "the scan found no dialog");
+    assert!(code.contains(".with_fs(Box::new(JobFs("), "every dialog gets the job-fed file system");
+    assert!(code.contains(".show_new_folder(false)") && code.contains(".show_rename(false)"));
+    assert!(!code.contains("std::fs") && !code.contains("read_dir"));
 }
 
 #[test]

@@ -668,3 +668,270 @@ fn presets_set_every_option() {
     h.run();
     assert_eq!(h.state().settings.options, AnalysisOptions::default());
 }
+
+/// Step frames until `found` holds for the harness (a widget appeared, a job answered).
+fn until_h(h: &mut Harness<'static, HueyApp>, what: &str, found: impl Fn(&Harness<'static, HueyApp>) -> bool) {
+    let started = Instant::now();
+    while !found(h) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}: {:?}",
+            h.state().view.notices
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A folder with a conversation, a file the conversation chooser does not list, a folder.
+fn browsing_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("labeled_three_speakers.txt"), dir.path().join("talk.txt")).unwrap();
+    std::fs::write(dir.path().join("notes.csv"), "a,b\n").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    dir
+}
+
+/// Whether the widget labelled `label` is disabled.
+fn disabled(h: &Harness<'static, HueyApp>, label: &str) -> bool {
+    use egui_kittest::kittest::NodeT as _;
+    h.get_by_label(label).accesskit_node().is_disabled()
+}
+
+/// A harness for tests that use the in-app browser: `egui_file` gives its path and file-name
+/// boxes no accessible name, which the harness's accessibility check refuses (a limitation
+/// of the crate, listed in the README).
+fn browser_harness(app: HueyApp) -> Harness<'static, HueyApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_accessibility_check(false)
+        .build_ui_state(|ui, app: &mut HueyApp| app.frame_ui(ui), app)
+}
+
+/// A native dialog the test must never see asked for.
+fn no_native_dialog(app: &mut HueyApp) {
+    app.set_native_dialog(std::sync::Arc::new(|p| panic!("the native dialog was asked for ({p:?})")));
+}
+
+/// Issue 10's acceptance: on a desktop with no portal (no D-Bus session bus) and no zenity,
+/// *Open…* says so in the status bar and the in-app browser opens the file. The check runs in
+/// a child process of this test binary whose environment has neither, on every machine.
+#[test]
+fn without_a_portal_the_built_in_browser_opens_a_file() {
+    let dir = browsing_folder();
+    let empty = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "ui::browser_without_a_portal", "--nocapture"])
+        .env("HOME", dir.path())
+        .env("PATH", empty.path())
+        .env("XDG_RUNTIME_DIR", empty.path())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && out.contains("1 passed"), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+#[ignore = "run by without_a_portal_the_built_in_browser_opens_a_file, in a process without a portal or zenity"]
+fn browser_without_a_portal() {
+    use huey::app::jobs::DialogError;
+    use huey::io::listing::NoNativeDialog;
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+    let mut h = browser_harness(new_app()); // the real native dialog (rfd), nothing injected
+    h.get_by_label("Open…").click();
+    until(&mut h, "the built-in browser", |a| a.browser_folder().is_some());
+    assert_eq!(h.state().browser_folder(), Some(home.as_path()), "it opens in the home folder");
+    let said = |a: &HueyApp| {
+        a.view.notices.any(|m| {
+            matches!(m, Message::App(Info::NativeDialog(DialogError::Unavailable(NoNativeDialog::NoPortalNoZenity))))
+        })
+    };
+    assert!(said(h.state()), "{:?}", h.state().view.notices);
+    h.get_by_label_contains("no desktop portal");
+    until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 talk.txt").is_some());
+    h.get_by_label("🗀 sub");
+    assert!(h.query_by_label("🗋 notes.csv").is_none(), "the conversation chooser lists conversations");
+    h.get_by_label("🗋 talk.txt").click();
+    h.run();
+    h.get_by_label("Open").click();
+    until(&mut h, "the conversation", |a| a.view.run.summary.is_some());
+    let source = h.state().source().unwrap();
+    assert_eq!(source.path.as_deref(), Some(home.join("talk.txt").as_path()));
+    assert!(h.state().browser_folder().is_none(), "the browser closed");
+    assert_eq!(h.state().view.run.summary.as_ref().unwrap().speakers, ["Ana", "Ben", "Cleo"]);
+    // The next chooser goes straight to the browser (no second failed native attempt).
+    h.get_by_label("Open session…").click();
+    h.run();
+    assert!(h.state().browser_folder().is_some());
+}
+
+/// A native dialog that fails is announced and the in-app browser takes over; one that answers
+/// a path is used as it is.
+#[test]
+fn a_failed_native_dialog_is_announced_and_the_browser_opens() {
+    use huey::app::jobs::DialogError;
+    let mut app = new_app();
+    app.set_native_dialog(std::sync::Arc::new(|_| Err(DialogError::Failed)));
+    let mut h = browser_harness(app);
+    h.get_by_label("Open…").click();
+    until(&mut h, "the built-in browser", |a| a.browser_folder().is_some());
+    assert!(h.state().view.notices.any(|m| matches!(m, Message::App(Info::NativeDialog(DialogError::Failed)))));
+    assert_eq!(
+        h.state().view.notices.last().unwrap().to_string(),
+        "the native file dialog failed; using the built-in file browser"
+    );
+    // Esc closes it.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().browser_folder().is_none());
+
+    let mut app = new_app();
+    app.set_native_dialog(std::sync::Arc::new(|_| Ok(Some(fixture("labeled_three_speakers.txt")))));
+    let mut h = harness(app);
+    h.get_by_label("Open…").click();
+    until(&mut h, "the conversation", |a| a.view.run.summary.is_some());
+    assert!(h.state().browser_folder().is_none());
+}
+
+/// While a native dialog is open the window keeps asking for frames (the dialog runs on a job
+/// thread and nothing else may wake the window); once it closes it stops.
+#[test]
+fn an_open_native_dialog_never_stops_the_redraws() {
+    let (release, released) = crossbeam_channel::bounded::<()>(1);
+    let released = std::sync::Mutex::new(released);
+    let mut app = new_app();
+    app.set_native_dialog(std::sync::Arc::new(move |_| {
+        let _ = released.lock().unwrap().recv();
+        Ok(None)
+    }));
+    let mut h = harness(app);
+    let delay = |h: &Harness<'static, HueyApp>| h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    h.step();
+    assert!(delay(&h) > Duration::from_secs(1), "idle before: {:?}", delay(&h));
+    h.get_by_label("Open…").click();
+    for _ in 0..5 {
+        h.step();
+        assert!(h.state().choosing_file());
+        assert!(delay(&h) <= Duration::from_millis(100), "a frame is asked for within 100 ms: {:?}", delay(&h));
+    }
+    release.send(()).unwrap();
+    until(&mut h, "the cancelled dialog", |a| !a.choosing_file());
+    h.step();
+    assert!(delay(&h) > Duration::from_secs(1), "idle after: {:?}", delay(&h));
+    assert!(h.state().source().is_none(), "a cancelled dialog opens nothing");
+}
+
+/// The built-in browser chosen in the settings: Ctrl+S offers `session.ron` in the
+/// conversation's folder and *Save* writes it there; the native dialog is never asked.
+#[test]
+fn the_built_in_browser_saves_a_session_where_the_conversation_is() {
+    let dir = browsing_folder();
+    let mut app = new_app();
+    no_native_dialog(&mut app);
+    app.settings.file_chooser = huey::io::settings::FileChooser::BuiltIn;
+    app.apply(Action::Open(dir.path().join("talk.txt")));
+    let mut h = browser_harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    until(&mut h, "the browser", |a| a.browser_folder().is_some());
+    assert_eq!(h.state().browser_folder(), Some(dir.path()));
+    h.get_by_label_contains("Save the session");
+    until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
+    h.get_by_label("Save").click();
+    until(&mut h, "the session file", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::SessionSaved(_)))));
+    assert!(dir.path().join("session.ron").is_file(), "{:?}", h.state().view.notices);
+}
+
+/// Before anything is loaded there is nothing to save or export: the buttons say so by being
+/// disabled, and Ctrl+S says so in the status bar.
+#[test]
+fn save_and_export_are_disabled_until_something_is_loaded() {
+    let mut app = new_app();
+    no_native_dialog(&mut app);
+    let mut h = harness(app);
+    h.run();
+    assert!(disabled(&h, "Save session…"));
+    assert!(disabled(&h, "Export"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    assert_eq!(h.state().view.notices.last().map(|m| m.to_string()).as_deref(), Some("nothing to save yet"));
+    assert!(!h.state().choosing_file());
+    h.state_mut().apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    assert!(!disabled(&h, "Save session…"));
+    assert!(!disabled(&h, "Export"));
+}
+
+/// Ctrl+O opens the chooser; Space runs (not while a text field has focus); F1 and ? show and
+/// hide the help window with the shortcuts and the version.
+#[test]
+fn keyboard_shortcuts() {
+    let mut app = new_app();
+    no_native_dialog(&mut app);
+    app.settings.file_chooser = huey::io::settings::FileChooser::BuiltIn;
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+
+    h.key_press(egui::Key::F1);
+    h.run();
+    h.get_by_label("Keyboard shortcuts");
+    h.get_by_label(concat!("Huey ", env!("CARGO_PKG_VERSION")));
+    h.get_by_label("Ctrl+O");
+    h.key_press(egui::Key::F1);
+    h.run();
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.key_press(egui::Key::Questionmark);
+    h.run();
+    h.get_by_label("Keyboard shortcuts");
+    h.get_by_label("?").click();
+    h.run();
+    assert!(h.query_by_label("Keyboard shortcuts").is_none(), "the ? button toggles it too");
+
+    // Space while typing in a field is the field's.
+    h.query_all_by_label("as").next().unwrap().focus();
+    h.run();
+    h.key_press(egui::Key::Space);
+    for _ in 0..10 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let idle =
+        |a: &HueyApp| !a.running() && !a.view.run.finished && a.view.run.frame.as_ref().is_some_and(|f| f.done == 0);
+    assert!(idle(h.state()), "Space in a text field started the run");
+    h.ctx.memory_mut(|m| m.stop_text_input());
+    h.run();
+    h.key_press(egui::Key::Space);
+    until(&mut h, "the run", |a| a.running() || a.view.run.finished);
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    until(&mut h, "the browser", |a| a.browser_folder().is_some());
+    h.get_by_label_contains("Open a conversation");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.step(); // not `run`: the browser's unnamed boxes fail the accessibility check (see browser_harness)
+    assert_eq!(h.state().view.notices.last().map(|m| m.to_string()).as_deref(), Some("a file dialog is already open"));
+}
+
+/// The window title names the conversation; the theme setting reaches the window.
+#[test]
+fn window_title_and_theme() {
+    let mut h = harness(new_app());
+    h.step();
+    assert_eq!(h.state().window_title(), "Huey");
+    h.state_mut().apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let want = "Huey — labeled_three_speakers.txt";
+    until_h(&mut h, "the title", |h| {
+        h.output().viewport_output[&egui::ViewportId::ROOT]
+            .commands
+            .iter()
+            .any(|c| matches!(c, egui::ViewportCommand::Title(t) if t == want))
+    });
+    assert_eq!(h.state().window_title(), want);
+    use huey::io::settings::Theme;
+    for (theme, want) in [(Theme::Dark, egui::Theme::Dark), (Theme::Light, egui::Theme::Light)] {
+        h.state_mut().settings.theme = theme;
+        h.run();
+        assert_eq!(h.ctx.theme(), want);
+    }
+}

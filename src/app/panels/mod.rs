@@ -1,8 +1,9 @@
 //! The panels: `*_ui` functions, one file each, that draw from the view and settings and push
-//! [`Action`]s; `root_ui` lays them out.
+//! [`Action`]s; `root_ui` lays them out (the help window on top).
 
 mod cascade;
 mod compare;
+mod help;
 mod inspector;
 mod map;
 mod network;
@@ -27,6 +28,7 @@ pub fn root_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             .show(ui, |ui| settings::settings_ui(ui, &mut app.settings, &mut app.view, actions));
     });
     egui::CentralPanel::default().show(ui, |ui| central_ui(ui, app, actions));
+    help::help_ui(ui, app.view.widgets.help_open, actions);
 }
 
 /// The tabs.

@@ -1,13 +1,13 @@
 //! The settings panel: presets, engine, precision, backend, tokenizer, kill list (with
 //! additive edits), every parameter (each with what it means), the conversation's speakers
-//! (edits undoable, with a reset) and the recent files.
+//! (edits undoable, with a reset), the window (theme, file chooser) and the recent files.
 
 use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
 use crate::app::jobs::Purpose;
 use crate::app::view::{SpeakerUndo, View};
-use crate::io::settings::Settings;
+use crate::io::settings::{FileChooser, Settings, Theme};
 use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Preset, SpeakerEdits, Tokenizer};
 use crate::model::params::{MAX_MAGNITUDE, MAX_NEURONS_LIMIT, Specific};
 use crate::text::kill_words::{KillSource, Language};
@@ -43,6 +43,8 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, action
         ui.label(format!("{} tokens kept", s.tokens));
         speakers_ui(ui, &mut o.speaker_edits, &s.detected_speakers, &mut view.widgets.speaker_undo);
     }
+    ui.separator();
+    window_ui(ui, settings, actions);
     ui.separator();
     ui.heading("Recent");
     for path in settings.recent.clone() {
@@ -81,6 +83,24 @@ fn preset_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
             }
         }
     });
+}
+
+/// The theme and the file chooser (saved at once).
+fn window_ui(ui: &mut Ui, settings: &mut Settings, actions: &mut Vec<Action>) {
+    ui.heading("Window");
+    let before = (settings.theme, settings.file_chooser);
+    ui.horizontal(|ui| {
+        ui.label("Theme");
+        ui.radio_value(&mut settings.theme, Theme::System, "system");
+        ui.radio_value(&mut settings.theme, Theme::Light, "light");
+        ui.radio_value(&mut settings.theme, Theme::Dark, "dark");
+    });
+    ui.label("File chooser");
+    ui.radio_value(&mut settings.file_chooser, FileChooser::Native, "the system's, where there is one");
+    ui.radio_value(&mut settings.file_chooser, FileChooser::BuiltIn, "use the built-in file browser");
+    if (settings.theme, settings.file_chooser) != before {
+        actions.push(Action::SaveSettings);
+    }
 }
 
 /// Engine, precision, starting backend, tokenizer.

@@ -1,4 +1,5 @@
-//! The top bar: open, run controls, backend switch, sessions, export; progress and device.
+//! The top bar: open, run controls, backend switch, sessions, export, help; progress and
+//! device.
 
 use egui::{RichText, Ui};
 
@@ -70,20 +71,30 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             actions.push(Action::SwitchBackend(Backend::Gpu));
         }
         ui.separator();
-        if ui.button("Save session…").clicked() {
+        if ui
+            .add_enabled(app.can_save(), egui::Button::new("Save session…"))
+            .on_disabled_hover_text("nothing loaded yet")
+            .clicked()
+        {
             actions.push(Action::Choose(Purpose::SaveSession));
         }
         if ui.button("Open session…").clicked() {
             actions.push(Action::Choose(Purpose::OpenSession));
         }
-        ui.menu_button("Export", |ui| {
-            if ui.button("Concepts (CSV)…").clicked() {
-                actions.push(Action::Choose(Purpose::ExportConcepts));
-            }
-            if ui.button("Report (Markdown)…").clicked() {
-                actions.push(Action::Choose(Purpose::ExportReport));
-            }
+        ui.add_enabled_ui(app.can_export(), |ui| {
+            ui.menu_button("Export", |ui| {
+                if ui.button("Concepts (CSV)…").clicked() {
+                    actions.push(Action::Choose(Purpose::ExportConcepts));
+                }
+                if ui.button("Report (Markdown)…").clicked() {
+                    actions.push(Action::Choose(Purpose::ExportReport));
+                }
+            })
         });
+        // One glyph, so the bar keeps its one line at 900 points (the snapshots' width).
+        if ui.button("?").on_hover_text("help: shortcuts and version (F1)").clicked() {
+            actions.push(Action::ToggleHelp);
+        }
     });
     if let Some(p) = &app.view.run.progress {
         // The frame's count is the newer one after a session opens or a step.

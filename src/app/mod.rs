@@ -14,6 +14,7 @@ pub mod jobs;
 mod logic;
 mod panels;
 mod script;
+pub mod timeline;
 pub mod view;
 
 use std::path::PathBuf;

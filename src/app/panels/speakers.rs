@@ -16,7 +16,11 @@ pub fn speakers_ui(ui: &mut Ui, view: &mut View) {
     }
     let bars: Vec<Bar> =
         frame.speaker_mass.iter().enumerate().map(|(i, (s, m))| Bar::new(i as f64, *m).name(s)).collect();
-    Plot::new("speakers").height(200.0).show(ui, |plot| plot.bar_chart(BarChart::new("self-concept mass", bars)));
+    if bars.is_empty() {
+        super::no_data(ui, 200.0, "no speaker has a self-concept neuron yet");
+    } else {
+        Plot::new("speakers").height(200.0).show(ui, |plot| plot.bar_chart(BarChart::new("self-concept mass", bars)));
+    }
     // Per speaker: the network's concepts they use most (once per frame).
     let Some(summary) = &view.run.summary else { return };
     let per_speaker = view.derived.speaker_concepts(&frame, summary);

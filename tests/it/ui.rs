@@ -583,11 +583,11 @@ fn a_size_sweep_says_which_measurement_it_is_at() {
     while h.state().measuring().is_some() {
         assert!(started.elapsed() < Duration::from_secs(120), "the sweep took too long");
         h.step();
-        if let Some(step) = h.state().view.results.sweep_step {
-            if !seen.contains(&step.done) {
-                h.get_by_label_contains(&format!("measurement {} of {}", step.done + 1, step.total));
-                seen.push(step.done);
-            }
+        if let Some(step) = h.state().view.results.sweep_step
+            && !seen.contains(&step.done)
+        {
+            h.get_by_label_contains(&format!("measurement {} of {}", step.done + 1, step.total));
+            seen.push(step.done);
         }
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -86,6 +86,9 @@ pub fn timing_ui(ui: &mut Ui, view: &View) {
                 );
                 for &k in &kernels {
                     let us = line(&|r| r.kernels.iter().find(|(kk, _)| *kk == k).map_or(0.0, |&(_, us)| us));
+                    if us.iter().all(|p| p[1] == 0.0) {
+                        continue; // a kernel this engine did not run (or time) here
+                    }
                     plot.line(
                         Line::new(format!("{} on {}", k.name(), backend.as_str()), us)
                             .color(kernel_colour(k))
@@ -118,21 +121,18 @@ pub fn timing_ui(ui: &mut Ui, view: &View) {
     let recent = &timeline.rates[timeline.rates.len().saturating_sub(60)..];
     let share = |r: &Rate, us: f64| if r.us_per_step > 0.0 { 100.0 * us / r.us_per_step } else { 0.0 };
     let mut charts: Vec<BarChart> = Vec::new();
-    let parts: Vec<(String, Color32, Box<dyn Fn(&Rate) -> f64>)> = kernels
+    // Each kernel, then "other" (`None`).
+    let parts: Vec<(String, Color32, Option<Kernel>)> = kernels
         .iter()
-        .map(|&k| {
-            let f: Box<dyn Fn(&Rate) -> f64> =
-                Box::new(move |r: &Rate| r.kernels.iter().find(|(kk, _)| *kk == k).map_or(0.0, |&(_, us)| us));
-            (k.name().to_owned(), kernel_colour(k), f)
-        })
-        .chain(std::iter::once((
-            "other (host, transfers)".to_owned(),
-            OTHER,
-            Box::new(|r: &Rate| r.other) as Box<dyn Fn(&Rate) -> f64>,
-        )))
+        .map(|&k| (k.name().to_owned(), kernel_colour(k), Some(k)))
+        .chain(std::iter::once(("other (host, transfers)".to_owned(), OTHER, None)))
         .collect();
-    for (name, colour, us) in &parts {
-        let bars: Vec<Bar> = recent.iter().map(|r| Bar::new(r.t, share(r, us(r))).width(0.2)).collect();
+    let us = |r: &Rate, part: Option<Kernel>| match part {
+        Some(k) => r.kernels.iter().find(|(kk, _)| *kk == k).map_or(0.0, |&(_, us)| us),
+        None => r.other,
+    };
+    for (name, colour, part) in &parts {
+        let bars: Vec<Bar> = recent.iter().map(|r| Bar::new(r.t, share(r, us(r, *part))).width(0.2)).collect();
         if bars.iter().all(|b| b.value == 0.0) {
             continue;
         }

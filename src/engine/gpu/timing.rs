@@ -114,13 +114,7 @@ impl Sampler {
             });
             (q, b)
         });
-        Self {
-            queries,
-            capacity,
-            per_sample,
-            pending: Vec::new(),
-            tally: Tally::default(),
-        }
+        Self { queries, capacity, per_sample, pending: Vec::new(), tally: Tally::default() }
     }
 
     /// How kernels are timed.

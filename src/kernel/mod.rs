@@ -167,8 +167,9 @@ impl serde::Serialize for Kernel {
 pub enum TimingMethod {
     /// Host wall clock around the kernel.
     Wall,
-    /// GPU timestamps around each kernel of one sampled step per submission; totals are the
-    /// samples' mean × calls (timing every dispatch would serialise the GPU).
+    /// GPU timestamps around each kernel of one sampled step per submission; each sample stands
+    /// for the kernel's calls since the previous one (timing every dispatch would serialise the
+    /// GPU).
     GpuTimestampSampled,
     /// Wall clock around a submit-and-wait of each kernel of sampled steps (no timestamps).
     WallSampled,

@@ -23,7 +23,7 @@ use crate::model::options::AnalysisOptions;
 use crate::model::params::ParamError;
 use crate::run::compare::{BackendRun, compare_backends};
 use crate::run::session::Opened;
-use crate::run::sweep::{SweepRow, parse_rows, rows};
+use crate::run::sweep::{SweepRow, SweepStep, parse_rows, rows_reporting};
 use crate::text::SAMPLE_CONVERSATION;
 use crate::text::kill_words::{KillList, KillSource};
 
@@ -277,6 +277,8 @@ pub enum JobDone {
     Font(Option<(PathBuf, Vec<u8>)>),
     /// Rows of a sweep JSON file.
     SweepLoaded(Vec<SweepRow>),
+    /// A size sweep is starting its next measurement.
+    SweepProgress(SweepStep),
     /// A measurement ended (the only answer that ends one).
     Measured(Result<Measurement, JobError>),
     /// A native file dialog closed: the path chosen, none (cancelled), or why there was none.
@@ -435,7 +437,14 @@ impl Jobs {
 
     /// The size sweep over `sizes`, `secs` per run; `false` when a measurement is running.
     pub fn sweep(&mut self, sizes: Vec<usize>, secs: f64) -> bool {
-        self.measure("size sweep", move || rows(&sizes, secs, |_| {}).map(Measurement::Swept).map_err(JobError::from))
+        let (tx, wake) = (self.done_tx.clone(), Arc::clone(&self.waker));
+        let progress = move |step: &SweepStep| {
+            let _ = tx.send(JobDone::SweepProgress(*step));
+            wake();
+        };
+        self.measure("size sweep", move || {
+            rows_reporting(&sizes, secs, progress, |_| {}).map(Measurement::Swept).map_err(JobError::from)
+        })
     }
 
     fn measure(

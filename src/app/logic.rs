@@ -63,6 +63,7 @@ impl HueyApp {
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Loaded(summary) => {
+                self.view.run.starting = None;
                 self.view.run.options = Some(summary.options.clone());
                 for w in &summary.warnings {
                     self.view.run.note_gpu(w);
@@ -80,6 +81,7 @@ impl HueyApp {
                 self.view.notices.push(n);
             }
             Event::BackendSwitched { backend, device } => {
+                self.view.run.starting = None;
                 if backend == Backend::Gpu {
                     self.view.run.gpu_problem = None;
                 }
@@ -87,6 +89,9 @@ impl HueyApp {
             }
             Event::Finished => self.view.run.finished = true,
             Event::Failed(e) => {
+                if matches!(e, WorkerError::Switch { .. }) {
+                    self.view.run.starting = None;
+                }
                 if let WorkerError::Switch { backend: Backend::Gpu, reason } = &e {
                     self.view.run.gpu_problem = Some(reason.to_string());
                 }
@@ -130,8 +135,10 @@ impl HueyApp {
             JobDone::Font(Some(font)) => self.pending_font = Some(font),
             JobDone::Font(None) => {}
             JobDone::SweepLoaded(rows) => self.view.results.sweep = Some(rows),
+            JobDone::SweepProgress(step) => self.view.results.sweep_step = Some(step),
             JobDone::Measured(result) => {
                 self.jobs.measuring = None;
+                self.view.results.sweep_step = None;
                 match result {
                     Ok(Measurement::Compared(runs)) => {
                         for n in runs.iter().flat_map(|r| &r.fallbacks) {
@@ -186,6 +193,7 @@ impl HueyApp {
             kill_source,
         };
         self.view.reset_run();
+        self.view.run.starting = Some(request.opts.backend).filter(|&b| b == Backend::Gpu);
         self.source = Some(source);
         self.send(Command::Load(Box::new(request)));
     }
@@ -291,7 +299,12 @@ impl HueyApp {
             }
             Action::SwitchBackend(b) => {
                 self.settings.options.backend = b;
-                self.send(Command::SwitchBackend(b));
+                if self.worker.send(Command::SwitchBackend(b)) {
+                    // The worker answers only when a run is loaded.
+                    self.view.run.starting = self.view.run.summary.as_ref().map(|_| b);
+                } else {
+                    self.view.notices.push(Info::WorkerBusy);
+                }
             }
             Action::Speed(speed) => self.send(Command::Speed(speed)),
             Action::Remap => {

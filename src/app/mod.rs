@@ -16,6 +16,7 @@ mod logic;
 mod panels;
 mod script;
 pub(crate) mod shortcuts;
+pub mod timeline;
 pub mod view;
 
 use std::path::PathBuf;

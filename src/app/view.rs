@@ -8,12 +8,13 @@ use std::time::Instant;
 
 use super::derived::Derived;
 use super::jobs::JobError;
+use super::timeline::{Point, Timeline};
 use crate::io::settings::SettingsError;
-use crate::kernel::{Kernel, TimingMethod};
+use crate::kernel::TimingMethod;
 use crate::model::options::{AnalysisOptions, Backend};
 use crate::run::compare::BackendRun;
 use crate::run::notice::Notice;
-use crate::run::sweep::SweepRow;
+use crate::run::sweep::{SweepRow, SweepStep};
 use crate::run::worker::WorkerError;
 use crate::run::worker::{Frame, LoadSummary, Progress};
 
@@ -97,22 +98,6 @@ impl Camera {
     }
 }
 
-/// One timing sample for the live plots.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimingSample {
-    /// Seconds since the run started.
-    pub t: f64,
-    /// µs per engine step per kernel since the previous sample.
-    pub us_per_step: Vec<(Kernel, f64)>,
-    /// Tokens per second at the sample.
-    pub words_per_sec: f64,
-    /// Backend that produced it.
-    pub backend: Backend,
-}
-
-/// Kernel totals at a frame: (steps, per-kernel seconds).
-type KernelTotals = (u64, Vec<(Kernel, f64)>);
-
 /// The run as the worker reports it.
 #[derive(Default)]
 pub struct RunView {
@@ -128,12 +113,13 @@ pub struct RunView {
     pub finished: bool,
     /// The worker died.
     pub worker_dead: bool,
-    /// Timing history.
-    pub timings: Vec<TimingSample>,
+    /// Timing history: segments per backend, switches, live rates.
+    pub timeline: Timeline,
+    /// A backend being started (the GPU takes a while), until the worker answers.
+    pub starting: Option<Backend>,
     /// Why the GPU could not be used, from the last attempt (shown on the GPU button); cleared
     /// when a switch to it succeeds.
     pub gpu_problem: Option<String>,
-    previous: Option<KernelTotals>,
 }
 
 impl RunView {
@@ -152,31 +138,17 @@ impl RunView {
         self.progress = Some(p);
     }
 
-    /// A frame: keep it and add a timing sample from the kernel totals' growth.
+    /// A frame: keep it and add its figures to the timeline.
     pub fn on_frame(&mut self, frame: Arc<Frame>) {
-        let steps = frame.stats.steps();
-        let totals: Vec<(Kernel, f64)> = frame.kernels.iter().map(|k| (k.kernel, k.total_secs)).collect();
-        if let Some((prev_steps, prev)) = &self.previous {
-            let d_steps = steps.saturating_sub(*prev_steps);
-            if d_steps > 0 {
-                let us = totals
-                    .iter()
-                    .map(|&(k, secs)| {
-                        let before = prev.iter().find(|p| p.0 == k).map_or(0.0, |p| p.1);
-                        (k, ((secs - before).max(0.0)) * 1e6 / d_steps as f64)
-                    })
-                    .collect();
-                self.timings.push(TimingSample {
-                    t: frame.elapsed_secs,
-                    us_per_step: us,
-                    words_per_sec: self.progress.as_ref().map_or(0.0, |p| p.words_per_sec),
-                    backend: frame.backend,
-                });
-            }
-        }
-        // After a backend switch the new engine's totals start at 0: differences clamp to 0
-        // for one sample, then continue from the new totals.
-        self.previous = Some((steps, totals));
+        self.timeline.push(Point {
+            t: frame.elapsed_secs,
+            backend: frame.backend,
+            running: frame.running,
+            steps: frame.stats.steps(),
+            tokens: frame.stats.tokens(),
+            engine_secs: frame.engine_secs,
+            kernels: frame.kernels.iter().map(|k| (k.kernel, k.total_secs)).collect(),
+        });
         self.frame = Some(frame);
     }
 
@@ -251,6 +223,8 @@ pub struct Results {
     pub comparison: Option<Vec<BackendRun>>,
     /// Size-sweep rows for the crossover chart.
     pub sweep: Option<Vec<SweepRow>>,
+    /// The measurement a running sweep is at.
+    pub sweep_step: Option<SweepStep>,
 }
 
 /// What the app itself has to say.

@@ -167,8 +167,9 @@ impl serde::Serialize for Kernel {
 pub enum TimingMethod {
     /// Host wall clock around the kernel.
     Wall,
-    /// GPU timestamps around each kernel of one sampled step per submission; totals are the
-    /// samples' mean × calls (timing every dispatch would serialise the GPU).
+    /// GPU timestamps around each kernel of one sampled step per submission; each sample stands
+    /// for the kernel's calls since the previous one (timing every dispatch would serialise the
+    /// GPU).
     GpuTimestampSampled,
     /// Wall clock around a submit-and-wait of each kernel of sampled steps (no timestamps).
     WallSampled,
@@ -243,6 +244,42 @@ pub struct KernelRow {
     pub method: TimingMethod,
 }
 
+/// Kernel times fitted to the engine's measured wall time, so the rows add up to it: what the
+/// kernels account for, and the rest (host work, transfers, waits, anything unattributed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribution {
+    /// Each kernel's seconds, scaled by `scale`.
+    pub rows: Vec<(Kernel, f64)>,
+    /// The engine's time the kernels do not account for (never negative).
+    pub other: f64,
+    /// Factor applied to the kernels' own figures: 1 unless they summed to more than the wall
+    /// time (sampled GPU estimates can: a sampled step may include the driver's pipeline
+    /// compilation or a submit-and-wait's latency), then `total / Σ kernels`.
+    pub scale: f64,
+    /// The engine's wall time; `Σ rows + other == total`.
+    pub total: f64,
+}
+
+impl Attribution {
+    /// Split `total` seconds of engine wall time among `kernels` (their own figures): kernels
+    /// summing to more than `total` are scaled down to it in proportion, and what they do not
+    /// cover is `other`.
+    pub fn fit(kernels: &[(Kernel, f64)], total: f64) -> Self {
+        let total = if total.is_finite() { total.max(0.0) } else { 0.0 };
+        let clean = |s: f64| if s.is_finite() { s.max(0.0) } else { 0.0 };
+        let sum: f64 = kernels.iter().map(|&(_, s)| clean(s)).sum();
+        let scale = if sum > total && sum > 0.0 { total / sum } else { 1.0 };
+        let rows: Vec<(Kernel, f64)> = kernels.iter().map(|&(k, s)| (k, clean(s) * scale)).collect();
+        let covered: f64 = rows.iter().map(|r| r.1).sum();
+        Self { rows, other: (total - covered).max(0.0), scale, total }
+    }
+
+    /// Whether the kernels' own figures were scaled down to fit.
+    pub fn scaled(&self) -> bool {
+        self.scale < 1.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +296,29 @@ mod tests {
         paths.dedup();
         assert_eq!(paths.len(), N_KERNELS);
         assert_eq!(Kernel::from(WindowedKernel::ActivationSpread).entry_points(), ["accumulate", "activate"]);
+    }
+
+    #[test]
+    fn attribution_rows_and_other_add_up_to_the_total() {
+        let (a, b) = (Kernel::from(TemporalKernel::PairUpdate), Kernel::from(TemporalKernel::Prune));
+        // Kernels under the total: kept as they are, the rest is other.
+        let fit = Attribution::fit(&[(a, 0.25), (b, 0.5)], 1.0);
+        assert_eq!(fit.rows, vec![(a, 0.25), (b, 0.5)]);
+        assert_eq!((fit.other, fit.scale, fit.scaled()), (0.25, 1.0, false));
+        // Sampled kernels over the total (7.5 s against 2.25 s): scaled by 0.3, nothing left over.
+        let fit = Attribution::fit(&[(a, 5.0), (b, 2.5)], 2.25);
+        assert!((fit.scale - 0.3).abs() < 1e-15 && fit.scaled());
+        assert!((fit.rows[0].1 - 1.5).abs() < 1e-12 && (fit.rows[1].1 - 0.75).abs() < 1e-12);
+        assert_eq!(fit.other, 0.0);
+        // Kernels read as 0 (timestamps that never advanced): everything is other.
+        let fit = Attribution::fit(&[(a, 0.0), (b, 0.0)], 0.097);
+        assert_eq!((fit.other, fit.scale), (0.097, 1.0));
+        // Non-finite or negative figures count as 0.
+        let fit = Attribution::fit(&[(a, f64::NAN), (b, -1.0)], 1.0);
+        assert_eq!(fit.other, 1.0);
+        for fit in [Attribution::fit(&[(a, 0.3), (b, 0.9)], 1.0), Attribution::fit(&[(a, 0.1)], 0.5)] {
+            let sum: f64 = fit.rows.iter().map(|r| r.1).sum::<f64>() + fit.other;
+            assert!((sum - fit.total).abs() < 1e-12);
+        }
     }
 }

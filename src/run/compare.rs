@@ -3,7 +3,7 @@
 
 use super::notice::Notice;
 use super::pipeline::analyze_text;
-use crate::kernel::KernelRow;
+use crate::kernel::{Attribution, KernelRow, TimingMethod};
 use crate::model::options::{AnalysisOptions, Backend, Precision};
 use crate::model::params::ParamError;
 use crate::text::kill_words::KillList;
@@ -17,8 +17,12 @@ pub struct BackendRun {
     pub device: String,
     /// Engine seconds.
     pub engine_secs: f64,
-    /// Per-kernel totals.
+    /// Per-kernel totals as the engine measured them (sampled estimates on the GPU).
     pub kernels: Vec<KernelRow>,
+    /// How they were measured.
+    pub timing: TimingMethod,
+    /// The kernels fitted to `engine_secs`: rows plus "other" add up to it.
+    pub attribution: Attribution,
     /// GPU fallback notices, if the GPU could not be used.
     pub fallbacks: Vec<Notice>,
 }
@@ -29,10 +33,13 @@ pub fn compare_backends(text: &str, opts: &AnalysisOptions, kill: &KillList) -> 
     for backend in [Backend::Cpu, Backend::Gpu] {
         let o = AnalysisOptions { backend, precision: Precision::F32, ..opts.clone() };
         let a = analyze_text(text, &o, kill)?;
+        let own: Vec<_> = a.kernels.iter().map(|r| (r.kernel, r.total_secs)).collect();
         runs.push(BackendRun {
             backend: a.backend,
             device: a.device,
             engine_secs: a.times.engine_secs,
+            attribution: Attribution::fit(&own, a.times.engine_secs),
+            timing: a.timing,
             kernels: a.kernels,
             fallbacks: a.warnings.into_iter().filter(Notice::is_gpu_fallback).collect(),
         });

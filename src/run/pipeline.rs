@@ -79,6 +79,8 @@ pub struct Pipeline {
     next: usize,
     notices: Vec<Notice>,
     fail_next: bool,
+    /// Wall seconds inside the current engine's `run` calls (its kernels' times are part of it).
+    engine_secs: f64,
 }
 
 /// Estimated pair updates above which a run is announced as heavy: minutes of engine work at
@@ -136,7 +138,7 @@ impl Pipeline {
                 cpu_engine(opts)?
             }
         };
-        Ok(Self { stream, speakers, opts: opts.clone(), engine, next: 0, notices, fail_next: false })
+        Ok(Self { stream, speakers, opts: opts.clone(), engine, next: 0, notices, fail_next: false, engine_secs: 0.0 })
     }
 
     /// Replace a failed GPU engine by the CPU engine, replaying exchanges `0..next`. The CPU
@@ -146,12 +148,15 @@ impl Pipeline {
             Ok(engine) => engine,
             Err(e) => unreachable!("parameters were validated when the pipeline was built: {e}"),
         };
+        let replay = Instant::now();
         let _ = engine.run(&self.stream, &self.speakers, 0..self.next);
+        self.engine_secs = replay.elapsed().as_secs_f64();
         self.notices.push(Notice::GpuFallback { done: self.next, total: self.stream.n_exchanges(), reason });
         self.engine = engine;
     }
 
     fn advance(&mut self, end: usize) {
+        let started = Instant::now();
         let result = if std::mem::take(&mut self.fail_next) && self.engine.backend() == Backend::Gpu {
             Err(EngineError::Gpu(crate::engine::gpu::GpuError::Runtime("device lost (injected by a test)".to_owned())))
         } else {
@@ -159,7 +164,11 @@ impl Pipeline {
         };
         if let Err(e) = result {
             self.fall_back(e);
+            let rest = Instant::now();
             let _ = self.engine.run(&self.stream, &self.speakers, self.next..end);
+            self.engine_secs += rest.elapsed().as_secs_f64();
+        } else {
+            self.engine_secs += started.elapsed().as_secs_f64();
         }
         self.next = end;
     }
@@ -206,6 +215,7 @@ impl Pipeline {
         let network = self.engine.snapshot()?;
         next.load(&network, self.engine.stats())?;
         self.engine = next;
+        self.engine_secs = 0.0;
         Ok(())
     }
 
@@ -258,6 +268,12 @@ impl Pipeline {
     /// Wall time per kernel so far.
     pub fn kernel_times(&self) -> KernelTimes {
         self.engine.kernel_times()
+    }
+
+    /// Wall seconds the current engine has spent stepping (since it started, or took over
+    /// after a switch or fallback): the total its kernel times are part of.
+    pub fn engine_secs(&self) -> f64 {
+        self.engine_secs
     }
 
     /// Create neurons for `words` before the first step (benchmark warm start).

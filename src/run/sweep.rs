@@ -55,11 +55,51 @@ pub struct SweepRow {
     pub speedup_vs_cpu: Option<f64>,
 }
 
+/// The measurement a sweep is starting: which (size, engine, backend), and how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SweepStep {
+    /// Measurements done before this one, and in all.
+    pub done: usize,
+    /// See `done`.
+    pub total: usize,
+    /// The network size.
+    pub max_neurons: usize,
+    /// The engine.
+    pub engine: EngineKind,
+    /// The backend.
+    pub backend: Backend,
+}
+
+impl std::fmt::Display for SweepStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "measurement {} of {}: {} neurons, {} engine on the {}",
+            self.done + 1,
+            self.total,
+            self.max_neurons,
+            self.engine.as_str(),
+            self.backend.as_str().to_uppercase()
+        )
+    }
+}
+
 /// Measure every (size, engine, backend), calling `on_row` as each row is done; GPU rows only
 /// where an adapter opens (their `speedup_vs_cpu` is set).
-pub fn rows(sizes: &[usize], secs_per_run: f64, mut on_row: impl FnMut(&SweepRow)) -> Result<Vec<SweepRow>, RunError> {
+pub fn rows(sizes: &[usize], secs_per_run: f64, on_row: impl FnMut(&SweepRow)) -> Result<Vec<SweepRow>, RunError> {
+    rows_reporting(sizes, secs_per_run, |_| {}, on_row)
+}
+
+/// [`rows`], calling `on_start` as each measurement starts.
+pub fn rows_reporting(
+    sizes: &[usize],
+    secs_per_run: f64,
+    mut on_start: impl FnMut(&SweepStep),
+    mut on_row: impl FnMut(&SweepRow),
+) -> Result<Vec<SweepRow>, RunError> {
     let backends: &[Backend] =
         if super::devices::gpu().is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
+    let total = sizes.len() * 2 * backends.len();
     let mut rows = Vec::new();
     for &n in sizes {
         let spec = SynthSpec { words: (8 * n).max(20_000), vocabulary: 2 * n, ..SynthSpec::default() };
@@ -67,6 +107,7 @@ pub fn rows(sizes: &[usize], secs_per_run: f64, mut on_row: impl FnMut(&SweepRow
         for engine in [EngineKind::Temporal, EngineKind::Windowed] {
             let mut cpu_us = None;
             for &backend in backends {
+                on_start(&SweepStep { done: rows.len(), total, max_neurons: n, engine, backend });
                 let mut row = measure(&text, n, engine, backend, secs_per_run)?;
                 if backend == Backend::Gpu && row.backend == Backend::Gpu {
                     row.speedup_vs_cpu = cpu_us.map(|c: f64| c / row.us_per_step);

@@ -143,6 +143,12 @@ pub struct Frame {
     pub total: usize,
     /// Seconds since the worker started this conversation.
     pub elapsed_secs: f64,
+    /// Wall seconds the current engine has spent stepping (since it started or took over): the
+    /// total its kernel times are part of.
+    pub engine_secs: f64,
+    /// Whether the run is going on (false: loaded, paused, stepped, finished), so the time
+    /// since the previous frame was all running only when both frames say so.
+    pub running: bool,
 }
 
 /// Why a command failed; the worker keeps its previous state.
@@ -322,6 +328,8 @@ impl Worker {
                     run.run_done = run.pipeline.progress().done;
                     self.running = true;
                 }
+                // Marks where the running stretch starts (the time before it was idle).
+                self.send_frame();
             }
             Command::Pause => {
                 self.running = false;
@@ -516,6 +524,8 @@ impl Worker {
             done: p.done,
             total: p.total,
             elapsed_secs: run.started.elapsed().as_secs_f64(),
+            engine_secs: run.pipeline.engine_secs(),
+            running: self.running,
             network,
             map,
             speaker_mass,

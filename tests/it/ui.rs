@@ -244,30 +244,32 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
     h.step();
     h.snapshot("spectrum");
 
-    // The timing view, fed a fixed history (real timings differ run to run).
-    use huey::app::view::TimingSample;
+    // The timing view, fed a fixed history (real timings differ run to run): 3 s on the CPU,
+    // a switch, 3 s on the GPU whose sampled kernels add up to more than its engine time.
+    use huey::app::timeline::{Point, Timeline};
     use huey::kernel::{Kernel, TemporalKernel};
-    let view = &mut h.state_mut().view;
-    view.run.timings = (0..20)
-        .map(|k| {
-            let t = f64::from(k) * 0.3;
-            TimingSample {
-                t,
-                us_per_step: vec![
-                    (Kernel::Temporal(TemporalKernel::PairUpdate), 8.0 + t),
-                    (Kernel::Temporal(TemporalKernel::Prune), 20.0 - t),
-                ],
-                words_per_sec: 1e5 + 1e4 * t,
-                backend: if k < 10 { Backend::Cpu } else { Backend::Gpu },
-            }
-        })
-        .collect();
-    if let Some(f) = &mut view.run.frame {
-        let f = std::sync::Arc::make_mut(f);
-        for (row, secs) in f.kernels.iter_mut().zip([0.25, 0.75]) {
-            row.total_secs = secs;
-        }
+    let (pair, prune) = (Kernel::Temporal(TemporalKernel::PairUpdate), Kernel::Temporal(TemporalKernel::Prune));
+    let mut timeline = Timeline::default();
+    for k in 0..21u32 {
+        let t = f64::from(k) * 0.3;
+        let (backend, j) = if k < 10 { (Backend::Cpu, f64::from(k)) } else { (Backend::Gpu, f64::from(k - 10)) };
+        let steps = (j * 100.0) as u64;
+        let (pair_secs, prune_secs, engine) = match backend {
+            Backend::Cpu => (j * 0.0008 * (1.0 + j / 20.0), j * 0.0016, j * 0.003),
+            Backend::Gpu => (j * 0.0012, j * 0.0006, j * 0.0015),
+        };
+        timeline.push(Point {
+            t: t + if backend == Backend::Gpu { 0.5 } else { 0.0 },
+            backend,
+            running: k != 15,
+            steps,
+            tokens: steps * 20,
+            engine_secs: engine,
+            kernels: vec![(pair, pair_secs), (prune, prune_secs)],
+        });
     }
+    let view = &mut h.state_mut().view;
+    view.run.timeline = timeline;
     h.get_by_label("Timing").click();
     h.run();
     still(h.state_mut());
@@ -934,4 +936,146 @@ fn window_title_and_theme() {
         h.run();
         assert_eq!(h.ctx.theme(), want);
     }
+}
+
+/// Run until `more` exchanges are done from where the run stands, then pause (a chunk or more
+/// of running between two frames: one live rate).
+fn run_a_little(h: &mut Harness<'static, HueyApp>, more: usize) {
+    let from = h.state().view.run.progress.as_ref().map_or(0, |p| p.done);
+    h.get_by_label("Run").click();
+    until(h, "some progress", |a| {
+        a.view.run.progress.as_ref().is_some_and(|p| p.done >= from + more || !p.running && p.done > from)
+    });
+    let p = h.state().view.run.progress.clone();
+    assert!(!h.state().view.run.finished, "the run ended too soon for the test: {p:?}");
+    h.get_by_label("Pause").click();
+    until(h, "the pause", |a| a.view.run.progress.as_ref().is_some_and(|p| !p.running));
+}
+
+#[test]
+fn a_cpu_gpu_cpu_run_is_three_segments_with_two_switch_markers() {
+    if super::gpu::gpu_or_skip().is_none() {
+        return;
+    }
+    let spec = huey::text::synthetic::SynthSpec { words: 200_000, vocabulary: 3_000, ..Default::default() };
+    let path = std::env::temp_dir().join(format!("huey-ui-segments-{}.txt", std::process::id()));
+    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
+    let mut app = new_app();
+    app.settings.kill = KillSource::None;
+    app.apply(Action::Open(path.clone()));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.summary.is_some() && a.view.run.frame.is_some());
+    // Nothing has run yet: the timing view says so instead of drawing empty plots.
+    h.get_by_label("Timing").click();
+    h.run();
+    assert!(h.query_all_by_label_contains("no data yet").count() >= 1);
+
+    run_a_little(&mut h, 20);
+    // The GPU takes a while to start: the app says so, and Stop stays usable meanwhile.
+    h.get_by_label("GPU").click();
+    h.step();
+    assert_eq!(h.state().view.run.starting, Some(Backend::Gpu));
+    until(&mut h, "the GPU", |a| a.view.run.frame.as_ref().is_some_and(|f| f.backend == Backend::Gpu));
+    assert_eq!(h.state().view.run.starting, None);
+    run_a_little(&mut h, 20);
+    h.get_by_label("CPU").click();
+    until(&mut h, "the CPU again", |a| a.view.run.frame.as_ref().is_some_and(|f| f.backend == Backend::Cpu));
+    run_a_little(&mut h, 20);
+
+    let tl = &h.state().view.run.timeline;
+    let backends: Vec<Backend> = tl.segments.iter().map(|s| s.backend).collect();
+    assert_eq!(backends, [Backend::Cpu, Backend::Gpu, Backend::Cpu], "{tl:?}");
+    assert_eq!(tl.switches.len(), 2);
+    assert_eq!((tl.switches[0].from, tl.switches[0].to), (Backend::Cpu, Backend::Gpu));
+    assert_eq!((tl.switches[1].from, tl.switches[1].to), (Backend::Gpu, Backend::Cpu));
+    // Every segment has live rates of its own backend, and no line bridges a switch or a pause.
+    for (i, seg) in tl.segments.iter().enumerate() {
+        let rates: Vec<_> = tl.rates.iter().filter(|r| r.segment == i).collect();
+        assert!(!rates.is_empty(), "segment {i} has no rate: {tl:?}");
+        assert!(rates.iter().all(|r| r.backend == seg.backend && r.words_per_sec > 0.0 && r.us_per_step > 0.0));
+        assert!(seg.steps() > 0);
+        let fit = seg.attribution();
+        let sum: f64 = fit.rows.iter().map(|r| r.1).sum::<f64>() + fit.other;
+        assert!((sum - seg.engine_secs()).abs() < 1e-9 * seg.engine_secs().max(1.0));
+    }
+    for stretch in tl.stretches() {
+        assert!(stretch.iter().all(|r| r.segment == stretch[0].segment));
+    }
+    let t_switch = tl.switches.iter().map(|s| s.t).collect::<Vec<_>>();
+    assert!(t_switch[0] < t_switch[1]);
+    // The view draws them: one row per segment, each named by its backend.
+    h.run();
+    h.get_by_label("Segments (share of each segment's engine time)");
+    assert_eq!(h.query_all_by_label("on CPU").count(), 2, "the two CPU segments' rows");
+    assert_eq!(h.query_all_by_label("on GPU").count(), 1, "the GPU segment's row");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn the_compare_rows_sum_to_the_total() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.summary.is_some());
+    h.get_by_label("Compare").click();
+    h.run();
+    h.get_by_label("Run on CPU and GPU").click();
+    until(&mut h, "the comparison", |a| a.view.results.comparison.is_some());
+    let runs = h.state().view.results.comparison.clone().unwrap();
+    for r in &runs {
+        let fit = &r.attribution;
+        let rows: f64 = fit.rows.iter().map(|row| row.1).sum::<f64>();
+        assert!((rows + fit.other - r.engine_secs).abs() <= 1e-12 * r.engine_secs.max(1.0), "{r:?}");
+        assert!(rows <= r.engine_secs * (1.0 + 1e-12), "kernels never exceed the total: {r:?}");
+        assert!(
+            !fit.rows.is_empty() && fit.rows.iter().all(|row| row.1 > 0.0),
+            "every kernel that ran has time: {r:?}"
+        );
+        // Scaled only where the kernels' own figures summed to more than the total.
+        let own: f64 = r.kernels.iter().map(|k| k.total_secs).sum();
+        assert_eq!(fit.scaled(), own > r.engine_secs, "{r:?}");
+    }
+    h.get_by_label("other (host, transfers, unattributed)");
+    h.get_by_label("engine total");
+    assert!(h.query_all_by_label_contains("other = engine total − kernels").count() == runs.len());
+    // The table's cells, as shown (3 decimals in ms), add up to the total shown.
+    for (col, r) in runs.iter().enumerate() {
+        let shown = |ms: f64| format!("{ms:.3}").parse::<f64>().unwrap();
+        let sum: f64 =
+            r.attribution.rows.iter().map(|row| shown(row.1 * 1e3)).sum::<f64>() + shown(r.attribution.other * 1e3);
+        let n = r.attribution.rows.len() as f64 + 1.0;
+        assert!(
+            (sum - shown(r.engine_secs * 1e3)).abs() <= 0.0005 * n + 1e-9,
+            "column {col}: {sum} vs {}",
+            r.engine_secs * 1e3
+        );
+    }
+}
+
+#[test]
+fn a_size_sweep_says_which_measurement_it_is_at() {
+    let mut app = new_app();
+    app.apply(Action::OpenSample);
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.summary.is_some());
+    h.get_by_label("Compare").click();
+    h.run();
+    h.state_mut().apply(Action::RunSweep(vec![250], 0.2));
+    let mut seen = Vec::new();
+    let started = Instant::now();
+    while h.state().measuring().is_some() {
+        assert!(started.elapsed() < Duration::from_secs(120), "the sweep took too long");
+        h.step();
+        if let Some(step) = h.state().view.results.sweep_step
+            && !seen.contains(&step.done)
+        {
+            h.get_by_label_contains(&format!("measurement {} of {}", step.done + 1, step.total));
+            seen.push(step.done);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    until(&mut h, "the rows", |a| a.view.results.sweep.is_some());
+    assert!(seen.contains(&0), "the first measurement was announced: {seen:?}");
+    assert!(h.state().view.results.sweep_step.is_none());
+    h.get_by_label_contains("log-log");
 }

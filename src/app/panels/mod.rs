@@ -14,7 +14,7 @@ mod status;
 mod timing;
 mod top_bar;
 
-use egui::{Color32, Ui};
+use egui::{Color32, RichText, Ui};
 
 use super::view::Tab;
 use super::{Action, HueyApp};
@@ -65,4 +65,24 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
 fn mass_colour(t: f32) -> Color32 {
     let t = t.clamp(0.0, 1.0);
     Color32::from_rgb((60.0 + 195.0 * t) as u8, (120.0 * (1.0 - t) + 60.0) as u8, (255.0 * (1.0 - t)) as u8)
+}
+
+/// What a plot with nothing to draw shows instead (an empty plot would show a −0.5…0.5 frame).
+pub const NO_DATA: &str = "no data yet";
+
+/// A plot's place, `height` points tall, with [`NO_DATA`] and why (`hint`).
+fn no_data(ui: &mut Ui, height: f32, hint: &str) {
+    ui.allocate_ui(egui::vec2(ui.available_width(), height.max(24.0)), |ui| {
+        ui.centered_and_justified(|ui| {
+            ui.label(RichText::new(format!("{NO_DATA} — {hint}")).weak());
+        });
+    });
+}
+
+/// Each backend's colour in every timing plot.
+fn backend_colour(backend: crate::model::options::Backend) -> Color32 {
+    match backend {
+        crate::model::options::Backend::Cpu => Color32::from_rgb(70, 130, 230),
+        crate::model::options::Backend::Gpu => Color32::from_rgb(235, 120, 40),
+    }
 }

@@ -41,7 +41,13 @@ pub fn network_ui(ui: &mut Ui, view: &mut View) {
             .enumerate()
             .map(|(k, w)| Bar::new(k as f64, masses[index[w.as_str()] as usize]).name(w.as_str()))
             .collect();
-        Plot::new("mass_compare").height(140.0).show(ui, |plot| plot.bar_chart(BarChart::new("concept mass", bars)));
+        if bars.is_empty() {
+            super::no_data(ui, 140.0, "none of these is a concept of the network");
+        } else {
+            Plot::new("mass_compare")
+                .height(140.0)
+                .show(ui, |plot| plot.bar_chart(BarChart::new("concept mass", bars)));
+        }
         let shown: Vec<String> =
             found.iter().map(|w| format!("{w} {:.3}", masses[index[w.as_str()] as usize])).collect();
         ui.label(format!("found: {}", if shown.is_empty() { "—".to_owned() } else { shown.join(", ") }));

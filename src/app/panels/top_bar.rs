@@ -23,6 +23,8 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         let running = app.view.run.progress.as_ref().is_some_and(|p| p.running);
         // Run and Pause share one button of a fixed width, so the bar does not shift.
         let width = ui.spacing().interact_size.x.max(56.0);
+        // A switch mid-run can be stopped while the other backend starts (it takes effect then).
+        let switching = app.view.run.starting.is_some() && app.view.run.summary.is_some();
         if running {
             if ui.add_sized([width, ui.spacing().interact_size.y], egui::Button::new("Pause")).clicked() {
                 actions.push(Action::Pause);
@@ -41,7 +43,7 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             actions.push(Action::Step);
         }
         if ui
-            .add_enabled(running, egui::Button::new("Stop"))
+            .add_enabled(running || switching, egui::Button::new("Stop"))
             .on_hover_text("end the run here (the network so far stays)")
             .clicked()
         {
@@ -56,6 +58,7 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         ui.label("Backend:");
         if ui.selectable_label(current == Backend::Cpu, "CPU").on_hover_text("run on the CPU").clicked()
             && current != Backend::Cpu
+            && app.view.run.starting.is_none()
         {
             actions.push(Action::SwitchBackend(Backend::Cpu));
         }
@@ -67,8 +70,12 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
                 .on_hover_text(format!("the GPU cannot be used: {why}\nclick to try again")),
             None => ui.selectable_label(current == Backend::Gpu, "GPU").on_hover_text("run on the GPU (wgpu compute)"),
         };
-        if gpu.clicked() && current != Backend::Gpu {
+        if gpu.clicked() && current != Backend::Gpu && app.view.run.starting.is_none() {
             actions.push(Action::SwitchBackend(Backend::Gpu));
+        }
+        if let Some(b) = app.view.run.starting {
+            ui.spinner();
+            ui.label(format!("starting {}…", b.as_str().to_uppercase()));
         }
         ui.separator();
         if ui

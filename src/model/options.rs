@@ -169,6 +169,10 @@ pub struct MapOptions {
     pub dense_limit: usize,
     /// Eigenpairs computed by the partial solver.
     pub partial_k: usize,
+    /// Leave the speakers' neurons (`Speaker_<name>` entries and the words that are a
+    /// speaker's name) out of the candidates, so the map is computed without them. Off in the
+    /// reference preset (the original maps them); files without the field read it as off.
+    pub leave_out_speakers: bool,
 }
 
 impl MapOptions {
@@ -199,7 +203,7 @@ impl MapOptions {
 
 impl Default for MapOptions {
     fn default() -> Self {
-        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6 }
+        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6, leave_out_speakers: false }
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::legacy::OptionsV1;
 use super::text_file;
-use crate::model::options::AnalysisOptions;
+use crate::model::options::{AnalysisOptions, MapOptions};
 use crate::text::kill_words::{KillSource, Language};
 
 /// Format version of the settings file.
@@ -31,17 +31,37 @@ pub struct Settings {
     pub kill_file: Option<PathBuf>,
     /// Recently opened conversations, newest first.
     pub recent: Vec<PathBuf>,
+    /// The concept map's background, whatever the window's theme.
+    pub map_background: MapBackground,
+}
+
+/// The concept map's background (its labels, axes and legend follow it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapBackground {
+    /// Near-black.
+    #[default]
+    Dark,
+    /// Near-white.
+    Light,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             version: SETTINGS_VERSION,
-            options: AnalysisOptions::default(),
+            // The app leaves speakers out of the map unless asked (the reference preset keeps
+            // them): a speaker's neuron meets every word the speaker says, so at a few hundred
+            // concepts it squashes the rest; self-concept mass is on the Speakers tab.
+            options: AnalysisOptions {
+                map: MapOptions { leave_out_speakers: true, ..MapOptions::default() },
+                ..AnalysisOptions::default()
+            },
             kill: KillSource::Bundled(Language::En),
             kill_custom: String::new(),
             kill_file: None,
             recent: Vec::new(),
+            map_background: MapBackground::Dark,
         }
     }
 }
@@ -160,6 +180,7 @@ impl Settings {
             kill_custom: v.kill_custom,
             kill_file: v.kill_file,
             recent: v.recent,
+            map_background: MapBackground::default(),
         })
     }
 
@@ -215,6 +236,19 @@ mod tests {
         let (loaded, why) = Settings::load(&dir.path().join("missing.ron"));
         assert_eq!(loaded, Settings::default());
         assert!(why.is_none());
+    }
+
+    #[test]
+    fn settings_from_before_the_map_fields_still_load() {
+        let old = "(version: 2, options: (map: (n_concepts: 80)), recent: [])";
+        let s = Settings::parse(old, Path::new("s.ron")).unwrap();
+        assert_eq!(s.options.map.n_concepts, 80);
+        assert!(!s.options.map.leave_out_speakers, "a map block without the field: as before, off");
+        assert_eq!(s.map_background, MapBackground::Dark);
+        let bare = Settings::parse("(version: 2)", Path::new("s.ron")).unwrap();
+        assert!(bare.options.map.leave_out_speakers, "no options at all: the app's default");
+        let light = Settings::parse("(version: 2, map_background: light)", Path::new("s.ron")).unwrap();
+        assert_eq!(light.map_background, MapBackground::Light);
     }
 
     #[test]

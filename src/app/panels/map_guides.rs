@@ -143,7 +143,7 @@ pub fn legend_ui(ui: &mut Ui, canvas: &Canvas, encoding: Encoding, links: Option
                         colour_bar(ui, Scale::Mass);
                         label(ui, format!("{max:.3}"));
                     });
-                    label(ui, format!("size: area ∝ mass (largest {max:.3})"));
+                    label(ui, format!("size: area proportional to mass (largest {max:.3})"));
                 }
                 Encoding::Activation { step, peak } => {
                     label(ui, format!("Legend · colour: cascade activation at step {step}"));
@@ -157,7 +157,7 @@ pub fn legend_ui(ui: &mut Ui, canvas: &Canvas, encoding: Encoding, links: Option
                         ui.painter().circle_filled(r.center(), 4.0, INACTIVE);
                         label(ui, "inactive".to_owned());
                     });
-                    label(ui, "size: area ∝ activation".to_owned());
+                    label(ui, "size: area proportional to activation".to_owned());
                 }
             }
             if let Some((word, weakest, strongest, n)) = links {

@@ -238,6 +238,14 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
     still(h.state_mut());
     h.step();
     h.snapshot("map");
+    // 3-D on the light background with a concept's links: gizmo, depth cue, link scale.
+    h.state_mut().view.widgets.camera.three_d = true;
+    h.state_mut().settings.map_background = huey::io::settings::MapBackground::Light;
+    h.state_mut().apply(Action::Select(Some("beans".to_owned())));
+    h.run();
+    still(h.state_mut());
+    h.step();
+    h.snapshot("map3d_light");
     h.get_by_label("Spectrum").click();
     h.run();
     still(h.state_mut());

@@ -47,7 +47,10 @@ fn speaker_entries_come_first_among_equals_and_later_index_wins() {
 
 #[test]
 fn speakers_left_out_are_no_candidates_and_the_solve_is_without_them() {
-    let n = Network::from_masses(&["ana", "speaker_ben", "x", "y", "z"], &[(0, 2, 9.0), (1, 3, 8.0), (2, 3, 1.0), (3, 4, 2.0)]);
+    let n = Network::from_masses(
+        &["ana", "speaker_ben", "x", "y", "z"],
+        &[(0, 2, 9.0), (1, 3, 8.0), (2, 3, 1.0), (3, 4, 2.0)],
+    );
     let speakers = [("Ana".to_owned(), 3.0), ("Ben".to_owned(), 0.0)];
     let all = concept_map(&n, &speakers, &MapOptions::default());
     assert!(all.labels.iter().any(|l| l == "Speaker_Ana") && all.labels.iter().any(|l| l == "ana"));

@@ -157,7 +157,11 @@ fn canvas_ui(
     painter.rect_filled(rect, 0.0, ink.fill);
     let canvas = Canvas { rect, centre, scale, camera: cam, ink };
     let extents: Vec<f64> = axes.iter().map(|a| a.iter().fold(0.0f64, |m, x| m.max(x.abs()))).collect();
-    map_guides::axes_ui(ui, &painter, &canvas, &map.eigenvalues, &extents);
+    let mut placed = map_guides::axes_ui(ui, &painter, &canvas, &map.eigenvalues, &extents);
+    placed.extend(map_guides::last_legend_rect(ui));
+    if cam.three_d {
+        placed.push(map_guides::gizmo_rect(rect));
+    }
 
     let max_mass = map.masses.iter().copied().fold(1e-12, f64::max);
     let min_mass = map.masses.iter().copied().fold(f64::INFINITY, f64::min);
@@ -198,7 +202,9 @@ fn canvas_ui(
                     (INACTIVE, 3.0)
                 }
             }
-            None => (Scale::Mass.at(((map.masses[i] - min_mass) / (max_mass - min_mass).max(1e-12)) as f32), mass_radius(i)),
+            None => {
+                (Scale::Mass.at(((map.masses[i] - min_mass) / (max_mass - min_mass).max(1e-12)) as f32), mass_radius(i))
+            }
         };
         let near = if cam.three_d { (0.5 + 0.5 * projected[i].1 / extent).clamp(0.0, 1.0) } else { 1.0 };
         let radius = radius * (0.55 + 0.45 * near);
@@ -214,7 +220,6 @@ fn canvas_ui(
     // Labels heaviest first, skipped where they would overlap.
     let mut by_mass: Vec<usize> = (0..screen.len()).collect();
     by_mass.sort_by(|&a, &b| map.masses[b].total_cmp(&map.masses[a]));
-    let mut placed: Vec<egui::Rect> = Vec::new();
     let font = egui::FontId::proportional(12.0);
     for &i in &by_mass {
         let galley = painter.layout_no_wrap(map.labels[i].clone(), font.clone(), ink.text);
@@ -243,12 +248,9 @@ fn canvas_ui(
     });
     if let Some((i, _)) = nearest {
         let text = match cascade_at {
-            Some((_, s)) => format!(
-                "{} · mass {:.3} · activation {:.4}",
-                map.labels[i],
-                map.masses[i],
-                s.activation(map.ids[i])
-            ),
+            Some((_, s)) => {
+                format!("{} · mass {:.3} · activation {:.4}", map.labels[i], map.masses[i], s.activation(map.ids[i]))
+            }
             None => format!("{} · mass {:.3}", map.labels[i], map.masses[i]),
         };
         response.clone().on_hover_ui_at_pointer(|ui| {

@@ -58,20 +58,23 @@ pub fn axis_text(axis: usize, eigenvalues: &[f64]) -> String {
     format!("dim {}: λ = {l:.3}{}", axis + 1, if l < 0.0 { " (negative)" } else { "" })
 }
 
-/// Put a one-line label with its top-left corner near `at`, kept inside `within`.
-fn put_label(ui: &mut Ui, within: Rect, at: Pos2, text: RichText) {
-    let galley = ui.painter().layout_no_wrap(text.text().to_owned(), egui::FontId::proportional(12.0), egui::Color32::WHITE);
+/// Put a one-line label with its `anchor` corner at `at`, kept inside `within`.
+fn put_label(ui: &mut Ui, within: Rect, at: Pos2, anchor: Align2, text: RichText) -> Rect {
+    let galley =
+        ui.painter().layout_no_wrap(text.text().to_owned(), egui::FontId::proportional(12.0), egui::Color32::WHITE);
     let size = galley.size() + vec2(4.0, 2.0);
+    let placed = anchor.anchor_size(at, size);
     let min = pos2(
-        at.x.clamp(within.left() + 2.0, (within.right() - size.x - 2.0).max(within.left())),
-        at.y.clamp(within.top() + 2.0, (within.bottom() - size.y - 2.0).max(within.top())),
+        placed.min.x.clamp(within.left() + 2.0, (within.right() - size.x - 2.0).max(within.left())),
+        placed.min.y.clamp(within.top() + 2.0, (within.bottom() - size.y - 2.0).max(within.top())),
     );
-    ui.put(Rect::from_min_size(min, size), egui::Label::new(text).selectable(false).extend());
+    ui.put(Rect::from_min_size(min, size), egui::Label::new(text).selectable(false).extend()).rect
 }
 
 /// Axis lines through the origin along each shown eigen-axis (as long as the points reach),
-/// labelled at their positive end.
-pub fn axes_ui(ui: &mut Ui, painter: &Painter, canvas: &Canvas, eigenvalues: &[f64], extents: &[f64]) {
+/// labelled at their positive end. Returns where the labels are (concept labels keep off).
+pub fn axes_ui(ui: &mut Ui, painter: &Painter, canvas: &Canvas, eigenvalues: &[f64], extents: &[f64]) -> Vec<Rect> {
+    let mut placed = Vec::new();
     let shown = if canvas.camera.three_d { 3 } else { 2 };
     let stroke = Stroke::new(1.0, canvas.ink.guide.gamma_multiply(0.7));
     for k in 0..shown {
@@ -83,17 +86,24 @@ pub fn axes_ui(ui: &mut Ui, painter: &Painter, canvas: &Canvas, eigenvalues: &[f
         let (a, b) = (canvas.to_screen(start), canvas.to_screen(end));
         painter.line_segment([a, b], stroke);
         painter.text(b, Align2::CENTER_CENTER, "+", egui::FontId::proportional(11.0), canvas.ink.guide);
+        // Beside the line, just inside its end, reaching back toward the origin (the end is
+        // where the outermost point sits).
         let dir = (b - canvas.centre).normalized();
-        let at = b + dir * 8.0 + if dir.x < 0.0 { vec2(-140.0, 0.0) } else { Vec2::ZERO } + vec2(0.0, -7.0);
+        let (at, anchor) = if dir.x.abs() >= dir.y.abs() {
+            (b + vec2(0.0, 6.0), if dir.x > 0.0 { Align2::RIGHT_TOP } else { Align2::LEFT_TOP })
+        } else {
+            (b + vec2(6.0, 0.0), if dir.y < 0.0 { Align2::LEFT_TOP } else { Align2::LEFT_BOTTOM })
+        };
         let text = RichText::new(axis_text(canvas.camera.axes[k], eigenvalues)).size(12.0).color(canvas.ink.text);
-        put_label(ui, canvas.rect, at, text);
+        placed.push(put_label(ui, canvas.rect, at, anchor, text));
     }
+    placed
 }
 
 /// The 3-D orientation gizmo in the top-right corner: the three shown axes' projected
 /// directions, labelled λ1, λ2, … by eigen-axis, drawn back to front.
 pub fn gizmo_ui(ui: &mut Ui, painter: &Painter, canvas: &Canvas) {
-    let origin = canvas.rect.right_top() + vec2(-60.0, 60.0);
+    let origin = gizmo_rect(canvas.rect).center();
     painter.circle_filled(origin, 48.0, canvas.ink.panel);
     let mut tips: Vec<(usize, Vec2, f32)> = (0..3)
         .map(|k| {
@@ -109,9 +119,22 @@ pub fn gizmo_ui(ui: &mut Ui, painter: &Painter, canvas: &Canvas) {
         let colour = AXIS_COLOURS[k].gamma_multiply(near);
         painter.arrow(origin, d, Stroke::new(2.0, colour));
         let text = RichText::new(format!("λ{}", canvas.camera.axes[k] + 1)).size(12.0).color(canvas.ink.text);
-        let gizmo = Rect::from_center_size(origin, Vec2::splat(110.0));
-        put_label(ui, gizmo, origin + d * 1.2 + vec2(-8.0, -8.0), text);
+        put_label(ui, gizmo_rect(canvas.rect), origin + d * 1.25, Align2::CENTER_CENTER, text);
     }
+}
+
+/// Where the gizmo sits in the map `rect` (its top-right corner).
+pub fn gizmo_rect(rect: Rect) -> Rect {
+    Rect::from_center_size(rect.right_top() + vec2(-60.0, 60.0), Vec2::splat(110.0))
+}
+
+/// Where the legend was drawn last frame (concept labels keep off it), if anywhere.
+pub fn last_legend_rect(ui: &Ui) -> Option<Rect> {
+    ui.data(|d| d.get_temp(legend_id(ui)))
+}
+
+fn legend_id(ui: &Ui) -> egui::Id {
+    ui.id().with("map_legend_rect")
 }
 
 /// A horizontal colour bar of `scale`.
@@ -131,48 +154,52 @@ pub fn legend_ui(ui: &mut Ui, canvas: &Canvas, encoding: Encoding, links: Option
     let ink = canvas.ink;
     let area = Rect::from_min_size(canvas.rect.min + vec2(8.0, 8.0), vec2(340.0, 160.0)).intersect(canvas.rect);
     let text = |s: String| RichText::new(s).size(12.0).color(ink.text);
-    ui.scope_builder(egui::UiBuilder::new().max_rect(area).layout(egui::Layout::top_down(egui::Align::Min)), |ui| {
-        egui::Frame::new().fill(ink.panel).inner_margin(6.0).corner_radius(4.0).show(ui, |ui| {
-            ui.spacing_mut().item_spacing = vec2(4.0, 3.0);
-            let label = |ui: &mut Ui, s: String| ui.add(egui::Label::new(text(s)).selectable(false).extend());
-            match encoding {
-                Encoding::Mass { min, max } => {
-                    label(ui, "Legend · colour: concept mass (viridis)".to_owned());
-                    ui.horizontal(|ui| {
-                        label(ui, format!("{min:.3}"));
-                        colour_bar(ui, Scale::Mass);
-                        label(ui, format!("{max:.3}"));
-                    });
-                    label(ui, format!("size: area proportional to mass (largest {max:.3})"));
+    let drawn = ui.scope_builder(
+        egui::UiBuilder::new().max_rect(area).layout(egui::Layout::top_down(egui::Align::Min)),
+        |ui| {
+            egui::Frame::new().fill(ink.panel).inner_margin(6.0).corner_radius(4.0).show(ui, |ui| {
+                ui.spacing_mut().item_spacing = vec2(4.0, 3.0);
+                let label = |ui: &mut Ui, s: String| ui.add(egui::Label::new(text(s)).selectable(false).extend());
+                match encoding {
+                    Encoding::Mass { min, max } => {
+                        label(ui, "Legend · colour: concept mass (viridis)".to_owned());
+                        ui.horizontal(|ui| {
+                            label(ui, format!("{min:.3}"));
+                            colour_bar(ui, Scale::Mass);
+                            label(ui, format!("{max:.3}"));
+                        });
+                        label(ui, format!("size: area proportional to mass (largest {max:.3})"));
+                    }
+                    Encoding::Activation { step, peak } => {
+                        label(ui, format!("Legend · colour: cascade activation at step {step}"));
+                        ui.horizontal(|ui| {
+                            label(ui, "0".to_owned());
+                            colour_bar(ui, Scale::Activation);
+                            label(ui, format!("{peak:.4}"));
+                        });
+                        ui.horizontal(|ui| {
+                            let (r, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                            ui.painter().circle_filled(r.center(), 4.0, INACTIVE);
+                            label(ui, "inactive".to_owned());
+                        });
+                        label(ui, "size: area proportional to activation".to_owned());
+                    }
                 }
-                Encoding::Activation { step, peak } => {
-                    label(ui, format!("Legend · colour: cascade activation at step {step}"));
+                if let Some((word, weakest, strongest, n)) = links {
+                    label(ui, format!("links of {word} ({n} strongest): width and colour by strength"));
                     ui.horizontal(|ui| {
-                        label(ui, "0".to_owned());
-                        colour_bar(ui, Scale::Activation);
-                        label(ui, format!("{peak:.4}"));
+                        label(ui, format!("{weakest:.3}"));
+                        colour_bar(ui, Scale::Link);
+                        label(ui, format!("{strongest:.3}"));
                     });
-                    ui.horizontal(|ui| {
-                        let (r, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-                        ui.painter().circle_filled(r.center(), 4.0, INACTIVE);
-                        label(ui, "inactive".to_owned());
-                    });
-                    label(ui, "size: area proportional to activation".to_owned());
                 }
-            }
-            if let Some((word, weakest, strongest, n)) = links {
-                label(ui, format!("links of {word} ({n} strongest): width and colour by strength"));
-                ui.horizontal(|ui| {
-                    label(ui, format!("{weakest:.3}"));
-                    colour_bar(ui, Scale::Link);
-                    label(ui, format!("{strongest:.3}"));
-                });
-            }
-            if canvas.camera.three_d {
-                label(ui, "depth: farther points smaller and dimmer".to_owned());
-            }
-        });
-    });
+                if canvas.camera.three_d {
+                    label(ui, "depth: farther points smaller and dimmer".to_owned());
+                }
+            });
+        },
+    );
+    ui.data_mut(|d| d.insert_temp(legend_id(ui), drawn.response.rect));
 }
 
 #[cfg(test)]

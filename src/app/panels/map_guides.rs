@@ -134,7 +134,7 @@ pub fn last_legend_rect(ui: &Ui) -> Option<Rect> {
 }
 
 fn legend_id(ui: &Ui) -> egui::Id {
-    ui.id().with("map_legend_rect")
+    ui.scope_id().with("map_legend_rect")
 }
 
 /// A horizontal colour bar of `scale`.

@@ -1,6 +1,6 @@
 //! The desktop app driven through egui_kittest (AccessKit labels, no window): load a
 //! conversation, run it, switch backend mid-run, inspect a concept, save and reopen a session,
-//! and image snapshots of the map, the spectrum and the timing view.
+//! and image snapshots of the map (2-D, and 3-D on the light background), the spectrum and the timing view.
 
 use std::time::{Duration, Instant};
 

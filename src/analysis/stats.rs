@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::model::network::{Network, NeuronId};
+use crate::model::tokens::TokenStream;
 
 /// Whole-network figures.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,35 +134,48 @@ pub fn associations(net: &Network, id: NeuronId) -> (Vec<Association>, Vec<Assoc
     (outgoing, incoming)
 }
 
-/// Per speaker (in `speakers` order), the network's concepts they use most: whitespace tokens
-/// of their exchanges `(speaker, text)` that are concepts, with counts, most used first.
-pub fn speaker_concepts(
-    net: &Network,
-    exchanges: &[(String, String)],
+/// Per speaker (in `speakers` order), how often they used each token the engine learned from
+/// (the run's tokenizer, kill words dropped), most used first; `exchange_speakers[k]` is
+/// exchange `k`'s speaker.
+pub fn speaker_token_counts(
+    stream: &TokenStream,
+    exchange_speakers: &[String],
     speakers: &[String],
 ) -> Vec<Vec<(String, usize)>> {
-    let index = net.word_index();
-    speakers
-        .iter()
-        .map(|speaker| {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for (_, text) in exchanges.iter().filter(|(s, _)| s == speaker) {
-                for token in text.split_whitespace() {
-                    if let Some((word, _)) = index.get_key_value(token.to_lowercase().as_str()) {
-                        *counts.entry(word).or_default() += 1;
-                    }
-                }
-            }
-            let mut top: Vec<(String, usize)> = counts.into_iter().map(|(w, n)| (w.to_owned(), n)).collect();
+    let mut counts: Vec<HashMap<&str, usize>> = vec![HashMap::new(); speakers.len()];
+    let which: HashMap<&str, usize> = speakers.iter().enumerate().map(|(k, s)| (s.as_str(), k)).collect();
+    for (k, speaker) in exchange_speakers.iter().enumerate().take(stream.n_exchanges()) {
+        let Some(&s) = which.get(speaker.as_str()) else { continue };
+        for token in stream.exchange(k) {
+            *counts[s].entry(token).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|c| {
+            let mut top: Vec<(String, usize)> = c.into_iter().map(|(w, n)| (w.to_owned(), n)).collect();
             top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             top
         })
         .collect()
 }
 
+/// Per speaker, the network's concepts they use most: the entries of `counts` (from
+/// [`speaker_token_counts`]) that are neurons now, at most `max` each.
+pub fn speaker_concepts(net: &Network, counts: &[Vec<(String, usize)>], max: usize) -> Vec<Vec<(String, usize)>> {
+    let index = net.word_index();
+    counts
+        .iter()
+        .map(|top| top.iter().filter(|(w, _)| index.contains_key(w.as_str())).take(max).cloned().collect())
+        .collect()
+}
+
 /// The first `max` exchanges where `word` occurs as a whole word (case-insensitive), as
 /// (exchange index, byte offset of the occurrence in the lower-cased text).
 pub fn occurrences(exchanges: &[(String, String)], word: &str, max: usize) -> Vec<(usize, usize)> {
+    if word.is_empty() {
+        return Vec::new();
+    }
     exchanges
         .iter()
         .enumerate()
@@ -170,11 +184,21 @@ pub fn occurrences(exchanges: &[(String, String)], word: &str, max: usize) -> Ve
         .collect()
 }
 
-/// Byte offset of `word` in `text` as a whole word.
+/// Characters every tokenizer makes a word of their own (Han ideographs, hiragana), so they
+/// occur inside a run of letters: 蓝 in 蓝色的.
+fn stands_alone(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{309F}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Byte offset of `word` in `text` as a whole word: no letter or digit joins it on either
+/// side, unless the character on that side of the word stands alone.
 fn find_word(text: &str, word: &str) -> Option<usize> {
+    let (first, last) = (word.chars().next()?, word.chars().next_back()?);
+    let free = |c: char, edge: char| !c.is_alphanumeric() || stands_alone(c) || stands_alone(edge);
     text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after = text[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        let before = text[..i].chars().next_back().is_none_or(|c| free(c, first));
+        let after = text[i + word.len()..].chars().next().is_none_or(|c| free(c, last));
         before && after
     })
 }
@@ -271,12 +295,35 @@ mod tests {
         assert_eq!(out.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(), ["c", "d"]);
         assert_eq!(inc, [("c".to_owned(), 0.1, 1.0)]);
         let talk = [("X".to_owned(), "A c c, d".to_owned()), ("Y".to_owned(), "ca b".to_owned())];
-        let per = speaker_concepts(&net(), &talk, &["X".to_owned(), "Y".to_owned()]);
-        let want: Vec<(String, usize)> = [("a", 1), ("c", 1), ("d", 1)].map(|(w, n)| (w.to_owned(), n)).to_vec();
-        assert_eq!(per[0], want, "`c,` is not the concept c");
-        assert_eq!(per[1], [("b".to_owned(), 1)]);
+        // Counted over the tokens the engine learned from (here: the clean tokenizer's).
+        let mut stream = TokenStream::default();
+        for (_, text) in &talk {
+            let tokens =
+                text.to_lowercase().split([' ', ',']).filter(|t| !t.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+            for t in &tokens {
+                stream.tokens_mut().push(t);
+            }
+            stream.end_exchange(tokens.len());
+        }
+        let speakers = ["X".to_owned(), "Y".to_owned()];
+        let exchange_speakers = ["X".to_owned(), "Y".to_owned()];
+        let counts = speaker_token_counts(&stream, &exchange_speakers, &speakers);
+        assert_eq!(counts[0], [("c".to_owned(), 2), ("a".to_owned(), 1), ("d".to_owned(), 1)]);
+        let per = speaker_concepts(&net(), &counts, 2);
+        assert_eq!(per[0], [("c".to_owned(), 2), ("a".to_owned(), 1)], "at most 2, network words only");
+        assert_eq!(per[1], [("b".to_owned(), 1)], "`ca` is no concept");
         assert_eq!(occurrences(&talk, "c", 10), [(0, 2)]);
         assert_eq!(occurrences(&talk, "b", 10), [(1, 3)]);
+        assert_eq!(occurrences(&talk, "", 10), []);
+    }
+
+    #[test]
+    fn occurrences_find_cjk_characters_inside_runs_of_letters() {
+        let talk = [("X".to_owned(), "天空是蓝色的。".to_owned()), ("Y".to_owned(), "蓝".to_owned())];
+        assert_eq!(occurrences(&talk, "蓝", 10), [(0, 9), (1, 0)]);
+        // A Latin word inside another word is still no occurrence; next to a CJK character it is.
+        let mixed = [("X".to_owned(), "blueish 蓝blue".to_owned())];
+        assert_eq!(occurrences(&mixed, "blue", 10), [(0, 11)]);
     }
 
     #[test]

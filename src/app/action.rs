@@ -29,6 +29,8 @@ pub enum Action {
     Stop,
     /// Move the run to a backend.
     SwitchBackend(Backend),
+    /// Learning speed: exchanges per second, or `None` for as fast as possible.
+    Speed(Option<f64>),
     /// Recompute the map with the current map options.
     Remap,
     /// Save the current state as a session file.
@@ -37,8 +39,6 @@ pub enum Action {
     OpenSession(PathBuf),
     /// Select a concept by label (`None` clears).
     Select(Option<String>),
-    /// Fill the kill-word editor with the chosen list's words.
-    EditKillWords,
     /// Run the current conversation on the CPU and the GPU, side by side.
     CompareBackends,
     /// Run the size sweep (sizes, seconds per run) for the crossover chart.

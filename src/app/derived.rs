@@ -45,7 +45,7 @@ impl Derived {
     /// Per speaker, the concepts used most.
     pub fn speaker_concepts(&mut self, frame: &Frame, summary: &LoadSummary) -> &[Vec<(String, usize)>] {
         self.speaker_concepts
-            .get_or_insert_with(|| stats::speaker_concepts(&frame.network, &summary.exchange_text, &summary.speakers))
+            .get_or_insert_with(|| stats::speaker_concepts(&frame.network, &summary.speaker_tokens, 12))
     }
 
     /// Associations and occurrences of `word` (lower case).

@@ -156,8 +156,6 @@ pub enum JobDone {
     /// A session was opened (the request it answers, the session, its file): its conversation
     /// and kill list match and its pipeline is restored, ready for the worker.
     SessionOpened(Box<(u64, Opened, PathBuf)>),
-    /// The words of a kill list (the source they were asked for), for the editor.
-    KillWords(KillSource, String),
     /// Rows of a sweep JSON file.
     SweepLoaded(Vec<SweepRow>),
     /// A measurement ended (the only answer that ends one).
@@ -259,14 +257,6 @@ impl Jobs {
     pub fn open_session(&self, request: u64, path: PathBuf) {
         self.read_job("session", move || match crate::run::session::open(&path) {
             Ok(opened) => JobDone::SessionOpened(Box::new((request, opened, path))),
-            Err(e) => JobDone::Failed(e.into()),
-        });
-    }
-
-    /// The words of `kill`, for the kill-word editor.
-    pub fn kill_words(&self, kill: KillSource) {
-        self.read_job("kill list", move || match crate::io::kill_list::load(&kill) {
-            Ok((list, _)) => JobDone::KillWords(kill, list.sorted_words().join("\n")),
             Err(e) => JobDone::Failed(e.into()),
         });
     }
@@ -419,6 +409,8 @@ fn prepare(request: u64, source: SourceRequest, kill: &KillSource) -> Result<Pre
         SourceRequest::Sample => (sample(), Vec::new()),
         SourceRequest::Loaded(source) => (source, Vec::new()),
     };
+    // The automatic choice becomes the list of this conversation's language.
+    let kill = &kill.for_text(&source.text);
     let (list, kill_name) = crate::io::kill_list::load(kill)?;
     Ok(Prepared { request, source, kill: list, kill_name, kill_source: crate::io::kill_list::resolve(kill), warnings })
 }

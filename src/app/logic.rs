@@ -8,7 +8,7 @@ use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteK
 use super::view::Info;
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 
-use crate::model::options::Backend;
+use crate::model::options::{AnalysisOptions, Backend};
 use crate::run::notice::Notice;
 use crate::run::worker::{Command, Event, LoadRequest, WorkerError};
 use crate::text::kill_words::KillSource;
@@ -19,6 +19,10 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(5);
 impl HueyApp {
     /// Apply `launch`'s overrides and script, then open its file or the sample.
     pub(super) fn begin(&mut self, launch: Launch) {
+        if let Some(preset) = launch.preset {
+            let o = &mut self.settings.options;
+            *o = AnalysisOptions { backend: o.backend, ..AnalysisOptions::preset(preset, o.engine.kind()) };
+        }
         if let Some(n) = launch.max_neurons {
             self.settings.options.engine.common.max_neurons = n;
         }
@@ -28,7 +32,11 @@ impl HueyApp {
         self.script = launch.script.map(script::Autopilot::new);
         match launch.file {
             Some(path) => self.apply(Action::Open(path)),
-            None => self.apply(Action::OpenSample),
+            None => {
+                // Without a file, the sample runs on its own (a script decides for itself).
+                self.autorun = self.script.is_none();
+                self.apply(Action::OpenSample);
+            }
         }
     }
 
@@ -60,6 +68,9 @@ impl HueyApp {
                     self.view.notices.push(w.clone());
                 }
                 self.view.run.summary = Some(*summary);
+                if std::mem::take(&mut self.autorun) {
+                    self.send(Command::Run);
+                }
             }
             Event::Progress(p) => self.view.run.on_progress(p),
             Event::Frame(frame) => self.view.on_frame(frame),
@@ -113,12 +124,6 @@ impl HueyApp {
                 if request == self.request {
                     self.adopt(opened);
                     self.view.notices.push(Info::SessionOpened(path));
-                }
-            }
-            JobDone::KillWords(source, words) => {
-                // An answer for a list no longer chosen is dropped.
-                if source == self.settings.kill {
-                    self.settings.kill_custom = words;
                 }
             }
             JobDone::SweepLoaded(rows) => self.view.results.sweep = Some(rows),
@@ -197,8 +202,20 @@ impl HueyApp {
         }
         self.settings.options = session.options;
         self.settings.kill = session.kill;
+        self.kill_of_run = Some(self.settings.kill.clone());
         self.view.reset_run();
         self.source = Some(super::Source { name, path: file, text });
+    }
+
+    /// Another conversation is being opened: what belonged to the last one goes (its speaker
+    /// edits and their undo history; the kill list it was loaded with, unless pinned, returns
+    /// to the automatic choice).
+    fn new_conversation(&mut self) {
+        self.settings.options.speaker_edits = Default::default();
+        self.view.widgets.speaker_undo = Default::default();
+        if !self.settings.kill_pinned && self.kill_of_run.as_ref() == Some(&self.settings.kill) {
+            self.settings.kill = KillSource::Auto;
+        }
     }
 
     /// Ask a job for a conversation; the newest request wins.
@@ -207,6 +224,7 @@ impl HueyApp {
         if let SourceRequest::File(path) = &source {
             self.view.notices.push(Info::Opening(path.clone()));
         }
+        self.kill_of_run = Some(self.settings.kill.clone());
         self.jobs.prepare(self.request, source, self.settings.kill.clone());
     }
 
@@ -227,11 +245,20 @@ impl HueyApp {
                     self.jobs.choose_file(purpose);
                 }
             }
-            Action::Open(path) => self.open(SourceRequest::File(path)),
-            Action::OpenSample => self.open(SourceRequest::Sample),
+            Action::Open(path) => {
+                self.autorun = false;
+                self.new_conversation();
+                self.open(SourceRequest::File(path));
+            }
+            Action::OpenSample => {
+                self.new_conversation();
+                self.open(SourceRequest::Sample);
+            }
             Action::UseKillFile(path) => {
                 self.settings.kill_file = Some(path.clone());
-                self.settings.kill = KillSource::File(path);
+                let (added, removed) = self.settings.kill.edits();
+                let (added, removed) = (added.to_vec(), removed.to_vec());
+                self.settings.kill = KillSource::File(path).edited(added, removed);
             }
             Action::Restart => {
                 if let Some(source) = self.source.clone() {
@@ -251,6 +278,7 @@ impl HueyApp {
                 self.settings.options.backend = b;
                 self.send(Command::SwitchBackend(b));
             }
+            Action::Speed(speed) => self.send(Command::Speed(speed)),
             Action::Remap => {
                 let map = self.settings.options.map.clone();
                 self.send(Command::Frame(map));
@@ -261,7 +289,6 @@ impl HueyApp {
                 self.jobs.open_session(self.request, path);
             }
             Action::Select(label) => self.view.widgets.selected = label,
-            Action::EditKillWords => self.jobs.kill_words(self.settings.kill.clone()),
             Action::CompareBackends => {
                 let (Some(source), Some(summary)) = (&self.source, &self.view.run.summary) else { return };
                 // The comparison uses the options and kill list of the run on show.

@@ -54,6 +54,8 @@ pub struct Launch {
     pub max_neurons: Option<usize>,
     /// Learning engine for this session (not saved).
     pub engine: Option<EngineKind>,
+    /// Start from this preset's options (the engine as chosen).
+    pub preset: Option<crate::model::options::Preset>,
     /// Scripted start (screenshots, responsiveness runs).
     pub script: Option<Script>,
 }
@@ -86,6 +88,13 @@ pub struct HueyApp {
     /// What to open once the settings have been read.
     pending_start: Option<Launch>,
     script: Option<script::Autopilot>,
+    /// Run the next conversation as soon as it is loaded (a first launch on the sample, so the
+    /// window never opens on an empty map).
+    autorun: bool,
+    /// The kill-list choice the conversation on show was loaded with: opening another
+    /// conversation returns to the automatic choice only from this one (a list chosen since
+    /// is meant for the next conversation).
+    kill_of_run: Option<crate::text::kill_words::KillSource>,
 }
 
 impl HueyApp {
@@ -114,6 +123,8 @@ impl HueyApp {
             request: 0,
             pending_start: None,
             script: None,
+            autorun: false,
+            kill_of_run: None,
         })
     }
 

@@ -201,6 +201,16 @@ pub struct Widgets {
     pub shared_query: String,
     /// The second concept of the inspector's pair view.
     pub pair_with: String,
+    /// The inspector's look-up field (any word of the network).
+    pub lookup: String,
+    /// Undo history of the speaker edits (the conversation's; cleared when another opens).
+    pub speaker_undo: SpeakerUndo,
+    /// Learning speed in exchanges per second, when limited (`None`: as fast as possible).
+    pub speed: Option<f64>,
+    /// Kill words being typed to add to the chosen list.
+    pub kill_add: String,
+    /// Kill words being typed to take out of the chosen list.
+    pub kill_remove: String,
     /// Concepts (comma-separated) whose masses the Network tab compares.
     pub mass_query: String,
     /// Cascade inputs (comma-separated words) and strength.
@@ -209,6 +219,25 @@ pub struct Widgets {
     pub cascade_strength: f64,
     /// The cascade on show.
     pub cascade: Option<CascadeView>,
+}
+
+/// Undo history of a conversation's speaker edits.
+#[derive(Clone, Debug, Default)]
+pub struct SpeakerUndo {
+    /// Earlier edits, the latest last (at most 100).
+    pub steps: Vec<crate::model::options::SpeakerEdits>,
+    /// The edits when a rename field took focus (one undo step when it loses focus).
+    pub typing: Option<crate::model::options::SpeakerEdits>,
+}
+
+impl SpeakerUndo {
+    /// Remember `edits` as the state to return to.
+    pub fn push(&mut self, edits: crate::model::options::SpeakerEdits) {
+        self.steps.push(edits);
+        if self.steps.len() > 100 {
+            self.steps.remove(0);
+        }
+    }
 }
 
 /// Results of background measurements.

@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 
 use super::{CliError, Outputs, emit};
 use crate::io::document;
-use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Tokenizer};
-use crate::model::params::{EngineParams, Specific};
+use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Preset, Tokenizer};
+use crate::model::params::Specific;
 use crate::run::notice::Notice;
 use crate::run::pipeline::{Analysis, finish, prepare};
 use crate::run::report::Report;
@@ -56,13 +56,33 @@ pub enum BackendArg {
 }
 
 /// Tokenizer choice.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TokenizerArg {
-    /// Whitespace split, punctuation kept, CJK characters (the reference).
-    #[default]
-    Reference,
-    /// Unicode words, lower-cased, punctuation stripped.
+    /// Clean Unicode words: contractions and hyphenated words whole, no punctuation, no
+    /// speaker labels, CJK by character (the default).
     Words,
+    /// Whitespace split, punctuation kept, CJK characters (the reference).
+    Reference,
+}
+
+/// A named set of defaults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    /// Clean concepts: the `words` tokenizer, the reference's engine parameters.
+    #[default]
+    Default,
+    /// The original exactly: its tokenizer and every one of its defaults.
+    Reference,
+}
+
+impl PresetArg {
+    /// The preset it names.
+    pub fn preset(self) -> Preset {
+        match self {
+            Self::Default => Preset::Default,
+            Self::Reference => Preset::Reference,
+        }
+    }
 }
 
 /// Options of `huey analyze`.
@@ -75,14 +95,17 @@ pub struct AnalyzeArgs {
     /// Learning engine.
     #[arg(long, value_enum, default_value_t)]
     pub engine: EngineArg,
-    /// Tokenizer.
+    /// Defaults for every option; flags given as well override them.
     #[arg(long, value_enum, default_value_t)]
-    pub tokenizer: TokenizerArg,
+    pub preset: PresetArg,
+    /// Tokenizer [default: the preset's: words, or reference with `--preset reference`].
+    #[arg(long, value_enum)]
+    pub tokenizer: Option<TokenizerArg>,
     /// Kill-word file in the reference format. Default: ./KILL.txt if present (as the
     /// reference does), else the bundled English list.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["kill_lang", "no_kill"])]
     pub kill_list: Option<PathBuf>,
-    /// Use a bundled kill list: en de es fr it is hi ta zh ja ko.
+    /// Use a bundled kill list: en de es fr it is hi ta zh ja ko, or `auto` (the text's language).
     #[arg(long, value_name = "CODE", conflicts_with = "no_kill")]
     pub kill_lang: Option<String>,
     /// Keep every token.
@@ -165,15 +188,15 @@ impl AnalyzeArgs {
     /// The analysis options these arguments describe; a flag of the other engine is refused
     /// (it would change nothing).
     pub fn options(&self) -> Result<AnalysisOptions, CliError> {
-        let mut opts = AnalysisOptions::default();
+        let mut opts = AnalysisOptions::preset(self.preset.preset(), self.engine.kind());
         opts.detect.conversation_mode = !self.no_conversation;
         opts.detect.exchange_limit = self.exchange_limit;
         opts.detect.max_exchange_chars = self.max_exchange_chars;
-        opts.tokenizer = match self.tokenizer {
-            TokenizerArg::Reference => Tokenizer::Reference,
-            TokenizerArg::Words => Tokenizer::Words,
-        };
-        opts.engine = EngineParams::reference(self.engine.kind());
+        match self.tokenizer {
+            Some(TokenizerArg::Reference) => opts.tokenizer = Tokenizer::Reference,
+            Some(TokenizerArg::Words) => opts.tokenizer = Tokenizer::Words,
+            None => {}
+        }
         opts.engine.common.max_neurons = self.max_neurons;
         opts.engine.common.eta = self.eta;
         let other = |flag: &'static str, engine: &'static str| CliError::OtherEngine { flag, engine };
@@ -231,7 +254,7 @@ impl AnalyzeArgs {
         } else if let Some(path) = &self.kill_list {
             KillSource::File(path.clone())
         } else if let Some(code) = &self.kill_lang {
-            KillSource::Bundled(Language::from_code(code)?)
+            if code == "auto" { KillSource::Auto } else { KillSource::Bundled(Language::from_code(code)?) }
         } else {
             KillSource::ReferenceDefault
         })
@@ -260,9 +283,10 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let opts = args.options()?;
     // Every output is checked before the analysis, so a bad path fails at once.
     let outputs = Outputs::checked(&[args.json.as_deref(), args.save_session.as_deref()], args.inputs(), args.force)?;
-    let kill_source = args.kill_source()?;
-    let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let (name, text, load_warnings) = load_input(args)?;
+    // `--kill-lang auto` becomes the list of the text's language.
+    let kill_source = args.kill_source()?.for_text(&text);
+    let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let prepared = prepare(&text, &opts, &kill)?;
     // A heavy run says so before it starts, not after.
     for n in prepared.pipeline.notices().iter().filter(|n| matches!(n, Notice::HeavyRun { .. })) {

@@ -43,6 +43,9 @@ pub struct Cli {
     /// App: learning engine for this session (overrides the saved setting).
     #[arg(long, value_enum)]
     pub engine: Option<analyze::EngineArg>,
+    /// App: start from this preset's options (`reference`: the original exactly).
+    #[arg(long, value_enum)]
+    pub preset: Option<analyze::PresetArg>,
     /// App: start running at once (scripts/screenshots.sh, responsiveness runs).
     #[arg(long, hide = true)]
     pub run: bool,
@@ -170,6 +173,9 @@ fn printed(cli: &Cli) -> AnalyzeArgs {
     if let Some(engine) = cli.engine {
         args.engine = engine;
     }
+    if let Some(preset) = cli.preset {
+        args.preset = preset;
+    }
     args
 }
 
@@ -181,6 +187,7 @@ fn launch(cli: &Cli) -> crate::app::Launch {
         file: cli.file.clone(),
         max_neurons: cli.max_neurons,
         engine: cli.engine.map(analyze::EngineArg::kind),
+        preset: cli.preset.map(analyze::PresetArg::preset),
         script: scripted.then(|| crate::app::Script {
             run: cli.run,
             tab: cli.tab.clone(),

@@ -35,6 +35,9 @@ pub fn resolve(source: &KillSource) -> KillSource {
             KillSource::File(absolute(Path::new(REFERENCE_KILL_FILE)))
         }
         KillSource::ReferenceDefault => KillSource::Bundled(Language::En),
+        KillSource::Edited { base, added, removed } => {
+            KillSource::Edited { base: Box::new(resolve(base)), added: added.clone(), removed: removed.clone() }
+        }
         other => other.clone(),
     }
 }
@@ -55,5 +58,12 @@ pub fn load(source: &KillSource) -> Result<(KillList, String), KillListError> {
         KillSource::Bundled(lang) => (KillList::of_language(*lang), source.describe()),
         KillSource::File(path) => (read(path)?, source.describe()),
         KillSource::Custom(text) => (KillList::parse(text), source.describe()),
+        // Without the conversation's text (`KillSource::for_text` resolves it first), the
+        // automatic choice is English.
+        KillSource::Auto => (KillList::of_language(Language::En), KillSource::Bundled(Language::En).describe()),
+        KillSource::Edited { base, added, removed } => {
+            let (list, name) = load(base)?;
+            (list.with_edits(added, removed), format!("{name} + {} added, − {} removed", added.len(), removed.len()))
+        }
     })
 }

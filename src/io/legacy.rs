@@ -79,11 +79,17 @@ impl Default for WindowedV1 {
     }
 }
 
+fn reference_tokenizer() -> Tokenizer {
+    Tokenizer::Reference
+}
+
 /// The version-1 option block.
 #[derive(Default, serde::Deserialize)]
 #[serde(default)]
 pub struct OptionsV1 {
     detect: DetectOptions,
+    /// Version 1 files were written when the reference tokenizer was the default.
+    #[serde(default = "reference_tokenizer")]
     tokenizer: Tokenizer,
     engine: EngineKind,
     temporal: TemporalV1,

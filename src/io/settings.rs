@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use super::legacy::OptionsV1;
 use super::text_file;
-use crate::model::options::{AnalysisOptions, MapOptions};
+use crate::model::options::{AnalysisOptions, SpeakerEdits, Tokenizer};
 use crate::text::kill_words::{KillSource, Language};
 
 /// Format version of the settings file.
-pub const SETTINGS_VERSION: u32 = 2;
+pub const SETTINGS_VERSION: u32 = 3;
 
 /// Largest settings file read.
 pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
@@ -29,6 +29,9 @@ pub struct Settings {
     pub kill_custom: String,
     /// The last kill-list file chosen, kept while another list is chosen.
     pub kill_file: Option<PathBuf>,
+    /// Whether `kill` stays for every conversation; otherwise opening another conversation
+    /// returns to the automatic choice (the list of its language).
+    pub kill_pinned: bool,
     /// Recently opened conversations, newest first.
     pub recent: Vec<PathBuf>,
     /// The concept map's background, whatever the window's theme.
@@ -50,16 +53,11 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             version: SETTINGS_VERSION,
-            // The app leaves speakers out of the map unless asked (the reference preset keeps
-            // them): a speaker's neuron meets every word the speaker says, so at a few hundred
-            // concepts it squashes the rest; self-concept mass is on the Speakers tab.
-            options: AnalysisOptions {
-                map: MapOptions { leave_out_speakers: true, ..MapOptions::default() },
-                ..AnalysisOptions::default()
-            },
-            kill: KillSource::Bundled(Language::En),
+            options: AnalysisOptions::default(),
+            kill: KillSource::Auto,
             kill_custom: String::new(),
             kill_file: None,
+            kill_pinned: false,
             recent: Vec::new(),
             map_background: MapBackground::Dark,
         }
@@ -164,7 +162,16 @@ impl Settings {
             return Err(SettingsError::Newer { found: version.version, path: path.to_owned() });
         }
         if version.version >= 2 {
-            return ron::from_str(text).map_err(|e| damaged(&e));
+            let mut settings: Self = ron::from_str(text).map_err(|e| damaged(&e))?;
+            if settings.version == 2 && settings.options.tokenizer == Tokenizer::Reference {
+                // Version 2 had the reference tokenizer as its default: move to the clean
+                // default (Reference settings restores the reference's).
+                settings.options.tokenizer = Tokenizer::default();
+            }
+            settings.version = SETTINGS_VERSION;
+            // Speaker edits belong to a conversation (and its session), never to the next file.
+            settings.options.speaker_edits = SpeakerEdits::default();
+            return Ok(settings);
         }
         let v: V1 = ron::from_str(text).map_err(|e| damaged(&e))?;
         let kill = match v.kill.as_str() {
@@ -173,12 +180,16 @@ impl Settings {
             "file" => v.kill_file.clone().map_or_else(KillSource::default, KillSource::File),
             code => Language::from_code(code).map_or_else(|_| KillSource::default(), KillSource::Bundled),
         };
+        let mut options: AnalysisOptions = v.options.into();
+        options.tokenizer = Tokenizer::default();
+        options.speaker_edits = SpeakerEdits::default();
         Ok(Self {
             version: SETTINGS_VERSION,
-            options: v.options.into(),
+            options,
             kill,
             kill_custom: v.kill_custom,
             kill_file: v.kill_file,
+            kill_pinned: false,
             recent: v.recent,
             map_background: MapBackground::default(),
         })
@@ -189,7 +200,9 @@ impl Settings {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| SettingsError::Folder { source, path: dir.to_owned() })?;
         }
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default();
+        let mut kept = self.clone();
+        kept.options.speaker_edits = SpeakerEdits::default();
+        let text = ron::ser::to_string_pretty(&kept, ron::ser::PrettyConfig::default()).unwrap_or_default();
         Ok(super::atomic::write(path, text.as_bytes())?)
     }
 
@@ -240,14 +253,12 @@ mod tests {
 
     #[test]
     fn settings_from_before_the_map_fields_still_load() {
-        let old = "(version: 2, options: (map: (n_concepts: 80)), recent: [])";
+        let old = "(version: 3, options: (map: (n_concepts: 80)), recent: [])";
         let s = Settings::parse(old, Path::new("s.ron")).unwrap();
         assert_eq!(s.options.map.n_concepts, 80);
         assert!(!s.options.map.leave_out_speakers, "a map block without the field: as before, off");
         assert_eq!(s.map_background, MapBackground::Dark);
-        let bare = Settings::parse("(version: 2)", Path::new("s.ron")).unwrap();
-        assert!(bare.options.map.leave_out_speakers, "no options at all: the app's default");
-        let light = Settings::parse("(version: 2, map_background: light)", Path::new("s.ron")).unwrap();
+        let light = Settings::parse("(version: 3, map_background: light)", Path::new("s.ron")).unwrap();
         assert_eq!(light.map_background, MapBackground::Light);
     }
 
@@ -261,5 +272,22 @@ mod tests {
         assert_eq!(s.recent, [PathBuf::from("/a.txt")]);
         let custom = Settings::parse(r#"(version: 1, kill: "custom", kill_custom: "a b")"#, Path::new("s")).unwrap();
         assert_eq!(custom.kill, KillSource::Custom("a b".to_owned()));
+    }
+
+    #[test]
+    fn version_2_settings_move_to_the_clean_tokenizer_and_forget_speaker_edits() {
+        let v2 = r#"(version: 2, options: (tokenizer: reference, speaker_edits: (renames: [("A", "B")])))"#;
+        let s = Settings::parse(v2, Path::new("s.ron")).unwrap();
+        assert_eq!((s.version, s.options.tokenizer), (SETTINGS_VERSION, Tokenizer::Words));
+        assert_eq!(s.options.speaker_edits, SpeakerEdits::default());
+        // A version 3 file keeps the reference tokenizer it chose.
+        let v3 = r#"(version: 3, options: (tokenizer: reference))"#;
+        assert_eq!(Settings::parse(v3, Path::new("s.ron")).unwrap().options.tokenizer, Tokenizer::Reference);
+        // Speaker edits are never saved.
+        let dir = tempfile::tempdir().unwrap();
+        let mut with_edits = Settings::default();
+        with_edits.options.speaker_edits.excluded.push("A".to_owned());
+        with_edits.save(&dir.path().join("s.ron")).unwrap();
+        assert_eq!(Settings::load(&dir.path().join("s.ron")).0.options.speaker_edits, SpeakerEdits::default());
     }
 }

@@ -129,12 +129,14 @@ impl Default for DetectOptions {
 pub enum Tokenizer {
     /// The reference: `text.lower().split()`, punctuation kept (`hood,` ≠ `hood`); CJK text is
     /// split into characters except for a list of protected units.
-    #[default]
     Reference,
     /// The windowed engine's reference rule: lower-case, every character that is not a word
     /// character, whitespace or `'` becomes a space, then whitespace split.
     ReferenceWindowed,
-    /// Unicode words (UAX #29), lower-cased, punctuation stripped, inner apostrophes kept.
+    /// The default: clean Unicode words (UAX #29), lower-cased; contractions (`don't`, with any
+    /// apostrophe) and hyphenated words (`well-known`) kept whole; punctuation and speaker
+    /// labels (`Alice:`) never tokens; CJK ideographs one per token, in both engines.
+    #[default]
     Words,
 }
 
@@ -207,6 +209,28 @@ impl Default for MapOptions {
     }
 }
 
+/// A named set of defaults for every option.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Preset {
+    /// What serves researchers: clean Unicode words (`Tokenizer::Words`), the reference's
+    /// engine parameters.
+    #[default]
+    Default,
+    /// The original's behaviour exactly: its tokenizer and every one of its defaults (the
+    /// parity tests run this).
+    Reference,
+}
+
+impl Preset {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::Reference => "reference",
+        }
+    }
+}
+
 /// Changes a user makes to the detected speakers: renaming to an existing name merges.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -217,7 +241,8 @@ pub struct SpeakerEdits {
     pub excluded: Vec<String>,
 }
 
-/// Everything that shapes an analysis, with the reference's defaults.
+/// Everything that shapes an analysis. `default()` is [`Preset::Default`]; missing fields of a
+/// file take those defaults.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct AnalysisOptions {
@@ -238,9 +263,31 @@ pub struct AnalysisOptions {
 }
 
 impl AnalysisOptions {
-    /// The reference's defaults with engine `kind`.
+    /// The reference's defaults with engine `kind`: reproduces the original exactly.
     pub fn reference(kind: EngineKind) -> Self {
-        Self { engine: EngineParams::reference(kind), ..Self::default() }
+        Self::preset(Preset::Reference, kind)
+    }
+
+    /// Every option of `preset`, with engine `kind`.
+    pub fn preset(preset: Preset, kind: EngineKind) -> Self {
+        let base = Self { engine: EngineParams::reference(kind), ..Self::default() };
+        match preset {
+            Preset::Default => base,
+            Preset::Reference => Self { tokenizer: Tokenizer::Reference, ..base },
+        }
+    }
+
+    /// Which preset these options are, if any (speaker edits and backend aside: they are the
+    /// conversation's and the machine's, not a preset's).
+    pub fn matches_preset(&self) -> Option<Preset> {
+        let kind = self.engine.kind();
+        let core = Self {
+            speaker_edits: SpeakerEdits::default(),
+            backend: Backend::default(),
+            precision: Precision::default(),
+            ..self.clone()
+        };
+        [Preset::Default, Preset::Reference].into_iter().find(|&p| core == Self::preset(p, kind))
     }
 
     /// Check every value: the engine's parameters, detection, map. The first violation is

@@ -284,6 +284,11 @@ impl Pipeline {
     pub fn stats(&self) -> EngineStats {
         self.engine.stats()
     }
+
+    /// The tokens the engine learns from, and each exchange's speaker.
+    pub fn tokens(&self) -> (&TokenStream, &[String]) {
+        (&self.stream, &self.speakers)
+    }
 }
 
 /// A finished analysis.
@@ -352,6 +357,8 @@ pub struct Prepared {
     pub times: StageTimes,
     /// The tokenizer actually used.
     pub tokenizer: Tokenizer,
+    /// The speakers as detected, before the user's edits.
+    pub detected_speakers: Vec<String>,
 }
 
 /// Detect speakers, tokenize and set up the engine, without stepping it.
@@ -359,10 +366,13 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
     opts.validate()?;
     let t0 = Instant::now();
     let mut detection = detect(text, &opts.detect);
+    let detected_speakers = detection.speakers.clone();
+    let mut label_names = detected_speakers.clone();
     apply_edits(&opts.speaker_edits, &mut detection);
+    label_names.extend(detection.speakers.iter().cloned());
     let t1 = Instant::now();
     let tokenizer = opts.tokenizer.effective(opts.engine.kind());
-    let stream = crate::text::token_stream::build(&detection, tokenizer, kill);
+    let stream = crate::text::token_stream::build_labelled(&detection, tokenizer, kill, &label_names);
     let times = StageTimes {
         detect_secs: (t1 - t0).as_secs_f64(),
         tokenize_secs: t1.elapsed().as_secs_f64(),
@@ -371,7 +381,7 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
     let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
     let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
     let pipeline = Pipeline::new(stream, speakers, opts)?;
-    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer })
+    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer, detected_speakers })
 }
 
 /// Analyse a document's text from start to finish.
@@ -382,7 +392,7 @@ pub fn analyze_text(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Resu
 /// Run a prepared conversation from wherever its pipeline stands (exchange 0, or a restored
 /// session's state) to the end, and map it; `opts` are the options it was prepared with.
 pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
-    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times, tokenizer } = prepared;
+    let Prepared { detection, mut pipeline, n_raw_tokens, n_tokens, mut times, tokenizer, .. } = prepared;
     let t2 = Instant::now();
     pipeline.run_to_end();
     let network = pipeline.network();

@@ -60,6 +60,9 @@ pub enum Command {
     Step,
     /// Move the run to the other backend, state included.
     SwitchBackend(Backend),
+    /// Learning speed: at most this many exchanges per second (a frame after each), or
+    /// `None` for as fast as possible.
+    Speed(Option<f64>),
     /// Recompute and send a frame now (e.g. after the map options changed).
     Frame(MapOptions),
     /// Stop the thread.
@@ -75,8 +78,13 @@ pub struct LoadSummary {
     pub strategy: String,
     /// See `strategy`.
     pub confidence: f64,
-    /// Speakers in order of first appearance.
+    /// Speakers in order of first appearance (after the user's edits).
     pub speakers: Vec<String>,
+    /// The speakers as detected, before the user's edits (the rows that edit them).
+    pub detected_speakers: Vec<String>,
+    /// Per speaker (`speakers` order), each token they used, with counts, most used first:
+    /// the tokens the engine learns from.
+    pub speaker_tokens: Arc<Vec<Vec<(String, usize)>>>,
     /// Exchanges to learn.
     pub exchanges: usize,
     /// Tokens kept after kill words.
@@ -216,8 +224,16 @@ pub fn spawn_worker(waker: Box<dyn Fn() + Send>) -> std::io::Result<ComputeHandl
     let (commands, command_rx) = bounded(64);
     let (event_tx, events) = bounded(1024);
     let thread = std::thread::Builder::new().name("compute".to_owned()).spawn(move || {
-        Worker { commands: command_rx, events: event_tx, waker, run: None, running: false, map: MapOptions::default() }
-            .run();
+        Worker {
+            commands: command_rx,
+            events: event_tx,
+            waker,
+            run: None,
+            running: false,
+            map: MapOptions::default(),
+            speed: None,
+        }
+        .run();
     })?;
     Ok(ComputeHandle { commands, events, thread: Some(thread) })
 }
@@ -228,6 +244,8 @@ struct Run {
     started: Instant,
     run_started: Instant,
     run_tokens: u64,
+    /// Exchanges done when the current run (Run) began: the ETA's rate counts from there.
+    run_done: usize,
     chunk: usize,
     last_frame: Instant,
     notices_sent: usize,
@@ -240,13 +258,24 @@ struct Worker {
     run: Option<Run>,
     running: bool,
     map: MapOptions,
+    /// Exchanges per second while running, or as fast as possible.
+    speed: Option<f64>,
 }
 
 impl Worker {
     fn run(mut self) {
         loop {
             let command = if self.running {
-                self.commands.try_recv().ok()
+                match self.wait_for_speed() {
+                    // Under a speed limit, wait for the next exchange's time, answering
+                    // commands meanwhile.
+                    Some(wait) => match self.commands.recv_timeout(wait) {
+                        Ok(c) => Some(c),
+                        Err(crossbeam_channel::RecvTimeoutError::Timeout) => None,
+                        Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
+                    },
+                    None => self.commands.try_recv().ok(),
+                }
             } else {
                 match self.commands.recv() {
                     Ok(c) => Some(c),
@@ -290,6 +319,7 @@ impl Worker {
                 if let Some(run) = self.run.as_mut() {
                     run.run_started = Instant::now();
                     run.run_tokens = run.pipeline.stats().tokens();
+                    run.run_done = run.pipeline.progress().done;
                     self.running = true;
                 }
             }
@@ -322,6 +352,15 @@ impl Worker {
                 self.map = map;
                 self.send_frame();
             }
+            Command::Speed(speed) => {
+                self.speed = speed.filter(|s| s.is_finite() && *s > 0.0);
+                if let Some(run) = self.run.as_mut() {
+                    // The limit counts from now.
+                    run.run_started = Instant::now();
+                    run.run_tokens = run.pipeline.stats().tokens();
+                    run.run_done = run.pipeline.progress().done;
+                }
+            }
         }
         true
     }
@@ -344,6 +383,11 @@ impl Worker {
             strategy: d.strategy.as_str().to_owned(),
             confidence: d.confidence,
             speakers: d.speakers.clone(),
+            detected_speakers: prepared.detected_speakers.clone(),
+            speaker_tokens: {
+                let (stream, exchange_speakers) = prepared.pipeline.tokens();
+                Arc::new(crate::analysis::stats::speaker_token_counts(stream, exchange_speakers, &d.speakers))
+            },
             exchanges: d.exchanges.len(),
             tokens: prepared.n_tokens,
             warnings: d
@@ -366,6 +410,7 @@ impl Worker {
             started: Instant::now(),
             run_started: Instant::now(),
             run_tokens: 0,
+            run_done: 0,
             chunk: 1,
             last_frame: Instant::now(),
             notices_sent,
@@ -375,13 +420,31 @@ impl Worker {
         self.send_frame();
     }
 
+    /// Under a speed limit, how long until the next exchange is due (`None`: due now, or no
+    /// limit).
+    fn wait_for_speed(&self) -> Option<Duration> {
+        let (speed, run) = (self.speed?, self.run.as_ref()?);
+        let done = run.pipeline.progress().done.saturating_sub(run.run_done);
+        let due = Duration::from_secs_f64(done as f64 / speed);
+        due.checked_sub(run.run_started.elapsed()).filter(|d| !d.is_zero())
+    }
+
     fn chunk(&mut self) {
+        let speed = self.speed;
         let Some(run) = self.run.as_mut() else {
             self.running = false;
             return;
         };
         let t = Instant::now();
-        let more = run.pipeline.step_many(run.chunk);
+        // Under a speed limit, the exchanges due by now (at least one), each shown.
+        let n = match speed {
+            Some(speed) => {
+                let due = (run.run_started.elapsed().as_secs_f64() * speed).floor() as usize + 1;
+                due.saturating_sub(run.pipeline.progress().done.saturating_sub(run.run_done)).clamp(1, run.chunk.max(1))
+            }
+            None => run.chunk,
+        };
+        let more = run.pipeline.step_many(n);
         // Aim at CHUNK_TARGET per chunk so commands are answered quickly.
         let took = t.elapsed();
         if took < CHUNK_TARGET / 2 {
@@ -396,7 +459,15 @@ impl Worker {
             self.progress();
             self.send_frame();
             self.emit(Event::Finished);
-        } else if self.run.as_ref().is_some_and(|r| r.last_frame.elapsed() >= FRAME_INTERVAL) {
+        } else if self.run.as_ref().is_some_and(|r| {
+            // Watching it learn (a speed limit): the map after every exchange, up to 30 a second.
+            let interval = match speed {
+                Some(s) if s <= 30.0 => Duration::ZERO,
+                Some(_) => Duration::from_millis(33),
+                None => FRAME_INTERVAL,
+            };
+            r.last_frame.elapsed() >= interval
+        }) {
             self.send_frame();
         }
     }
@@ -416,7 +487,8 @@ impl Worker {
         let p = run.pipeline.progress();
         let secs = run.run_started.elapsed().as_secs_f64().max(1e-9);
         let words = run.pipeline.stats().tokens().saturating_sub(run.run_tokens) as f64;
-        let rate = p.done.max(1) as f64 / run.started.elapsed().as_secs_f64().max(1e-9);
+        // Exchanges per second of this run (since Run, not counting paused time or steps).
+        let rate = (p.done - run.run_done.min(p.done)).max(1) as f64 / secs;
         self.emit(Event::Progress(Progress {
             done: p.done,
             total: p.total,
@@ -449,5 +521,55 @@ impl Worker {
             speaker_mass,
         };
         self.emit(Event::Frame(Arc::new(frame)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(text: &str) -> LoadRequest {
+        LoadRequest {
+            name: "t".to_owned(),
+            text: Arc::new(text.to_owned()),
+            opts: AnalysisOptions::default(),
+            kill: KillList::empty(),
+            kill_name: "none".to_owned(),
+            kill_source: KillSource::None,
+        }
+    }
+
+    /// Wait (bounded) for a frame with at least `done` exchanges.
+    fn frame_at(handle: &ComputeHandle, done: usize) -> Arc<Frame> {
+        let started = Instant::now();
+        loop {
+            assert!(started.elapsed() < Duration::from_secs(30), "no frame at {done}");
+            match handle.try_recv() {
+                Some(Event::Frame(f)) if f.done >= done => return f,
+                Some(_) => {}
+                None => std::thread::sleep(Duration::from_millis(1)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_speed_limit_paces_exchanges_and_sends_a_frame_for_each() {
+        let text: String = (0..20).map(|k| format!("A: alpha beta w{k}\nB: gamma delta w{k}\n")).collect();
+        let handle = spawn_worker(Box::new(|| {})).unwrap();
+        assert!(handle.send(Command::Speed(Some(20.0))));
+        assert!(handle.send(Command::Load(Box::new(request(&text)))));
+        frame_at(&handle, 0);
+        let started = Instant::now();
+        assert!(handle.send(Command::Run));
+        let mut seen = Vec::new();
+        while seen.last().is_none_or(|&d| d < 6) {
+            seen.push(frame_at(&handle, seen.last().map_or(1, |d| d + 1)).done);
+        }
+        // Exchange k is due k/20 s after the run starts: the 6th at 0.25 s.
+        assert!(started.elapsed() >= Duration::from_millis(240), "{:?}", started.elapsed());
+        assert_eq!(seen[..3], [1, 2, 3], "a frame after every exchange: {seen:?}");
+        // As fast as possible again: the rest at once.
+        assert!(handle.send(Command::Speed(None)));
+        assert_eq!(frame_at(&handle, 40).done, 40);
     }
 }

@@ -1,7 +1,7 @@
-//! Tokenizers (the rules of `model::options::Tokenizer`): `reference` (the golden engine's
-//! whitespace split with its CJK rules, §1.3), `reference_windowed` (the windowed engine's rule:
-//! non-word characters become spaces) and `words` (Unicode word segmentation, lower-cased,
-//! punctuation stripped).
+//! Tokenizers (the rules of `model::options::Tokenizer`): `words`, the default (clean Unicode
+//! words: UAX #29, contractions and hyphenated words whole, no punctuation, no speaker labels),
+//! `reference` (the golden engine's whitespace split with its CJK rules, §1.3) and
+//! `reference_windowed` (the windowed engine's rule: non-word characters become spaces).
 
 use unicode_segmentation::UnicodeSegmentation as _;
 
@@ -21,10 +21,79 @@ pub fn tokenize_into(tokenizer: Tokenizer, text: &str, sink: &mut TokenSink) {
             let lower = text.to_lowercase();
             sink.push_lower_split(&NON_WORD.replace_all(&lower, " "), is_py_space);
         }
-        Tokenizer::Words => {
-            for word in text.unicode_words() {
-                sink.push(&word.to_lowercase());
+        Tokenizer::Words => word_tokens(text, sink),
+    }
+}
+
+/// Apostrophes that mean `'` inside a word (typographic, modifier letter, full width): `we’re`
+/// and `we're` are one concept.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\u{2019}' | '\u{02BC}' | '\u{FF07}')
+}
+
+/// A segment that joins two words into one hyphenated word when nothing separates them.
+fn is_hyphen(segment: &str) -> bool {
+    matches!(segment, "-" | "\u{2010}" | "\u{2011}")
+}
+
+/// Clean words: the UAX #29 word segments that hold a letter or digit, lower-cased, with
+/// apostrophes normalised; `a-b` (no space around the hyphen) is one word.
+fn word_tokens(text: &str, out: &mut TokenSink) {
+    let mut word = String::new();
+    // The previous segment was a hyphen right after a word, so a word now continues it.
+    let mut joining = false;
+    for segment in text.split_word_bounds() {
+        if segment.chars().any(char::is_alphanumeric) {
+            if !joining && !word.is_empty() {
+                out.push(&word);
+                word.clear();
+            } else if joining {
+                word.push('-');
             }
+            word.extend(segment.chars().flat_map(char::to_lowercase).map(|c| if is_apostrophe(c) { '\'' } else { c }));
+            joining = false;
+        } else if is_hyphen(segment) && !word.is_empty() && !joining {
+            joining = true;
+        } else {
+            if !word.is_empty() {
+                out.push(&word);
+                word.clear();
+            }
+            joining = false;
+        }
+    }
+    if !word.is_empty() {
+        out.push(&word);
+    }
+}
+
+/// The conversation's speaker labels (`Alice:` and `alice :` for a speaker `Alice`), so the
+/// clean tokenizer never makes them concepts: label artefacts inside an exchange (a turn the
+/// detector joined, a quoted exchange) are removed before tokenizing.
+#[derive(Debug)]
+pub struct SpeakerLabels(Option<regex::Regex>);
+
+impl SpeakerLabels {
+    /// Labels of `speakers` (names as detected).
+    pub fn new<'a>(speakers: impl IntoIterator<Item = &'a str>) -> Self {
+        let names: Vec<String> =
+            speakers.into_iter().map(str::trim).filter(|n| !n.is_empty()).map(regex::escape).collect();
+        if names.is_empty() {
+            return Self(None);
+        }
+        // Longest first, so `Ann Lee:` wins over `Ann` within one alternation.
+        let mut names = names;
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let pattern = format!(r"(?i)(?:^|\s)(?:{})\s*:", names.join("|"));
+        // A pattern too large to compile (tens of thousands of bogus speakers) strips nothing.
+        Self(regex::RegexBuilder::new(&pattern).size_limit(64 << 20).build().ok())
+    }
+
+    /// `text` without the labels (each replaced by a space).
+    pub fn strip<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match &self.0 {
+            Some(re) => re.replace_all(text, " "),
+            None => std::borrow::Cow::Borrowed(text),
         }
     }
 }
@@ -167,5 +236,53 @@ mod tests {
     fn words_strip_punctuation_keep_apostrophes() {
         let tokens = tokenize(Tokenizer::Words, "Don't stop, Hood! \"The\" end.");
         assert_eq!(tokens, ["don't", "stop", "hood", "the", "end"]);
+    }
+
+    #[test]
+    fn words_keep_contractions_whole_with_any_apostrophe() {
+        let tokens =
+            tokenize(Tokenizer::Words, "We’re here; we're HERE. Don’t, isnʼt, rock 'n' roll, the students' 'quote'");
+        assert_eq!(
+            tokens,
+            ["we're", "here", "we're", "here", "don't", "isn't", "rock", "n", "roll", "the", "students", "quote"]
+        );
+    }
+
+    #[test]
+    fn words_keep_hyphenated_words_whole() {
+        let tokens = tokenize(Tokenizer::Words, "A well-known, self‐made man — mid- and long-term: x--y, -z, q-");
+        assert_eq!(tokens, ["a", "well-known", "self-made", "man", "mid", "and", "long-term", "x", "y", "z", "q"]);
+    }
+
+    #[test]
+    fn words_never_make_punctuation_a_concept() {
+        let tokens = tokenize(Tokenizer::Words, "country. country, countries; that, that. that: — … -- ?! « »  “ ” :");
+        assert_eq!(tokens, ["country", "country", "countries", "that", "that", "that"]);
+        // Numbers are words; a decimal or grouped number stays whole.
+        assert_eq!(tokenize(Tokenizer::Words, "In 1984, 3.5 or 1,000."), ["in", "1984", "3.5", "or", "1,000"]);
+    }
+
+    #[test]
+    fn words_segment_cjk_by_character_and_keep_hangul_words() {
+        // Ideographs one per token (both engines use this rule); CJK punctuation dropped.
+        assert_eq!(tokenize(Tokenizer::Words, "我们很好，蓝天。"), ["我", "们", "很", "好", "蓝", "天"]);
+        assert_eq!(tokenize(Tokenizer::Words, "안녕하세요 세계!"), ["안녕하세요", "세계"]);
+        assert_eq!(tokenize(Tokenizer::Words, "カタカナ と ひら"), ["カタカナ", "と", "ひ", "ら"]);
+        // The clean tokenizer lower-cases every script that has case; the reference did not.
+        assert_eq!(tokenize(Tokenizer::Words, "ÉCOLE Straße"), ["école", "straße"]);
+    }
+
+    #[test]
+    fn speaker_labels_are_stripped_before_tokenizing() {
+        let labels = SpeakerLabels::new(["Feynman", "Ann Lee", "Q"]);
+        let text = "Yes. FEYNMAN: I think so.\nAnn Lee : right, Q: why? feynman said: no";
+        let stripped = labels.strip(text);
+        assert_eq!(
+            tokenize(Tokenizer::Words, &stripped),
+            ["yes", "i", "think", "so", "right", "why", "feynman", "said", "no"]
+        );
+        assert_eq!(SpeakerLabels::new([]).strip("A: b"), "A: b");
+        // A name with regex syntax is a literal.
+        assert_eq!(SpeakerLabels::new(["a.b"]).strip("axb: c a.b: d"), "axb: c  d");
     }
 }

@@ -115,7 +115,7 @@ fn windowed_engine_reports_its_kernels() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json["engine"], "windowed");
-    assert_eq!(json["tokenizer"], "reference_windowed", "the tokenizer actually used");
+    assert_eq!(json["tokenizer"], "words", "the clean tokenizer is the default for both engines");
     let kernels: Vec<&str> =
         json["kernels"].as_array().unwrap().iter().map(|k| k["kernel"].as_str().unwrap()).collect();
     assert_eq!(kernels, ["activation_decay", "connection_decay", "pair_update", "prune", "activation_spread"]);
@@ -310,9 +310,9 @@ fn print_applies_the_app_overrides() {
     let o = huey(&[f, "--print", "--max-neurons", "5"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains(" 5 neurons"), "{}", String::from_utf8_lossy(&o.stdout));
-    let o = huey(&[f, "--print", "--engine", "windowed"]);
+    let o = huey(&[f, "--print", "--engine", "windowed", "--preset", "reference"]);
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("reference_windowed"),
+        String::from_utf8_lossy(&o.stdout).contains("tokenizer reference_windowed"),
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );

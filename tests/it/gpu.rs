@@ -83,7 +83,7 @@ fn cpu_and_gpu_agree_on_every_reference_file() {
     }
     let Some((shared, reference, kill)) = reference_setup() else { return };
     let settings = [
-        ("temporal", AnalysisOptions::default()),
+        ("temporal", AnalysisOptions::reference(EngineKind::Temporal)),
         ("windowed", windowed_reference()),
         ("windowed", AnalysisOptions::reference(EngineKind::Windowed)),
     ];
@@ -242,7 +242,9 @@ fn switching_backend_mid_run_keeps_the_state() {
 fn gpu_f64_matches_cpu_f64_where_the_adapter_has_shader_f64() {
     let Some(device) = gpu() else { return };
     let Some((shared, reference, kill)) = reference_setup() else { return };
-    for (section, opts) in [("temporal", AnalysisOptions::default()), ("windowed", windowed_reference())] {
+    for (section, opts) in
+        [("temporal", AnalysisOptions::reference(EngineKind::Temporal)), ("windowed", windowed_reference())]
+    {
         for entry in reference[section].as_array().unwrap() {
             let file = entry["file"].as_str().unwrap();
             let text = huey::io::document::read(&shared.join("huey_data").join(file)).unwrap().text;

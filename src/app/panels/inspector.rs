@@ -14,8 +14,20 @@ pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
         return;
     };
     let net = &frame.network;
+    ui.horizontal(|ui| {
+        let label = ui.label("Look up any word of the network:");
+        let edit =
+            ui.add(egui::TextEdit::singleline(&mut view.widgets.lookup).desired_width(140.0)).labelled_by(label.id);
+        let word = view.widgets.lookup.trim().to_lowercase();
+        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !word.is_empty() {
+            actions.push(Action::Select(Some(word.clone())));
+        }
+        if !word.is_empty() && !net.word_index().contains_key(word.as_str()) {
+            ui.label(format!("{word} is not a neuron"));
+        }
+    });
     ui.horizontal_wrapped(|ui| {
-        ui.label("Concepts:");
+        ui.label("Map concepts:");
         for label in frame.map.labels.iter().take(40) {
             if ui.selectable_label(view.widgets.selected.as_deref() == Some(label.as_str()), label).clicked() {
                 actions.push(Action::Select(Some(label.clone())));
@@ -79,19 +91,38 @@ pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
         egui::ScrollArea::vertical().show(ui, |ui| {
             for &(k, at) in &inspected.occurrences {
                 let (speaker, text) = &summary.exchange_text[k];
-                let lower = text.to_lowercase();
-                let from = lower[..at].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
-                let to = lower[at..].char_indices().nth(word.len() + 40).map_or(lower.len(), |(i, _)| at + i);
-                let snippet = text.get(from..to).unwrap_or(text);
-                egui::CollapsingHeader::new(format!("#{} {speaker}: …{}…", k + 1, snippet.replace('\n', " ")))
-                    .id_salt(("kwic", k))
-                    .show(ui, |ui| {
-                        ui.label(text);
-                    });
+                let header = egui::CollapsingHeader::new(kwic_line(ui, k, speaker, text, at, &word));
+                header.id_salt(("kwic", k)).show(ui, |ui| {
+                    ui.label(text);
+                });
             }
             if inspected.occurrences.is_empty() {
-                ui.label("no occurrence in the text (the word may come from a speaker label)");
+                ui.label(format!("no occurrence of \"{word}\" in the exchanges"));
             }
         });
     }
+}
+
+/// One keyword-in-context line: `#k speaker: …left keyword right…`, the keyword highlighted.
+/// `at` is the keyword's byte offset in the lower-cased text; where lower-casing changed the
+/// length (a few scripts), the lower-cased text is shown so the offset stays exact.
+fn kwic_line(ui: &Ui, k: usize, speaker: &str, text: &str, at: usize, word: &str) -> egui::text::LayoutJob {
+    let lower = text.to_lowercase();
+    let same = lower.len() == text.len() && text.is_char_boundary(at) && text.is_char_boundary(at + word.len());
+    let shown = if same { text } else { lower.as_str() };
+    let end = (at + word.len()).min(shown.len());
+    let from = shown[..at].char_indices().rev().nth(50).map_or(0, |(i, _)| i);
+    let to = shown[end..].char_indices().nth(50).map_or(shown.len(), |(i, _)| end + i);
+    let plain = egui::TextFormat { color: ui.visuals().text_color(), ..Default::default() };
+    let strong = egui::TextFormat {
+        color: ui.visuals().strong_text_color(),
+        background: ui.visuals().selection.bg_fill,
+        ..Default::default()
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let flat = |s: &str| s.replace(['\n', '\r'], " ");
+    job.append(&format!("#{} {speaker}: …{}", k + 1, flat(&shown[from..at])), 0.0, plain.clone());
+    job.append(&flat(&shown[at..end]), 0.0, strong);
+    job.append(&format!("{}…", flat(&shown[end..to])), 0.0, plain);
+    job
 }

@@ -25,7 +25,8 @@ pub fn root_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
     egui::Panel::top("top").show(ui, |ui| top_bar::top_bar_ui(ui, app, actions));
     egui::Panel::bottom("status").show(ui, |ui| status::status_ui(ui, &app.view));
     egui::Panel::left("settings").resizable(true).default_size(280.0).show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| settings::settings_ui(ui, &mut app.settings, &app.view, actions));
+        egui::ScrollArea::vertical()
+            .show(ui, |ui| settings::settings_ui(ui, &mut app.settings, &mut app.view, actions));
     });
     egui::CentralPanel::default().show(ui, |ui| central_ui(ui, app, actions));
 }

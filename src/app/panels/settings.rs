@@ -1,29 +1,26 @@
-//! The settings panel: engine, precision, backend, tokenizer, kill list, every parameter,
-//! the conversation's speakers and the recent files.
+//! The settings panel: presets, engine, precision, backend, tokenizer, kill list (with
+//! additive edits), every parameter (each with what it means), the conversation's speakers
+//! (edits undoable, with a reset) and the recent files.
 
 use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
 use crate::app::jobs::Purpose;
-use crate::app::view::View;
+use crate::app::view::{SpeakerUndo, View};
 use crate::io::settings::Settings;
-use crate::model::options::{AnalysisOptions, Backend, EngineKind, MapOptions, Precision, SpeakerEdits, Tokenizer};
-use crate::model::params::{EngineParams, MAX_MAGNITUDE, MAX_NEURONS_LIMIT, Specific};
+use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Preset, SpeakerEdits, Tokenizer};
+use crate::model::params::{MAX_MAGNITUDE, MAX_NEURONS_LIMIT, Specific};
 use crate::text::kill_words::{KillSource, Language};
 
 /// Engine, parameters, kill list, speakers, recent files.
-pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &mut Vec<Action>) {
+pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, actions: &mut Vec<Action>) {
     ui.heading("Run settings");
+    preset_ui(ui, &mut settings.options);
     engine_ui(ui, &mut settings.options);
-    kill_list_ui(ui, settings, actions);
+    kill_list_ui(ui, settings, view, actions);
     let o = &mut settings.options;
     parameters_ui(ui, o);
     egui::CollapsingHeader::new("All parameters").show(ui, |ui| advanced_ui(ui, o));
-    if ui.button("Reference settings").on_hover_text("the original's defaults for every parameter").clicked() {
-        o.engine = EngineParams::reference(o.engine.kind());
-        o.map = MapOptions::default();
-        o.tokenizer = Tokenizer::Reference;
-    }
     let valid = o.validate();
     if let Err(e) = &valid {
         ui.colored_label(Color32::LIGHT_RED, e.to_string());
@@ -37,16 +34,14 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &
     if let Some(s) = &view.run.summary {
         ui.label(&s.name);
         ui.label(format!("{} exchanges via {} (confidence {:.2})", s.exchanges, s.strategy, s.confidence));
+        if s.exchanges >= s.options.detect.exchange_limit {
+            ui.colored_label(
+                Color32::from_rgb(230, 160, 40),
+                format!("only the first {} exchanges (the exchange limit, under All parameters)", s.exchanges),
+            );
+        }
         ui.label(format!("{} tokens kept", s.tokens));
-        ui.label("Speakers (rename to merge; untick to leave out):");
-        for speaker in &s.speakers {
-            speaker_row_ui(ui, &mut o.speaker_edits, speaker);
-        }
-        for speaker in o.speaker_edits.excluded.clone() {
-            if !s.speakers.contains(&speaker) {
-                speaker_row_ui(ui, &mut o.speaker_edits, &speaker);
-            }
-        }
+        speakers_ui(ui, &mut o.speaker_edits, &s.detected_speakers, &mut view.widgets.speaker_undo);
     }
     ui.separator();
     ui.heading("Recent");
@@ -58,19 +53,52 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &View, actions: &
     }
 }
 
+/// The presets: which one the options are, and buttons that set every option to one (the
+/// backend and the conversation's speaker edits stay).
+fn preset_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
+    let now = match o.matches_preset() {
+        Some(Preset::Default) => "default",
+        Some(Preset::Reference) => "reference",
+        None => "custom",
+    };
+    ui.label(format!("Preset: {now}"));
+    ui.horizontal(|ui| {
+        for (preset, label, hover) in [
+            (Preset::Default, "Default settings", "clean Unicode words, the reference's engine parameters"),
+            (
+                Preset::Reference,
+                "Reference settings",
+                "the original's behaviour exactly: its tokenizer and every default",
+            ),
+        ] {
+            if ui.button(label).on_hover_text(hover).clicked() {
+                *o = AnalysisOptions {
+                    backend: o.backend,
+                    precision: o.precision,
+                    speaker_edits: std::mem::take(&mut o.speaker_edits),
+                    ..AnalysisOptions::preset(preset, o.engine.kind())
+                };
+            }
+        }
+    });
+}
+
 /// Engine, precision, starting backend, tokenizer.
 fn engine_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
     ui.horizontal(|ui| {
         ui.label("Engine");
         let mut kind = o.engine.kind();
-        ui.radio_value(&mut kind, EngineKind::Temporal, "temporal");
-        ui.radio_value(&mut kind, EngineKind::Windowed, "windowed");
+        ui.radio_value(&mut kind, EngineKind::Temporal, "temporal")
+            .on_hover_text("the golden engine: every ordered pair of an exchange's tokens, weighted by their distance");
+        ui.radio_value(&mut kind, EngineKind::Windowed, "windowed")
+            .on_hover_text("sliding windows of W tokens with a neuron per speaker, activation spreading");
         o.engine.set_kind(kind);
     });
     ui.horizontal(|ui| {
         ui.label("Precision");
-        ui.radio_value(&mut o.precision, Precision::F64, "f64");
-        ui.radio_value(&mut o.precision, Precision::F32, "f32");
+        ui.radio_value(&mut o.precision, Precision::F64, "f64").on_hover_text("double precision: the reference mode");
+        ui.radio_value(&mut o.precision, Precision::F32, "f32")
+            .on_hover_text("single precision, as GPU kernels compute");
     });
     ui.horizontal(|ui| {
         ui.radio_value(&mut o.backend, Backend::Cpu, "start on CPU");
@@ -78,130 +106,294 @@ fn engine_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
     });
     ui.horizontal(|ui| {
         ui.label("Tokenizer");
-        ui.radio_value(&mut o.tokenizer, Tokenizer::Reference, "reference");
-        ui.radio_value(&mut o.tokenizer, Tokenizer::Words, "words");
+        ui.radio_value(&mut o.tokenizer, Tokenizer::Words, "clean words").on_hover_text(
+            "Unicode words: contractions and hyphenated words whole, punctuation and speaker labels never concepts",
+        );
+        ui.radio_value(&mut o.tokenizer, Tokenizer::Reference, "reference")
+            .on_hover_text("the original's: whitespace split, punctuation kept (country. ≠ country)");
     });
 }
 
-/// The kill list: bundled languages, none, the last file, edited words.
-fn kill_list_ui(ui: &mut Ui, settings: &mut Settings, actions: &mut Vec<Action>) {
-    let shown = match &settings.kill {
-        KillSource::Bundled(lang) => lang.code().to_owned(),
-        KillSource::None => "none".to_owned(),
-        KillSource::File(_) | KillSource::ReferenceDefault => "file".to_owned(),
-        KillSource::Custom(_) => "custom".to_owned(),
+/// The kill list: automatic (the conversation's language), a bundled language, none, the last
+/// file; words added to or removed from it, shown; the list the run on show uses, named.
+fn kill_list_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, actions: &mut Vec<Action>) {
+    let (added, removed) = {
+        let (a, r) = settings.kill.edits();
+        (a.to_vec(), r.to_vec())
     };
-    egui::ComboBox::from_label("Kill list").selected_text(shown).show_ui(ui, |ui| {
+    let mut base = settings.kill.base().clone();
+    let before = base.clone();
+    egui::ComboBox::from_label("Kill list").selected_text(base.short_name()).show_ui(ui, |ui| {
+        ui.selectable_value(&mut base, KillSource::Auto, KillSource::Auto.short_name())
+            .on_hover_text("the bundled list of the conversation's language, guessed from its text");
         for lang in Language::ALL {
-            ui.selectable_value(&mut settings.kill, KillSource::Bundled(lang), lang.code());
+            ui.selectable_value(&mut base, KillSource::Bundled(lang), lang.name());
         }
-        ui.selectable_value(&mut settings.kill, KillSource::None, "none");
+        ui.selectable_value(&mut base, KillSource::None, "none");
         if let Some(file) = &settings.kill_file {
-            ui.selectable_value(&mut settings.kill, KillSource::File(file.clone()), "file");
+            let source = KillSource::File(file.clone());
+            let name = source.short_name();
+            ui.selectable_value(&mut base, source, name);
         }
         if !settings.kill_custom.is_empty() {
-            ui.selectable_value(&mut settings.kill, KillSource::Custom(settings.kill_custom.clone()), "custom");
+            ui.selectable_value(&mut base, KillSource::Custom(settings.kill_custom.clone()), "custom");
         }
     });
-    egui::CollapsingHeader::new("Edit kill words").show(ui, |ui| {
-        if ui.button("Start from the chosen list").clicked() {
-            actions.push(Action::EditKillWords);
-        }
-        let label = ui.label("one word per line; used as the \"custom\" list");
-        let edit = ui.add(egui::TextEdit::multiline(&mut settings.kill_custom).desired_rows(6)).labelled_by(label.id);
-        if edit.changed() {
-            settings.kill = KillSource::Custom(settings.kill_custom.clone());
+    if base != before {
+        settings.kill = base.edited(added.clone(), removed.clone());
+    }
+    if let Some(s) = &view.run.summary {
+        ui.label(format!("in use: {}", s.kill_name)).on_hover_text(s.kill_source.describe());
+    }
+    ui.checkbox(&mut settings.kill_pinned, "use this list for every conversation")
+        .on_hover_text("otherwise opening another conversation returns to the automatic choice");
+    let mut edited = false;
+    let (mut added, mut removed) = (added, removed);
+    ui.horizontal(|ui| {
+        let label = ui.label("Add kill words");
+        let edit =
+            ui.add(egui::TextEdit::singleline(&mut view.widgets.kill_add).desired_width(110.0)).labelled_by(label.id);
+        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            for w in split_words(&std::mem::take(&mut view.widgets.kill_add)) {
+                removed.retain(|r| r != &w);
+                if !added.contains(&w) {
+                    added.push(w);
+                }
+            }
+            edited = true;
         }
     });
+    ui.horizontal(|ui| {
+        let label = ui.label("Keep words");
+        let edit = ui
+            .add(egui::TextEdit::singleline(&mut view.widgets.kill_remove).desired_width(110.0))
+            .labelled_by(label.id)
+            .on_hover_text("words taken out of the list, so they become concepts");
+        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            for w in split_words(&std::mem::take(&mut view.widgets.kill_remove)) {
+                added.retain(|a| a != &w);
+                if !removed.contains(&w) {
+                    removed.push(w);
+                }
+            }
+            edited = true;
+        }
+    });
+    // The edits, each undoable on its own.
+    for (list, sign) in [(&mut added, "+"), (&mut removed, "−")] {
+        if list.is_empty() {
+            continue;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(if sign == "+" { "added:" } else { "kept:" });
+            let mut drop = None;
+            for (k, w) in list.iter().enumerate() {
+                if ui.small_button(format!("{sign}{w} ×")).on_hover_text("undo this edit").clicked() {
+                    drop = Some(k);
+                }
+            }
+            if let Some(k) = drop {
+                list.remove(k);
+                edited = true;
+            }
+        });
+    }
+    if edited {
+        settings.kill = settings.kill.edited(added, removed);
+    }
     if ui.button("Kill-list file…").clicked() {
         actions.push(Action::Choose(Purpose::KillListFile));
     }
 }
 
+/// Lower-cased words of a comma- or space-separated entry.
+fn split_words(text: &str) -> Vec<String> {
+    text.split([',', ' ', '\n', '\t']).map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect()
+}
+
 /// The parameters most runs change.
 fn parameters_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
     let common = &mut o.engine.common;
-    ui.add(egui::DragValue::new(&mut common.max_neurons).range(1..=MAX_NEURONS_LIMIT).prefix("max neurons "));
-    ui.add(egui::DragValue::new(&mut common.eta).range(0.0001..=10.0).speed(0.01).prefix("η "));
+    ui.add(egui::DragValue::new(&mut common.max_neurons).range(1..=MAX_NEURONS_LIMIT).prefix("max neurons "))
+        .on_hover_text("vocabulary cap: at most this many concepts (temporal: later new words are skipped)");
+    ui.add(egui::DragValue::new(&mut common.eta).range(0.0001..=10.0).speed(0.01).prefix("η "))
+        .on_hover_text("Hebbian learning rate: how much one co-occurrence strengthens a connection");
     match &mut o.engine.specific {
         Specific::Temporal(t) => {
-            ui.add(egui::DragValue::new(&mut t.tau).range(0.1..=100.0).speed(0.1).prefix("τ "));
-            ui.add(egui::DragValue::new(&mut t.connection_decay).range(0.0..=0.5).speed(0.001).prefix("decay "));
+            ui.add(egui::DragValue::new(&mut t.tau).range(0.1..=100.0).speed(0.1).prefix("τ "))
+                .on_hover_text("temporal decay constant: a pair lag tokens apart learns η·e^(−lag/τ)");
+            ui.add(egui::DragValue::new(&mut t.connection_decay).range(0.0..=0.5).speed(0.001).prefix("decay "))
+                .on_hover_text("share of every other connection's strength lost per exchange");
         }
         Specific::Windowed(w) => {
-            ui.add(egui::DragValue::new(&mut w.window).range(1..=1000).prefix("window "));
-            ui.add(egui::DragValue::new(&mut w.connection_prob).range(0.0..=1.0).speed(0.01).prefix("connection p "));
-            ui.add(egui::DragValue::new(&mut w.seed).prefix("seed "));
+            ui.add(egui::DragValue::new(&mut w.window).range(1..=1000).prefix("window "))
+                .on_hover_text("tokens per window (the speaker's neuron comes first)");
+            ui.add(egui::DragValue::new(&mut w.connection_prob).range(0.0..=1.0).speed(0.01).prefix("connection p "))
+                .on_hover_text("probability that a new connection is made (1 = deterministic, the reference check)");
+            ui.add(egui::DragValue::new(&mut w.seed).prefix("seed "))
+                .on_hover_text("seed of the connection draws (the same seed gives the same run on any backend)");
         }
     }
 }
 
-/// Every remaining parameter: detection, decay and prune rules, the mass model.
+/// Every remaining parameter: detection, decay and prune rules, the mass model; each says what
+/// it means on hover.
 fn advanced_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
     // Each value's own range (the validator's); rules across values are shown when broken.
-    let f = |ui: &mut Ui, v: &mut f64, prefix: &str, range: std::ops::RangeInclusive<f64>| {
-        ui.add(egui::DragValue::new(v).range(range).speed(0.001).max_decimals(6).prefix(format!("{prefix} ")));
+    let f = |ui: &mut Ui, v: &mut f64, prefix: &str, range: std::ops::RangeInclusive<f64>, hover: &str| {
+        ui.add(egui::DragValue::new(v).range(range).speed(0.001).max_decimals(6).prefix(format!("{prefix} ")))
+            .on_hover_text(hover);
     };
     let unit = 0.0..=1.0;
     let decay = 0.0..=0.999_999;
     let big = 0.0..=MAX_MAGNITUDE;
     ui.label(RichText::new("Speaker detection").strong());
-    ui.checkbox(&mut o.detect.conversation_mode, "conversation mode");
-    ui.add(egui::DragValue::new(&mut o.detect.exchange_limit).range(1..=10_000_000).prefix("exchange limit "));
-    ui.add(egui::DragValue::new(&mut o.detect.max_exchange_chars).range(1..=10_000_000).prefix("max exchange chars "));
-    f(ui, &mut o.detect.min_confidence, "min confidence", unit.clone());
+    ui.checkbox(&mut o.detect.conversation_mode, "conversation mode")
+        .on_hover_text("off: the whole text is one author's exchange");
+    ui.add(egui::DragValue::new(&mut o.detect.exchange_limit).range(1..=10_000_000).prefix("exchange limit "))
+        .on_hover_text("only the first this many exchanges are learned (the reference: 10,000)");
+    ui.add(egui::DragValue::new(&mut o.detect.max_exchange_chars).range(1..=10_000_000).prefix("max exchange chars "))
+        .on_hover_text("longer exchanges are cut to this many characters (the reference: 10,000)");
+    f(
+        ui,
+        &mut o.detect.min_confidence,
+        "min confidence",
+        unit.clone(),
+        "below this detection confidence, the text is read as plain text",
+    );
     match &mut o.engine.specific {
         Specific::Temporal(t) => {
             ui.label(RichText::new("Temporal engine").strong());
-            f(ui, &mut t.decay_floor, "decay floor", big.clone());
-            f(ui, &mut t.removal_threshold, "removal threshold", big.clone());
-            f(ui, &mut t.prune_threshold, "prune threshold", big.clone());
+            f(ui, &mut t.decay_floor, "decay floor", big.clone(), "decay never takes a connection below this strength");
+            f(
+                ui,
+                &mut t.removal_threshold,
+                "removal threshold",
+                big.clone(),
+                "connections weaker than this are removed after decay",
+            );
+            f(
+                ui,
+                &mut t.prune_threshold,
+                "prune threshold",
+                big.clone(),
+                "connections weaker than this are pruned after each exchange",
+            );
         }
         Specific::Windowed(w) => {
             ui.label(RichText::new("Windowed engine").strong());
-            f(ui, &mut w.activation_decay, "activation decay", decay.clone());
-            f(ui, &mut w.activation_floor, "activation floor", unit.clone());
-            f(ui, &mut w.connection_decay, "connection decay", decay.clone());
-            f(ui, &mut w.decay_floor, "decay floor", big.clone());
-            f(ui, &mut w.removal_threshold, "removal threshold", big.clone());
-            f(ui, &mut w.prune_threshold, "prune threshold", big.clone());
+            f(
+                ui,
+                &mut w.activation_decay,
+                "activation decay",
+                decay.clone(),
+                "share of each neuron's activation lost per window",
+            );
+            f(ui, &mut w.activation_floor, "activation floor", unit.clone(), "activations below this become 0");
+            f(
+                ui,
+                &mut w.connection_decay,
+                "connection decay",
+                decay.clone(),
+                "share of every connection's strength lost per window",
+            );
+            f(ui, &mut w.decay_floor, "decay floor", big.clone(), "decay never takes a connection below this strength");
+            f(
+                ui,
+                &mut w.removal_threshold,
+                "removal threshold",
+                big.clone(),
+                "connections weaker than this are removed after decay",
+            );
+            f(ui, &mut w.prune_threshold, "prune threshold", big.clone(), "connections weaker than this are pruned");
             ui.add(
                 egui::DragValue::new(&mut w.max_connections_per_neuron)
                     .range(1..=1_000_000)
                     .prefix("max connections per neuron "),
-            );
-            ui.add(egui::DragValue::new(&mut w.dense_kernel_min_ids).prefix("ids before the low-high kernel "));
+            )
+            .on_hover_text("a neuron with this many out-connections makes no new ones (speaker neurons are exempt)");
+            ui.add(egui::DragValue::new(&mut w.dense_kernel_min_ids).prefix("dense kernel from "))
+                .on_hover_text("GPU tuning only: windows with at least this many distinct neurons use the low-high pair kernel; results do not change");
         }
     }
     ui.label(RichText::new("Inertial mass").strong());
     let m = &mut o.engine.common.mass;
-    f(ui, &mut m.m_max, "M max", big.clone());
-    f(ui, &mut m.a0, "A0", -MAX_MAGNITUDE..=MAX_MAGNITUDE);
-    f(ui, &mut m.k, "k", big.clone());
-    f(ui, &mut m.homeostatic, "homeostatic h", big.clone());
-    f(ui, &mut m.ltd_threshold, "LTD threshold", big.clone());
-    f(ui, &mut m.rate, "mass rate", big.clone());
+    f(ui, &mut m.m_max, "M max", big.clone(), "largest mass a connection can reach (the logistic curve's ceiling)");
+    f(ui, &mut m.a0, "A0", -MAX_MAGNITUDE..=MAX_MAGNITUDE, "accumulated activation at the logistic curve's midpoint");
+    f(ui, &mut m.k, "k", big.clone(), "steepness of the logistic mass curve");
+    f(ui, &mut m.homeostatic, "homeostatic h", big.clone(), "homeostatic pull of mass back towards its equilibrium");
+    f(
+        ui,
+        &mut m.ltd_threshold,
+        "LTD threshold",
+        big.clone(),
+        "below this strength a connection loses mass (long-term depression)",
+    );
+    f(ui, &mut m.rate, "mass rate", big, "how fast mass follows its target");
 }
 
-fn speaker_row_ui(ui: &mut Ui, edits: &mut SpeakerEdits, speaker: &str) {
+/// The conversation's speakers as detected, each with its edit: untick to leave out, rename
+/// (to an existing name to merge). Every edit can be undone, and *Reset speakers* returns to
+/// the detection; edits belong to this conversation (and its session), never to the next file.
+fn speakers_ui(ui: &mut Ui, edits: &mut SpeakerEdits, detected: &[String], undo: &mut SpeakerUndo) {
+    ui.label("Speakers (rename to merge; untick to leave out):");
+    for speaker in detected {
+        speaker_row_ui(ui, edits, speaker, undo);
+    }
     ui.horizontal(|ui| {
-        let mut included = !edits.excluded.iter().any(|e| e == speaker);
+        if ui.add_enabled(!undo.steps.is_empty(), egui::Button::new("Undo speaker edit")).clicked()
+            && let Some(previous) = undo.steps.pop()
+        {
+            *edits = previous;
+        }
+        let edited = *edits != SpeakerEdits::default();
+        let reset =
+            ui.add_enabled(edited, egui::Button::new("Reset speakers")).on_hover_text("back to the detected speakers");
+        if reset.clicked() {
+            undo.push(std::mem::take(edits));
+        }
+    });
+    if *edits != SpeakerEdits::default() {
+        ui.label("Apply and restart to use the edits.");
+    }
+}
+
+/// The name `speaker` ends up with after the edits.
+fn final_name(edits: &SpeakerEdits, speaker: &str) -> String {
+    edits.renames.iter().find(|r| r.0 == speaker).map_or_else(|| speaker.to_owned(), |r| r.1.clone())
+}
+
+/// One speaker's row. A tick is one undo step; a rename is one step from the moment its field
+/// takes focus to the moment it loses it (not one per letter).
+fn speaker_row_ui(ui: &mut Ui, edits: &mut SpeakerEdits, speaker: &str, undo: &mut SpeakerUndo) {
+    ui.horizontal(|ui| {
+        let target = final_name(edits, speaker);
+        let mut included = !edits.excluded.iter().any(|e| e == &target);
         if ui.checkbox(&mut included, speaker).changed() {
+            undo.push(edits.clone());
             if included {
-                edits.excluded.retain(|e| e != speaker);
+                edits.excluded.retain(|e| e != &target);
             } else {
-                edits.excluded.push(speaker.to_owned());
+                edits.excluded.push(target.clone());
             }
         }
-        let mut name =
-            edits.renames.iter().find(|r| r.0 == speaker).map_or_else(|| speaker.to_owned(), |r| r.1.clone());
+        let mut name = target;
         let as_label = ui.label("as");
         let edit = ui.add(egui::TextEdit::singleline(&mut name).desired_width(90.0)).labelled_by(as_label.id);
+        if edit.gained_focus() {
+            undo.typing = Some(edits.clone());
+        }
         if edit.changed() {
             edits.renames.retain(|r| r.0 != speaker);
             if name != speaker && !name.trim().is_empty() {
                 edits.renames.push((speaker.to_owned(), name.trim().to_owned()));
             }
+        }
+        if edit.lost_focus()
+            && let Some(start) = undo.typing.take()
+            && start != *edits
+        {
+            undo.push(start);
         }
     });
 }

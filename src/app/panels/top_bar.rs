@@ -20,12 +20,17 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         }
         ui.separator();
         let running = app.view.run.progress.as_ref().is_some_and(|p| p.running);
+        // Run and Pause share one button of a fixed width, so the bar does not shift.
+        let width = ui.spacing().interact_size.x.max(56.0);
         if running {
-            if ui.button("Pause").clicked() {
+            if ui.add_sized([width, ui.spacing().interact_size.y], egui::Button::new("Pause")).clicked() {
                 actions.push(Action::Pause);
             }
         } else if ui
-            .add_enabled(app.view.run.summary.is_some() && !app.view.run.finished, egui::Button::new("Run"))
+            .add_enabled_ui(app.view.run.summary.is_some() && !app.view.run.finished, |ui| {
+                ui.add_sized([width, ui.spacing().interact_size.y], egui::Button::new("Run"))
+            })
+            .inner
             .clicked()
         {
             actions.push(Action::Run);
@@ -44,6 +49,7 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         if ui.add_enabled(app.source().is_some(), egui::Button::new("Restart")).clicked() {
             actions.push(Action::Restart);
         }
+        speed_ui(ui, &mut app.view.widgets.speed, actions);
         ui.separator();
         let current = app.view.run.frame.as_ref().map_or(app.settings.options.backend, |f| f.backend);
         ui.label("Backend:");
@@ -80,17 +86,38 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         });
     });
     if let Some(p) = &app.view.run.progress {
-        let fraction = if p.total == 0 { 1.0 } else { p.done as f32 / p.total as f32 };
-        let text = format!(
-            "exchange {}/{} · {:.0} words/s · ETA {}",
-            p.done,
-            p.total,
-            p.words_per_sec,
-            if app.view.run.finished { "done".to_owned() } else { format!("{:.1} s", p.eta_secs) }
-        );
+        // The frame's count is the newer one after a session opens or a step.
+        let done = app.view.run.frame.as_ref().map_or(p.done, |f| f.done.max(p.done));
+        let fraction = if p.total == 0 { 1.0 } else { done as f32 / p.total as f32 };
+        // Rate and ETA only while running: paused or stepping, there is no rate to speak of.
+        let text = if app.view.run.finished {
+            format!("exchange {done}/{} · done", p.total)
+        } else if p.running {
+            format!("exchange {done}/{} · {:.0} words/s · ETA {:.1} s", p.total, p.words_per_sec, p.eta_secs)
+        } else {
+            format!("exchange {done}/{} · paused", p.total)
+        };
         ui.add(egui::ProgressBar::new(fraction).text(text));
     }
     if let Some(f) = &app.view.run.frame {
         ui.label(RichText::new(format!("running on {} ({} timing)", f.device, f.timing.label())).small());
+    }
+}
+
+/// The learning-speed control: as fast as possible, or a number of exchanges per second (the
+/// map then follows every exchange).
+fn speed_ui(ui: &mut Ui, speed: &mut Option<f64>, actions: &mut Vec<Action>) {
+    let mut limited = speed.is_some();
+    let mut rate = speed.unwrap_or(5.0);
+    let before = *speed;
+    ui.checkbox(&mut limited, "slow")
+        .on_hover_text("learn at a set number of exchanges per second, the map after each");
+    if limited {
+        ui.add(egui::DragValue::new(&mut rate).range(0.1..=1000.0).speed(0.1).suffix(" exch/s"))
+            .on_hover_text("exchanges per second");
+    }
+    *speed = limited.then_some(rate);
+    if *speed != before {
+        actions.push(Action::Speed(*speed));
     }
 }

@@ -71,20 +71,35 @@ fn axis_scale(lambda: f64) -> f64 {
 }
 
 /// The map's candidate concepts: speaker entries, then words with mass ≥ `min_mass`, stably
-/// sorted by mass (heaviest first) and cut to `n_concepts`.
+/// sorted by mass (heaviest first) and cut to `n_concepts`. With `leave_out_speakers`, neither
+/// the speaker entries nor the speakers' neurons (`speaker_<name>` or `<name>`, lower case)
+/// are candidates, so the cut and the solve are made without them.
 fn select(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> Vec<(String, NeuronId, f64)> {
     let masses = concept_masses(net);
     let index = net.word_index();
+    let speaker_ids: rustc_hash::FxHashSet<NeuronId> = if opts.leave_out_speakers {
+        speaker_mass
+            .iter()
+            .flat_map(|(speaker, _)| {
+                let lower = speaker.to_lowercase();
+                [index.get(format!("speaker_{lower}").as_str()).copied(), index.get(lower.as_str()).copied()]
+            })
+            .flatten()
+            .collect()
+    } else {
+        rustc_hash::FxHashSet::default()
+    };
     let mut candidates: Vec<(String, NeuronId, f64)> = Vec::new();
     for (speaker, mass) in speaker_mass {
         if *mass > 0.0
+            && !opts.leave_out_speakers
             && let Some(&id) = index.get(speaker.to_lowercase().as_str())
         {
             candidates.push((format!("Speaker_{speaker}"), id, *mass));
         }
     }
     for (id, word) in net.words.iter().enumerate() {
-        if !word.is_empty() && masses[id] >= opts.min_mass {
+        if !word.is_empty() && masses[id] >= opts.min_mass && !speaker_ids.contains(&(id as NeuronId)) {
             candidates.push((word.clone(), id as NeuronId, masses[id]));
         }
     }

@@ -117,6 +117,10 @@ pub struct AnalyzeArgs {
     /// Concepts in the map (any number; more than the network means all).
     #[arg(long, default_value_t = 50)]
     pub concepts: usize,
+    /// Keep the speakers' neurons in the map (the default preset leaves them out; the
+    /// reference preset keeps them).
+    #[arg(long)]
+    pub map_speakers: bool,
     /// Minimum concept mass for the map.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub min_mass: f64,
@@ -234,6 +238,9 @@ impl AnalyzeArgs {
         };
         opts.map.n_concepts = self.concepts;
         opts.map.min_mass = self.min_mass;
+        if self.map_speakers {
+            opts.map.leave_out_speakers = false;
+        }
         opts.validate()?;
         Ok(opts)
     }

@@ -288,6 +288,19 @@ mod tests {
     }
 
     #[test]
+    fn a_session_from_before_leave_out_speakers_maps_them_as_it_did() {
+        let mut s = session();
+        s.options.map.leave_out_speakers = true;
+        let text = s.to_ron().unwrap();
+        assert!(text.contains("leave_out_speakers: true"), "{text}");
+        let old: String = text.lines().filter(|l| !l.contains("leave_out_speakers")).collect::<Vec<_>>().join("\n");
+        assert!(!old.contains("leave_out_speakers"), "{old}");
+        let read = SessionFile::parse(&old, Path::new("old.ron")).unwrap();
+        assert!(!read.options.map.leave_out_speakers, "absent means off, as the map was computed then");
+        assert_eq!(SessionFile::parse(&text, Path::new("new.ron")).unwrap(), s);
+    }
+
+    #[test]
     fn a_version_1_session_opens_with_its_engine_block_converted() {
         let v1 = r#"(version: 1, source: "talk.txt", text_hash: 7,
             options: (engine: windowed, windowed: (window: 5, max_neurons: 300, eta: 0.2, seed: 9),

@@ -39,6 +39,8 @@ pub struct Settings {
     pub theme: Theme,
     /// Which file chooser *Open…*, *Save session…*, *Export* and *Kill-list file…* show.
     pub file_chooser: FileChooser,
+    /// The concept map's background, whatever the window's theme.
+    pub map_background: MapBackground,
 }
 
 /// The window's colours (the concept map draws its own background).
@@ -63,6 +65,17 @@ pub enum FileChooser {
     BuiltIn,
 }
 
+/// The concept map's background (its labels, axes and legend follow it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapBackground {
+    /// Near-black.
+    #[default]
+    Dark,
+    /// Near-white.
+    Light,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -75,6 +88,7 @@ impl Default for Settings {
             recent: Vec::new(),
             theme: Theme::System,
             file_chooser: FileChooser::Native,
+            map_background: MapBackground::Dark,
         }
     }
 }
@@ -183,6 +197,10 @@ impl Settings {
                 // default (Reference settings restores the reference's).
                 settings.options.tokenizer = Tokenizer::default();
             }
+            if settings.version == 2 {
+                // And the default preset's map, without the speakers' neurons.
+                settings.options.map.leave_out_speakers = true;
+            }
             settings.version = SETTINGS_VERSION;
             // Speaker edits belong to a conversation (and its session), never to the next file.
             settings.options.speaker_edits = SpeakerEdits::default();
@@ -193,10 +211,12 @@ impl Settings {
             "none" => KillSource::None,
             "custom" => KillSource::Custom(v.kill_custom.clone()),
             "file" => v.kill_file.clone().map_or_else(KillSource::default, KillSource::File),
+            "" => KillSource::Auto,
             code => Language::from_code(code).map_or_else(|_| KillSource::default(), KillSource::Bundled),
         };
         let mut options: AnalysisOptions = v.options.into();
         options.tokenizer = Tokenizer::default();
+        options.map.leave_out_speakers = true;
         options.speaker_edits = SpeakerEdits::default();
         Ok(Self {
             version: SETTINGS_VERSION,
@@ -269,6 +289,17 @@ mod tests {
         let (loaded, why) = Settings::load(&dir.path().join("missing.ron"));
         assert_eq!(loaded, Settings::default());
         assert!(why.is_none());
+    }
+
+    #[test]
+    fn settings_from_before_the_map_fields_still_load() {
+        let old = "(version: 3, options: (map: (n_concepts: 80)), recent: [])";
+        let s = Settings::parse(old, Path::new("s.ron")).unwrap();
+        assert_eq!(s.options.map.n_concepts, 80);
+        assert!(!s.options.map.leave_out_speakers, "a map block without the field: as before, off");
+        assert_eq!(s.map_background, MapBackground::Dark);
+        let light = Settings::parse("(version: 3, map_background: light)", Path::new("s.ron")).unwrap();
+        assert_eq!(light.map_background, MapBackground::Light);
     }
 
     #[test]

@@ -171,6 +171,10 @@ pub struct MapOptions {
     pub dense_limit: usize,
     /// Eigenpairs computed by the partial solver.
     pub partial_k: usize,
+    /// Leave the speakers' neurons (`Speaker_<name>` entries and the words that are a
+    /// speaker's name) out of the candidates, so the map is computed without them. Off in the
+    /// reference preset (the original maps them); files without the field read it as off.
+    pub leave_out_speakers: bool,
 }
 
 impl MapOptions {
@@ -201,7 +205,7 @@ impl MapOptions {
 
 impl Default for MapOptions {
     fn default() -> Self {
-        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6 }
+        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6, leave_out_speakers: false }
     }
 }
 
@@ -238,8 +242,9 @@ pub struct SpeakerEdits {
 }
 
 /// Everything that shapes an analysis. `default()` is [`Preset::Default`]; missing fields of a
-/// file take those defaults.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// file take those defaults (a map block without `leave_out_speakers` reads it as off, as
+/// such files were mapped).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct AnalysisOptions {
     /// Speaker detection.
@@ -258,6 +263,12 @@ pub struct AnalysisOptions {
     pub speaker_edits: SpeakerEdits,
 }
 
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self::preset(Preset::Default, EngineKind::Temporal)
+    }
+}
+
 impl AnalysisOptions {
     /// The reference's defaults with engine `kind`: reproduces the original exactly.
     pub fn reference(kind: EngineKind) -> Self {
@@ -266,9 +277,19 @@ impl AnalysisOptions {
 
     /// Every option of `preset`, with engine `kind`.
     pub fn preset(preset: Preset, kind: EngineKind) -> Self {
-        let base = Self { engine: EngineParams::reference(kind), ..Self::default() };
+        let base = Self {
+            detect: DetectOptions::default(),
+            tokenizer: Tokenizer::Words,
+            engine: EngineParams::reference(kind),
+            precision: Precision::default(),
+            backend: Backend::default(),
+            map: MapOptions::default(),
+            speaker_edits: SpeakerEdits::default(),
+        };
         match preset {
-            Preset::Default => base,
+            // A speaker's neuron meets every word the speaker says: at a few hundred concepts it
+            // squashes the rest of the map (self-concept mass has its own tab).
+            Preset::Default => Self { map: MapOptions { leave_out_speakers: true, ..base.map }, ..base },
             Preset::Reference => Self { tokenizer: Tokenizer::Reference, ..base },
         }
     }

@@ -1,6 +1,6 @@
 //! The desktop app driven through egui_kittest (AccessKit labels, no window): load a
 //! conversation, run it, switch backend mid-run, inspect a concept, save and reopen a session,
-//! and image snapshots of the map, the spectrum and the timing view.
+//! and image snapshots of the map (2-D, and 3-D on the light background), the spectrum and the timing view.
 
 use std::time::{Duration, Instant};
 
@@ -238,6 +238,14 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
     still(h.state_mut());
     h.step();
     h.snapshot("map");
+    // 3-D on the light background with a concept's links: gizmo, depth cue, link scale.
+    h.state_mut().view.widgets.camera.three_d = true;
+    h.state_mut().settings.map_background = huey::io::settings::MapBackground::Light;
+    h.state_mut().apply(Action::Select(Some("beans".to_owned())));
+    h.run();
+    still(h.state_mut());
+    h.step();
+    h.snapshot("map3d_light");
     h.get_by_label("Spectrum").click();
     h.run();
     still(h.state_mut());
@@ -455,6 +463,163 @@ fn gpu_button_without_a_driver() {
     let _ = h.get_by_label("GPU (unavailable)");
     assert_eq!(h.state().view.run.frame.as_ref().unwrap().backend, Backend::Cpu, "the run stays on the CPU");
     assert!(h.state().view.notices.any(|m| matches!(m, Message::Worker(_))), "{:?}", h.state().view.notices);
+}
+
+/// Open `path` (or the three-speaker fixture) and run it to the end, on the Map tab.
+fn mapped(path: Option<std::path::PathBuf>) -> Harness<'static, HueyApp> {
+    let mut app = new_app();
+    app.apply(Action::Open(path.unwrap_or_else(|| fixture("labeled_three_speakers.txt"))));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    h.run();
+    h
+}
+
+#[test]
+fn the_map_has_a_legend_labelled_axes_and_a_3d_gizmo() {
+    let mut h = mapped(None);
+    let map = h.state().view.run.frame.as_ref().unwrap().map.clone();
+    let (min, max) = map.masses.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    h.get_by_label("Legend · colour: concept mass (viridis)");
+    assert!(h.query_all_by_label(&format!("{min:.3}")).count() >= 1, "the scale's minimum");
+    assert!(h.query_all_by_label(&format!("{max:.3}")).count() >= 1, "the scale's maximum");
+    h.get_by_label(&format!("size: area proportional to mass (largest {max:.3})"));
+    // Axis lines labelled with their dimension, eigenvalue and sign.
+    let axis = |k: usize| {
+        let l = map.eigenvalues[k];
+        format!("dim {}: λ = {l:.3}{}", k + 1, if l < 0.0 { " (negative)" } else { "" })
+    };
+    h.get_by_label(&axis(0));
+    h.get_by_label(&axis(1));
+    let negative = map.eigenvalues.iter().position(|&l| l < -1e-10).expect("a negative eigenvalue");
+    h.state_mut().view.widgets.camera.axes[1] = negative;
+    h.run();
+    h.get_by_label(&axis(negative));
+    assert!(axis(negative).ends_with("(negative)"));
+    assert!(h.query_by_label("depth: farther points smaller and dimmer").is_none(), "2-D has no depth cue");
+    assert!(h.query_by_label("λ1").is_none(), "2-D has no gizmo");
+
+    // 3-D: a third axis, the orientation gizmo with λ labels, and the depth cue explained.
+    h.get_by_label("3-D").click();
+    h.run();
+    h.get_by_label(&axis(2));
+    for k in [1, negative + 1, 3] {
+        h.get_by_label(&format!("λ{k}"));
+    }
+    h.get_by_label("depth: farther points smaller and dimmer");
+
+    // The selected concept's links get their own scale.
+    assert!(h.query_by_label_contains("links of").is_none());
+    h.state_mut().apply(Action::Select(Some("beans".to_owned())));
+    h.run();
+    h.get_by_label("links of beans (15 strongest): width and colour by strength");
+
+    // The cascade overlay names itself and its range instead of looking like mass.
+    h.get_by_label("Cascade").click();
+    h.state_mut().view.widgets.cascade_inputs = "beans".to_owned();
+    h.run();
+    h.get_by_label("Run cascade").click();
+    h.run();
+    h.state_mut().view.widgets.cascade.as_mut().unwrap().step = 2;
+    h.get_by_label("Map").click();
+    h.run();
+    h.get_by_label("Legend · colour: cascade activation at step 2");
+    h.get_by_label("inactive");
+    assert!(h.query_by_label("Legend · colour: concept mass (viridis)").is_none());
+}
+
+#[test]
+fn map_search_says_when_nothing_matches_and_enter_selects_the_first_match() {
+    use egui::accesskit::Role;
+    let mut h = mapped(None);
+    assert!(h.query_by_label("no match").is_none());
+    h.get_by_role_and_label(Role::TextInput, "Search").focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Search").type_text("zzz");
+    h.run();
+    h.get_by_label("no match");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().view.widgets.selected, None, "Enter without a match selects nothing");
+
+    // With the reference tokenizer "beans" is also inside "beans,": the exact match comes first.
+    h.state_mut().view.widgets.search = "beans".to_owned();
+    h.get_by_role_and_label(Role::TextInput, "Search").focus();
+    h.run();
+    assert!(h.query_by_label("no match").is_none());
+    let labels = h.state().view.run.frame.as_ref().unwrap().map.labels.clone();
+    let n = labels.iter().filter(|l| l.contains("beans")).count();
+    assert!(n >= 1, "{labels:?}");
+    h.get_by_label(&if n == 1 { "1 match".to_owned() } else { format!("{n} matches") });
+    let pan = h.state().view.widgets.camera.pan;
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().view.widgets.selected.as_deref(), Some("beans"));
+    // Centred: the pan now puts "beans" where the origin was.
+    let after = h.state().view.widgets.camera.pan;
+    assert_ne!(pan, after, "the view moved to the match");
+    h.get_by_label_contains("links of beans");
+}
+
+#[test]
+fn speakers_can_be_left_out_of_the_map() {
+    // Speakers' names are words here ("ana", "ben", "cleo" are said), so they are neurons.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("names.txt");
+    std::fs::write(
+        &path,
+        "Ana: ben the garden needs light and ana waters beans\n\
+         Ben: ana says the garden gets light but trees shade ben\n\
+         Cleo: ana and ben planted beans near trees cleo likes\n\
+         Ana: cleo trims trees and ben moves beans into light\n\
+         Ben: ana ben cleo garden beans trees light\n",
+    )
+    .unwrap();
+    let mut h = mapped(Some(path));
+    let speakers = ["ana", "ben", "cleo"];
+    let labels = |h: &Harness<'static, HueyApp>| h.state().view.run.frame.as_ref().unwrap().map.labels.clone();
+    let has_speaker = |l: &[String]| l.iter().any(|w| speakers.contains(&w.as_str()) || w.starts_with("Speaker_"));
+    // The default preset leaves them out; unticking maps them, ticking again leaves them out.
+    assert!(h.state().settings.options.map.leave_out_speakers, "the default preset leaves them out");
+    h.get_by_label("leave out speakers").click();
+    until(&mut h, "the map with speakers", |a| {
+        a.view.run.frame.as_ref().is_some_and(|f| f.map.labels.iter().any(|w| w == "ana"))
+    });
+    let with = labels(&h);
+    assert!(speakers.iter().all(|s| with.iter().any(|w| w == s)), "{with:?}");
+    h.get_by_label("leave out speakers").click();
+    until(&mut h, "the map without speakers", |a| {
+        a.view.run.frame.as_ref().is_some_and(|f| !f.map.labels.iter().any(|w| w == "ana"))
+    });
+    let without = labels(&h);
+    assert!(!has_speaker(&without), "{without:?}");
+    assert!(without.iter().any(|w| w == "beans"), "{without:?}");
+    // The map was solved without them (the same as the analysis with the option), not hidden.
+    let frame = h.state().view.run.frame.clone().unwrap();
+    let opts = huey::model::options::MapOptions { leave_out_speakers: true, ..Default::default() };
+    let want = huey::analysis::concept_map::concept_map(&frame.network, &frame.speaker_mass, &opts);
+    assert_eq!(frame.map.labels, want.labels);
+    assert_eq!(frame.map.eigenvalues, want.eigenvalues);
+
+    h.get_by_label("leave out speakers").click();
+    until(&mut h, "the map with speakers", |a| {
+        a.view.run.frame.as_ref().is_some_and(|f| f.map.labels.iter().any(|w| w == "ana"))
+    });
+    let with = labels(&h);
+    assert!(speakers.iter().all(|s| with.iter().any(|w| w == s)), "{with:?}");
+    assert_ne!(with.len(), without.len(), "{with:?} vs {without:?}");
+
+    h.get_by_label("leave out speakers").click();
+    until(&mut h, "the map without speakers", |a| {
+        a.view.run.frame.as_ref().is_some_and(|f| !f.map.labels.iter().any(|w| w == "ana"))
+    });
+    assert_eq!(labels(&h), without);
+    // The reference preset maps them, as the original did.
+    h.get_by_label("Reference settings").click();
+    h.run();
+    assert!(!h.state().settings.options.map.leave_out_speakers);
 }
 
 /// Edits to the kill list add to the chosen list (never replace it), are shown one by one,

@@ -46,6 +46,27 @@ fn speaker_entries_come_first_among_equals_and_later_index_wins() {
 }
 
 #[test]
+fn speakers_left_out_are_no_candidates_and_the_solve_is_without_them() {
+    let n = Network::from_masses(
+        &["ana", "speaker_ben", "x", "y", "z"],
+        &[(0, 2, 9.0), (1, 3, 8.0), (2, 3, 1.0), (3, 4, 2.0)],
+    );
+    let speakers = [("Ana".to_owned(), 3.0), ("Ben".to_owned(), 0.0)];
+    let all = concept_map(&n, &speakers, &MapOptions::default());
+    assert!(all.labels.iter().any(|l| l == "Speaker_Ana") && all.labels.iter().any(|l| l == "ana"));
+    assert!(all.labels.iter().any(|l| l == "speaker_ben"));
+    let opts = MapOptions { leave_out_speakers: true, ..MapOptions::default() };
+    let without = concept_map(&n, &speakers, &opts);
+    assert_eq!(without.labels, ["y", "x", "z"]);
+    assert_eq!(without.ids, [3, 2, 4]);
+    // Solved over the three words only: a 3×3 spectrum, one coordinate row per word.
+    assert_eq!((without.eigenvalues.len(), without.coords.len()), (3, 3));
+    // The cut comes after leaving them out: n_concepts = 2 keeps two words.
+    let two = concept_map(&n, &speakers, &MapOptions { n_concepts: 2, ..opts });
+    assert_eq!(two.labels, ["y", "x"]);
+}
+
+#[test]
 fn empty_and_tiny_networks_do_not_panic() {
     let empty = concept_map(&Network::default(), &[], &MapOptions::default());
     assert!(empty.labels.is_empty() && empty.eigenvalues.is_empty());

@@ -1,21 +1,49 @@
 //! The concept map: 2-D or 3-D, any eigen-axes, labels without overlap, selection and the
-//! selected concept's strongest links.
+//! selected concept's strongest links; axes, gizmo and legend are in `map_guides`.
 
 use egui::{Color32, Sense, Stroke, Ui, vec2};
 
-use super::mass_colour;
+use super::map_guides::{self, Canvas, Encoding};
+use super::palette::{INACTIVE, Ink, Scale};
 use crate::app::Action;
 use crate::app::view::View;
-use crate::model::options::MapOptions;
+use crate::io::settings::{MapBackground, Settings};
+use crate::run::worker::Frame;
+
+/// Links of the selected concept drawn.
+const LINKS_SHOWN: usize = 15;
 
 /// The concept map: 2-D or 3-D, any eigen-axes, labels without overlap, selection.
-pub fn map_ui(ui: &mut Ui, view: &mut View, options: &mut MapOptions, actions: &mut Vec<Action>) {
+pub fn map_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions: &mut Vec<Action>) {
     let Some(frame) = view.run.frame.clone() else {
         ui.label("Load a conversation to see its concept map.");
         return;
     };
+    let centre_on = toolbar_ui(ui, view, settings, &frame, actions);
+    let map = &frame.map;
+    let warp = map.warp.map_or_else(|| "—".to_owned(), |w| format!("{w:.3}"));
+    let variance = map.variance_top3_pct.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"));
+    ui.label(format!(
+        "{} concepts · warp {warp} · variance explained (top 3) {variance} · {} positive / {} negative eigenvalues",
+        map.labels.len(),
+        map.n_positive,
+        map.n_negative
+    ));
+    canvas_ui(ui, view, settings.map_background, &frame, centre_on, actions);
+}
+
+/// Axes, reset, search (with its feedback), the map's options and background. Returns the map
+/// index to centre on (Enter in the search box).
+fn toolbar_ui(
+    ui: &mut Ui,
+    view: &mut View,
+    settings: &mut Settings,
+    frame: &Frame,
+    actions: &mut Vec<Action>,
+) -> Option<usize> {
     let map = &frame.map;
     let n_axes = map.eigenvalues.len();
+    let mut centre_on = None;
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut view.widgets.camera.three_d, "3-D");
         let names = ["x", "y", "z"];
@@ -37,23 +65,67 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, options: &mut MapOptions, actions: &
             view.widgets.camera = crate::app::view::Camera { three_d, ..Default::default() };
         }
         let search = ui.label("Search");
-        ui.add(egui::TextEdit::singleline(&mut view.widgets.search).desired_width(100.0)).labelled_by(search.id);
-        let m = options;
+        let edit = ui
+            .add(egui::TextEdit::singleline(&mut view.widgets.search).desired_width(100.0))
+            .labelled_by(search.id)
+            .on_hover_text("Enter selects and centres the first match");
+        let query = view.widgets.search.trim().to_lowercase();
+        if !query.is_empty() {
+            let (first, count) = search_matches(&map.labels, &query);
+            match first {
+                None => ui.colored_label(ui.visuals().warn_fg_color, "no match"),
+                Some(_) => ui.label(if count == 1 { "1 match".to_owned() } else { format!("{count} matches") }),
+            };
+            if edit.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some(i) = first
+            {
+                actions.push(Action::Select(Some(map.labels[i].clone())));
+                centre_on = Some(i);
+            }
+        }
+        let m = &mut settings.options.map;
         let changed = ui.add(egui::DragValue::new(&mut m.n_concepts).range(2..=100_000).prefix("concepts ")).changed()
-            | ui.add(egui::DragValue::new(&mut m.min_mass).range(0.0..=1e9).speed(0.1).prefix("min mass ")).changed();
+            | ui.add(egui::DragValue::new(&mut m.min_mass).range(0.0..=1e9).speed(0.1).prefix("min mass ")).changed()
+            | ui.checkbox(&mut m.leave_out_speakers, "leave out speakers")
+                .on_hover_text("map without the speakers' neurons (Speaker_… entries and the speakers' names)")
+                .changed();
         if changed {
             actions.push(Action::Remap);
         }
+        egui::ComboBox::from_label("background")
+            .selected_text(match settings.map_background {
+                MapBackground::Dark => "dark",
+                MapBackground::Light => "light",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut settings.map_background, MapBackground::Dark, "dark");
+                ui.selectable_value(&mut settings.map_background, MapBackground::Light, "light");
+            });
     });
-    let warp = map.warp.map_or_else(|| "—".to_owned(), |w| format!("{w:.3}"));
-    let variance = map.variance_top3_pct.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"));
-    ui.label(format!(
-        "{} concepts · warp {warp} · variance explained (top 3) {variance} · {} positive / {} negative eigenvalues",
-        map.labels.len(),
-        map.n_positive,
-        map.n_negative
-    ));
+    centre_on
+}
 
+/// The first match of `query` (lower case, non-empty) among `labels` — an exact match, else
+/// the heaviest label containing it (labels come heaviest first) — and how many contain it.
+fn search_matches(labels: &[String], query: &str) -> (Option<usize>, usize) {
+    let lower: Vec<String> = labels.iter().map(|l| l.to_lowercase()).collect();
+    let count = lower.iter().filter(|l| l.contains(query)).count();
+    let first = lower.iter().position(|l| l == query).or_else(|| lower.iter().position(|l| l.contains(query)));
+    (first, count)
+}
+
+/// The drawing: points (depth-cued in 3-D), links, labels, guides, legend, hover and click.
+fn canvas_ui(
+    ui: &mut Ui,
+    view: &mut View,
+    background: MapBackground,
+    frame: &Frame,
+    centre_on: Option<usize>,
+    actions: &mut Vec<Action>,
+) {
+    let map = &frame.map;
+    let ink = Ink::of(background);
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     let cam = &mut view.widgets.camera;
     if response.dragged() {
@@ -75,58 +147,99 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, options: &mut MapOptions, actions: &
         (0..map.labels.len()).map(|i| cam.project([axes[0][i], axes[1][i], axes[2][i]])).collect();
     let extent = projected.iter().map(|(p, _)| p[0].abs().max(p[1].abs())).fold(1e-9f32, f32::max);
     let scale = 0.45 * rect.width().min(rect.height()) / extent * cam.zoom;
+    if let Some(&(p, _)) = centre_on.and_then(|i| projected.get(i)) {
+        cam.pan = [-p[0] * scale, p[1] * scale];
+    }
+    let cam = *cam;
     let centre = rect.center() + vec2(cam.pan[0], cam.pan[1]);
     let screen: Vec<egui::Pos2> = projected.iter().map(|(p, _)| centre + vec2(p[0] * scale, -p[1] * scale)).collect();
     let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
-    let max_mass = map.masses.iter().copied().fold(1e-12, f64::max);
+    painter.rect_filled(rect, 0.0, ink.fill);
+    let canvas = Canvas { rect, centre, scale, camera: cam, ink };
+    let extents: Vec<f64> = axes.iter().map(|a| a.iter().fold(0.0f64, |m, x| m.max(x.abs()))).collect();
+    let mut placed = map_guides::axes_ui(ui, &painter, &canvas, &map.eigenvalues, &extents);
+    placed.extend(map_guides::last_legend_rect(ui));
+    if cam.three_d {
+        placed.push(map_guides::gizmo_rect(rect));
+    }
 
+    let max_mass = map.masses.iter().copied().fold(1e-12, f64::max);
+    let min_mass = map.masses.iter().copied().fold(f64::INFINITY, f64::min);
     // The selected concept's strongest connections, width and colour by strength.
-    if let Some(selected) = view.widgets.selected.clone()
-        && let Some(sel) = map.labels.iter().position(|l| *l == selected)
+    let mut link_range = None;
+    let selected_label = view.widgets.selected.clone();
+    if let Some(selected) = &selected_label
+        && let Some(sel) = map.labels.iter().position(|l| l == selected)
     {
-        let links = view.derived.links(&frame, &selected);
-        let strongest = links.first().map_or(1.0, |l| l.1).max(1e-12);
-        for &(j, s) in links.iter().take(15) {
+        let links = view.derived.links(frame, selected);
+        let shown = &links[..links.len().min(LINKS_SHOWN)];
+        let strongest = shown.first().map_or(1.0, |l| l.1).max(1e-12);
+        for &(j, s) in shown {
             let t = (s / strongest) as f32;
-            painter
-                .line_segment([screen[sel], screen[j]], Stroke::new(1.0 + 5.0 * t, mass_colour(t).gamma_multiply(0.8)));
+            painter.line_segment([screen[sel], screen[j]], Stroke::new(1.0 + 5.0 * t, Scale::Link.at(t)));
+        }
+        if let (Some(first), Some(last)) = (shown.first(), shown.last()) {
+            link_range = Some((selected.clone(), last.1, first.1, shown.len()));
         }
     }
-    // Points far to near; labels heaviest first, skipped where they would overlap.
+    // Points far to near; nearer points larger and brighter in 3-D.
     let mut order: Vec<usize> = (0..screen.len()).collect();
     order.sort_by(|&a, &b| projected[a].1.total_cmp(&projected[b].1));
-    let search = view.widgets.search.to_lowercase();
-    let cascade_at = view.widgets.cascade.as_ref().filter(|c| c.on_map).map(|c| &c.run.steps[c.step]);
-    let cascade_max = cascade_at.map_or(1.0, |s| s.peak().max(1e-12));
+    let search = view.widgets.search.trim().to_lowercase();
+    let cascade = view.widgets.cascade.as_ref().filter(|c| c.on_map);
+    let cascade_at = cascade.map(|c| (c.step, &c.run.steps[c.step]));
+    let cascade_max = cascade_at.map_or(1.0, |(_, s)| s.peak().max(1e-12));
+    let mass_radius = |i: usize| 3.0 + 9.0 * ((map.masses[i] / max_mass) as f32).sqrt();
+    let mut radii = vec![0.0f32; screen.len()];
     for &i in &order {
-        let t = match cascade_at {
-            Some(s) => (s.activation(map.ids[i]) / cascade_max) as f32,
-            None => (map.masses[i] / max_mass) as f32,
+        let (colour, radius) = match cascade_at {
+            Some((_, s)) => {
+                let a = s.activation(map.ids[i]);
+                if a > 0.0 {
+                    let t = (a / cascade_max) as f32;
+                    (Scale::Activation.at(t), 3.0 + 9.0 * t.sqrt())
+                } else {
+                    (INACTIVE, 3.0)
+                }
+            }
+            None => {
+                (Scale::Mass.at(((map.masses[i] - min_mass) / (max_mass - min_mass).max(1e-12)) as f32), mass_radius(i))
+            }
         };
+        let near = if cam.three_d { (0.5 + 0.5 * projected[i].1 / extent).clamp(0.0, 1.0) } else { 1.0 };
+        let radius = radius * (0.55 + 0.45 * near);
+        radii[i] = radius;
+        let colour = mix(ink.fill, colour, 0.35 + 0.65 * near);
+        painter.circle(screen[i], radius, colour, Stroke::new(0.75, mix(ink.fill, ink.guide, 0.3 + 0.5 * near)));
         let hit = !search.is_empty() && map.labels[i].to_lowercase().contains(&search);
-        let selected = view.widgets.selected.as_deref() == Some(map.labels[i].as_str());
-        let radius = 3.0 + 9.0 * t.sqrt();
-        painter.circle_filled(screen[i], radius, mass_colour(t));
+        let selected = selected_label.as_deref() == Some(map.labels[i].as_str());
         if hit || selected {
-            painter.circle_stroke(screen[i], radius + 3.0, Stroke::new(2.0, Color32::YELLOW));
+            painter.circle_stroke(screen[i], radius + 3.0, Stroke::new(2.0, Color32::from_rgb(240, 228, 66)));
         }
     }
+    // Labels heaviest first, skipped where they would overlap.
     let mut by_mass: Vec<usize> = (0..screen.len()).collect();
     by_mass.sort_by(|&a, &b| map.masses[b].total_cmp(&map.masses[a]));
-    let mut placed: Vec<egui::Rect> = Vec::new();
     let font = egui::FontId::proportional(12.0);
     for &i in &by_mass {
-        let galley = painter.layout_no_wrap(map.labels[i].clone(), font.clone(), ui.visuals().text_color());
-        let radius = 3.0 + 9.0 * ((map.masses[i] / max_mass) as f32).sqrt();
-        let at = screen[i] + vec2(radius + 3.0, -galley.size().y / 2.0);
+        let galley = painter.layout_no_wrap(map.labels[i].clone(), font.clone(), ink.text);
+        let at = screen[i] + vec2(radii[i] + 3.0, -galley.size().y / 2.0);
         let label_rect = egui::Rect::from_min_size(at, galley.size());
         if rect.contains_rect(label_rect) && placed.iter().all(|r| !r.intersects(label_rect)) {
             placed.push(label_rect);
-            painter.galley(at, galley, ui.visuals().text_color());
+            painter.galley(at, galley, ink.text);
         }
     }
-    // Hover and click: the nearest concept within 12 points.
+    if cam.three_d {
+        map_guides::gizmo_ui(ui, &painter, &canvas);
+    }
+    let encoding = match cascade_at {
+        Some((step, _)) => Encoding::Activation { step, peak: cascade_max },
+        None => Encoding::Mass { min: min_mass.min(max_mass), max: max_mass },
+    };
+    map_guides::legend_ui(ui, &canvas, encoding, link_range.as_ref());
+
+    // Hover and click: the nearest concept within 12 points; the tooltip sits at the pointer.
     let nearest = response.hover_pos().and_then(|p| {
         (0..screen.len())
             .map(|i| (i, screen[i].distance(p)))
@@ -134,9 +247,38 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, options: &mut MapOptions, actions: &
             .min_by(|a, b| a.1.total_cmp(&b.1))
     });
     if let Some((i, _)) = nearest {
-        response.clone().on_hover_text(format!("{} · mass {:.3}", map.labels[i], map.masses[i]));
+        let text = match cascade_at {
+            Some((_, s)) => {
+                format!("{} · mass {:.3} · activation {:.4}", map.labels[i], map.masses[i], s.activation(map.ids[i]))
+            }
+            None => format!("{} · mass {:.3}", map.labels[i], map.masses[i]),
+        };
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(text);
+        });
         if response.clicked() {
             actions.push(Action::Select(Some(map.labels[i].clone())));
         }
+    }
+}
+
+/// `a` blended toward `b` by `t` (0 = `a`, 1 = `b`), opaque.
+fn mix(a: Color32, b: Color32, t: f32) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    let m = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round() as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_prefers_an_exact_match_then_the_heaviest() {
+        let labels: Vec<String> = ["beans", "bean", "Speaker_Ana", "trees"].map(str::to_owned).to_vec();
+        assert_eq!(search_matches(&labels, "bean"), (Some(1), 2));
+        assert_eq!(search_matches(&labels, "bea"), (Some(0), 2));
+        assert_eq!(search_matches(&labels, "speaker_ana"), (Some(2), 1));
+        assert_eq!(search_matches(&labels, "zzz"), (None, 0));
     }
 }

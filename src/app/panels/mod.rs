@@ -6,7 +6,9 @@ mod compare;
 mod help;
 mod inspector;
 mod map;
+mod map_guides;
 mod network;
+mod palette;
 mod settings;
 mod speakers;
 mod spectrum;
@@ -50,7 +52,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
     });
     ui.separator();
     match view.widgets.tab {
-        Tab::Map => map::map_ui(ui, view, &mut app.settings.options.map, actions),
+        Tab::Map => map::map_ui(ui, view, &mut app.settings, actions),
         Tab::Timing => timing::timing_ui(ui, view),
         Tab::Spectrum => spectrum::spectrum_ui(ui, view),
         Tab::Inspector => inspector::inspector_ui(ui, view, actions),
@@ -59,12 +61,6 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         Tab::Cascade => cascade::cascade_ui(ui, view),
         Tab::Compare => compare::compare_ui(ui, view, actions),
     }
-}
-
-/// Blue (light) → red (heavy), for `t` in 0..=1.
-fn mass_colour(t: f32) -> Color32 {
-    let t = t.clamp(0.0, 1.0);
-    Color32::from_rgb((60.0 + 195.0 * t) as u8, (120.0 * (1.0 - t) + 60.0) as u8, (255.0 * (1.0 - t)) as u8)
 }
 
 /// What a plot with nothing to draw shows instead (an empty plot would show a −0.5…0.5 frame).

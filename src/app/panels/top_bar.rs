@@ -12,7 +12,8 @@ const GPU_UNUSABLE: &str = "GPU (unavailable)";
 
 /// Open, run controls, backend switch, progress.
 pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
-    ui.horizontal_wrapped(|ui| {
+    // Two rows, so nothing wraps or squeezes at narrow widths: files, then the run.
+    ui.horizontal(|ui| {
         if ui.button("Open…").clicked() {
             actions.push(Action::Choose(Purpose::OpenConversation));
         }
@@ -20,6 +21,31 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             actions.push(Action::OpenSample);
         }
         ui.separator();
+        if ui
+            .add_enabled(app.can_save(), egui::Button::new("Save session…"))
+            .on_disabled_hover_text("nothing loaded yet")
+            .clicked()
+        {
+            actions.push(Action::Choose(Purpose::SaveSession));
+        }
+        if ui.button("Open session…").clicked() {
+            actions.push(Action::Choose(Purpose::OpenSession));
+        }
+        ui.add_enabled_ui(app.can_export(), |ui| {
+            ui.menu_button("Export", |ui| {
+                if ui.button("Concepts (CSV)…").clicked() {
+                    actions.push(Action::Choose(Purpose::ExportConcepts));
+                }
+                if ui.button("Report (Markdown)…").clicked() {
+                    actions.push(Action::Choose(Purpose::ExportReport));
+                }
+            })
+        });
+        if ui.button("?").on_hover_text("help: shortcuts and version (F1)").clicked() {
+            actions.push(Action::ToggleHelp);
+        }
+    });
+    ui.horizontal(|ui| {
         let running = app.view.run.progress.as_ref().is_some_and(|p| p.running);
         // Run and Pause share one button of a fixed width, so the bar does not shift.
         let width = ui.spacing().interact_size.x.max(56.0);
@@ -76,31 +102,6 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         if let Some(b) = app.view.run.starting {
             ui.spinner();
             ui.label(format!("starting {}…", b.as_str().to_uppercase()));
-        }
-        ui.separator();
-        if ui
-            .add_enabled(app.can_save(), egui::Button::new("Save session…"))
-            .on_disabled_hover_text("nothing loaded yet")
-            .clicked()
-        {
-            actions.push(Action::Choose(Purpose::SaveSession));
-        }
-        if ui.button("Open session…").clicked() {
-            actions.push(Action::Choose(Purpose::OpenSession));
-        }
-        ui.add_enabled_ui(app.can_export(), |ui| {
-            ui.menu_button("Export", |ui| {
-                if ui.button("Concepts (CSV)…").clicked() {
-                    actions.push(Action::Choose(Purpose::ExportConcepts));
-                }
-                if ui.button("Report (Markdown)…").clicked() {
-                    actions.push(Action::Choose(Purpose::ExportReport));
-                }
-            })
-        });
-        // One glyph, so the bar keeps its one line at 900 points (the snapshots' width).
-        if ui.button("?").on_hover_text("help: shortcuts and version (F1)").clicked() {
-            actions.push(Action::ToggleHelp);
         }
     });
     if let Some(p) = &app.view.run.progress {

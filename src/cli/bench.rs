@@ -28,6 +28,10 @@ pub struct BenchArgs {
     /// Learning engine.
     #[arg(long, value_enum, default_value_t)]
     pub engine: super::analyze::EngineArg,
+    /// Defaults for every option (`reference`: the tokenizer the figures in
+    /// docs/BENCHMARKS.md before the clean default were measured with).
+    #[arg(long, value_enum, default_value_t)]
+    pub preset: super::analyze::PresetArg,
     /// Where the engine runs (files mode; the sweep runs both).
     #[arg(long, value_enum, default_value_t)]
     pub backend: super::analyze::BackendArg,
@@ -128,6 +132,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         let mut a = AnalyzeArgs::for_file(file);
         a.kill_list.clone_from(&args.kill_list);
         a.engine = args.engine;
+        a.preset = args.preset;
         a.backend = args.backend;
         a.precision = args.precision;
         a.connection_prob = args.connection_prob;

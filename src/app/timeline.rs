@@ -105,7 +105,7 @@ pub struct Switch {
 /// The run's timing history.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timeline {
-    /// Frames, oldest first (the latest [`MAX_POINTS`] at most).
+    /// Frames, oldest first (the latest `MAX_POINTS` at most).
     pub points: Vec<Point>,
     /// Live rates, one per frame that closes a running interval.
     pub rates: Vec<Rate>,

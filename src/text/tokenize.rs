@@ -69,32 +69,75 @@ fn word_tokens(text: &str, out: &mut TokenSink) {
 
 /// The conversation's speaker labels (`Alice:` and `alice :` for a speaker `Alice`), so the
 /// clean tokenizer never makes them concepts: label artefacts inside an exchange (a turn the
-/// detector joined, a quoted exchange) are removed before tokenizing.
-#[derive(Debug)]
-pub struct SpeakerLabels(Option<regex::Regex>);
+/// detector joined, a quoted exchange) are removed before tokenizing. Found from each colon
+/// backwards, by a set lookup, so the cost does not grow with the number of speakers.
+#[derive(Debug, Default)]
+pub struct SpeakerLabels {
+    /// Lower-cased names.
+    names: rustc_hash::FxHashSet<String>,
+    /// The longest name, in bytes (how far back from a colon a label can start).
+    longest: usize,
+    /// The most words in a name (how many word starts back from a colon are tried).
+    most_words: usize,
+}
+
+/// Names longer than this (bytes or words) are no labels: they bound the work per colon.
+const MAX_LABEL_BYTES: usize = 256;
+const MAX_LABEL_WORDS: usize = 8;
 
 impl SpeakerLabels {
     /// Labels of `speakers` (names as detected).
     pub fn new<'a>(speakers: impl IntoIterator<Item = &'a str>) -> Self {
-        let names: Vec<String> =
-            speakers.into_iter().map(str::trim).filter(|n| !n.is_empty()).map(regex::escape).collect();
-        if names.is_empty() {
-            return Self(None);
-        }
-        // Longest first, so `Ann Lee:` wins over `Ann` within one alternation.
-        let mut names = names;
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        let pattern = format!(r"(?i)(?:^|\s)(?:{})\s*:", names.join("|"));
-        // A pattern too large to compile (tens of thousands of bogus speakers) strips nothing.
-        Self(regex::RegexBuilder::new(&pattern).size_limit(64 << 20).build().ok())
+        let names: rustc_hash::FxHashSet<String> = speakers
+            .into_iter()
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && n.len() <= MAX_LABEL_BYTES)
+            .filter(|n| n.split_whitespace().count() <= MAX_LABEL_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        let longest = names.iter().map(String::len).max().unwrap_or(0);
+        let most_words = names.iter().map(|n| n.split_whitespace().count()).max().unwrap_or(0);
+        Self { names, longest, most_words }
     }
 
-    /// `text` without the labels (each replaced by a space).
+    /// `text` without the labels (each replaced by a space). A label is a speaker's name at the
+    /// start of the text or after whitespace, then optional whitespace and `:`; the longest name
+    /// wins (`Ann Lee:` over `Lee:`).
     pub fn strip<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        match &self.0 {
-            Some(re) => re.replace_all(text, " "),
-            None => std::borrow::Cow::Borrowed(text),
+        if self.names.is_empty() || !text.contains(':') {
+            return std::borrow::Cow::Borrowed(text);
         }
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        for (colon, _) in text.match_indices(':') {
+            let before = text[..colon].trim_end();
+            let floor = before.len().saturating_sub(self.longest);
+            let found = before
+                .char_indices()
+                .rev()
+                .take_while(|&(i, _)| i >= floor)
+                .map(|(i, _)| i)
+                .filter(|&i| before[..i].chars().next_back().is_none_or(char::is_whitespace))
+                .take(self.most_words)
+                .filter(|&i| self.names.contains(&before[i..].to_lowercase()))
+                .last();
+            if let Some(start) = found
+                && cuts.last().is_none_or(|&(_, end)| start >= end)
+            {
+                cuts.push((start, colon + 1));
+            }
+        }
+        if cuts.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in cuts {
+            out.push_str(&text[at..start]);
+            out.push(' ');
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        std::borrow::Cow::Owned(out)
     }
 }
 
@@ -282,7 +325,13 @@ mod tests {
             ["yes", "i", "think", "so", "right", "why", "feynman", "said", "no"]
         );
         assert_eq!(SpeakerLabels::new([]).strip("A: b"), "A: b");
-        // A name with regex syntax is a literal.
-        assert_eq!(SpeakerLabels::new(["a.b"]).strip("axb: c a.b: d"), "axb: c  d");
+        // A name is a literal, matched whole: not inside a word, not a name's tail.
+        assert_eq!(SpeakerLabels::new(["a.b"]).strip("axb: c a.b: d"), "axb: c   d");
+        assert_eq!(SpeakerLabels::new(["Lee"]).strip("Ann Lee: x; Kalee: y"), "Ann   x; Kalee: y");
+        assert_eq!(SpeakerLabels::new(["Ann Lee", "Lee"]).strip("Ann Lee: x"), "  x");
+        // Many speakers cost no more per colon.
+        let many: Vec<String> = (0..100_000).map(|k| format!("Sp{k}")).collect();
+        let labels = SpeakerLabels::new(many.iter().map(String::as_str));
+        assert_eq!(labels.strip("Sp99999: hi sp5 : there"), "  hi   there");
     }
 }

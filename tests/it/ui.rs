@@ -1244,3 +1244,28 @@ fn a_size_sweep_says_which_measurement_it_is_at() {
     assert!(h.state().view.results.sweep_step.is_none());
     h.get_by_label_contains("log-log");
 }
+
+/// Above the dense limit the map's header counts the eigenvalues it computed (not "0
+/// positive / 0 negative" beside a spectrum of positive bars).
+#[test]
+fn a_partial_spectrum_is_counted_in_the_map_header() {
+    let spec = huey::text::synthetic::SynthSpec { words: 8_000, vocabulary: 600, ..Default::default() };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("synthetic.txt");
+    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
+    let mut app = new_app();
+    app.settings.kill = KillSource::None;
+    app.settings.options.map.n_concepts = 120;
+    app.settings.options.map.dense_limit = 40;
+    app.apply(Action::Open(path));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.summary.is_some() && a.view.run.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    let map = &h.state().view.run.frame.as_ref().unwrap().map;
+    assert_eq!(map.spectrum, huey::analysis::concept_map::Spectrum::Partial);
+    let positive = map.eigenvalues.iter().filter(|&&l| l > 1e-10).count();
+    assert!(positive > 0);
+    h.get_by_label_contains(&format!("{positive} positive / "));
+    h.get_by_label_contains("eigenvalues computed (partial spectrum)");
+}

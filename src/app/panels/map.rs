@@ -23,12 +23,20 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions: &m
     let map = &frame.map;
     let warp = map.warp.map_or_else(|| "—".to_owned(), |w| format!("{w:.3}"));
     let variance = map.variance_top3_pct.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"));
-    ui.label(format!(
-        "{} concepts · warp {warp} · variance explained (top 3) {variance} · {} positive / {} negative eigenvalues",
-        map.labels.len(),
-        map.n_positive,
-        map.n_negative
-    ));
+    // A partial spectrum (above the dense limit) has no counts of its own: the computed
+    // eigenvalues are counted, and the header says so.
+    let signs = match map.spectrum {
+        crate::analysis::concept_map::Spectrum::Full => {
+            format!("{} positive / {} negative eigenvalues", map.n_positive, map.n_negative)
+        }
+        crate::analysis::concept_map::Spectrum::Partial => format!(
+            "{} positive / {} negative of the {} eigenvalues computed (partial spectrum)",
+            map.eigenvalues.iter().filter(|&&l| l > 1e-10).count(),
+            map.eigenvalues.iter().filter(|&&l| l < -1e-10).count(),
+            map.eigenvalues.len()
+        ),
+    };
+    ui.label(format!("{} concepts · warp {warp} · variance explained (top 3) {variance} · {signs}", map.labels.len()));
     canvas_ui(ui, view, settings.map_background, &frame, centre_on, actions);
 }
 

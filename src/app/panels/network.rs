@@ -30,6 +30,13 @@ pub fn network_ui(ui: &mut Ui, view: &mut View) {
         let label = ui.label("Compare masses of (comma-separated)");
         ui.add(egui::TextEdit::singleline(&mut view.widgets.mass_query).desired_width(300.0)).labelled_by(label.id);
     });
+    ui.label(
+        egui::RichText::new(
+            "concept mass M = Σ m over the concept's connections: the map's colour and size scale (the map's \
+             legend spans only the mapped concepts; its Speaker_ entries show self-concept mass instead)",
+        )
+        .small(),
+    );
     let wanted = split_query(&view.widgets.mass_query);
     if !wanted.is_empty() {
         let masses = view.derived.masses(&frame);

@@ -69,6 +69,11 @@ impl HueyApp {
                     self.view.run.note_gpu(w);
                     self.view.notices.push(w.clone());
                 }
+                // "opening …" is answered (a warning pushed meanwhile stays the latest).
+                let opening = matches!(self.view.notices.last(), Some(super::view::Message::App(Info::Opening(_))));
+                if opening && summary.warnings.is_empty() {
+                    self.view.notices.push(Info::Loaded(summary.name.clone(), summary.exchanges, summary.tokens));
+                }
                 self.view.run.summary = Some(*summary);
                 if std::mem::take(&mut self.autorun) {
                     self.send(Command::Run);

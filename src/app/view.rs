@@ -232,6 +232,8 @@ pub struct Results {
 pub enum Info {
     /// A conversation file is being read.
     Opening(PathBuf),
+    /// A conversation is loaded and ready (its name, exchanges, tokens kept).
+    Loaded(String, usize, usize),
     /// A session was opened.
     SessionOpened(PathBuf),
     /// A session was saved.
@@ -268,6 +270,9 @@ impl std::fmt::Display for Info {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Opening(p) => write!(f, "opening {}…", p.display()),
+            Self::Loaded(name, exchanges, tokens) => {
+                write!(f, "{name}: {exchanges} exchanges, {tokens} tokens kept")
+            }
             Self::SessionOpened(p) => write!(f, "session {} opened", p.display()),
             Self::SessionSaved(p) => write!(f, "session saved to {}", p.display()),
             Self::Wrote(p) => write!(f, "wrote {}", p.display()),

@@ -52,6 +52,8 @@ fn load_run_and_inspect_a_concept() {
     let mut h = harness(app);
     until(&mut h, "loading", |a| a.view.run.summary.is_some() && a.view.run.frame.is_some());
     assert_eq!(h.state().view.run.summary.as_ref().unwrap().speakers, ["Ana", "Ben", "Cleo"]);
+    // The status bar answers "opening …" once the conversation is loaded.
+    h.get_by_label_contains("labeled_three_speakers.txt: 6 exchanges");
     h.get_by_label("Run").click();
     until(&mut h, "the end of the run", |a| a.view.run.finished);
     // The app shows what `huey analyze` computes for the same file and settings.

@@ -15,8 +15,44 @@ pub struct Inspected {
     pub outgoing: Vec<Association>,
     /// Incoming associations, strongest first.
     pub incoming: Vec<Association>,
-    /// (exchange, byte offset) of its first 50 occurrences.
-    pub occurrences: Vec<(usize, usize)>,
+    /// Its first 50 occurrences in context.
+    pub contexts: Vec<Kwic>,
+}
+
+/// One occurrence in context: the exchange, its speaker, and up to 50 characters either side
+/// of the keyword (line breaks as spaces).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Kwic {
+    /// Exchange index.
+    pub exchange: usize,
+    /// Its speaker.
+    pub speaker: String,
+    /// Text before the keyword, the keyword as written, text after it.
+    pub left: String,
+    /// See `left`.
+    pub keyword: String,
+    /// See `left`.
+    pub right: String,
+}
+
+/// The occurrence of `word` at byte `at` of `text` lower-cased, in context. Where lower-casing
+/// changed the text's length (a few scripts), the lower-cased text is shown so the offset
+/// stays exact.
+fn kwic(exchange: usize, speaker: &str, text: &str, at: usize, word: &str) -> Kwic {
+    let lower = text.to_lowercase();
+    let same = lower.len() == text.len() && text.is_char_boundary(at) && text.is_char_boundary(at + word.len());
+    let shown = if same { text } else { lower.as_str() };
+    let end = (at + word.len()).min(shown.len());
+    let from = shown[..at].char_indices().rev().nth(50).map_or(0, |(i, _)| i);
+    let to = shown[end..].char_indices().nth(50).map_or(shown.len(), |(i, _)| end + i);
+    let flat = |s: &str| s.replace(['\n', '\r'], " ");
+    Kwic {
+        exchange,
+        speaker: speaker.to_owned(),
+        left: flat(&shown[from..at]),
+        keyword: flat(&shown[at..end]),
+        right: flat(&shown[end..to]),
+    }
 }
 
 /// Results derived from one frame (cleared when the next arrives).
@@ -54,8 +90,14 @@ impl Derived {
             let net = &frame.network;
             let id = net.word_index().get(word).copied();
             let (outgoing, incoming) = id.map(|id| stats::associations(net, id)).unwrap_or_default();
-            let occurrences = summary.map(|s| stats::occurrences(&s.exchange_text, word, 50)).unwrap_or_default();
-            self.inspected = Some(Inspected { word: word.to_owned(), id, outgoing, incoming, occurrences });
+            let contexts = summary.map_or_else(Vec::new, |s| {
+                let found = stats::occurrences(&s.exchange_text, word, 50);
+                found
+                    .into_iter()
+                    .map(|(k, at)| kwic(k, &s.exchange_text[k].0, &s.exchange_text[k].1, at, word))
+                    .collect()
+            });
+            self.inspected = Some(Inspected { word: word.to_owned(), id, outgoing, incoming, contexts });
         }
         self.inspected.get_or_insert_with(Inspected::default)
     }
@@ -105,4 +147,16 @@ impl Derived {
 /// The lower-cased, trimmed, non-empty items of a comma-separated query.
 pub fn split_query(query: &str) -> Vec<String> {
     query.split(',').map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kwic_cuts_context_around_the_keyword() {
+        let k = super::kwic(3, "Ana", "Der Himmel\nist BLAU heute", 15, "blau");
+        assert_eq!((k.left.as_str(), k.keyword.as_str(), k.right.as_str()), ("Der Himmel ist ", "BLAU", " heute"));
+        // Lower-casing that changes the length shows the lower-cased text.
+        let k = super::kwic(0, "X", "İ blau", 4, "blau");
+        assert_eq!((k.left.as_str(), k.keyword.as_str()), ("i̇ ", "blau"));
+    }
 }

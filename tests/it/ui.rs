@@ -30,6 +30,16 @@ fn harness(app: HueyApp) -> Harness<'static, HueyApp> {
         .build_ui_state(|ui, app: &mut HueyApp| app.frame_ui(ui), app)
 }
 
+/// A seeded synthetic conversation of `words` words over `vocabulary`, in a folder removed
+/// when the returned guard drops.
+fn synthetic(words: usize, vocabulary: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let spec = huey::text::synthetic::SynthSpec { words, vocabulary, ..Default::default() };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("synthetic.txt");
+    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
+    (dir, path)
+}
+
 /// Step frames until `done` holds (the worker runs on its own thread).
 fn until(h: &mut Harness<'static, HueyApp>, what: &str, done: impl Fn(&HueyApp) -> bool) {
     let started = Instant::now();
@@ -113,9 +123,7 @@ fn switch_to_gpu_mid_run_and_back() {
     if super::gpu::gpu_or_skip().is_none() {
         return;
     }
-    let spec = huey::text::synthetic::SynthSpec { words: 20_000, vocabulary: 3_000, ..Default::default() };
-    let path = std::env::temp_dir().join(format!("huey-ui-switch-{}.txt", std::process::id()));
-    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
+    let (_dir, path) = synthetic(20_000, 3_000);
     let mut app = new_app();
     app.settings.kill = KillSource::None;
     app.apply(Action::Open(path.clone()));
@@ -145,7 +153,6 @@ fn switch_to_gpu_mid_run_and_back() {
     assert_eq!(got.connections.len(), cpu.network.connections.len());
     let rel = (got.sum_strength() - cpu.network.sum_strength()).abs() / cpu.network.sum_strength();
     assert!(rel < 1e-9, "{rel}");
-    let _ = std::fs::remove_file(path);
 }
 
 #[test]
@@ -1124,9 +1131,7 @@ fn a_cpu_gpu_cpu_run_is_three_segments_with_two_switch_markers() {
     if super::gpu::gpu_or_skip().is_none() {
         return;
     }
-    let spec = huey::text::synthetic::SynthSpec { words: 200_000, vocabulary: 3_000, ..Default::default() };
-    let path = std::env::temp_dir().join(format!("huey-ui-segments-{}.txt", std::process::id()));
-    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
+    let (_dir, path) = synthetic(200_000, 3_000);
     let mut app = new_app();
     app.settings.kill = KillSource::None;
     app.apply(Action::Open(path.clone()));
@@ -1175,7 +1180,6 @@ fn a_cpu_gpu_cpu_run_is_three_segments_with_two_switch_markers() {
     h.get_by_label("Segments (share of each segment's engine time)");
     assert_eq!(h.query_all_by_label("on CPU").count(), 2, "the two CPU segments' rows");
     assert_eq!(h.query_all_by_label("on GPU").count(), 1, "the GPU segment's row");
-    let _ = std::fs::remove_file(path);
 }
 
 #[test]
@@ -1251,10 +1255,7 @@ fn a_size_sweep_says_which_measurement_it_is_at() {
 /// positive / 0 negative" beside a spectrum of positive bars).
 #[test]
 fn a_partial_spectrum_is_counted_in_the_map_header() {
-    let spec = huey::text::synthetic::SynthSpec { words: 8_000, vocabulary: 600, ..Default::default() };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("synthetic.txt");
-    std::fs::write(&path, huey::text::synthetic::conversation(&spec)).unwrap();
+    let (_dir, path) = synthetic(8_000, 600);
     let mut app = new_app();
     app.settings.kill = KillSource::None;
     app.settings.options.map.n_concepts = 120;

@@ -89,30 +89,23 @@ pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     ui.label(RichText::new("In context").strong());
     if let Some(summary) = &view.run.summary {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for &(k, at) in &inspected.occurrences {
-                let (speaker, text) = &summary.exchange_text[k];
-                let header = egui::CollapsingHeader::new(kwic_line(ui, k, speaker, text, at, &word));
-                header.id_salt(("kwic", k)).show(ui, |ui| {
+            for kwic in &inspected.contexts {
+                let text = &summary.exchange_text[kwic.exchange].1;
+                let header = egui::CollapsingHeader::new(kwic_line(ui, kwic));
+                header.id_salt(("kwic", kwic.exchange)).show(ui, |ui| {
                     ui.label(text);
                 });
             }
-            if inspected.occurrences.is_empty() {
+            if inspected.contexts.is_empty() {
                 ui.label(format!("no occurrence of \"{word}\" in the exchanges"));
             }
         });
     }
 }
 
-/// One keyword-in-context line: `#k speaker: …left keyword right…`, the keyword highlighted.
-/// `at` is the keyword's byte offset in the lower-cased text; where lower-casing changed the
-/// length (a few scripts), the lower-cased text is shown so the offset stays exact.
-fn kwic_line(ui: &Ui, k: usize, speaker: &str, text: &str, at: usize, word: &str) -> egui::text::LayoutJob {
-    let lower = text.to_lowercase();
-    let same = lower.len() == text.len() && text.is_char_boundary(at) && text.is_char_boundary(at + word.len());
-    let shown = if same { text } else { lower.as_str() };
-    let end = (at + word.len()).min(shown.len());
-    let from = shown[..at].char_indices().rev().nth(50).map_or(0, |(i, _)| i);
-    let to = shown[end..].char_indices().nth(50).map_or(shown.len(), |(i, _)| end + i);
+/// One keyword-in-context line, `#k speaker: …left keyword right…`, the keyword highlighted
+/// (the pieces are cut once per frame and query, in `app::derived`).
+fn kwic_line(ui: &Ui, kwic: &crate::app::derived::Kwic) -> egui::text::LayoutJob {
     let plain = egui::TextFormat { color: ui.visuals().text_color(), ..Default::default() };
     let strong = egui::TextFormat {
         color: ui.visuals().strong_text_color(),
@@ -120,9 +113,8 @@ fn kwic_line(ui: &Ui, k: usize, speaker: &str, text: &str, at: usize, word: &str
         ..Default::default()
     };
     let mut job = egui::text::LayoutJob::default();
-    let flat = |s: &str| s.replace(['\n', '\r'], " ");
-    job.append(&format!("#{} {speaker}: …{}", k + 1, flat(&shown[from..at])), 0.0, plain.clone());
-    job.append(&flat(&shown[at..end]), 0.0, strong);
-    job.append(&format!("{}…", flat(&shown[end..to])), 0.0, plain);
+    job.append(&format!("#{} {}: …{}", kwic.exchange + 1, kwic.speaker, kwic.left), 0.0, plain.clone());
+    job.append(&kwic.keyword, 0.0, strong);
+    job.append(&format!("{}…", kwic.right), 0.0, plain);
     job
 }

@@ -169,36 +169,17 @@ fn kill_list_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, actions: 
         .on_hover_text("otherwise opening another conversation returns to the automatic choice");
     let mut edited = false;
     let (mut added, mut removed) = (added, removed);
-    ui.horizontal(|ui| {
-        let label = ui.label("Add kill words");
-        let edit =
-            ui.add(egui::TextEdit::singleline(&mut view.widgets.kill_add).desired_width(110.0)).labelled_by(label.id);
-        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            for w in split_words(&std::mem::take(&mut view.widgets.kill_add)) {
-                removed.retain(|r| r != &w);
-                if !added.contains(&w) {
-                    added.push(w);
-                }
-            }
-            edited = true;
-        }
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label("Keep words");
-        let edit = ui
-            .add(egui::TextEdit::singleline(&mut view.widgets.kill_remove).desired_width(110.0))
-            .labelled_by(label.id)
-            .on_hover_text("words taken out of the list, so they become concepts");
-        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            for w in split_words(&std::mem::take(&mut view.widgets.kill_remove)) {
-                added.retain(|a| a != &w);
-                if !removed.contains(&w) {
-                    removed.push(w);
-                }
-            }
-            edited = true;
-        }
-    });
+    if let Some(words) =
+        words_field_ui(ui, "Add kill words", &mut view.widgets.kill_add, "words added to the chosen list")
+    {
+        edited = true;
+        move_words(words, &mut added, &mut removed);
+    }
+    let keep = "words taken out of the list, so they become concepts";
+    if let Some(words) = words_field_ui(ui, "Keep words", &mut view.widgets.kill_remove, keep) {
+        edited = true;
+        move_words(words, &mut removed, &mut added);
+    }
     // The edits, each undoable on its own.
     for (list, sign) in [(&mut added, "+"), (&mut removed, "−")] {
         if list.is_empty() {
@@ -224,6 +205,28 @@ fn kill_list_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, actions: 
     if ui.button("Kill-list file…").clicked() {
         actions.push(Action::Choose(Purpose::KillListFile));
     }
+}
+
+/// `words` into `into` (once each) and out of `out_of`: adding a kept word un-keeps it.
+fn move_words(words: Vec<String>, into: &mut Vec<String>, out_of: &mut Vec<String>) {
+    for w in words {
+        out_of.retain(|o| o != &w);
+        if !into.contains(&w) {
+            into.push(w);
+        }
+    }
+}
+
+/// A one-line field of words: the words typed, once Enter confirms them (the field empties).
+fn words_field_ui(ui: &mut Ui, label: &str, field: &mut String, hover: &str) -> Option<Vec<String>> {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        let edit =
+            ui.add(egui::TextEdit::singleline(field).desired_width(110.0)).labelled_by(label.id).on_hover_text(hover);
+        (edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+            .then(|| split_words(&std::mem::take(field)))
+    })
+    .inner
 }
 
 /// Lower-cased words of a comma- or space-separated entry.

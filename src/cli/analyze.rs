@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::{CliError, Outputs, emit};
 use crate::io::document;
-use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Preset, Tokenizer};
+use crate::model::options::{AnalysisOptions, Backend, Detector, EngineKind, LabelPattern, Precision, Preset, Tokenizer};
 use crate::model::params::Specific;
 use crate::run::notice::Notice;
 use crate::run::pipeline::{Analysis, finish, prepare};
@@ -65,6 +65,47 @@ pub enum TokenizerArg {
     Reference,
 }
 
+/// Speaker-detector choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DetectorArg {
+    /// Speaker labels as real transcripts write them; the document around them left out (the default).
+    Transcript,
+    /// The original's detector, rule by rule.
+    Reference,
+}
+
+/// Label layout for the transcript detector.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LabelPatternArg {
+    /// The layout that fits best.
+    #[default]
+    Auto,
+    /// `Name: text`, `Name:` alone above the turn, bold, brackets, timestamps.
+    Colon,
+    /// Chat and IRC logs (`<nick> text`, `[10:32] nick: text`).
+    Chat,
+    /// Plays (`NAME. text`).
+    Play,
+    /// Screenplays (a name alone on a line, the speech below).
+    Screenplay,
+    /// No speakers: the text's sentences.
+    PlainText,
+}
+
+impl LabelPatternArg {
+    /// The pattern it names.
+    pub fn pattern(self) -> LabelPattern {
+        match self {
+            Self::Auto => LabelPattern::Auto,
+            Self::Colon => LabelPattern::Colon,
+            Self::Chat => LabelPattern::Chat,
+            Self::Play => LabelPattern::Play,
+            Self::Screenplay => LabelPattern::Screenplay,
+            Self::PlainText => LabelPattern::PlainText,
+        }
+    }
+}
+
 /// A named set of defaults.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum PresetArg {
@@ -101,6 +142,15 @@ pub struct AnalyzeArgs {
     /// Tokenizer [default: the preset's: words, or reference with `--preset reference`].
     #[arg(long, value_enum)]
     pub tokenizer: Option<TokenizerArg>,
+    /// Speaker detector [default: the preset's: transcript, or reference with `--preset reference`].
+    #[arg(long, value_enum)]
+    pub detector: Option<DetectorArg>,
+    /// Speaker-label layout the transcript detector reads.
+    #[arg(long, value_enum, default_value_t)]
+    pub label_pattern: LabelPatternArg,
+    /// A label that is not a speaker (its lines are read as text of the turn); repeatable.
+    #[arg(long, value_name = "LABEL")]
+    pub not_speaker: Vec<String>,
     /// Kill-word file in the reference format. Default: ./KILL.txt if present (as the
     /// reference does), else the bundled English list.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["kill_lang", "no_kill"])]
@@ -201,6 +251,22 @@ impl AnalyzeArgs {
             Some(TokenizerArg::Words) => opts.tokenizer = Tokenizer::Words,
             None => {}
         }
+        match self.detector {
+            Some(DetectorArg::Transcript) => opts.detect.detector = Detector::Transcript,
+            Some(DetectorArg::Reference) => opts.detect.detector = Detector::Reference,
+            None => {}
+        }
+        let transcript_only = |flag| CliError::OtherDetector { flag };
+        if opts.detect.detector == Detector::Reference {
+            if self.label_pattern != LabelPatternArg::Auto {
+                return Err(transcript_only("--label-pattern"));
+            }
+            if !self.not_speaker.is_empty() {
+                return Err(transcript_only("--not-speaker"));
+            }
+        }
+        opts.speaker_edits.pattern = self.label_pattern.pattern();
+        opts.speaker_edits.not_speakers.clone_from(&self.not_speaker);
         opts.engine.common.max_neurons = self.max_neurons;
         opts.engine.common.eta = self.eta;
         let other = |flag: &'static str, engine: &'static str| CliError::OtherEngine { flag, engine };
@@ -330,11 +396,12 @@ pub(super) fn summary(r: &Report, a: &Analysis, top: usize) -> String {
     outln!(out, "{}", r.file);
     outln!(
         out,
-        "  speakers   {} via {} (confidence {:.2}): {}",
+        "  speakers   {} via {} ({} detector, confidence {:.2}): {}",
         r.speakers.len(),
         r.strategy,
+        r.detector,
         r.confidence,
-        preview(&r.speakers, 8)
+        preview(&r.speaker_turns.iter().map(|(s, n)| format!("{s} ({n})")).collect::<Vec<_>>(), 8)
     );
     outln!(out, "  exchanges  {}   tokens {} ({} kept)   pairs {}", r.exchanges, r.tokens, r.tokens_kept, r.pairs);
     outln!(out, "  kill list  {}   tokenizer {}", r.kill_list, r.tokenizer);

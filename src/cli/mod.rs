@@ -122,6 +122,12 @@ pub enum CliError {
         /// The engine it belongs to.
         engine: &'static str,
     },
+    /// A flag of the transcript detector with the reference's detector (it would change nothing).
+    #[error("{flag} is a transcript-detector option; leave out --detector reference / --preset reference, or the flag")]
+    OtherDetector {
+        /// The flag.
+        flag: &'static str,
+    },
     /// Two outputs of one command name the same file.
     #[error("two outputs name the same file: {}", .0.display())]
     SameOutput(PathBuf),

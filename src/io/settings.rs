@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use super::legacy::OptionsV1;
 use super::text_file;
-use crate::model::options::{AnalysisOptions, SpeakerEdits, Tokenizer};
+use crate::model::options::{AnalysisOptions, Detector, SpeakerEdits, Tokenizer};
 use crate::text::kill_words::{KillSource, Language};
 
 /// Format version of the settings file.
-pub const SETTINGS_VERSION: u32 = 3;
+pub const SETTINGS_VERSION: u32 = 4;
 
 /// Largest settings file read.
 pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
@@ -201,6 +201,15 @@ impl Settings {
                 // And the default preset's map, without the speakers' neurons.
                 settings.options.map.leave_out_speakers = true;
             }
+            if settings.version <= 3 {
+                // Files before version 4 had no detector: they were read by the reference's.
+                // Who used the clean default moves on to the default detector; who chose the
+                // reference tokenizer keeps the reference's detector with it.
+                settings.options.detect.detector = match settings.options.tokenizer {
+                    Tokenizer::Words => Detector::Transcript,
+                    Tokenizer::Reference | Tokenizer::ReferenceWindowed => Detector::Reference,
+                };
+            }
             settings.version = SETTINGS_VERSION;
             // Speaker edits belong to a conversation (and its session), never to the next file.
             settings.options.speaker_edits = SpeakerEdits::default();
@@ -217,6 +226,7 @@ impl Settings {
         let mut options: AnalysisOptions = v.options.into();
         options.tokenizer = Tokenizer::default();
         options.map.leave_out_speakers = true;
+        options.detect.detector = Detector::Transcript;
         options.speaker_edits = SpeakerEdits::default();
         Ok(Self {
             version: SETTINGS_VERSION,
@@ -320,9 +330,14 @@ mod tests {
         let s = Settings::parse(v2, Path::new("s.ron")).unwrap();
         assert_eq!((s.version, s.options.tokenizer), (SETTINGS_VERSION, Tokenizer::Words));
         assert_eq!(s.options.speaker_edits, SpeakerEdits::default());
-        // A version 3 file keeps the reference tokenizer it chose.
+        // A version 3 file keeps the reference tokenizer it chose, and the reference's
+        // detector it was read with; one with the clean tokenizer moves to the default detector.
         let v3 = r#"(version: 3, options: (tokenizer: reference))"#;
-        assert_eq!(Settings::parse(v3, Path::new("s.ron")).unwrap().options.tokenizer, Tokenizer::Reference);
+        let s3 = Settings::parse(v3, Path::new("s.ron")).unwrap();
+        assert_eq!((s3.options.tokenizer, s3.options.detect.detector), (Tokenizer::Reference, Detector::Reference));
+        assert_eq!(s3.options.matches_preset(), Some(crate::model::options::Preset::Reference));
+        let v3_clean = Settings::parse(r#"(version: 3, options: (tokenizer: words))"#, Path::new("s.ron")).unwrap();
+        assert_eq!(v3_clean.options.detect.detector, Detector::Transcript);
         // Speaker edits are never saved.
         let dir = tempfile::tempdir().unwrap();
         let mut with_edits = Settings::default();

@@ -67,10 +67,41 @@ impl Backend {
     }
 }
 
-/// Options of the speaker detector, with the reference UI's defaults.
+/// Which speaker detector reads a conversation's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detector {
+    /// The default: speaker labels as real transcripts write them (`Q:`, `Speaker 1:`,
+    /// `**Tim Smith:**`, timestamps, chat logs, plays, screenplays), with the document around
+    /// the conversation (front matter, headings, licence text) left out (`text::transcript`).
+    #[default]
+    Transcript,
+    /// The original's `HueySpeakerDetector`, rule by rule (HUEY_REFERENCE.md §1.2).
+    Reference,
+}
+
+impl Detector {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Transcript => "transcript",
+            Self::Reference => "reference",
+        }
+    }
+
+    /// What a file written before the field existed was detected with.
+    fn as_before() -> Self {
+        Self::Reference
+    }
+}
+
+/// Options of the speaker detector: the detector, and the reference UI's limits.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct DetectOptions {
+    /// Which detector runs (files without the field were read by the reference's).
+    #[serde(default = "Detector::as_before")]
+    pub detector: Detector,
     /// Off: the whole text is one exchange by `Author`.
     pub conversation_mode: bool,
     /// Keep only the first this many exchanges (reference: 10,000).
@@ -119,7 +150,20 @@ impl DetectOptions {
 
 impl Default for DetectOptions {
     fn default() -> Self {
-        Self { conversation_mode: true, exchange_limit: 10_000, max_exchange_chars: 10_000, min_confidence: 0.3 }
+        Self {
+            detector: Detector::default(),
+            conversation_mode: true,
+            exchange_limit: 10_000,
+            max_exchange_chars: 10_000,
+            min_confidence: 0.3,
+        }
+    }
+}
+
+impl DetectOptions {
+    /// The original's detector with its defaults.
+    pub fn reference() -> Self {
+        Self { detector: Detector::Reference, ..Self::default() }
     }
 }
 
@@ -231,7 +275,44 @@ impl Preset {
     }
 }
 
-/// Changes a user makes to the detected speakers: renaming to an existing name merges.
+/// Which speaker-label layout the transcript detector reads (`Auto`: the one that fits best).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelPattern {
+    /// Try every layout, keep the most confident.
+    #[default]
+    Auto,
+    /// `Name: text`, `Name:` alone before the turn, `**Name:**`, `[Name]:`, with timestamps.
+    Colon,
+    /// Chat and IRC logs: `<nick> text`, timestamps, system lines.
+    Chat,
+    /// Plays: `NAME. text`, `NAME: text`, `NAME [direction] text`.
+    Play,
+    /// Screenplays: an upper-case name alone on a line, the speech below it.
+    Screenplay,
+    /// No speakers: the text's sentences, as the original's plain-text mode.
+    PlainText,
+}
+
+impl LabelPattern {
+    /// Every pattern, in the order the app lists them.
+    pub const ALL: [Self; 6] = [Self::Auto, Self::Colon, Self::Chat, Self::Play, Self::Screenplay, Self::PlainText];
+
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Colon => "colon",
+            Self::Chat => "chat",
+            Self::Play => "play",
+            Self::Screenplay => "screenplay",
+            Self::PlainText => "plain_text",
+        }
+    }
+}
+
+/// Changes a user makes to the detected speakers: renaming to an existing name merges. They
+/// belong to one conversation (kept with its session, never with the settings).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct SpeakerEdits {
@@ -239,6 +320,11 @@ pub struct SpeakerEdits {
     pub renames: Vec<(String, String)>,
     /// Speakers (after renaming) whose exchanges are left out.
     pub excluded: Vec<String>,
+    /// The label layout the transcript detector reads (the reference detector has one).
+    pub pattern: LabelPattern,
+    /// Labels the transcript detector must not take as speakers: their lines are read as
+    /// text of the turn they are in.
+    pub not_speakers: Vec<String>,
 }
 
 /// Everything that shapes an analysis. `default()` is [`Preset::Default`]; missing fields of a
@@ -290,7 +376,9 @@ impl AnalysisOptions {
             // A speaker's neuron meets every word the speaker says: at a few hundred concepts it
             // squashes the rest of the map (self-concept mass has its own tab).
             Preset::Default => Self { map: MapOptions { leave_out_speakers: true, ..base.map }, ..base },
-            Preset::Reference => Self { tokenizer: Tokenizer::Reference, ..base },
+            Preset::Reference => {
+                Self { detect: DetectOptions::reference(), tokenizer: Tokenizer::Reference, ..base }
+            }
         }
     }
 

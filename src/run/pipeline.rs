@@ -375,14 +375,17 @@ pub struct Prepared {
     pub tokenizer: Tokenizer,
     /// The speakers as detected, before the user's edits.
     pub detected_speakers: Vec<String>,
+    /// Their turns (`detected_speakers` order), before the user's edits.
+    pub detected_turns: Vec<usize>,
 }
 
 /// Detect speakers, tokenize and set up the engine, without stepping it.
 pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Prepared, ParamError> {
     opts.validate()?;
     let t0 = Instant::now();
-    let mut detection = detect(text, &opts.detect);
+    let mut detection = detect(text, &opts.detect, &opts.speaker_edits);
     let detected_speakers = detection.speakers.clone();
+    let detected_turns = detection.turns.clone();
     let mut label_names = detected_speakers.clone();
     apply_edits(&opts.speaker_edits, &mut detection);
     label_names.extend(detection.speakers.iter().cloned());
@@ -397,7 +400,7 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
     let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
     let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
     let pipeline = Pipeline::new(stream, speakers, opts)?;
-    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer, detected_speakers })
+    Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer, detected_speakers, detected_turns })
 }
 
 /// Analyse a document's text from start to finish.

@@ -49,6 +49,8 @@ pub struct Report {
     pub tokenizer: String,
     /// Kill list used.
     pub kill_list: String,
+    /// Speaker detector (`transcript`, `reference`).
+    pub detector: String,
     /// Speaker-detection strategy.
     pub strategy: String,
     /// Its confidence.
@@ -57,6 +59,8 @@ pub struct Report {
     pub exchanges: usize,
     /// Speakers in order of first appearance.
     pub speakers: Vec<String>,
+    /// Each speaker's turns among the exchanges analysed, as [speaker, turns].
+    pub speaker_turns: Vec<(String, usize)>,
     /// Tokens as the reference counts them (see `Analysis::reference_tokens`).
     pub tokens: usize,
     /// Tokens kept after kill-word filtering.
@@ -105,10 +109,12 @@ impl Report {
             kernels: a.kernels.clone(),
             tokenizer: a.tokenizer.as_str().to_owned(),
             kill_list: kill_list.to_owned(),
+            detector: a.detection.detector.as_str().to_owned(),
             strategy: a.detection.strategy.as_str().to_owned(),
             confidence: a.detection.confidence,
             exchanges: a.detection.exchanges.len(),
             speakers: a.detection.speakers.clone(),
+            speaker_turns: a.detection.speakers.iter().cloned().zip(a.detection.turns.iter().copied()).collect(),
             tokens: a.reference_tokens(),
             tokens_kept: a.n_tokens,
             pairs: a.stats.pairs(),

@@ -82,6 +82,12 @@ pub struct LoadSummary {
     pub speakers: Vec<String>,
     /// The speakers as detected, before the user's edits (the rows that edit them).
     pub detected_speakers: Vec<String>,
+    /// Their turns (`detected_speakers` order).
+    pub detected_turns: Vec<usize>,
+    /// Speakers that look like chat bots.
+    pub bots: Vec<String>,
+    /// The detector that ran (`transcript`, `reference`).
+    pub detector: crate::model::options::Detector,
     /// Per speaker (`speakers` order), each token they used, with counts, most used first:
     /// the tokens the engine learns from.
     pub speaker_tokens: Arc<Vec<Vec<(String, usize)>>>,
@@ -392,6 +398,16 @@ impl Worker {
             confidence: d.confidence,
             speakers: d.speakers.clone(),
             detected_speakers: prepared.detected_speakers.clone(),
+            detected_turns: prepared.detected_turns.clone(),
+            bots: d
+                .warnings
+                .iter()
+                .find_map(|w| match w {
+                    crate::text::speakers::DetectionWarning::Bots { names } => Some(names.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            detector: d.detector,
             speaker_tokens: {
                 let (stream, exchange_speakers) = prepared.pipeline.tokens();
                 Arc::new(crate::analysis::stats::speaker_token_counts(stream, exchange_speakers, &d.speakers))

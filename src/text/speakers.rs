@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::pystr::{py_isalpha, py_strip};
+use super::transcript::{self, LeftOut};
 pub use crate::model::options::DetectOptions;
-use crate::model::options::SpeakerEdits;
+use crate::model::options::{Detector, LabelPattern, SpeakerEdits};
 
 /// How the exchanges were found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -30,6 +31,15 @@ pub enum Strategy {
     PlainText,
     /// Conversation mode off: the whole document is one exchange by `Author`.
     SingleAuthor,
+    /// Transcript detector: `Name: text` labels (bold, brackets, timestamps, a name alone
+    /// before its turn).
+    SpeakerLabels,
+    /// Transcript detector: a chat or IRC log.
+    ChatLog,
+    /// Transcript detector: a play (`NAME. text`).
+    PlayScript,
+    /// Transcript detector: a screenplay (a name alone on a line, the speech below).
+    Screenplay,
 }
 
 impl Strategy {
@@ -42,6 +52,21 @@ impl Strategy {
             Self::NumberedSpeakers => "numbered_speakers",
             Self::PlainText => "plain_text",
             Self::SingleAuthor => "single_author",
+            Self::SpeakerLabels => "speaker_labels",
+            Self::ChatLog => "chat_log",
+            Self::PlayScript => "play_script",
+            Self::Screenplay => "screenplay",
+        }
+    }
+
+    /// The transcript detector's strategy for a label layout.
+    fn of_pattern(pattern: LabelPattern) -> Self {
+        match pattern {
+            LabelPattern::Colon | LabelPattern::Auto => Self::SpeakerLabels,
+            LabelPattern::Chat => Self::ChatLog,
+            LabelPattern::Play => Self::PlayScript,
+            LabelPattern::Screenplay => Self::Screenplay,
+            LabelPattern::PlainText => Self::PlainText,
         }
     }
 }
@@ -60,11 +85,35 @@ pub struct Exchange {
 pub enum DetectionWarning {
     /// No strategy reached the confidence threshold: the text is analysed as plain text.
     #[error(
-        "no speaker pattern found with confidence >= {min_confidence}: analysing as plain text (tip: label turns as `Name: text`)"
+        "no speaker pattern found with confidence >= {min_confidence}{}: analysing as plain text (tip: label turns as `Name: text`, or choose the label pattern)",
+        best.as_ref().map_or_else(String::new, |(s, c)| format!(" (best: {s}, confidence {c:.2})"))
     )]
     PlainTextFallback {
         /// The threshold.
         min_confidence: f64,
+        /// The most confident strategy tried, with its confidence.
+        #[serde(default)]
+        best: Option<(String, f64)>,
+    },
+    /// Lines that are not the conversation were left out.
+    #[error("{lines} line(s) left out: {}", what.describe())]
+    LeftOut {
+        /// Why.
+        what: LeftOut,
+        /// How many lines.
+        lines: usize,
+    },
+    /// Labels that were not taken as speakers.
+    #[error("read as text, not as speakers (used once, or marked as not a speaker): {}", shown_labels(labels))]
+    ReadAsText {
+        /// Label and its uses.
+        labels: Vec<(String, usize)>,
+    },
+    /// Speakers that look like chat bots.
+    #[error("these speakers look like bots (untick them to leave them out): {}", names.join(", "))]
+    Bots {
+        /// Their names.
+        names: Vec<String>,
     },
     /// More exchanges than the limit.
     #[error("{found} exchanges found; only the first {kept} are analysed (exchange limit)")]
@@ -87,6 +136,15 @@ pub enum DetectionWarning {
     NoExchanges,
 }
 
+/// Up to ten labels with their uses, for a warning.
+fn shown_labels(labels: &[(String, usize)]) -> String {
+    let mut shown: Vec<String> = labels.iter().take(10).map(|(l, n)| format!("{l} ×{n}")).collect();
+    if labels.len() > 10 {
+        shown.push(format!("and {} more", labels.len() - 10));
+    }
+    shown.join(", ")
+}
+
 /// The result of detection: strategy, confidence, speakers and exchanges, plus warnings.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Detection {
@@ -96,6 +154,12 @@ pub struct Detection {
     pub confidence: f64,
     /// Distinct speakers in order of first appearance.
     pub speakers: Vec<String>,
+    /// Per speaker (`speakers` order), their turns among the exchanges analysed.
+    #[serde(default)]
+    pub turns: Vec<usize>,
+    /// The detector that ran.
+    #[serde(default)]
+    pub detector: Detector,
     /// The exchanges, after the exchange limit and truncation.
     pub exchanges: Vec<Exchange>,
     /// Exchanges found before the limit was applied.
@@ -298,24 +362,31 @@ const METADATA: [&str; 14] = [
 ];
 const RESERVED_NAMES: [&str; 7] = ["key", "note", "warning", "error", "debug", "status", "result"];
 
-/// Detect speakers and exchanges in a document's text.
-pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
+/// Detect speakers and exchanges in a document's text with the detector `opts` name; the
+/// user's `edits` choose the transcript detector's label pattern and its non-speakers.
+pub fn detect(content: &str, opts: &DetectOptions, edits: &SpeakerEdits) -> Detection {
     let mut warnings = Vec::new();
     let limit = opts.exchange_limit;
-    let found = if opts.conversation_mode {
-        detect_conversation(content, limit).filter(|f| f.confidence >= opts.min_confidence).unwrap_or_else(|| {
-            warnings.push(DetectionWarning::PlainTextFallback { min_confidence: opts.min_confidence });
-            let (segments, found) = plain_text_segments(content, limit);
-            let exchanges: Vec<Exchange> =
-                segments.into_iter().map(|text| Exchange { speaker: "text".to_owned(), text }).collect();
-            let speakers = if found > 0 { vec!["text".to_owned()] } else { Vec::new() };
-            Found { strategy: Strategy::PlainText, confidence: 1.0, exchanges, found, speakers }
-        })
-    } else {
+    let found = if !opts.conversation_mode {
         let all = vec![Exchange { speaker: "Author".to_owned(), text: content.to_owned() }];
         Found::from_all(Strategy::SingleAuthor, 1.0, all, limit)
+    } else if opts.detector == Detector::Transcript {
+        detect_transcript(content, opts, edits, &mut warnings)
+    } else {
+        detect_conversation(content, limit).filter(|f| f.confidence >= opts.min_confidence).unwrap_or_else(|| {
+            warnings.push(DetectionWarning::PlainTextFallback { min_confidence: opts.min_confidence, best: None });
+            plain_text(content, limit, false)
+        })
     };
     let Found { strategy, confidence, mut exchanges, found: exchanges_found, speakers } = found;
+    let mut turns = vec![0; speakers.len()];
+    let index: rustc_hash::FxHashMap<&str, usize> =
+        speakers.iter().enumerate().map(|(k, s)| (s.as_str(), k)).collect();
+    for e in &exchanges {
+        if let Some(&k) = index.get(e.speaker.as_str()) {
+            turns[k] += 1;
+        }
+    }
     if exchanges_found > exchanges.len() {
         warnings.push(DetectionWarning::ExchangeLimit { found: exchanges_found, kept: exchanges.len() });
     }
@@ -337,7 +408,67 @@ pub fn detect(content: &str, opts: &DetectOptions) -> Detection {
     if exchanges.is_empty() {
         warnings.push(DetectionWarning::NoExchanges);
     }
-    Detection { strategy, confidence, speakers, exchanges, exchanges_found, warnings }
+    Detection { strategy, confidence, speakers, turns, detector: opts.detector, exchanges, exchanges_found, warnings }
+}
+
+/// Plain-text mode over `content`: its sentences, speaker `text`. `any_script` (the
+/// transcript detector's) also ends sentences at `。！？` and keeps sentences of any script;
+/// without it this is the original's mode, which keeps only sentences with an ASCII letter.
+fn plain_text(content: &str, limit: usize, any_script: bool) -> Found {
+    let (segments, found) =
+        if any_script { sentences_of_any_script(content, limit) } else { plain_text_segments(content, limit) };
+    let exchanges: Vec<Exchange> =
+        segments.into_iter().map(|text| Exchange { speaker: "text".to_owned(), text }).collect();
+    let speakers = if found > 0 { vec!["text".to_owned()] } else { Vec::new() };
+    Found { strategy: Strategy::PlainText, confidence: 1.0, exchanges, found, speakers }
+}
+
+/// The transcript detector (`text::transcript`), or plain text without the lines it left
+/// out when it finds no layout with the confidence asked for (a pattern the user chose is
+/// taken at any confidence). What it left out and did not take as speakers is reported.
+fn detect_transcript(
+    content: &str,
+    opts: &DetectOptions,
+    edits: &SpeakerEdits,
+    warnings: &mut Vec<DetectionWarning>,
+) -> Found {
+    let cleaned = transcript::Cleaned::new(content);
+    let best = transcript::detect(&cleaned, edits.pattern, &edits.not_speakers);
+    let chosen = edits.pattern != LabelPattern::Auto;
+    let (found, left_out) = match best {
+        Some(t) if chosen || t.confidence >= opts.min_confidence => {
+            if !t.read_as_text.is_empty() {
+                warnings.push(DetectionWarning::ReadAsText { labels: t.read_as_text });
+            }
+            if !t.bots.is_empty() {
+                warnings.push(DetectionWarning::Bots { names: t.bots });
+            }
+            let n = t.turns.len();
+            let speakers = t.speakers;
+            let exchanges = t
+                .turns
+                .into_iter()
+                .take(opts.exchange_limit)
+                .map(|turn| Exchange { speaker: speakers[turn.speaker].clone(), text: turn.text() })
+                // A direction in brackets across lines leaves nothing: no exchange.
+                .filter(|e| !e.text.is_empty())
+                .collect();
+            let strategy = Strategy::of_pattern(t.pattern);
+            (Found { strategy, confidence: t.confidence, exchanges, found: n, speakers }, t.left_out)
+        }
+        best => {
+            if edits.pattern != LabelPattern::PlainText {
+                let best = best.map(|t| (Strategy::of_pattern(t.pattern).as_str().to_owned(), t.confidence));
+                warnings.push(DetectionWarning::PlainTextFallback { min_confidence: opts.min_confidence, best });
+            }
+            let (text, left_out) = cleaned.plain_text();
+            (plain_text(&text, opts.exchange_limit, true), left_out)
+        }
+    };
+    for (what, lines) in left_out {
+        warnings.push(DetectionWarning::LeftOut { what, lines });
+    }
+    found
 }
 
 struct Found {
@@ -711,6 +842,39 @@ pub fn plain_text_segments(content: &str, limit: usize) -> (Vec<String>, usize) 
     (out, found)
 }
 
+static SENTENCE_END_ANY_SCRIPT: LazyLock<Regex> = LazyLock::new(|| re(r"[.!?]+\s+|[。！？]+\s*"));
+
+/// Sentences of any script: paragraphs cut after `.!?` + blank or after `。！？`, each
+/// sentence kept whole with its punctuation, long ones cut at clauses as the original does;
+/// sentences with a letter of any script are kept. The first `limit`, with the count.
+fn sentences_of_any_script(content: &str, limit: usize) -> (Vec<String>, usize) {
+    let mut out = Vec::new();
+    let mut found = 0;
+    let mut keep = |segment: &str| {
+        let segment = segment.trim();
+        if segment.chars().any(char::is_alphabetic) {
+            if out.len() < limit {
+                out.push(segment.to_owned());
+            }
+            found += 1;
+        }
+    };
+    for paragraph in PARAGRAPH_BREAK.split(content) {
+        let mut start = 0;
+        let ends = SENTENCE_END_ANY_SCRIPT.find_iter(paragraph).map(|m| m.end()).chain(std::iter::once(paragraph.len()));
+        for end in ends {
+            let sentence = &paragraph[start..end];
+            start = end;
+            if sentence.chars().count() > 1000 {
+                split_long_sentence(sentence).iter().for_each(|p| keep(p));
+            } else {
+                keep(sentence);
+            }
+        }
+    }
+    (out, found)
+}
+
 fn keep_segment(s: &str) -> bool {
     let n = s.chars().count();
     (10..=1000).contains(&n) && s.bytes().any(|b| b.is_ascii_alphabetic())
@@ -751,7 +915,7 @@ fn split_long_sentence(s: &str) -> Vec<String> {
 }
 
 /// Apply a user's speaker edits to a detection: exchanges renamed or dropped, speakers listed
-/// again in order of first appearance.
+/// again in order of first appearance, with their turns.
 pub fn apply_edits(edits: &SpeakerEdits, detection: &mut Detection) {
     if edits.renames.is_empty() && edits.excluded.is_empty() {
         return;
@@ -765,12 +929,18 @@ pub fn apply_edits(edits: &SpeakerEdits, detection: &mut Detection) {
     }
     detection.exchanges.retain(|e| !edits.excluded.contains(&e.speaker));
     let mut speakers: Vec<String> = Vec::new();
+    let mut turns: Vec<usize> = Vec::new();
     for e in &detection.exchanges {
-        if !speakers.contains(&e.speaker) {
-            speakers.push(e.speaker.clone());
+        match speakers.iter().position(|s| s == &e.speaker) {
+            Some(k) => turns[k] += 1,
+            None => {
+                speakers.push(e.speaker.clone());
+                turns.push(1);
+            }
         }
     }
     detection.speakers = speakers;
+    detection.turns = turns;
 }
 
 #[cfg(test)]

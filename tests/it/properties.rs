@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use huey::io::document::decode_text;
 use huey::io::session::SessionFile;
 use huey::io::settings::Settings;
-use huey::model::options::{AnalysisOptions, DetectOptions, EngineKind, Tokenizer};
+use huey::model::options::{AnalysisOptions, DetectOptions, EngineKind, LabelPattern, SpeakerEdits, Tokenizer};
 use huey::run::pipeline::analyze_text;
 use huey::text::kill_words::KillList;
 use huey::text::speakers::detect;
@@ -23,6 +23,13 @@ fn transcript_like() -> impl Strategy<Value = String> {
         Just("[Cy] ".to_owned()),
         Just("(Dee) ".to_owned()),
         Just("1. ".to_owned()),
+        Just("**Tim Smith:** ".to_owned()),
+        Just("[00:01:46] ".to_owned()),
+        Just("<nick> ".to_owned()),
+        Just("HIGGINS. ".to_owned()),
+        Just("---\n".to_owned()),
+        Just("# ".to_owned()),
+        Just("李明：".to_owned()),
         Just("12:30 Eve: ".to_owned()),
         Just("\n".to_owned()),
         Just("\n\n".to_owned()),
@@ -52,14 +59,15 @@ proptest! {
         limit in 1usize..20,
         max_chars in 1usize..200,
         conversation in any::<bool>(),
+        reference in any::<bool>(),
     ) {
         let opts = DetectOptions {
             conversation_mode: conversation,
             exchange_limit: limit,
             max_exchange_chars: max_chars,
-            ..DetectOptions::default()
+            ..if reference { DetectOptions::reference() } else { DetectOptions::default() }
         };
-        let d = detect(&text, &opts);
+        let d = detect(&text, &opts, &SpeakerEdits::default());
         prop_assert!(d.exchanges.len() <= limit);
         prop_assert!(d.exchanges_found >= d.exchanges.len());
         prop_assert!((0.0..=1.0).contains(&d.confidence));
@@ -70,6 +78,22 @@ proptest! {
         let stream = huey::text::token_stream::build(&d, Tokenizer::Reference, &KillList::empty());
         prop_assert_eq!(stream.n_exchanges(), d.exchanges.len());
         prop_assert!(stream.n_tokens() <= stream.n_raw_tokens());
+    }
+
+    #[test]
+    fn transcript_detection_of_any_text_and_pattern_keeps_its_bounds(
+        text in "(?s).{0,600}",
+        pattern in prop::sample::select(LabelPattern::ALL.to_vec()),
+    ) {
+        let edits = SpeakerEdits { pattern, ..SpeakerEdits::default() };
+        let d = detect(&text, &DetectOptions::default(), &edits);
+        prop_assert!((0.0..=1.0).contains(&d.confidence));
+        prop_assert_eq!(d.turns.len(), d.speakers.len());
+        prop_assert_eq!(d.turns.iter().sum::<usize>(), d.exchanges.len());
+        for e in &d.exchanges {
+            prop_assert!(!e.text.trim().is_empty());
+            prop_assert!(text.len() + 3 >= e.text.len() || e.speaker == "text");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The settings panel: presets, engine, precision, backend, tokenizer, kill list (with
-//! additive edits), every parameter (each with what it means), the conversation's speakers
-//! (edits undoable, with a reset), the window (theme, file chooser) and the recent files.
+//! The settings panel: presets, engine, precision, backend, tokenizer, speaker detector, kill
+//! list (with additive edits), every parameter (each with what it means), the conversation's
+//! speakers with their turns (label pattern, non-speakers, renames; undoable, with a reset), the window (theme, file chooser) and the recent files.
 
 use egui::{Color32, RichText, Ui};
 
@@ -8,7 +8,9 @@ use crate::app::Action;
 use crate::app::jobs::Purpose;
 use crate::app::view::{SpeakerUndo, View};
 use crate::io::settings::{FileChooser, Settings, Theme};
-use crate::model::options::{AnalysisOptions, Backend, EngineKind, Precision, Preset, SpeakerEdits, Tokenizer};
+use crate::model::options::{
+    AnalysisOptions, Backend, Detector, EngineKind, LabelPattern, Precision, Preset, SpeakerEdits, Tokenizer,
+};
 use crate::model::params::{MAX_MAGNITUDE, MAX_NEURONS_LIMIT, Specific};
 use crate::text::kill_words::{KillSource, Language};
 
@@ -33,7 +35,13 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, action
     ui.heading("Conversation");
     if let Some(s) = &view.run.summary {
         ui.label(&s.name);
-        ui.label(format!("{} exchanges via {} (confidence {:.2})", s.exchanges, s.strategy, s.confidence));
+        ui.label(format!(
+            "{} exchanges via {} ({} detector, confidence {:.2})",
+            s.exchanges,
+            s.strategy,
+            s.detector.as_str(),
+            s.confidence
+        ));
         if s.exchanges >= s.options.detect.exchange_limit {
             ui.colored_label(
                 Color32::from_rgb(230, 160, 40),
@@ -41,7 +49,13 @@ pub fn settings_ui(ui: &mut Ui, settings: &mut Settings, view: &mut View, action
             );
         }
         ui.label(format!("{} tokens kept", s.tokens));
-        speakers_ui(ui, &mut o.speaker_edits, &s.detected_speakers, &mut view.widgets.speaker_undo);
+        let detected = Detected {
+            speakers: &s.detected_speakers,
+            turns: &s.detected_turns,
+            bots: &s.bots,
+            transcript: s.detector == Detector::Transcript,
+        };
+        speakers_ui(ui, &mut o.speaker_edits, &detected, &mut view.widgets.speaker_undo);
     }
     ui.separator();
     window_ui(ui, settings, actions);
@@ -131,6 +145,14 @@ fn engine_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
         );
         ui.radio_value(&mut o.tokenizer, Tokenizer::Reference, "reference")
             .on_hover_text("the original's: whitespace split, punctuation kept (country. ≠ country)");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Speakers");
+        ui.radio_value(&mut o.detect.detector, Detector::Transcript, "transcript labels").on_hover_text(
+            "labels as transcripts write them (Q:, Speaker 1:, **Name:**, timestamps, chats, plays, screenplays); front matter, headings and licence text left out",
+        );
+        ui.radio_value(&mut o.detect.detector, Detector::Reference, "reference")
+            .on_hover_text("the original's detector, rule by rule");
     });
 }
 
@@ -358,10 +380,36 @@ fn advanced_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
 /// The conversation's speakers as detected, each with its edit: untick to leave out, rename
 /// (to an existing name to merge). Every edit can be undone, and *Reset speakers* returns to
 /// the detection; edits belong to this conversation (and its session), never to the next file.
-fn speakers_ui(ui: &mut Ui, edits: &mut SpeakerEdits, detected: &[String], undo: &mut SpeakerUndo) {
-    ui.label("Speakers (rename to merge; untick to leave out):");
-    for speaker in detected {
-        speaker_row_ui(ui, edits, speaker, undo);
+/// What the detector found, for the speaker rows.
+struct Detected<'a> {
+    speakers: &'a [String],
+    turns: &'a [usize],
+    bots: &'a [String],
+    /// The transcript detector ran (its label pattern and non-speakers can be chosen).
+    transcript: bool,
+}
+
+fn speakers_ui(ui: &mut Ui, edits: &mut SpeakerEdits, detected: &Detected<'_>, undo: &mut SpeakerUndo) {
+    if detected.transcript {
+        label_pattern_ui(ui, edits, undo);
+    }
+    ui.label("Speakers, with their turns (rename to merge; untick to leave out):");
+    for (k, speaker) in detected.speakers.iter().enumerate() {
+        let turns = detected.turns.get(k).copied().unwrap_or(0);
+        let bot = detected.bots.contains(speaker);
+        speaker_row_ui(ui, edits, speaker, SpeakerRow { turns, bot, transcript: detected.transcript }, undo);
+    }
+    if !edits.not_speakers.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Read as text:");
+            for label in edits.not_speakers.clone() {
+                let chip = ui.button(format!("{label} ✕")).on_hover_text("a speaker again");
+                if chip.clicked() {
+                    undo.push(edits.clone());
+                    edits.not_speakers.retain(|l| l != &label);
+                }
+            }
+        });
     }
     ui.horizontal(|ui| {
         if ui.add_enabled(!undo.steps.is_empty(), egui::Button::new("Undo speaker edit")).clicked()
@@ -386,9 +434,44 @@ fn final_name(edits: &SpeakerEdits, speaker: &str) -> String {
     edits.renames.iter().find(|r| r.0 == speaker).map_or_else(|| speaker.to_owned(), |r| r.1.clone())
 }
 
+/// The label layout the transcript detector reads: automatic, or one the user chooses.
+fn label_pattern_ui(ui: &mut Ui, edits: &mut SpeakerEdits, undo: &mut SpeakerUndo) {
+    ui.horizontal(|ui| {
+        ui.label("Speaker labels");
+        let before = edits.clone();
+        egui::ComboBox::from_id_salt("label_pattern").selected_text(pattern_name(edits.pattern)).show_ui(ui, |ui| {
+            for pattern in LabelPattern::ALL {
+                ui.selectable_value(&mut edits.pattern, pattern, pattern_name(pattern));
+            }
+        });
+        if *edits != before {
+            undo.push(before);
+        }
+    });
+}
+
+fn pattern_name(pattern: LabelPattern) -> &'static str {
+    match pattern {
+        LabelPattern::Auto => "automatic",
+        LabelPattern::Colon => "Name: text",
+        LabelPattern::Chat => "chat log <nick>",
+        LabelPattern::Play => "play NAME. text",
+        LabelPattern::Screenplay => "screenplay NAME above",
+        LabelPattern::PlainText => "none (plain text)",
+    }
+}
+
+/// What a speaker row shows besides the name.
+#[derive(Clone, Copy)]
+struct SpeakerRow {
+    turns: usize,
+    bot: bool,
+    transcript: bool,
+}
+
 /// One speaker's row. A tick is one undo step; a rename is one step from the moment its field
 /// takes focus to the moment it loses it (not one per letter).
-fn speaker_row_ui(ui: &mut Ui, edits: &mut SpeakerEdits, speaker: &str, undo: &mut SpeakerUndo) {
+fn speaker_row_ui(ui: &mut Ui, edits: &mut SpeakerEdits, speaker: &str, row: SpeakerRow, undo: &mut SpeakerUndo) {
     ui.horizontal(|ui| {
         let target = final_name(edits, speaker);
         let mut included = !edits.excluded.iter().any(|e| e == &target);
@@ -417,6 +500,20 @@ fn speaker_row_ui(ui: &mut Ui, edits: &mut SpeakerEdits, speaker: &str, undo: &m
             && start != *edits
         {
             undo.push(start);
+        }
+        ui.weak(format!("{} turn{}", row.turns, if row.turns == 1 { "" } else { "s" }));
+        if row.bot {
+            ui.colored_label(Color32::from_rgb(230, 160, 40), "bot").on_hover_text("the nick looks like a chat bot's");
+        }
+        let not_speaker = row.transcript && !edits.not_speakers.iter().any(|n| n == speaker);
+        if not_speaker
+            && ui
+                .small_button("not a speaker")
+                .on_hover_text("read this label's lines as text of the turn they are in")
+                .clicked()
+        {
+            undo.push(edits.clone());
+            edits.not_speakers.push(speaker.to_owned());
         }
     });
 }

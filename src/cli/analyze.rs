@@ -6,7 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::{CliError, Outputs, emit};
 use crate::io::document;
-use crate::model::options::{AnalysisOptions, Backend, Detector, EngineKind, LabelPattern, Precision, Preset, Tokenizer};
+use crate::model::options::{
+    AnalysisOptions, Backend, Detector, EngineKind, LabelPattern, Precision, Preset, Tokenizer,
+};
 use crate::model::params::Specific;
 use crate::run::notice::Notice;
 use crate::run::pipeline::{Analysis, finish, prepare};

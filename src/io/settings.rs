@@ -335,7 +335,6 @@ mod tests {
         let v3 = r#"(version: 3, options: (tokenizer: reference))"#;
         let s3 = Settings::parse(v3, Path::new("s.ron")).unwrap();
         assert_eq!((s3.options.tokenizer, s3.options.detect.detector), (Tokenizer::Reference, Detector::Reference));
-        assert_eq!(s3.options.matches_preset(), Some(crate::model::options::Preset::Reference));
         let v3_clean = Settings::parse(r#"(version: 3, options: (tokenizer: words))"#, Path::new("s.ron")).unwrap();
         assert_eq!(v3_clean.options.detect.detector, Detector::Transcript);
         // Speaker edits are never saved.

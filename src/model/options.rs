@@ -376,9 +376,7 @@ impl AnalysisOptions {
             // A speaker's neuron meets every word the speaker says: at a few hundred concepts it
             // squashes the rest of the map (self-concept mass has its own tab).
             Preset::Default => Self { map: MapOptions { leave_out_speakers: true, ..base.map }, ..base },
-            Preset::Reference => {
-                Self { detect: DetectOptions::reference(), tokenizer: Tokenizer::Reference, ..base }
-            }
+            Preset::Reference => Self { detect: DetectOptions::reference(), tokenizer: Tokenizer::Reference, ..base },
         }
     }
 

@@ -380,8 +380,7 @@ pub fn detect(content: &str, opts: &DetectOptions, edits: &SpeakerEdits) -> Dete
     };
     let Found { strategy, confidence, mut exchanges, found: exchanges_found, speakers } = found;
     let mut turns = vec![0; speakers.len()];
-    let index: rustc_hash::FxHashMap<&str, usize> =
-        speakers.iter().enumerate().map(|(k, s)| (s.as_str(), k)).collect();
+    let index: rustc_hash::FxHashMap<&str, usize> = speakers.iter().enumerate().map(|(k, s)| (s.as_str(), k)).collect();
     for e in &exchanges {
         if let Some(&k) = index.get(e.speaker.as_str()) {
             turns[k] += 1;
@@ -433,7 +432,7 @@ fn detect_transcript(
     warnings: &mut Vec<DetectionWarning>,
 ) -> Found {
     let cleaned = transcript::Cleaned::new(content);
-    let best = transcript::detect(&cleaned, edits.pattern, &edits.not_speakers);
+    let best = transcript::detect(&cleaned, edits.pattern, &edits.not_speakers, opts.exchange_limit);
     let chosen = edits.pattern != LabelPattern::Auto;
     let (found, left_out) = match best {
         Some(t) if chosen || t.confidence >= opts.min_confidence => {
@@ -443,7 +442,7 @@ fn detect_transcript(
             if !t.bots.is_empty() {
                 warnings.push(DetectionWarning::Bots { names: t.bots });
             }
-            let n = t.turns.len();
+            let n = t.n_turns;
             let speakers = t.speakers;
             let exchanges = t
                 .turns
@@ -861,7 +860,8 @@ fn sentences_of_any_script(content: &str, limit: usize) -> (Vec<String>, usize) 
     };
     for paragraph in PARAGRAPH_BREAK.split(content) {
         let mut start = 0;
-        let ends = SENTENCE_END_ANY_SCRIPT.find_iter(paragraph).map(|m| m.end()).chain(std::iter::once(paragraph.len()));
+        let ends =
+            SENTENCE_END_ANY_SCRIPT.find_iter(paragraph).map(|m| m.end()).chain(std::iter::once(paragraph.len()));
         for end in ends {
             let sentence = &paragraph[start..end];
             start = end;

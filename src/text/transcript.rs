@@ -49,8 +49,10 @@ pub struct Found<'a> {
     pub confidence: f64,
     /// Speakers in order of first appearance.
     pub speakers: Vec<String>,
-    /// The turns, in order.
+    /// The first turns (up to the limit asked for), in order.
     pub turns: Vec<Turn<'a>>,
+    /// Turns found in all.
+    pub n_turns: usize,
     /// Lines left out, by why (none omitted from the counts).
     pub left_out: BTreeMap<LeftOut, usize>,
     /// Name-shaped labels not taken as speakers (used once without a mark, or marked as not a
@@ -63,15 +65,27 @@ pub struct Found<'a> {
 /// The document with its non-conversation lines marked, ready for [`detect`] and
 /// [`Cleaned::plain_text`].
 pub struct Cleaned<'a> {
-    lines: Vec<Line<'a>>,
-    indents: Vec<u32>,
+    content: &'a str,
+    lines: Vec<Line>,
 }
 
 impl<'a> Cleaned<'a> {
     /// Classify the lines of `content`.
     pub fn new(content: &'a str) -> Self {
-        let (lines, indents) = document::classify(content);
-        Self { lines, indents }
+        let lines = document::classify(content);
+        Self { content: document::content_of(content), lines }
+    }
+
+    /// The trimmed text of line entry `k`, if it is text.
+    fn text(&self, k: usize) -> Option<&'a str> {
+        self.lines.get(k).and_then(|&l| document::text_of(self.content, l))
+    }
+
+    fn indent(&self, k: usize) -> u8 {
+        match self.lines.get(k) {
+            Some(Line::Text { indent, .. }) => *indent,
+            _ => 0,
+        }
     }
 
     /// The text without the lines left out (blank lines in their place, so paragraphs
@@ -79,10 +93,10 @@ impl<'a> Cleaned<'a> {
     pub fn plain_text(&self) -> (String, BTreeMap<LeftOut, usize>) {
         let mut out = String::new();
         let mut left_out = BTreeMap::new();
-        for line in &self.lines {
+        for (k, line) in self.lines.iter().enumerate() {
             match line {
-                Line::Text(t) => out.push_str(t),
-                Line::Skip(kind) => *left_out.entry(*kind).or_insert(0) += 1,
+                Line::Text { .. } => out.push_str(self.text(k).unwrap_or("")),
+                Line::Skip { kind, lines } => *left_out.entry(*kind).or_insert(0) += *lines as usize,
                 Line::Blank => {}
             }
             out.push('\n');
@@ -94,7 +108,13 @@ impl<'a> Cleaned<'a> {
 /// The best layout's reading of the document (`pattern` forces one; `PlainText` finds none),
 /// or `None` when no layout has a turn by a speaker. `not_speakers` are labels the user says
 /// are not speakers.
-pub fn detect<'a>(cleaned: &Cleaned<'a>, pattern: LabelPattern, not_speakers: &[String]) -> Option<Found<'a>> {
+/// Turns past `limit` are counted, not kept.
+pub fn detect<'a>(
+    cleaned: &Cleaned<'a>,
+    pattern: LabelPattern,
+    not_speakers: &[String],
+    limit: usize,
+) -> Option<Found<'a>> {
     let families: &[Family] = match pattern {
         LabelPattern::Auto => &Family::ALL,
         LabelPattern::Colon => &[Family::Colon],
@@ -105,7 +125,7 @@ pub fn detect<'a>(cleaned: &Cleaned<'a>, pattern: LabelPattern, not_speakers: &[
     };
     // Layouts are independent: on large files, half of them on the other core.
     let read_all = |families: &[Family]| -> Vec<Found<'a>> {
-        families.iter().filter_map(|&family| read(cleaned, family, not_speakers)).collect()
+        families.iter().filter_map(|&family| read(cleaned, family, not_speakers, limit)).collect()
     };
     let candidates = if families.len() > 1 && cleaned.lines.len() >= PARALLEL_MIN_LINES {
         let (a, b) = families.split_at(families.len() / 2);
@@ -123,7 +143,7 @@ pub fn detect<'a>(cleaned: &Cleaned<'a>, pattern: LabelPattern, not_speakers: &[
         // Ties (within rounding) go to the layout with more turns, then to the earlier one.
         let better = best.as_ref().is_none_or(|b| {
             let gain = found.confidence - b.confidence;
-            gain > 1e-12 || (gain.abs() <= 1e-12 && found.turns.len() > b.turns.len())
+            gain > 1e-12 || (gain.abs() <= 1e-12 && found.n_turns > b.n_turns)
         });
         if better {
             best = Some(found);
@@ -131,6 +151,9 @@ pub fn detect<'a>(cleaned: &Cleaned<'a>, pattern: LabelPattern, not_speakers: &[
     }
     best
 }
+
+/// Labels read as text that a result lists (the first in the file).
+const MAX_READ_AS_TEXT: usize = 100;
 
 /// Lines below which the layouts are read on one thread.
 const PARALLEL_MIN_LINES: usize = 4096;
@@ -161,99 +184,111 @@ fn ends_sentence(line: &str) -> bool {
     end.ends_with(['.', '!', '?', '…', '。', '！', '？', ':', ';', '—', '–', '-'])
 }
 
-/// Read the document in one layout.
-fn read<'a>(cleaned: &Cleaned<'a>, family: Family, not_speakers: &[String]) -> Option<Found<'a>> {
-    let lines = &cleaned.lines;
+/// Read the document in one layout, keeping the first `limit` turns. Each line is parsed
+/// twice (counting the labels, then reading the turns) rather than held: memory follows the
+/// labels, not the lines.
+fn read<'a>(cleaned: &Cleaned<'a>, family: Family, not_speakers: &[String], limit: usize) -> Option<Found<'a>> {
+    let n_lines = cleaned.lines.len();
     // A screenplay's speech is indented less than its cue (when the cue is indented at all):
     // a list of places under a heading is not.
-    let speech_below = |k: usize| cleaned.indents[k] == 0 || cleaned.indents[k + 1] < cleaned.indents[k];
-    // Pass 1: each line's label, and how often each name is used.
-    let parsed: Vec<Parsed<'_>> = lines
-        .iter()
-        .enumerate()
-        .map(|(k, line)| match line {
-            Line::Text(t) => match labels::parse(t, family) {
-                // A label alone on its line needs the turn on the next line (and in a
-                // screenplay, one that is not another cue: a list of names is no speech).
-                Parsed::Label { text: "", .. }
-                    if !matches!(lines.get(k + 1), Some(Line::Text(next))
-                        if !(family == Family::Screenplay
-                            && (!speech_below(k) || matches!(labels::parse(next, family), Parsed::Label { .. })))) =>
-                {
-                    Parsed::Text
-                }
-                p => p,
-            },
-            _ => Parsed::Text,
-        })
-        .collect();
-    let mut uses: FxHashMap<&str, Uses> = FxHashMap::default();
-    for (k, p) in parsed.iter().enumerate() {
-        if let Parsed::Label { name, strong, text } = p {
-            let u = uses
-                .entry(name.as_ref())
-                .or_insert_with(|| Uses { first_line: k, alone: text.is_empty(), ..Uses::default() });
-            u.count += 1;
-            u.strong |= *strong;
+    let speech_below = |k: usize| cleaned.indent(k) == 0 || cleaned.indent(k + 1) < cleaned.indent(k);
+    let parse_at = |k: usize| -> Parsed<'a> {
+        let Some(t) = cleaned.text(k) else { return Parsed::Text };
+        match labels::parse(t, family) {
+            // A label alone on its line needs the turn on the next line (and in a screenplay,
+            // one that is not another cue: a list of names is no speech).
+            Parsed::Label { text: "", .. }
+                if !cleaned.text(k + 1).is_some_and(|next| {
+                    family != Family::Screenplay
+                        || (speech_below(k) && !matches!(labels::parse(next, family), Parsed::Label { .. }))
+                }) =>
+            {
+                Parsed::Text
+            }
+            p => p,
         }
+    };
+    // Pass 1: how often each name is used, and which lines hold a label or a system line (a
+    // byte a line: pass 2 parses only those again).
+    let mut uses: FxHashMap<std::borrow::Cow<'a, str>, Uses> = FxHashMap::default();
+    let mut marked = vec![false; n_lines];
+    for (k, mark) in marked.iter_mut().enumerate() {
+        match parse_at(k) {
+            Parsed::Label { name, strong, text } => {
+                let u = uses.entry(name).or_insert_with(|| Uses {
+                    first_line: k,
+                    alone: text.is_empty(),
+                    ..Uses::default()
+                });
+                u.count += 1;
+                u.strong |= strong;
+                *mark = true;
+            }
+            Parsed::System => *mark = true,
+            Parsed::Text => {}
+        }
+    }
+    if uses.is_empty() {
+        return None;
     }
     // A label used twice or more is a speaker; one used once only where it looks like the
     // file's other labels (alone on its line or not, as most of them) and stands where a turn
-    // can start (after a blank line, a label, or a finished sentence) — not a wrapped line of
-    // prose that happens to start with `Word:`.
-    let regular = |name: &str| {
-        let u = &uses[name];
-        !labels::is_document_key(name) && !not_speakers.iter().any(|n| n == name) && u.count >= 2
-    };
-    let (alone, inline) = uses.iter().filter(|(n, _)| regular(n)).fold((0, 0), |(a, i), (_, u)| {
-        if u.alone { (a + u.count, i) } else { (a, i + u.count) }
-    });
+    // can start (after a blank line, a label line, or a finished sentence) — not a wrapped
+    // line of prose that happens to start with `Word:`.
+    let candidate = |name: &str| !labels::is_document_key(name) && !not_speakers.iter().any(|n| n == name);
+    let (alone, inline) = uses
+        .iter()
+        .filter(|(n, u)| u.count >= 2 && candidate(n))
+        .fold((0, 0), |(a, i), (_, u)| if u.alone { (a + u.count, i) } else { (a, i + u.count) });
     let single_ok = |u: &Uses| {
         let k = u.first_line;
         let at_boundary = k == 0
-            || match lines[k - 1] {
-                Line::Text(prev) => matches!(parsed[k - 1], Parsed::Label { text: "", .. }) || ends_sentence(prev),
-                _ => true,
+            || match cleaned.text(k - 1) {
+                Some(prev) => matches!(parse_at(k - 1), Parsed::Label { .. }) || ends_sentence(prev),
+                None => true,
             };
-        let looks_regular = alone + inline > 0 && (u.alone == (alone > inline));
-        (u.strong || (looks_regular && at_boundary)) && family.allows_single()
+        // With no label used twice there is no layout to compare with: the confidence judges.
+        let looks_regular = alone + inline == 0 || (u.alone == (alone > inline));
+        family.allows_single() && (u.strong || (looks_regular && at_boundary))
     };
-    let is_speaker = |name: &str| {
-        let u = &uses[name];
-        regular(name)
-            || (u.count == 1
-                && single_ok(u)
-                && !labels::is_document_key(name)
-                && !not_speakers.iter().any(|n| n == name))
-    };
+    let speakers_ok: rustc_hash::FxHashSet<&str> = uses
+        .iter()
+        .filter(|(name, u)| candidate(name) && (u.count >= 2 || single_ok(u)))
+        .map(|(name, _)| name.as_ref())
+        .collect();
     let mut read_as_text: Vec<(String, usize, usize)> = uses
         .iter()
-        .filter(|(name, _)| !labels::is_document_key(name) && !is_speaker(name))
-        .map(|(name, u)| ((*name).to_owned(), u.count, u.first_line))
+        .filter(|(name, _)| !labels::is_document_key(name) && !speakers_ok.contains(name.as_ref()))
+        .map(|(name, u)| (name.to_string(), u.count, u.first_line))
         .collect();
     read_as_text.sort_by_key(|r| r.2);
+    // A report names the first few; a file of a million one-off labels holds no more.
+    read_as_text.truncate(MAX_READ_AS_TEXT);
 
     // Pass 2: the turns.
-    let is_key = |k: usize| matches!(&parsed[k], Parsed::Label { name, .. } if labels::is_document_key(name));
-    let mut state = Reader::new(family);
-    for (k, (line, p)) in lines.iter().zip(&parsed).enumerate() {
-        match (line, p) {
-            (Line::Blank, _) => state.blank(),
-            (Line::Skip(kind), _) => state.skip(*kind),
-            (Line::Text(_), Parsed::System) => state.left_out(LeftOut::SystemLine),
-            (Line::Text(_), Parsed::Label { name, text, .. }) if is_speaker(name) => state.label(name, text),
-            (Line::Text(_), Parsed::Label { name, .. }) if labels::is_document_key(name) => {
-                // Keys in a block (another within a few lines) head a document: the
-                // unfinished lines just above them are its header, not the turn's speech.
-                let block = (k + 1..lines.len().min(k + 5)).any(is_key);
-                state.document_key(block);
-            }
-            (Line::Text(t), _) => state.text(t),
+    let is_key =
+        |k: usize| marked[k] && matches!(parse_at(k), Parsed::Label { name, .. } if labels::is_document_key(&name));
+    let mut state = Reader::new(family, limit);
+    for (k, line) in cleaned.lines.iter().enumerate() {
+        match *line {
+            Line::Blank => state.blank(),
+            Line::Skip { kind, lines } => state.skip(kind, lines as usize),
+            Line::Text { .. } => match if marked[k] { parse_at(k) } else { Parsed::Text } {
+                Parsed::System => state.left_out(LeftOut::SystemLine, 1),
+                Parsed::Label { name, text, .. } if speakers_ok.contains(name.as_ref()) => state.label(&name, text),
+                Parsed::Label { name, .. } if labels::is_document_key(&name) => {
+                    // Keys in a block (another within a few lines) head a document: the
+                    // unfinished lines just above them are its header, not the turn's speech.
+                    let block = (k + 1..n_lines.min(k + 5)).any(is_key);
+                    state.document_key(block);
+                }
+                _ => state.text(cleaned.text(k).unwrap_or("")),
+            },
         }
     }
     state.close();
-    let Reader { speakers, turns, left_out, labelled, other, continued, .. } = state;
-    if turns.is_empty() {
+    let Reader { speakers, turns, n_turns, left_out, labelled, other, continued, .. } = state;
+    if n_turns == 0 {
         return None;
     }
     let share = labelled as f64 / (labelled as f64 + other as f64 + 0.5 * continued as f64);
@@ -268,10 +303,16 @@ fn read<'a>(cleaned: &Cleaned<'a>, family: Family, not_speakers: &[String]) -> O
         confidence,
         speakers,
         turns,
+        n_turns,
         left_out,
         read_as_text: read_as_text.into_iter().map(|(n, c, _)| (n, c)).collect(),
         bots,
     })
+}
+
+/// Whether a line of a turn is speech, not only a bracketed direction.
+fn has_speech(line: &str) -> bool {
+    !labels::without_brackets(line).trim().is_empty()
 }
 
 /// Pass 2's state: the open turn and the counts.
@@ -280,8 +321,13 @@ struct Reader<'a> {
     speakers: Vec<String>,
     speaker_index: FxHashMap<String, usize>,
     turns: Vec<Turn<'a>>,
-    /// The open turn: speaker and its lines so far.
-    open: Option<(usize, Vec<&'a str>)>,
+    /// Turns found (kept or past the limit).
+    n_turns: usize,
+    /// Turns kept.
+    limit: usize,
+    /// The open turn: speaker, its lines so far (none once past the limit), and whether it
+    /// has speech.
+    open: Option<(usize, Vec<&'a str>, bool)>,
     /// After a document key, text is outside any turn until the next label.
     after_key: bool,
     /// The next text line starts a new paragraph.
@@ -295,12 +341,14 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(family: Family) -> Self {
+    fn new(family: Family, limit: usize) -> Self {
         Self {
             family,
             speakers: Vec::new(),
             speaker_index: FxHashMap::default(),
             turns: Vec::new(),
+            n_turns: 0,
+            limit,
             open: None,
             after_key: false,
             new_paragraph: true,
@@ -311,16 +359,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn left_out(&mut self, kind: LeftOut) {
-        *self.left_out.entry(kind).or_insert(0) += 1;
+    fn left_out(&mut self, kind: LeftOut, lines: usize) {
+        *self.left_out.entry(kind).or_insert(0) += lines;
     }
 
     fn close(&mut self) {
-        if let Some((speaker, lines)) = self.open.take() {
-            let turn = Turn { speaker, lines };
-            // Speech that is only a bracketed direction is none.
-            if turn.lines.iter().any(|l| !labels::without_brackets(l).trim().is_empty()) {
-                self.turns.push(turn);
+        if let Some((speaker, lines, speech)) = self.open.take()
+            && speech
+        {
+            self.n_turns += 1;
+            if self.turns.len() < self.limit {
+                self.turns.push(Turn { speaker, lines });
             }
         }
     }
@@ -332,8 +381,8 @@ impl<'a> Reader<'a> {
         self.new_paragraph = true;
     }
 
-    fn skip(&mut self, kind: LeftOut) {
-        self.left_out(kind);
+    fn skip(&mut self, kind: LeftOut, lines: usize) {
+        self.left_out(kind, lines);
         if kind.ends_turn() {
             self.close();
             self.new_paragraph = true;
@@ -341,7 +390,7 @@ impl<'a> Reader<'a> {
     }
 
     fn document_key(&mut self, block: bool) {
-        if block && let Some((_, lines)) = &mut self.open {
+        if block && let Some((_, lines, _)) = &mut self.open {
             // Never the label's own line (index 0).
             while lines.len() > 1 && lines.last().is_some_and(|l| !ends_sentence(l)) {
                 lines.pop();
@@ -349,7 +398,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.close();
-        self.left_out(LeftOut::DocumentKey);
+        self.left_out(LeftOut::DocumentKey, 1);
         self.after_key = true;
         self.new_paragraph = true;
     }
@@ -361,7 +410,9 @@ impl<'a> Reader<'a> {
         if speaker == next {
             self.speakers.push(name.to_owned());
         }
-        self.open = Some((speaker, if text.is_empty() { Vec::new() } else { vec![text] }));
+        let keep = self.turns.len() < self.limit;
+        let lines = if keep && !text.is_empty() { vec![text] } else { Vec::new() };
+        self.open = Some((speaker, lines, has_speech(text)));
         self.after_key = false;
         self.labelled += 1;
         self.new_paragraph = false;
@@ -370,13 +421,16 @@ impl<'a> Reader<'a> {
     fn text(&mut self, line: &'a str) {
         let new_paragraph = std::mem::replace(&mut self.new_paragraph, false);
         match &mut self.open {
-            Some((_, lines)) => {
+            Some((_, lines, speech)) => {
                 if self.family == Family::Screenplay && line.starts_with('(') && line.ends_with(')') {
                     // A parenthetical (`(quietly)`) is a direction, not speech.
-                    self.left_out(LeftOut::StageDirection);
+                    *self.left_out.entry(LeftOut::StageDirection).or_insert(0) += 1;
                     return;
                 }
-                lines.push(line);
+                if self.turns.len() < self.limit {
+                    lines.push(line);
+                }
+                *speech |= has_speech(line);
                 self.continued += usize::from(new_paragraph);
             }
             None => {
@@ -385,7 +439,7 @@ impl<'a> Reader<'a> {
                     (false, true) => LeftOut::StageDirection,
                     (false, false) => LeftOut::OutsideTurns,
                 };
-                self.left_out(kind);
+                self.left_out(kind, 1);
                 self.other += usize::from(new_paragraph);
             }
         }

@@ -24,7 +24,7 @@ fn analyze_writes_json_with_the_documented_fields() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("labeled_speakers") && stdout.contains("Ana, Ben, Cleo"), "{stdout}");
+    assert!(stdout.contains("speaker_labels") && stdout.contains("Ana (3), Ben (2), Cleo (1)"), "{stdout}");
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     for field in [
         "file",
@@ -65,7 +65,7 @@ fn no_file_prints_the_bundled_sample_with_print() {
     let o = huey(&["--print"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("sample_conversation.txt") && stdout.contains("Maya, Tom, Priya"), "{stdout}");
+    assert!(stdout.contains("sample_conversation.txt") && stdout.contains("Maya (5), Tom (5), Priya (5)"), "{stdout}");
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn synth_writes_a_conversation_that_analyzes() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = huey(&["analyze", file.to_str().unwrap(), "--engine", "windowed", "--no-kill"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("Speaker_A, Speaker_B"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Speaker_A ("));
 }
 
 /// Every flag whose value decides a size or a loop count is refused by name when out of range,

@@ -284,7 +284,8 @@ fn without_timestamps_kernels_are_timed_by_the_wall_clock() {
     let device = device.without_timestamps();
     let spec = huey::text::synthetic::SynthSpec { words: 12_000, vocabulary: 800, ..Default::default() };
     let text = huey::text::synthetic::conversation(&spec);
-    let detection = huey::text::speakers::detect(&text, &huey::model::options::DetectOptions::reference(), &Default::default());
+    let detection =
+        huey::text::speakers::detect(&text, &huey::model::options::DetectOptions::reference(), &Default::default());
     let speakers: Vec<String> = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
     let kill = KillList::default();
     let common = Common { max_neurons: 2_000, ..Common::default() };
@@ -301,8 +302,7 @@ fn without_timestamps_kernels_are_timed_by_the_wall_clock() {
     ];
     // A short run (one submission) still has real rows: its only sample counts.
     let mut short = GpuTemporalEngine::<f32>::new(device.clone(), common.clone(), TemporalParams::default()).unwrap();
-    let sample =
-        huey::text::speakers::detect(
+    let sample = huey::text::speakers::detect(
         huey::text::SAMPLE_CONVERSATION,
         &huey::model::options::DetectOptions::reference(),
         &Default::default(),

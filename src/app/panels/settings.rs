@@ -437,9 +437,8 @@ fn final_name(edits: &SpeakerEdits, speaker: &str) -> String {
 /// The label layout the transcript detector reads: automatic, or one the user chooses.
 fn label_pattern_ui(ui: &mut Ui, edits: &mut SpeakerEdits, undo: &mut SpeakerUndo) {
     ui.horizontal(|ui| {
-        ui.label("Speaker labels");
         let before = edits.clone();
-        egui::ComboBox::from_id_salt("label_pattern").selected_text(pattern_name(edits.pattern)).show_ui(ui, |ui| {
+        egui::ComboBox::from_label("Speaker labels").selected_text(pattern_name(edits.pattern)).show_ui(ui, |ui| {
             for pattern in LabelPattern::ALL {
                 ui.selectable_value(&mut edits.pattern, pattern, pattern_name(pattern));
             }

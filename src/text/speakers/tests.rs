@@ -78,7 +78,11 @@ fn short_unlabeled_text_falls_back_to_plain_text() {
 fn limits_truncate_with_warnings() {
     let long = "x".repeat(30);
     let text = format!("A: {long}\nB: short\nA: again\n");
-    let d = detect(&text, &DetectOptions { exchange_limit: 2, max_exchange_chars: 10, ..DetectOptions::reference() }, &SpeakerEdits::default());
+    let d = detect(
+        &text,
+        &DetectOptions { exchange_limit: 2, max_exchange_chars: 10, ..DetectOptions::reference() },
+        &SpeakerEdits::default(),
+    );
     assert_eq!(d.exchanges.len(), 2);
     assert_eq!(d.exchanges_found, 3);
     assert_eq!(d.exchanges[0].text, format!("{}...", "x".repeat(10)));
@@ -87,7 +91,11 @@ fn limits_truncate_with_warnings() {
 
 #[test]
 fn conversation_mode_off_gives_one_author() {
-    let d = detect("A: b\nC: d", &DetectOptions { conversation_mode: false, ..DetectOptions::reference() }, &SpeakerEdits::default());
+    let d = detect(
+        "A: b\nC: d",
+        &DetectOptions { conversation_mode: false, ..DetectOptions::reference() },
+        &SpeakerEdits::default(),
+    );
     assert_eq!(d.strategy, Strategy::SingleAuthor);
     assert_eq!(d.exchanges.len(), 1);
 }

@@ -70,56 +70,131 @@ impl LeftOut {
     }
 }
 
-/// One physical line, classified.
+/// A run of physical lines, classified. Compact (12 bytes) and merged (a run of blank lines
+/// is one entry, a run of lines left out for one reason is one entry), so that even a file of
+/// nothing but newlines holds little: the memory follows the file's text lines, not its size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Line<'a> {
-    /// Empty or whitespace only.
+pub enum Line {
+    /// Empty or whitespace-only lines.
     Blank,
-    /// Not the conversation's text.
-    Skip(LeftOut),
-    /// Text, trimmed.
-    Text(&'a str),
+    /// `lines` lines that are not the conversation's text.
+    Skip {
+        /// Why.
+        kind: LeftOut,
+        /// How many.
+        lines: u32,
+    },
+    /// One line of text: its trimmed bytes `start..start + len` of the content, and its
+    /// indentation in columns (a tab to the next multiple of 8, at most 255).
+    Text {
+        /// Byte offset in the content.
+        start: u32,
+        /// Byte length.
+        len: u32,
+        /// Indentation.
+        indent: u8,
+    },
 }
 
-/// Classify every physical line of `content` (a leading BOM and `\r` of CRLF endings are
-/// dropped; trailing and leading whitespace trimmed), with each line's indentation in
-/// columns (a tab to the next multiple of 8).
-pub fn classify(content: &str) -> (Vec<Line<'_>>, Vec<u32>) {
+/// Most bytes of a text the transcript detector reads (offsets are 32-bit); the readers cut
+/// files far below this (`io::document::DEFAULT_MAX_BYTES`).
+pub const MAX_CONTENT_BYTES: usize = u32::MAX as usize;
+
+/// Physical lines of `content`: a leading BOM and the `\r` of CRLF endings dropped, each with
+/// its byte offset.
+fn physical_lines(content: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    content.split('\n').map(move |l| {
+        let at = start;
+        start += l.len() + 1;
+        (at, l.strip_suffix('\r').unwrap_or(l))
+    })
+}
+
+/// The content the lines' offsets refer to: `content` without a leading BOM, and at most
+/// [`MAX_CONTENT_BYTES`] of it.
+pub fn content_of(content: &str) -> &str {
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
-    let raw: Vec<&str> = content.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
-    let mut lines: Vec<Line<'_>> = raw.iter().map(|l| classify_line(l)).collect();
-    mark_front_matter(&raw, &mut lines);
-    mark_gutenberg(&raw, &mut lines);
-    mark_contents(&mut lines);
-    let indents = raw.iter().map(|l| indentation(l)).collect();
-    (lines, indents)
+    let mut end = content.len().min(MAX_CONTENT_BYTES);
+    while !content.is_char_boundary(end) {
+        end -= 1;
+    }
+    &content[..end]
 }
 
-fn indentation(line: &str) -> u32 {
-    line.chars().take_while(|c| c.is_whitespace()).fold(0, |col, c| if c == '\t' { (col / 8 + 1) * 8 } else { col + 1 })
+/// Classify every physical line of `content` (see [`content_of`]; leading and trailing
+/// whitespace trimmed).
+pub fn classify(content: &str) -> Vec<Line> {
+    let content = content_of(content);
+    let front = front_matter(content);
+    let (start, end) = gutenberg(content);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, (at, raw)) in physical_lines(content).enumerate() {
+        let line = if front.as_ref().is_some_and(|r| r.contains(&i)) {
+            Line::Skip { kind: LeftOut::FrontMatter, lines: 1 }
+        } else if start.is_some_and(|s| i <= s) || end.is_some_and(|e| i >= e) {
+            Line::Skip { kind: LeftOut::Boilerplate, lines: 1 }
+        } else {
+            classify_line(content, at, raw)
+        };
+        match (lines.last_mut(), line) {
+            (Some(Line::Blank), Line::Blank) => {}
+            (Some(Line::Skip { kind, lines }), Line::Skip { kind: k, .. }) if *kind == k && *lines < u32::MAX => {
+                *lines += 1;
+            }
+            _ => lines.push(line),
+        }
+    }
+    mark_contents(content, &mut lines);
+    lines
 }
 
-fn classify_line(raw: &str) -> Line<'_> {
+/// The trimmed text of a `Line::Text` entry.
+pub fn text_of<'a>(content: &'a str, line: Line) -> Option<&'a str> {
+    match line {
+        Line::Text { start, len, .. } => content.get(start as usize..(start + len) as usize),
+        _ => None,
+    }
+}
+
+fn indentation(line: &str) -> u8 {
+    let columns = line
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .take(255)
+        .fold(0u32, |col, c| if c == '\t' { (col / 8 + 1) * 8 } else { col + 1 });
+    u8::try_from(columns).unwrap_or(u8::MAX)
+}
+
+fn classify_line(content: &str, at: usize, raw: &str) -> Line {
     let line = raw.trim();
     if line.is_empty() {
         return Line::Blank;
     }
+    let skip = |kind| Line::Skip { kind, lines: 1 };
     if is_heading(line) {
-        return Line::Skip(LeftOut::Heading);
+        return skip(LeftOut::Heading);
     }
     if is_rule(line) {
-        return Line::Skip(LeftOut::Rule);
+        return skip(LeftOut::Rule);
     }
     if is_link(line) {
-        return Line::Skip(LeftOut::Link);
+        return skip(LeftOut::Link);
     }
     if line.len() <= 4 && line.bytes().all(|b| b.is_ascii_digit()) {
-        return Line::Skip(LeftOut::PageNumber);
+        return skip(LeftOut::PageNumber);
     }
     if is_dot_leader(line) {
-        return Line::Skip(LeftOut::Contents);
+        return skip(LeftOut::Contents);
     }
-    Line::Text(line)
+    // Offsets fit: the content is at most `MAX_CONTENT_BYTES`.
+    let start = line.as_ptr() as usize - content.as_ptr() as usize;
+    debug_assert!(start >= at && start + line.len() <= content.len());
+    Line::Text {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        len: u32::try_from(line.len()).unwrap_or(0),
+        indent: indentation(raw),
+    }
 }
 
 /// `# Title` … `###### Title` (a `#` run then a space: `#hashtag` is text).
@@ -159,47 +234,46 @@ fn is_dot_leader(line: &str) -> bool {
 }
 
 /// Front matter: the first non-blank line is `---` (YAML) or `+++` (TOML) and the same fence
-/// closes it within 200 lines (`...` also closes YAML). Without a closing fence it is text.
-fn mark_front_matter(raw: &[&str], lines: &mut [Line<'_>]) {
-    let Some(open) = raw.iter().position(|l| !l.trim().is_empty()) else { return };
-    let fence = raw[open].trim();
+/// closes it within 200 lines (`...` also closes YAML): the range of its line numbers. Without
+/// a closing fence it is text.
+fn front_matter(content: &str) -> Option<std::ops::RangeInclusive<usize>> {
+    let mut lines = physical_lines(content).map(|(_, l)| l.trim()).enumerate().skip_while(|(_, l)| l.is_empty());
+    let (open, fence) = lines.next()?;
     if fence != "---" && fence != "+++" {
-        return;
+        return None;
     }
-    let close = raw.iter().enumerate().skip(open + 1).take(200).find(|(_, l)| {
-        let l = l.trim();
-        l == fence || (fence == "---" && l == "...")
-    });
-    if let Some((close, _)) = close {
-        for line in &mut lines[open..=close] {
-            *line = Line::Skip(LeftOut::FrontMatter);
-        }
-    }
+    let (close, _) = lines.take(200).find(|(_, l)| *l == fence || (fence == "---" && *l == "..."))?;
+    Some(open..=close)
 }
 
-/// A Project Gutenberg header (everything up to its `*** START OF …` line) and footer (from
-/// its `*** END OF …` or `End of the Project Gutenberg …` line).
-fn mark_gutenberg(raw: &[&str], lines: &mut [Line<'_>]) {
+/// A Project Gutenberg header (the line numbers up to its `*** START OF …` line) and footer
+/// (from its `*** END OF …` or `End of the Project Gutenberg …` line).
+fn gutenberg(content: &str) -> (Option<usize>, Option<usize>) {
+    // Only files and lines that mention Gutenberg are looked at (a cheap filter).
+    if memchr::memmem::find(content.as_bytes(), b"utenberg").is_none() && !content.contains("UTENBERG") {
+        return (None, None);
+    }
     let marker = |l: &str, word: &str| {
         let l = l.trim().trim_start_matches('*').trim_start().to_ascii_uppercase();
         (l.starts_with(&format!("{word} OF THE PROJECT GUTENBERG"))
             || l.starts_with(&format!("{word} OF THIS PROJECT GUTENBERG")))
             || (word == "END" && l.starts_with("END OF PROJECT GUTENBERG"))
     };
-    // Only lines that mention Gutenberg are compared (a cheap filter on large files).
-    let mentions = |l: &&str| {
+    let mentions = |l: &str| {
         l.len() < 400 && (memchr::memmem::find(l.as_bytes(), b"utenberg").is_some() || l.contains("UTENBERG"))
     };
-    if let Some(start) = raw.iter().position(|l| mentions(l) && marker(l, "START")) {
-        for line in &mut lines[..=start] {
-            *line = Line::Skip(LeftOut::Boilerplate);
+    let mut start = None;
+    let mut end = None;
+    for (i, (_, l)) in physical_lines(content).enumerate() {
+        if mentions(l) {
+            if start.is_none() && marker(l, "START") {
+                start = Some(i);
+            } else if marker(l, "END") {
+                end = Some(i);
+            }
         }
     }
-    if let Some(end) = raw.iter().rposition(|l| mentions(l) && marker(l, "END")) {
-        for line in &mut lines[end..] {
-            *line = Line::Skip(LeftOut::Boilerplate);
-        }
-    }
+    (start, end)
 }
 
 /// Most entry lines a table of contents takes.
@@ -208,7 +282,7 @@ const MAX_CONTENTS_ENTRIES: usize = 100;
 /// `Contents` (or `Table of contents`, `Inhalt`, `Índice`, a play's `Cast`, …) alone on a line, and the short
 /// entry lines after it up to the first blank line that follows an entry (at most
 /// [`MAX_CONTENTS_ENTRIES`], so a file without that blank line keeps its text).
-fn mark_contents(lines: &mut [Line<'_>]) {
+fn mark_contents(content: &str, lines: &mut [Line]) {
     // Tables of contents, and the lists of names at the top of plays and screenplays.
     const TITLES: [&str; 16] = [
         "contents",
@@ -230,26 +304,26 @@ fn mark_contents(lines: &mut [Line<'_>]) {
     ];
     let mut k = 0;
     while k < lines.len() {
-        let is_title = matches!(lines[k], Line::Text(t)
-            if t.len() < 40 && {
-                let t = t.trim_end_matches([':', '.']);
-                TITLES.iter().any(|title| t.len() == title.len() && t.to_lowercase() == *title)
-            });
+        let is_title = text_of(content, lines[k]).is_some_and(|t| {
+            let t = t.trim_end_matches([':', '.']);
+            t.len() < 40 && TITLES.iter().any(|title| t.len() == title.len() && t.to_lowercase() == *title)
+        });
         if !is_title {
             k += 1;
             continue;
         }
-        lines[k] = Line::Skip(LeftOut::Contents);
+        let contents = Line::Skip { kind: LeftOut::Contents, lines: 1 };
+        lines[k] = contents;
         let mut entries = 0;
         k += 1;
         while k < lines.len() {
-            match lines[k] {
-                Line::Text(t) if t.chars().count() <= 80 && entries < MAX_CONTENTS_ENTRIES => {
-                    lines[k] = Line::Skip(LeftOut::Contents);
+            match (lines[k], text_of(content, lines[k])) {
+                (_, Some(t)) if t.chars().count() <= 80 && entries < MAX_CONTENTS_ENTRIES => {
+                    lines[k] = contents;
                     entries += 1;
                 }
-                Line::Blank if entries == 0 => {}
-                Line::Skip(LeftOut::Contents) => entries += 1,
+                (Line::Blank, _) if entries == 0 => {}
+                (Line::Skip { kind: LeftOut::Contents, .. }, _) => entries += 1,
                 _ => break,
             }
             k += 1;

@@ -76,7 +76,11 @@ pub fn strip_timestamp(s: &str) -> Option<&str> {
     };
     let mut i = usize::from(close.is_some());
     let digits = |i: usize, n: usize| b.len() >= i + n && b[i..i + n].iter().all(u8::is_ascii_digit);
-    if digits(i, 4) && b.get(i + 4) == Some(&b'-') && digits(i + 5, 2) && b.get(i + 7) == Some(&b'-') && digits(i + 8, 2)
+    if digits(i, 4)
+        && b.get(i + 4) == Some(&b'-')
+        && digits(i + 5, 2)
+        && b.get(i + 7) == Some(&b'-')
+        && digits(i + 8, 2)
     {
         i += 10;
         if matches!(b.get(i), Some(b'T' | b' ')) {
@@ -97,9 +101,8 @@ pub fn strip_timestamp(s: &str) -> Option<&str> {
         i += 1;
         i += b[i..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
     }
-    let am_pm = |i: usize| {
-        matches!(b.get(i), Some(b'a' | b'A' | b'p' | b'P')) && matches!(b.get(i + 1), Some(b'm' | b'M'))
-    };
+    let am_pm =
+        |i: usize| matches!(b.get(i), Some(b'a' | b'A' | b'p' | b'P')) && matches!(b.get(i + 1), Some(b'm' | b'M'));
     if am_pm(i) {
         i += 2;
     } else if b.get(i) == Some(&b' ') && am_pm(i + 1) {
@@ -228,11 +231,11 @@ pub fn name_shape(name: &str, lenient: bool) -> bool {
     n_words > 0
 }
 
-/// `Tim`, `Dr.`, `O'Brien`, `P1`, `Smith-Jones`, `Q`.
+/// `Tim`, `Dr.`, `O'Brien`, `P1`, `Smith-Jones`, `Speaker_A`, `Q`.
 fn capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase)
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.') || is_mark(c))
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.' | '_') || is_mark(c))
 }
 
 /// A word of a script without upper and lower case (Han, Kana, Hangul, Arabic, Hebrew, …).
@@ -286,7 +289,9 @@ fn is_system(rest: &str, timestamped: bool) -> bool {
 /// An upper-case name word: `HIGGINS`, `O'BRIEN`, `MRS.`, `#2`, `2ND`.
 fn caps_word(word: &str) -> bool {
     word.chars().any(char::is_uppercase)
-        && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '\'' | '’' | '-' | '.' | '&' | '#'))
+        && word
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '\'' | '’' | '-' | '.' | '&' | '#'))
 }
 
 /// Abbreviations a play name may contain before its final full stop (`MRS. PEARCE.`).
@@ -329,8 +334,11 @@ fn play_label(line: &str) -> Option<Parsed<'_>> {
 fn finish_play<'a>(line: &'a str, name_end: usize, n_words: usize, text: &'a str) -> Option<Parsed<'a>> {
     let name = line[..name_end].trim();
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    (n_words >= 1 && letters >= 2 && !text.is_empty())
-        .then(|| Parsed::Label { name: collapse_spaces(name), text, strong: false })
+    (n_words >= 1 && letters >= 2 && !text.is_empty()).then(|| Parsed::Label {
+        name: collapse_spaces(name),
+        text,
+        strong: false,
+    })
 }
 
 /// `PICARD`, `WOMAN'S COM VOICE`, `DATA (V.O.)`, `GUARD #2` alone on a line (not columns
@@ -353,37 +361,194 @@ fn screenplay_cue(line: &str) -> Option<Parsed<'_>> {
         }
     }
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    (letters >= 2 && !name.ends_with(':'))
-        .then(|| Parsed::Label { name: collapse_spaces(name.trim_end_matches('.')), text: "", strong: false })
+    (letters >= 2 && !name.ends_with(':')).then(|| Parsed::Label {
+        name: collapse_spaces(name.trim_end_matches('.')),
+        text: "",
+        strong: false,
+    })
 }
 
 /// Keys of a document, not speakers: front-matter and header fields, section words, notes
 /// and transcript annotations, screenplay transitions (English, German, Spanish, French).
 /// Compared in lower case, with a trailing `.` removed.
 const DOCUMENT_KEYS: &[&str] = &[
-    "title", "subtitle", "date", "time", "location", "place", "venue", "duration", "length", "source", "sources",
-    "url", "link", "links", "doi", "isbn", "issn", "abstract", "summary", "keywords", "keyword", "tags", "tag",
-    "aliases", "alias", "comment", "comments", "note", "notes", "nb", "ps", "agenda", "minutes", "attendees",
-    "participants", "present", "absent", "apologies", "speakers", "cast", "characters", "dramatis personae",
-    "persons", "author", "authors", "editor", "editors", "translator", "translated by", "transcriber",
-    "transcript", "transcription", "recorded", "recording", "published", "posted", "updated", "created",
-    "modified", "version", "copyright", "license", "licence", "language", "subject", "topic", "topics", "re",
-    "from", "to", "cc", "bcc", "sent", "email", "e-mail", "phone", "tel", "fax", "website", "web", "address",
-    "chapter", "part", "section", "act", "scene", "episode", "session", "interview", "contents", "index",
-    "appendix", "figure", "fig", "table", "exhibit", "release date", "produced by", "credits", "category",
-    "categories", "type", "id", "status", "key", "warning", "error", "debug", "result", "setting", "layout",
-    "draft", "description", "inaudible", "crosstalk", "laughter", "laughs", "applause", "music", "silence",
-    "pause", "unintelligible", "end", "the end", "titel", "datum", "zeit", "ort", "dauer", "quelle",
-    "anmerkung", "anmerkungen", "hinweis", "notiz", "teilnehmer", "teilnehmende", "anwesend", "kapitel", "teil",
-    "abschnitt", "akt", "szene", "inhalt", "thema", "betreff", "título", "fecha", "hora", "lugar", "duración",
-    "fuente", "nota", "notas", "participantes", "asistentes", "capítulo",
+    "title",
+    "subtitle",
+    "date",
+    "time",
+    "location",
+    "place",
+    "venue",
+    "duration",
+    "length",
+    "source",
+    "sources",
+    "url",
+    "link",
+    "links",
+    "doi",
+    "isbn",
+    "issn",
+    "abstract",
+    "summary",
+    "keywords",
+    "keyword",
+    "tags",
+    "tag",
+    "aliases",
+    "alias",
+    "comment",
+    "comments",
+    "note",
+    "notes",
+    "nb",
+    "ps",
+    "agenda",
+    "minutes",
+    "attendees",
+    "participants",
+    "present",
+    "absent",
+    "apologies",
+    "speakers",
+    "cast",
+    "characters",
+    "dramatis personae",
+    "persons",
+    "author",
+    "authors",
+    "editor",
+    "editors",
+    "translator",
+    "translated by",
+    "transcriber",
+    "transcript",
+    "transcription",
+    "recorded",
+    "recording",
+    "published",
+    "posted",
+    "updated",
+    "created",
+    "modified",
+    "version",
+    "copyright",
+    "license",
+    "licence",
+    "language",
+    "subject",
+    "topic",
+    "topics",
+    "re",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "sent",
+    "email",
+    "e-mail",
+    "phone",
+    "tel",
+    "fax",
+    "website",
+    "web",
+    "address",
+    "chapter",
+    "part",
+    "section",
+    "act",
+    "scene",
+    "episode",
+    "session",
+    "interview",
+    "contents",
+    "index",
+    "appendix",
+    "figure",
+    "fig",
+    "table",
+    "exhibit",
+    "release date",
+    "produced by",
+    "credits",
+    "category",
+    "categories",
+    "type",
+    "id",
+    "status",
+    "key",
+    "warning",
+    "error",
+    "debug",
+    "result",
+    "setting",
+    "layout",
+    "draft",
+    "description",
+    "inaudible",
+    "crosstalk",
+    "laughter",
+    "laughs",
+    "applause",
+    "music",
+    "silence",
+    "pause",
+    "unintelligible",
+    "end",
+    "the end",
+    "titel",
+    "datum",
+    "zeit",
+    "ort",
+    "dauer",
+    "quelle",
+    "anmerkung",
+    "anmerkungen",
+    "hinweis",
+    "notiz",
+    "teilnehmer",
+    "teilnehmende",
+    "anwesend",
+    "kapitel",
+    "teil",
+    "abschnitt",
+    "akt",
+    "szene",
+    "inhalt",
+    "thema",
+    "betreff",
+    "título",
+    "fecha",
+    "hora",
+    "lugar",
+    "duración",
+    "fuente",
+    "nota",
+    "notas",
+    "participantes",
+    "asistentes",
+    "capítulo",
 ];
 
 /// First words that make any label a document key or a screenplay transition
 /// (`INT. BRIDGE`, `FADE IN`, `ACT ONE`, `Chapter 3`, `Part I`).
 const KEY_FIRST_WORDS: &[&str] = &[
-    "int", "ext", "int./ext", "fade", "cut", "dissolve", "smash", "match", "act", "scene", "chapter", "part",
-    "session", "end", "teaser", "continued",
+    "int",
+    "ext",
+    "int./ext",
+    "fade",
+    "cut",
+    "dissolve",
+    "smash",
+    "match",
+    "act",
+    "scene",
+    "chapter",
+    "part",
+    "session",
+    "end",
+    "teaser",
+    "continued",
 ];
 
 /// Whether a label is a document key (never a speaker; its lines are left out).

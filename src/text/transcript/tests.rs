@@ -201,7 +201,9 @@ fn a_colon_in_prose_is_not_a_speaker() {
 #[test]
 fn a_label_used_once_is_read_as_text() {
     // A hard-wrapped line that starts with `Word:` in the middle of a sentence.
-    let d = run("Ana: I kept a list, Problems I Am Trying to\nSolve: the equation first.\nBen: I see.\nAna: Good.\nBen: Yes.\n");
+    let d = run(
+        "Ana: I kept a list,\nProblems I Am Trying to\nSolve: the equation first.\nBen: I see.\nAna: Good.\nBen: Yes.\n",
+    );
     assert_eq!(speakers(&d), [("Ana", 2), ("Ben", 2)]);
     assert_eq!(texts(&d)[0], "I kept a list, Problems I Am Trying to Solve: the equation first.");
     assert!(d.warnings.contains(&DetectionWarning::ReadAsText { labels: vec![("Solve".to_owned(), 1)] }));
@@ -251,4 +253,10 @@ fn prose_in_any_script_falls_back_to_its_sentences() {
     let d = run("蓝色\n\n我一生中只有三个梦让我记得。我梦见我和父亲一起去打猎！\n你呢？\n");
     assert_eq!(d.strategy, Strategy::PlainText);
     assert_eq!(texts(&d), ["蓝色", "我一生中只有三个梦让我记得。", "我梦见我和父亲一起去打猎！", "你呢？"]);
+}
+
+#[test]
+fn two_speakers_with_one_turn_each() {
+    let d = run("Ana: Are you coming tonight?\nBen: Yes, at eight.\n");
+    assert_eq!(speakers(&d), [("Ana", 1), ("Ben", 1)]);
 }

@@ -405,11 +405,16 @@ impl<'a> Reader<'a> {
 
     fn label(&mut self, name: &str, text: &'a str) {
         self.close();
-        let next = self.speakers.len();
-        let speaker = *self.speaker_index.entry(name.to_owned()).or_insert(next);
-        if speaker == next {
-            self.speakers.push(name.to_owned());
-        }
+        // A known speaker costs a lookup, not a copy of the name (this runs per label line).
+        let speaker = match self.speaker_index.get(name) {
+            Some(&k) => k,
+            None => {
+                let next = self.speakers.len();
+                self.speaker_index.insert(name.to_owned(), next);
+                self.speakers.push(name.to_owned());
+                next
+            }
+        };
         let keep = self.turns.len() < self.limit;
         let lines = if keep && !text.is_empty() { vec![text] } else { Vec::new() };
         self.open = Some((speaker, lines, has_speech(text)));

@@ -178,7 +178,7 @@ fn save_and_reopen_a_session() {
         a.view.notices.list.iter().filter(|(m, _)| matches!(m, Message::App(Info::Wrote(_)))).count() == 2
     });
     let csv = std::fs::read_to_string(csv).unwrap();
-    assert!(csv.starts_with("concept,neuron_id,mass,activation\n"));
+    assert!(csv.starts_with("concept,neuron_id,mass,activation,detection,confidence\n"));
     assert_eq!(csv.lines().count(), saved.n_neurons() + 1);
     let md = std::fs::read_to_string(md).unwrap();
     assert!(md.starts_with("# Huey analysis report") && md.contains("| Ana |") && md.contains("beans"), "{md}");

@@ -147,8 +147,8 @@ fn engine_ui(ui: &mut Ui, o: &mut AnalysisOptions) {
             .on_hover_text("the original's: whitespace split, punctuation kept (country. ≠ country)");
     });
     ui.horizontal(|ui| {
-        ui.label("Speakers");
-        ui.radio_value(&mut o.detect.detector, Detector::Transcript, "transcript labels").on_hover_text(
+        ui.label("Detector");
+        ui.radio_value(&mut o.detect.detector, Detector::Transcript, "transcript").on_hover_text(
             "labels as transcripts write them (Q:, Speaker 1:, **Name:**, timestamps, chats, plays, screenplays); front matter, headings and licence text left out",
         );
         ui.radio_value(&mut o.detect.detector, Detector::Reference, "reference")

@@ -150,7 +150,7 @@ pub fn classify(content: &str) -> Vec<Line> {
 }
 
 /// The trimmed text of a `Line::Text` entry.
-pub fn text_of<'a>(content: &'a str, line: Line) -> Option<&'a str> {
+pub fn text_of(content: &str, line: Line) -> Option<&str> {
     match line {
         Line::Text { start, len, .. } => content.get(start as usize..(start + len) as usize),
         _ => None,

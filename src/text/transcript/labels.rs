@@ -283,7 +283,7 @@ fn chat_line(line: &str) -> Parsed<'_> {
 fn is_system(rest: &str, timestamped: bool) -> bool {
     ["***", "-!-", "-->", "<--", "--", "==="].iter().any(|p| rest.starts_with(p))
         || (timestamped && (rest.starts_with("* ") || rest.starts_with("! ")))
-        || rest.starts_with("* ") && rest.split_whitespace().nth(1).is_some_and(|w| is_nick(w) && rest.len() < 200)
+        || (rest.starts_with("* ") && rest.len() < 200 && rest.split_whitespace().nth(1).is_some_and(is_nick))
 }
 
 /// An upper-case name word: `HIGGINS`, `O'BRIEN`, `MRS.`, `#2`, `2ND`.

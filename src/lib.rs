@@ -5,10 +5,13 @@
 //! - [`model`]: plain data every layer shares — network, vocabulary, float types and
 //!   fixed-point sums, mass model, options and parameters, counters, tokens;
 //! - [`text`]: text → speakers and exchanges → tokens (detection, tokenizers, kill lists);
-//! - [`analysis`]: network → concept mass, speaker self-concept, concept map, statistics;
+//! - [`analysis`]: network → concept mass, speaker self-concept, concept map, clusters,
+//!   centralities, statistics;
 //! - [`kernel`]: the named kernels, their timing, and one CPU twin per WGSL kernel;
 //! - [`engine`]: tokens → network, one exchange per step, on the CPU or resident on a GPU;
 //! - [`io`]: files — documents, kill lists, sessions, settings, atomic writes;
+//! - [`export`]: results → bytes — GEXF, GraphML, Pajek, VOSviewer, CSV, JSON, the
+//!   questionnaire, SVG and PNG figures, provenance; the map's colour and label rules;
 //! - [`run`]: the layers above strung into runs — pipeline, fallback, notices, the compute
 //!   worker, sweeps, comparisons, the JSON report;
 //! - [`app`]: the desktop application (eframe/egui) over the compute worker;
@@ -32,6 +35,7 @@ pub mod analysis;
 pub mod kernel;
 pub mod engine;
 pub mod io;
+pub mod export;
 pub mod run;
 pub mod app;
 pub mod cli;

@@ -1,9 +1,14 @@
 //! Views computed from a [`crate::model::network::Network`]: concept mass, speaker self-concept
-//! mass, the concept map (with its Lanczos solver), network statistics and associations, and
-//! the activation cascade. Pure functions over plain data.
+//! mass, the concept map (with its Lanczos solver), the map's concept graph with its Leiden
+//! clusters and centralities, network statistics and associations, and the activation
+//! cascade. Pure functions over plain data.
 
 pub mod cascade;
+pub mod centrality;
+pub mod clusters;
 pub mod concept_map;
+pub mod graph;
 pub mod lanczos;
 pub mod mass;
 pub mod stats;
+pub mod structure;

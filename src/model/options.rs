@@ -219,6 +219,68 @@ pub struct MapOptions {
     /// speaker's name) out of the candidates, so the map is computed without them. Off in the
     /// reference preset (the original maps them); files without the field read it as off.
     pub leave_out_speakers: bool,
+    /// How the map's concepts are clustered (files without the field read the defaults).
+    pub clusters: ClusterOptions,
+}
+
+/// The quality function Leiden optimises.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterQuality {
+    /// Newman–Girvan modularity with a resolution γ (γ = 1: the classic one).
+    #[default]
+    Modularity,
+    /// The constant Potts model: γ is a density threshold in units of association weight, so
+    /// it has no resolution limit (its useful γ depends on the weights' scale).
+    Cpm,
+}
+
+impl ClusterQuality {
+    /// Name as on the command line and in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Modularity => "modularity",
+            Self::Cpm => "cpm",
+        }
+    }
+}
+
+/// Leiden clustering of the map's concepts: quality function, resolution, seed, and how many
+/// seeds the stability of each concept's cluster is measured over.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ClusterOptions {
+    /// The quality function.
+    pub quality: ClusterQuality,
+    /// Resolution γ (> 0; larger: more, smaller clusters).
+    pub resolution: f64,
+    /// Seed of Leiden's random node order (same seed, same graph: same clusters).
+    pub seed: u64,
+    /// Runs with seeds `seed`, `seed + 1`, … for each concept's stability (1: none measured).
+    pub runs: usize,
+}
+
+/// Most Leiden runs one stability measure makes.
+pub const MAX_CLUSTER_RUNS: usize = 1_000;
+
+impl Default for ClusterOptions {
+    fn default() -> Self {
+        Self { quality: ClusterQuality::Modularity, resolution: 1.0, seed: 0, runs: 10 }
+    }
+}
+
+impl ClusterOptions {
+    /// Check the resolution and the number of runs.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        if !(self.resolution.is_finite() && self.resolution > 0.0 && self.resolution <= 1e6) {
+            return Err(ParamError {
+                name: "resolution",
+                value: super::params::shown(self.resolution),
+                rule: "must be a number above 0 and at most 1,000,000",
+            });
+        }
+        count((1..=MAX_CLUSTER_RUNS).contains(&self.runs), "cluster-runs", self.runs, "must be between 1 and 1,000")
+    }
 }
 
 impl MapOptions {
@@ -243,13 +305,21 @@ impl MapOptions {
             self.dense_limit,
             "must be between 1 and 4,000",
         )?;
-        count((1..=64).contains(&self.partial_k), "partial-k", self.partial_k, "must be between 1 and 64")
+        count((1..=64).contains(&self.partial_k), "partial-k", self.partial_k, "must be between 1 and 64")?;
+        self.clusters.validate()
     }
 }
 
 impl Default for MapOptions {
     fn default() -> Self {
-        Self { n_concepts: 50, min_mass: 0.0, dense_limit: 400, partial_k: 6, leave_out_speakers: false }
+        Self {
+            n_concepts: 50,
+            min_mass: 0.0,
+            dense_limit: 400,
+            partial_k: 6,
+            leave_out_speakers: false,
+            clusters: ClusterOptions::default(),
+        }
     }
 }
 

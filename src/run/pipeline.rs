@@ -10,6 +10,7 @@ use super::factory::{cpu_engine, engine_on};
 use super::notice::Notice;
 use crate::analysis::concept_map::{ConceptMap, concept_map};
 use crate::analysis::mass::speaker_self_mass;
+use crate::analysis::structure::Structure;
 use crate::engine::{EngineError, LearningEngine};
 use crate::kernel::{KernelRow, KernelTimes, TimingMethod};
 use crate::model::engine_stats::EngineStats;
@@ -337,6 +338,8 @@ pub struct Analysis {
     pub speaker_mass: Vec<(String, f64)>,
     /// The concept map.
     pub map: ConceptMap,
+    /// Its concepts' graph, clusters and centralities.
+    pub structure: Structure,
     /// Stage timings.
     pub times: StageTimes,
     /// Per-kernel timings of the engine.
@@ -421,6 +424,7 @@ pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
     let t3 = Instant::now();
     let speaker_mass = speaker_self_mass(&network, &detection.speakers);
     let map = concept_map(&network, &speaker_mass, &opts.map);
+    let structure = Structure::of(&network, &map, &opts.map.clusters);
     let t4 = Instant::now();
     let mut warnings: Vec<Notice> = detection.warnings.iter().cloned().map(Notice::Detection).collect();
     warnings.extend(pipeline.notices().iter().cloned());
@@ -465,6 +469,7 @@ pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
         n_tokens,
         speaker_mass,
         map,
+        structure,
         warnings,
     }
 }

@@ -15,6 +15,7 @@ use super::notice::Notice;
 use super::pipeline::{Pipeline, Prepared, prepare};
 use crate::analysis::concept_map::{ConceptMap, concept_map};
 use crate::analysis::mass::speaker_self_mass;
+use crate::analysis::structure::Structure;
 use crate::engine::EngineError;
 use crate::kernel::{KernelRow, TimingMethod};
 use crate::model::engine_stats::EngineStats;
@@ -131,6 +132,8 @@ pub struct Frame {
     pub network: Network,
     /// Its concept map.
     pub map: ConceptMap,
+    /// The map's concept graph, clusters and centralities.
+    pub structure: Arc<Structure>,
     /// Self-concept mass per speaker.
     pub speaker_mass: Vec<(String, f64)>,
     /// Per-kernel totals since the engine started, with their timing method.
@@ -528,7 +531,9 @@ impl Worker {
         run.last_frame = Instant::now();
         let network = run.pipeline.network();
         let speaker_mass = speaker_self_mass(&network, &run.speakers);
-        let map = concept_map(&network, &speaker_mass, &map);
+        let concepts = concept_map(&network, &speaker_mass, &map);
+        let structure = Arc::new(Structure::of(&network, &concepts, &map.clusters));
+        let map = concepts;
         let timing = run.pipeline.timing_method();
         let p = run.pipeline.progress();
         let frame = Frame {
@@ -544,6 +549,7 @@ impl Worker {
             running: self.running,
             network,
             map,
+            structure,
             speaker_mass,
         };
         self.emit(Event::Frame(Arc::new(frame)));

@@ -15,9 +15,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("kernel", &["model"]),
     ("engine", &["kernel", "model"]),
     ("io", &["model", "text"]),
-    ("run", &["engine", "io", "text", "analysis", "kernel", "model"]),
-    ("app", &["run", "io", "analysis", "text", "kernel", "model"]),
-    ("cli", &["run", "io", "app", "text", "analysis", "kernel", "model"]),
+    ("export", &["analysis", "kernel", "model"]),
+    ("run", &["engine", "io", "text", "analysis", "export", "kernel", "model"]),
+    ("app", &["run", "io", "analysis", "export", "text", "kernel", "model"]),
+    ("cli", &["run", "io", "app", "text", "analysis", "export", "kernel", "model"]),
     ("main", &["cli"]),
 ];
 

@@ -1,0 +1,89 @@
+//! SVG figures rasterised to PNG (resvg) at a chosen DPI, on white or transparent, with the
+//! DPI recorded in the file (`pHYs`). Text uses egui's bundled Ubuntu font first, so a figure
+//! looks the same on every machine, then the system's fonts (CJK labels).
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::{tiny_skia, usvg};
+
+use super::figure::FigureError;
+
+/// Most pixels a side of a PNG may have.
+pub const MAX_SIDE_PX: u32 = 20_000;
+
+/// Most pixels a PNG may have (400 MB of RGBA while it is drawn).
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// DPI a PNG may be rendered at.
+pub const DPI_RANGE: std::ops::RangeInclusive<f64> = 30.0..=2400.0;
+
+fn fonts() -> Arc<usvg::fontdb::Database> {
+    static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = usvg::fontdb::Database::new();
+            db.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
+            db.load_font_data(epaint_default_fonts::HACK_REGULAR.to_vec());
+            db.load_system_fonts();
+            db.set_sans_serif_family("Ubuntu");
+            Arc::new(db)
+        })
+        .clone()
+}
+
+/// The pixel size of a `width_mm × height_mm` figure at `dpi`.
+pub fn pixels(width_mm: f64, height_mm: f64, dpi: f64) -> (u32, u32) {
+    let px = |mm: f64| (mm / 25.4 * dpi).round().max(1.0) as u32;
+    (px(width_mm), px(height_mm))
+}
+
+/// Render `svg` (a figure of `width_mm × height_mm`) at `dpi` to PNG bytes.
+pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<u8>, FigureError> {
+    if !(dpi.is_finite() && DPI_RANGE.contains(&dpi)) {
+        return Err(FigureError::OutOfRange {
+            what: "--dpi",
+            value: dpi,
+            low: *DPI_RANGE.start(),
+            high: *DPI_RANGE.end(),
+        });
+    }
+    let (w, h) = pixels(width_mm, height_mm, dpi);
+    if w > MAX_SIDE_PX || h > MAX_SIDE_PX || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(FigureError::Render(format!(
+            "{w} × {h} pixels is too large (at most {MAX_SIDE_PX} a side and {MAX_PIXELS} in all): lower --dpi or the size"
+        )));
+    }
+    let mut options = usvg::Options { fontdb: fonts(), ..usvg::Options::default() };
+    options.font_family = "Ubuntu".to_owned();
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| FigureError::Render(e.to_string()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| FigureError::Render("no pixels".to_owned()))?;
+    let size = tree.size();
+    let transform = tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    let png = pixmap.encode_png().map_err(|e| FigureError::Render(e.to_string()))?;
+    Ok(with_dpi(png, dpi))
+}
+
+/// `png` with a `pHYs` chunk stating `dpi` (pixels per metre), right after `IHDR`.
+fn with_dpi(png: Vec<u8>, dpi: f64) -> Vec<u8> {
+    const AFTER_IHDR: usize = 8 + 25;
+    if png.len() < AFTER_IHDR || &png[12..16] != b"IHDR" {
+        return png;
+    }
+    let ppm = (dpi / 0.0254).round() as u32;
+    let mut data = Vec::with_capacity(9);
+    data.extend_from_slice(&ppm.to_be_bytes());
+    data.extend_from_slice(&ppm.to_be_bytes());
+    data.push(1); // unit: metre
+    let mut crc = flate2::Crc::new();
+    crc.update(b"pHYs");
+    crc.update(&data);
+    let mut out = Vec::with_capacity(png.len() + 21);
+    out.extend_from_slice(&png[..AFTER_IHDR]);
+    out.extend_from_slice(&9u32.to_be_bytes());
+    out.extend_from_slice(b"pHYs");
+    out.extend_from_slice(&data);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out.extend_from_slice(&png[AFTER_IHDR..]);
+    out
+}

@@ -6,27 +6,8 @@
 
 use egui::Color32;
 
+use crate::export::palette::{self, ORANGES, PINK_PURPLE, Rgb, VIRIDIS};
 use crate::io::settings::MapBackground;
-
-/// Evenly spaced stops of matplotlib's viridis (0, 1/8, …, 1).
-const VIRIDIS: [[u8; 3]; 9] = [
-    [68, 1, 84],
-    [71, 44, 122],
-    [59, 81, 139],
-    [44, 113, 142],
-    [33, 144, 141],
-    [39, 173, 129],
-    [92, 200, 99],
-    [170, 220, 50],
-    [253, 231, 37],
-];
-
-/// ColorBrewer Oranges, from its fourth class on (light enough to see on dark, dark enough on
-/// light backgrounds).
-const ORANGES: [[u8; 3]; 5] = [[253, 174, 107], [253, 141, 60], [241, 105, 19], [217, 72, 1], [166, 54, 3]];
-
-/// ColorBrewer RdPu, its middle classes.
-const PINK_PURPLE: [[u8; 3]; 5] = [[250, 159, 181], [247, 104, 161], [221, 52, 151], [174, 1, 126], [122, 1, 119]];
 
 /// A scale of the map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,27 +23,18 @@ pub enum Scale {
 impl Scale {
     /// The colour at `t` in 0..=1 (clamped; NaN reads as 0).
     pub fn at(self, t: f32) -> Color32 {
-        let stops: &[[u8; 3]] = match self {
+        let stops: &[Rgb] = match self {
             Self::Mass => &VIRIDIS,
             Self::Activation => &ORANGES,
             Self::Link => &PINK_PURPLE,
         };
-        ramp(stops, t)
+        let [r, g, b] = palette::ramp(stops, t);
+        Color32::from_rgb(r, g, b)
     }
 }
 
 /// Colour of a concept no cascade step reached.
 pub const INACTIVE: Color32 = Color32::from_rgb(128, 128, 128);
-
-fn ramp(stops: &[[u8; 3]], t: f32) -> Color32 {
-    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    let x = t * (stops.len() - 1) as f32;
-    let k = (x.floor() as usize).min(stops.len() - 2);
-    let f = x - k as f32;
-    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * f).round() as u8;
-    let (a, b) = (stops[k], stops[k + 1]);
-    Color32::from_rgb(mix(a[0], b[0]), mix(a[1], b[1]), mix(a[2], b[2]))
-}
 
 /// The colours a background brings: fill, text, guides (axes, outlines), legend box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

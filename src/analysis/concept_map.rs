@@ -56,6 +56,11 @@ pub struct ConceptMap {
 }
 
 impl ConceptMap {
+    /// Eigen-axes the map has (one per eigenvector computed).
+    pub fn dimensions(&self) -> usize {
+        self.eigenvectors.len()
+    }
+
     /// Coordinates of every concept on eigen-axis `axis` (the reference's scaling, ×3).
     pub fn axis_coords(&self, axis: usize) -> Vec<f64> {
         let Some(v) = self.eigenvectors.get(axis) else {

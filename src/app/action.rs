@@ -49,6 +49,10 @@ pub enum Action {
     ExportConcepts(PathBuf),
     /// Write a Markdown analysis report.
     ExportReport(PathBuf),
+    /// Write the map, clusters and centralities in an interchange format (or the questionnaire).
+    Export(crate::export::Format, PathBuf),
+    /// Write a figure.
+    Figure(crate::app::jobs::FigureFile, PathBuf),
     /// Show or hide the help window (shortcuts, version).
     ToggleHelp,
     /// Save the settings now (a setting the user changed, such as the theme).
@@ -66,6 +70,8 @@ impl Purpose {
             Self::ExportReport => Action::ExportReport(path),
             Self::KillListFile => Action::UseKillFile(path),
             Self::LoadSweep => Action::LoadSweep(path),
+            Self::Export(format) => Action::Export(format, path),
+            Self::Figure(figure) => Action::Figure(figure, path),
         }
     }
 }

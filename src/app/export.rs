@@ -1,12 +1,65 @@
-//! Exports from the app, rendered as text from the frame on show (the jobs write them): the
-//! concept list as CSV, and a Markdown analysis report (the original's "Generate Analysis
-//! Report").
+//! Exports from the app, rendered from the frame on show (the jobs write them, and turn
+//! figures into PNG): the concept list as CSV, a Markdown analysis report (the original's
+//! "Generate Analysis Report") with its provenance and methods paragraph, the interchange
+//! formats and figures of `crate::export` — the same bytes `huey export` and `huey figure`
+//! write.
 
 use std::fmt::Write as _;
 
 use super::view::View;
 use crate::analysis::mass::concept_masses;
 use crate::analysis::stats::network_stats;
+use crate::export::figure::{FigureKind, FigureOptions};
+use crate::export::{ExportFile, Format, Provenance, Results};
+use crate::model::options::MapOptions;
+use crate::run::provenance::{Source, detection_line};
+
+/// Where the frame on show came from; `map` are the map options it was drawn with. `None`
+/// before the first frame.
+pub fn provenance(view: &View, map: &MapOptions) -> Option<Provenance> {
+    let (frame, s) = (view.run.frame.as_ref()?, view.run.summary.as_ref()?);
+    let detection = detection_line(s.detector.as_str(), &s.strategy, s.confidence);
+    let source = Source {
+        name: &s.name,
+        sha256: &s.input_sha256,
+        exchanges: frame.done,
+        speakers: &s.speakers,
+        detection: &detection,
+        kill_list: &s.kill_name,
+        backend: frame.backend,
+        device: &frame.device,
+    };
+    let mut opts = s.options.clone();
+    opts.map = map.clone();
+    // The clusters on show were made with these (a change is on its way in the next frame).
+    opts.map.clusters = frame.structure.clusters.options;
+    opts.backend = frame.backend;
+    Some(crate::run::provenance::provenance(source, &opts, &frame.map, &frame.structure))
+}
+
+/// The files of `format` for the frame on show.
+pub fn interchange(
+    view: &View,
+    format: Format,
+    provenance: &Provenance,
+    choices: &crate::export::questionnaire::Choices,
+) -> Option<Vec<ExportFile>> {
+    let frame = view.run.frame.as_ref()?;
+    let results = Results { map: &frame.map, structure: &frame.structure, provenance };
+    Some(crate::export::render(format, &results, choices))
+}
+
+/// The SVG of a `kind` figure of the frame on show.
+pub fn figure_svg(
+    view: &View,
+    kind: FigureKind,
+    provenance: &Provenance,
+    opts: &FigureOptions,
+) -> Option<Result<String, crate::export::figure::FigureError>> {
+    let frame = view.run.frame.as_ref()?;
+    let results = Results { map: &frame.map, structure: &frame.structure, provenance };
+    Some(crate::export::figure::svg(kind, &results, (&frame.kernels, &frame.device), opts))
+}
 
 /// `concept,neuron_id,mass,activation,detection,confidence`, heaviest first (the speaker
 /// detection's strategy and confidence in every row, so any CSV reader keeps them with the
@@ -29,8 +82,9 @@ pub fn concepts_csv(view: &View) -> Option<String> {
     Some(out)
 }
 
-/// A Markdown report of the run on show; `None` before the first frame.
-pub fn report_markdown(view: &View) -> Option<String> {
+/// A Markdown report of the run on show, with its provenance and methods paragraph; `None`
+/// before the first frame.
+pub fn report_markdown(view: &View, provenance: &Provenance) -> Option<String> {
     let frame = view.run.frame.as_ref()?;
     let net = &frame.network;
     let stats = network_stats(net);
@@ -91,9 +145,39 @@ pub fn report_markdown(view: &View) -> Option<String> {
         map.warp.map_or_else(|| "n/a".to_owned(), |w| format!("{w:.4}")),
         map.variance_top3_pct.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}%"))
     );
+    let structure = &frame.structure;
+    let c = &structure.clusters;
+    md.push_str("\n## Clusters\n\n");
+    match &c.problem {
+        Some(problem) => {
+            let _ = writeln!(md, "None: {problem}.");
+        }
+        None => {
+            let _ = writeln!(
+                md,
+                "{} Leiden clusters ({} quality, resolution {}, seed {}), modularity {:.4}.\n\n| cluster | concepts | top concepts | mean stability |\n|---:|---:|---|---:|",
+                c.len(),
+                c.options.quality.as_str(),
+                c.options.resolution,
+                c.options.seed,
+                c.modularity
+            );
+            for k in 0..c.len() {
+                let members = &c.members[k];
+                let stable = members.iter().map(|&i| c.stability[i]).sum::<f64>() / members.len().max(1) as f64;
+                let _ =
+                    writeln!(md, "| {} | {} | {} | {stable:.2} |", k + 1, members.len(), c.name(&structure.graph, k));
+            }
+        }
+    }
     md.push_str("\n## Strongest connections\n\n| from | to | strength | mass |\n|---|---|---:|---:|\n");
     for (from, to, s, m) in stats.strongest.iter().take(10) {
         let _ = writeln!(md, "| {from} | {to} | {s:.4} | {m:.4} |");
     }
+    md.push_str("\n## Methods\n\n");
+    md.push_str(&provenance.methods());
+    md.push_str("\n\n## Provenance\n\n```text\n");
+    md.push_str(&provenance.lines());
+    md.push_str("```\n");
     Some(md)
 }

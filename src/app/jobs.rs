@@ -92,6 +92,14 @@ pub enum JobError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A figure could not be rendered.
+    #[error("cannot render {}: {source}", path.display())]
+    Figure {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::export::figure::FigureError,
+    },
     /// A measurement's options were rejected.
     #[error(transparent)]
     Params(#[from] ParamError),
@@ -137,6 +145,19 @@ pub enum Purpose {
     KillListFile,
     /// A sweep JSON file.
     LoadSweep,
+    /// Where to export in an interchange format.
+    Export(crate::export::Format),
+    /// Where to write a figure.
+    Figure(FigureFile),
+}
+
+/// A figure the app writes: what it shows, as SVG or PNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FigureFile {
+    /// The plot.
+    pub kind: crate::export::figure::FigureKind,
+    /// PNG (at the chosen DPI) rather than SVG.
+    pub png: bool,
 }
 
 /// Why no native file dialog answered (the in-app browser opens instead).
@@ -198,7 +219,7 @@ pub fn rfd_dialog(purpose: Purpose) -> Result<Option<PathBuf>, DialogError> {
         Purpose::OpenSession | Purpose::SaveSession => {
             dialog.add_filter("Huey session", &["ron"]).set_file_name(purpose.file_name().unwrap_or_default())
         }
-        Purpose::ExportConcepts | Purpose::ExportReport => {
+        Purpose::ExportConcepts | Purpose::ExportReport | Purpose::Export(_) | Purpose::Figure(_) => {
             dialog.set_file_name(purpose.file_name().unwrap_or_default())
         }
         Purpose::KillListFile => dialog,
@@ -217,15 +238,20 @@ pub fn rfd_dialog(purpose: Purpose) -> Result<Option<PathBuf>, DialogError> {
 impl Purpose {
     /// Whether the path chosen is written (a save dialog) rather than read.
     pub fn saves(self) -> bool {
-        matches!(self, Self::SaveSession | Self::ExportConcepts | Self::ExportReport)
+        matches!(
+            self,
+            Self::SaveSession | Self::ExportConcepts | Self::ExportReport | Self::Export(_) | Self::Figure(_)
+        )
     }
 
     /// The file name a save dialog proposes.
-    pub fn file_name(self) -> Option<&'static str> {
+    pub fn file_name(self) -> Option<String> {
         match self {
-            Self::SaveSession => Some("session.ron"),
-            Self::ExportConcepts => Some("concepts.csv"),
-            Self::ExportReport => Some("report.md"),
+            Self::SaveSession => Some("session.ron".to_owned()),
+            Self::ExportConcepts => Some("concepts.csv".to_owned()),
+            Self::ExportReport => Some("report.md".to_owned()),
+            Self::Export(format) => Some(format.suggested_name("huey")),
+            Self::Figure(f) => Some(format!("{}.{}", f.kind.as_str(), if f.png { "png" } else { "svg" })),
             _ => None,
         }
     }
@@ -250,6 +276,8 @@ impl Purpose {
             Self::ExportReport => "Export the report (Markdown)",
             Self::KillListFile => "Choose a kill-list file",
             Self::LoadSweep => "Load sweep rows (JSON)",
+            Self::Export(format) => format.title().trim_end_matches('…'),
+            Self::Figure(_) => "Save the figure",
         }
     }
 }
@@ -298,10 +326,23 @@ pub enum JobDone {
 enum Write {
     File(PathBuf, Vec<u8>, WriteKind),
     Png(PathBuf, Arc<egui::ColorImage>),
+    /// A figure's SVG, rasterised here (resvg takes a while at print DPI).
+    Figure(PathBuf, String, FigurePng),
     Session(PathBuf, Box<SessionFile>),
     Settings(PathBuf, Box<Settings>),
     /// Nothing: acknowledged once every earlier write is done.
     Flush,
+}
+
+/// How a figure's SVG becomes a PNG: its size in millimetres and the DPI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FigurePng {
+    /// Width in millimetres.
+    pub width_mm: f64,
+    /// Height in millimetres.
+    pub height_mm: f64,
+    /// Dots per inch.
+    pub dpi: f64,
 }
 
 /// The app's end of the job threads.
@@ -470,6 +511,11 @@ impl Jobs {
         self.queue(Write::Png(path, image), None);
     }
 
+    /// Render a figure's `svg` to PNG as `png` says and write it to `path`.
+    pub fn write_figure_png(&self, path: PathBuf, svg: String, png: FigurePng) {
+        self.queue(Write::Figure(path, svg, png), None);
+    }
+
     /// Wait up to `timeout` until every write asked for so far is done (used when the window
     /// closes, so nothing asked for is lost with the process).
     pub fn flush(&self, timeout: Duration) {
@@ -507,6 +553,13 @@ fn perform(write: Write) -> JobDone {
                 Err(e) => JobDone::Failed(e.into()),
             },
             Err(source) => JobDone::Failed(JobError::Encode { path, source }),
+        },
+        Write::Figure(path, svg, p) => match crate::export::png::render(&svg, p.width_mm, p.height_mm, p.dpi) {
+            Ok(bytes) => match crate::io::atomic::write(&path, &bytes) {
+                Ok(()) => JobDone::Written(path, WriteKind::Export),
+                Err(e) => JobDone::Failed(e.into()),
+            },
+            Err(source) => JobDone::Failed(JobError::Figure { path, source }),
         },
         Write::Flush => JobDone::Flushed,
         Write::Session(path, session) => match session.save(&path) {

@@ -336,8 +336,17 @@ impl HueyApp {
                     self.view.notices.push(Info::MeasurementRunning);
                 }
             }
-            Action::ExportConcepts(path) => self.export(path, export::concepts_csv),
-            Action::ExportReport(path) => self.export(path, export::report_markdown),
+            Action::ExportConcepts(path) => {
+                let text = export::concepts_csv(&self.view);
+                self.export(path, text);
+            }
+            Action::ExportReport(path) => {
+                let text = export::provenance(&self.view, &self.settings.options.map)
+                    .and_then(|p| export::report_markdown(&self.view, &p));
+                self.export(path, text);
+            }
+            Action::Export(format, path) => self.export_format(format, &path),
+            Action::Figure(figure, path) => self.export_figure(figure, path),
             Action::LoadSweep(path) => self.jobs.load_sweep(path),
         }
     }
@@ -357,10 +366,50 @@ impl HueyApp {
         self.browser = Some(super::browser::Browser::open(purpose, folder));
     }
 
-    fn export(&mut self, path: PathBuf, render: fn(&super::view::View) -> Option<String>) {
-        match render(&self.view) {
+    fn export(&mut self, path: PathBuf, text: Option<String>) {
+        match text {
             Some(text) => self.jobs.write(path, text.into_bytes(), WriteKind::Export),
             None => self.view.notices.push(Info::NothingToExport),
+        }
+    }
+
+    /// Every file of `format` for the frame on show, named after `path`.
+    fn export_format(&mut self, format: crate::export::Format, path: &Path) {
+        let files = export::provenance(&self.view, &self.settings.options.map)
+            .and_then(|p| export::interchange(&self.view, format, &p, &self.view.widgets.figure.questions));
+        match files {
+            Some(files) => {
+                for file in files {
+                    self.jobs.write(file.path_for(path), file.text.into_bytes(), WriteKind::Export);
+                }
+            }
+            None => self.view.notices.push(Info::NothingToExport),
+        }
+    }
+
+    /// A figure of the frame on show, as the map is drawn (axes, colouring) and the figure
+    /// settings say; a PNG is rendered on the writer's thread.
+    fn export_figure(&mut self, figure: super::jobs::FigureFile, path: PathBuf) {
+        let f = &self.view.widgets.figure;
+        let camera = &self.view.widgets.camera;
+        let opts = crate::export::figure::FigureOptions {
+            width_mm: f.width_mm,
+            height_mm: f.height_mm,
+            axes: [camera.axes[0], camera.axes[1]],
+            colouring: self.view.widgets.map_colour,
+            transparent: f.transparent,
+        };
+        let dpi = f.dpi;
+        let svg = export::provenance(&self.view, &self.settings.options.map)
+            .and_then(|p| export::figure_svg(&self.view, figure.kind, &p, &opts));
+        match svg {
+            None => self.view.notices.push(Info::NothingToExport),
+            Some(Err(e)) => self.view.notices.push(Info::Figure(e.to_string())),
+            Some(Ok(svg)) if figure.png => {
+                let png = super::jobs::FigurePng { width_mm: opts.width_mm, height_mm: opts.height_mm, dpi };
+                self.jobs.write_figure_png(path, svg, png);
+            }
+            Some(Ok(svg)) => self.jobs.write(path, svg.into_bytes(), WriteKind::Export),
         }
     }
 

@@ -60,6 +60,8 @@ impl HueyApp {
                 Some("spectrum") => widgets.tab = Tab::Spectrum,
                 Some("inspector") => widgets.tab = Tab::Inspector,
                 Some("speakers") => widgets.tab = Tab::Speakers,
+                Some("concepts") => widgets.tab = Tab::Concepts,
+                Some("clusters") => widgets.map_colour = crate::export::figure::Colouring::Clusters,
                 _ => {}
             }
             widgets.selected.clone_from(&pilot.script.select);

@@ -38,6 +38,8 @@ pub enum Tab {
     Cascade,
     /// CPU and GPU side by side, and the crossover chart.
     Compare,
+    /// The map's concepts in a sortable table: clusters and centralities.
+    Concepts,
 }
 
 /// An activation cascade being explored.
@@ -193,6 +195,64 @@ pub struct Widgets {
     pub cascade: Option<CascadeView>,
     /// The help window (shortcuts, version) is shown.
     pub help_open: bool,
+    /// How the map colours its concepts (by mass, or by Leiden cluster with a legend).
+    pub map_colour: crate::export::figure::Colouring,
+    /// Figures and questionnaires from the Export menu: size, DPI, background, questions.
+    pub figure: FigureSettings,
+    /// The concepts table's sort: column and descending.
+    pub concepts_sort: (ConceptColumn, bool),
+}
+
+/// What the Export menu's figures and questionnaire are made with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureSettings {
+    /// Width in millimetres.
+    pub width_mm: f64,
+    /// Height in millimetres.
+    pub height_mm: f64,
+    /// PNG resolution.
+    pub dpi: f64,
+    /// No background.
+    pub transparent: bool,
+    /// The questionnaire's choices.
+    pub questions: crate::export::questionnaire::Choices,
+}
+
+impl Default for FigureSettings {
+    fn default() -> Self {
+        let f = crate::export::figure::FigureOptions::default();
+        Self {
+            width_mm: f.width_mm,
+            height_mm: f.height_mm,
+            dpi: 300.0,
+            transparent: false,
+            questions: crate::export::questionnaire::Choices::default(),
+        }
+    }
+}
+
+/// A column of the concepts table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConceptColumn {
+    /// The label.
+    Concept,
+    /// Leiden cluster.
+    Cluster,
+    /// Fraction of seeds in its modal cluster.
+    Stability,
+    /// Concept mass.
+    #[default]
+    Mass,
+    /// Weighted out-degree.
+    StrengthOut,
+    /// Weighted in-degree.
+    StrengthIn,
+    /// Betweenness.
+    Betweenness,
+    /// Eigenvector centrality.
+    Eigenvector,
+    /// PageRank.
+    PageRank,
 }
 
 /// Undo history of a conversation's speaker edits.
@@ -252,6 +312,8 @@ pub enum Info {
     MeasurementRunning,
     /// An export before the first frame.
     NothingToExport,
+    /// A figure could not be drawn (an axis the map lacks, a size out of bounds).
+    Figure(String),
     /// A session save before the first frame.
     NothingToSave,
     /// A file dialog is already open.
@@ -282,6 +344,7 @@ impl std::fmt::Display for Info {
             Self::WorkerDied => f.write_str("the compute thread stopped unexpectedly; restart Huey"),
             Self::MeasurementRunning => f.write_str("a measurement is already running"),
             Self::NothingToExport => f.write_str("nothing to export yet"),
+            Self::Figure(e) => write!(f, "no figure: {e}"),
             Self::NothingToSave => f.write_str("nothing to save yet"),
             Self::DialogOpen => f.write_str("a file dialog is already open"),
             Self::FolderTruncated(p) => write!(

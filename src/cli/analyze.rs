@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 use super::{CliError, Outputs, emit};
 use crate::io::document;
 use crate::model::options::{
-    AnalysisOptions, Backend, Detector, EngineKind, LabelPattern, Precision, Preset, Tokenizer,
+    AnalysisOptions, Backend, ClusterOptions, ClusterQuality, Detector, EngineKind, LabelPattern, Precision, Preset,
+    Tokenizer,
 };
 use crate::model::params::Specific;
 use crate::run::notice::Notice;
@@ -224,6 +225,29 @@ pub struct AnalyzeArgs {
     /// Concepts listed in the printed summary.
     #[arg(long, default_value_t = 15)]
     pub top: usize,
+    /// Clusters: the quality function Leiden optimises.
+    #[arg(long, value_enum, default_value_t)]
+    pub quality: QualityArg,
+    /// Clusters: resolution γ (> 0; larger: more, smaller clusters).
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    pub resolution: f64,
+    /// Clusters: seed of Leiden's random node order (same seed, same clusters).
+    #[arg(long, default_value_t = 0)]
+    pub cluster_seed: u64,
+    /// Clusters: seeds (`--cluster-seed`, +1, …) each concept's cluster stability is measured
+    /// over (1 to 1000; 1: none).
+    #[arg(long, default_value_t = 10)]
+    pub cluster_runs: usize,
+}
+
+/// The quality function of the clusters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum QualityArg {
+    /// Newman–Girvan modularity with resolution γ.
+    #[default]
+    Modularity,
+    /// The constant Potts model (γ: a density threshold in association weight).
+    Cpm,
 }
 
 impl AnalyzeArgs {
@@ -309,6 +333,15 @@ impl AnalyzeArgs {
         if self.map_speakers {
             opts.map.leave_out_speakers = false;
         }
+        opts.map.clusters = ClusterOptions {
+            quality: match self.quality {
+                QualityArg::Modularity => ClusterQuality::Modularity,
+                QualityArg::Cpm => ClusterQuality::Cpm,
+            },
+            resolution: self.resolution,
+            seed: self.cluster_seed,
+            runs: self.cluster_runs,
+        };
         opts.validate()?;
         Ok(opts)
     }
@@ -354,10 +387,34 @@ pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<Notice>), C
     }
 }
 
-pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
+/// A finished analysis of the file `AnalyzeArgs` name, with what made it.
+pub(super) struct Analysed {
+    /// The input's name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// The options it ran with.
+    pub opts: AnalysisOptions,
+    /// The kill list's source (resolved: `auto` became a language), the list and its name.
+    pub kill_source: KillSource,
+    /// See `kill_source`.
+    pub kill: KillList,
+    /// See `kill_source`.
+    pub kill_name: String,
+    /// The result, its warnings after the load's.
+    pub analysis: Analysis,
+}
+
+impl Analysed {
+    /// Where the results came from (every export and figure carries it).
+    pub fn provenance(&self) -> crate::export::Provenance {
+        crate::run::provenance::of_analysis(&self.name, &self.text, &self.kill_name, &self.opts, &self.analysis)
+    }
+}
+
+/// Load, detect, learn and map the file `args` name (outputs are checked by the caller first).
+pub(super) fn analyse(args: &AnalyzeArgs) -> Result<Analysed, CliError> {
     let opts = args.options()?;
-    // Every output is checked before the analysis, so a bad path fails at once.
-    let outputs = Outputs::checked(&[args.json.as_deref(), args.save_session.as_deref()], args.inputs(), args.force)?;
     let (name, text, load_warnings) = load_input(args)?;
     // `--kill-lang auto` becomes the list of the text's language.
     let kill_source = args.kill_source()?.for_text(&text);
@@ -372,21 +429,43 @@ pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let mut warnings = load_warnings;
     warnings.append(&mut analysis.warnings);
     analysis.warnings = warnings;
-    let report = Report::new(&name, &kill_name, &analysis);
-    let mut out = summary(&report, &analysis, args.top);
+    Ok(Analysed {
+        name,
+        text,
+        opts,
+        kill_source: crate::io::kill_list::resolve(&kill_source),
+        kill,
+        kill_name,
+        analysis,
+    })
+}
+
+pub(super) fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
+    args.options()?;
+    // Every output is checked before the analysis, so a bad path fails at once.
+    let outputs = Outputs::checked(&[args.json.as_deref(), args.save_session.as_deref()], args.inputs(), args.force)?;
+    let done = analyse(args)?;
+    emit(&report_and_summary(args, &outputs, &done)?);
+    Ok(())
+}
+
+/// The printed summary of `done`, after writing the JSON report and session `args` ask for.
+pub(super) fn report_and_summary(args: &AnalyzeArgs, outputs: &Outputs, done: &Analysed) -> Result<String, CliError> {
+    let analysis = &done.analysis;
+    let report = Report::new(&done.name, &done.kill_name, analysis);
+    let mut out = summary(&report, analysis, args.top);
     let run = RunState {
         file: args.file.as_deref(),
-        text: &text,
-        options: &opts,
-        kill_source: &crate::io::kill_list::resolve(&kill_source),
-        kill: &kill,
+        text: &done.text,
+        options: &done.opts,
+        kill_source: &done.kill_source,
+        kill: &done.kill,
         done: analysis.detection.exchanges.len(),
         stats: analysis.stats,
         network: &analysis.network,
     };
-    super::write_results(&mut out, &outputs, (args.json.as_deref(), args.save_session.as_deref()), &report, run)?;
-    emit(&out);
-    Ok(())
+    super::write_results(&mut out, outputs, (args.json.as_deref(), args.save_session.as_deref()), &report, run)?;
+    Ok(out)
 }
 
 /// The readable summary of a finished analysis (warnings go to standard error).
@@ -433,6 +512,28 @@ pub(super) fn summary(r: &Report, a: &Analysis, top: usize) -> String {
         ),
         _ => outln!(out, "             warp and variance need the full spectrum (use fewer concepts)"),
     }
+    let c = &a.structure.clusters;
+    match &c.problem {
+        Some(problem) => outln!(out, "  clusters   none: {problem}"),
+        None => {
+            let o = &c.options;
+            let stable = c.stability.iter().sum::<f64>() / c.stability.len().max(1) as f64;
+            outln!(
+                out,
+                "  clusters   {} (Leiden, {} γ {}, seed {}), modularity {:.4}, mean stability {:.2} over {} seeds",
+                c.len(),
+                o.quality.as_str(),
+                o.resolution,
+                o.seed,
+                c.modularity,
+                stable,
+                o.runs
+            );
+            for k in 0..c.len().min(top.min(8)) {
+                outln!(out, "    {:>2} {}", k + 1, c.name(&a.structure.graph, k));
+            }
+        }
+    }
     let timing = r.kernels.first().map_or("no", |k| k.method.label());
     outln!(out, "  kernels    on {} ({timing} timing)", r.device);
     for k in &r.kernels {
@@ -448,12 +549,13 @@ pub(super) fn summary(r: &Report, a: &Analysis, top: usize) -> String {
     let t = &r.stage_seconds;
     outln!(
         out,
-        "  time       {:.2} ms (detect {:.2}, tokenize {:.2}, engine {:.2}, map {:.2})",
+        "  time       {:.2} ms (detect {:.2}, tokenize {:.2}, engine {:.2}, map {:.2}, structure {:.2})",
         r.seconds_processing * 1e3,
         t.detect_secs * 1e3,
         t.tokenize_secs * 1e3,
         t.engine_secs * 1e3,
-        t.map_secs * 1e3
+        t.map_secs * 1e3,
+        t.structure_secs * 1e3
     );
     out
 }

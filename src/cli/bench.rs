@@ -125,8 +125,8 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
     let mut results = Vec::new();
     emit(&format!(
-        "{:<34} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
-        "file", "exchanges", "tokens", "median ms", "detect", "engine", "map", "tokens/s"
+        "{:<34} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
+        "file", "exchanges", "tokens", "median ms", "detect", "engine", "map", "structure", "tokens/s"
     ));
     for file in files {
         let mut a = AnalyzeArgs::for_file(file);
@@ -170,11 +170,12 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
                 tokenize_secs: pick(|t| t.tokenize_secs),
                 engine_secs: pick(|t| t.engine_secs),
                 map_secs: pick(|t| t.map_secs),
+                structure_secs: pick(|t| t.structure_secs),
             },
         };
         // One line per file as soon as it is measured.
         emit(&format!(
-            "{:<34} {:>9} {:>7} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>12.0}\n",
+            "{:<34} {:>9} {:>7} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>12.0}\n",
             result.file,
             result.exchanges,
             result.tokens,
@@ -182,6 +183,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
             result.median_stage.detect_secs * 1e3,
             result.median_stage.engine_secs * 1e3,
             result.median_stage.map_secs * 1e3,
+            result.median_stage.structure_secs * 1e3,
             result.tokens_per_sec
         ));
         results.push(result);

@@ -1,4 +1,4 @@
-//! The command line: `huey analyze`, `huey bench`, `huey synth`, `huey gpu-info`, and
+//! The command line: `huey analyze`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
 //! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
@@ -11,6 +11,7 @@ macro_rules! outln {
 
 mod analyze;
 mod bench;
+mod export;
 mod gpu_info;
 mod session;
 mod synth;
@@ -22,6 +23,7 @@ use clap::{Parser, Subcommand};
 
 pub use analyze::AnalyzeArgs;
 pub use bench::BenchArgs;
+pub use export::{ExportArgs, FigureArgs};
 pub use session::SessionArgs;
 pub use synth::SynthArgs;
 
@@ -49,7 +51,7 @@ pub struct Cli {
     /// App: start running at once (scripts/screenshots.sh, responsiveness runs).
     #[arg(long, hide = true)]
     pub run: bool,
-    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers).
+    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers, concepts; clusters: the map by cluster).
     #[arg(long, hide = true)]
     pub tab: Option<String>,
     /// App: concept to select.
@@ -71,6 +73,12 @@ pub struct Cli {
 pub enum Command {
     /// Analyse one conversation file and print (or write as JSON) the results.
     Analyze(AnalyzeArgs),
+    /// Analyse one conversation and write its map, clusters and centralities for Gephi,
+    /// VOSviewer, R or Python (GEXF, GraphML, Pajek, VOSviewer, CSV, JSON), or the Quey
+    /// questionnaire.
+    Export(ExportArgs),
+    /// Analyse one conversation and draw its map, spectrum or kernel timing as SVG or PNG.
+    Figure(FigureArgs),
     /// Time the whole pipeline on files, several repetitions, and report medians.
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
@@ -128,6 +136,15 @@ pub enum CliError {
         /// The flag.
         flag: &'static str,
     },
+    /// A figure could not be made.
+    #[error(transparent)]
+    Figure(#[from] crate::export::figure::FigureError),
+    /// A figure's file is neither `.svg` nor `.png`.
+    #[error("{}: a figure is written as .svg or .png", .0.display())]
+    FigureType(PathBuf),
+    /// `--reference-pair` is not two different concepts.
+    #[error("--reference-pair '{0}' is not two different concepts as A,B")]
+    ReferencePair(String),
     /// Two outputs of one command name the same file.
     #[error("two outputs name the same file: {}", .0.display())]
     SameOutput(PathBuf),
@@ -138,6 +155,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Export(args)) => export::run_export(&args),
+        Some(Command::Figure(args)) => export::run_figure(&args),
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Session(args)) => session::run(&args),
         Some(Command::GpuInfo) => gpu_info::run(),

@@ -21,6 +21,29 @@ pub enum Colouring {
     Mass,
 }
 
+/// What a figure shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FigureKind {
+    /// The concept map.
+    #[default]
+    Map,
+    /// The eigenvalue spectrum.
+    Spectrum,
+    /// Kernel time per call.
+    Timing,
+}
+
+impl FigureKind {
+    /// Its name (a figure's default file name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Map => "map",
+            Self::Spectrum => "spectrum",
+            Self::Timing => "timing",
+        }
+    }
+}
+
 /// Clusters the legend names (the rest are counted in one line, and drawn grey beyond the
 /// palette).
 pub const LEGEND_CLUSTERS: usize = 12;
@@ -399,6 +422,31 @@ pub fn spectrum_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
         results.map.eigenvalues.iter().enumerate().map(|(k, &l)| (format!("λ{}", k + 1), l)).collect();
     let title = format!("Eigenvalues of the concept map ({} concepts)", results.map.labels.len());
     bars_svg(&title, &bars, "eigenvalue λ", ([0, 114, 178], [213, 94, 0]), results.provenance, opts)
+}
+
+/// The SVG of a `kind` figure of `results` (a timing figure plots `kernels`, measured on
+/// `device`), after checking `opts` against the map: the one entry point of the CLI and the app.
+pub fn svg(
+    kind: FigureKind,
+    results: &Results<'_>,
+    (kernels, device): (&[crate::kernel::KernelRow], &str),
+    opts: &FigureOptions,
+) -> Result<String, FigureError> {
+    Ok(match kind {
+        FigureKind::Map => {
+            opts.validate(results.map.dimensions())?;
+            map_svg(results, opts)
+        }
+        FigureKind::Spectrum => {
+            // A bar chart has no map axes.
+            FigureOptions { axes: [0, 1], ..opts.clone() }.validate(2)?;
+            spectrum_svg(results, opts)
+        }
+        FigureKind::Timing => {
+            FigureOptions { axes: [0, 1], ..opts.clone() }.validate(2)?;
+            timing_svg(kernels, device, results.provenance, opts)
+        }
+    })
 }
 
 /// Kernel timings: µs per call of each kernel.

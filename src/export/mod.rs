@@ -80,6 +80,17 @@ impl Format {
         }
     }
 
+    /// The suffixes of the files [`render`] writes for this format, in its order (`None`:
+    /// the chosen path itself).
+    pub fn suffixes(self) -> &'static [Option<&'static str>] {
+        match self {
+            Self::Gexf | Self::Graphml | Self::Pajek | Self::Json => &[None],
+            Self::Vosviewer => &[Some("_map.txt"), Some("_network.txt"), Some("_provenance.txt")],
+            Self::Csv => &[Some("_nodes.csv"), Some("_edges.csv"), Some("_provenance.txt")],
+            Self::Questionnaire => &[None, Some(".csv")],
+        }
+    }
+
     /// The file name suggested for a conversation called `stem`.
     pub fn suggested_name(self, stem: &str) -> String {
         match self {
@@ -108,12 +119,17 @@ impl ExportFile {
     /// The path of this file for the chosen `path`: `path` itself, or its stem plus the suffix
     /// (`talk.csv` → `talk_nodes.csv`).
     pub fn path_for(&self, path: &std::path::Path) -> std::path::PathBuf {
-        match self.suffix {
-            None => path.to_path_buf(),
-            Some(suffix) => {
-                let stem = path.file_stem().map_or_else(|| "huey".into(), |s| s.to_string_lossy().into_owned());
-                path.with_file_name(format!("{stem}{suffix}"))
-            }
+        path_with(path, self.suffix)
+    }
+}
+
+/// `path` itself, or its stem plus `suffix` (`talk.csv` + `_nodes.csv` → `talk_nodes.csv`).
+pub fn path_with(path: &std::path::Path, suffix: Option<&str>) -> std::path::PathBuf {
+    match suffix {
+        None => path.to_path_buf(),
+        Some(suffix) => {
+            let stem = path.file_stem().map_or_else(|| "huey".into(), |s| s.to_string_lossy().into_owned());
+            path.with_file_name(format!("{stem}{suffix}"))
         }
     }
 }

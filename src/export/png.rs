@@ -37,8 +37,9 @@ pub fn pixels(width_mm: f64, height_mm: f64, dpi: f64) -> (u32, u32) {
     (px(width_mm), px(height_mm))
 }
 
-/// Render `svg` (a figure of `width_mm × height_mm`) at `dpi` to PNG bytes.
-pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<u8>, FigureError> {
+/// Whether a `width_mm × height_mm` figure can be rendered at `dpi` (the DPI in range, the
+/// pixels within bounds).
+pub fn check(width_mm: f64, height_mm: f64, dpi: f64) -> Result<(u32, u32), FigureError> {
     if !(dpi.is_finite() && DPI_RANGE.contains(&dpi)) {
         return Err(FigureError::OutOfRange {
             what: "--dpi",
@@ -53,6 +54,12 @@ pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<
             "{w} × {h} pixels is too large (at most {MAX_SIDE_PX} a side and {MAX_PIXELS} in all): lower --dpi or the size"
         )));
     }
+    Ok((w, h))
+}
+
+/// Render `svg` (a figure of `width_mm × height_mm`) at `dpi` to PNG bytes.
+pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<u8>, FigureError> {
+    let (w, h) = check(width_mm, height_mm, dpi)?;
     let mut options = usvg::Options { fontdb: fonts(), ..usvg::Options::default() };
     options.font_family = "Ubuntu".to_owned();
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| FigureError::Render(e.to_string()))?;

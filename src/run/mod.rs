@@ -8,6 +8,7 @@ pub mod devices;
 pub mod factory;
 pub mod notice;
 pub mod pipeline;
+pub mod provenance;
 pub mod report;
 pub mod session;
 pub mod sweep;

@@ -48,12 +48,15 @@ pub struct StageTimes {
     pub engine_secs: f64,
     /// Concept mass, speaker mass and the map.
     pub map_secs: f64,
+    /// The map's structure: clusters (every stability run) and centralities.
+    #[serde(default)]
+    pub structure_secs: f64,
 }
 
 impl StageTimes {
     /// Sum of the stages.
     pub fn total_secs(&self) -> f64 {
-        self.detect_secs + self.tokenize_secs + self.engine_secs + self.map_secs
+        self.detect_secs + self.tokenize_secs + self.engine_secs + self.map_secs + self.structure_secs
     }
 }
 
@@ -424,8 +427,9 @@ pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
     let t3 = Instant::now();
     let speaker_mass = speaker_self_mass(&network, &detection.speakers);
     let map = concept_map(&network, &speaker_mass, &opts.map);
-    let structure = Structure::of(&network, &map, &opts.map.clusters);
     let t4 = Instant::now();
+    let structure = Structure::of(&network, &map, &opts.map.clusters);
+    let t5 = Instant::now();
     let mut warnings: Vec<Notice> = detection.warnings.iter().cloned().map(Notice::Detection).collect();
     warnings.extend(pipeline.notices().iter().cloned());
     if !detection.exchanges.is_empty() && n_tokens == 0 {
@@ -452,6 +456,7 @@ pub fn finish(prepared: Prepared, opts: &AnalysisOptions) -> Analysis {
     }
     times.engine_secs = (t3 - t2).as_secs_f64();
     times.map_secs = (t4 - t3).as_secs_f64();
+    times.structure_secs = (t5 - t4).as_secs_f64();
     Analysis {
         engine: opts.engine.kind(),
         precision: opts.precision,

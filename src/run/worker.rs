@@ -75,6 +75,8 @@ pub enum Command {
 pub struct LoadSummary {
     /// Name of the input.
     pub name: String,
+    /// SHA-256 of its text (the provenance of every export).
+    pub input_sha256: String,
     /// Detection strategy and confidence.
     pub strategy: String,
     /// See `strategy`.
@@ -396,6 +398,7 @@ impl Worker {
         self.map = request.opts.map.clone();
         let d = &prepared.detection;
         let summary = LoadSummary {
+            input_sha256: crate::run::provenance::sha256_hex(&request.text),
             name: request.name,
             strategy: d.strategy.as_str().to_owned(),
             confidence: d.confidence,

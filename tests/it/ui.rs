@@ -938,8 +938,7 @@ fn browser_without_a_portal() {
     assert_eq!(h.state().view.run.summary.as_ref().unwrap().speakers, ["Ana", "Ben", "Cleo"]);
     // The next chooser goes straight to the browser (no second failed native attempt).
     h.get_by_label("Open session…").click();
-    h.run();
-    assert!(h.state().browser_folder().is_some());
+    until(&mut h, "the browser again", |a| a.browser_folder().is_some());
 }
 
 /// A native dialog that fails is announced and the in-app browser takes over; one that answers
@@ -1124,6 +1123,10 @@ fn run_a_little(h: &mut Harness<'static, HueyApp>, more: usize) {
     assert!(!h.state().view.run.finished, "the run ended too soon for the test: {p:?}");
     h.get_by_label("Pause").click();
     until(h, "the pause", |a| a.view.run.progress.as_ref().is_some_and(|p| !p.running));
+    // The paused frame follows the paused progress: wait for it too, or the timeline's last
+    // point is still a running one.
+    let done = h.state().view.run.progress.as_ref().map_or(0, |p| p.done);
+    until(h, "the paused frame", |a| a.view.run.frame.as_ref().is_some_and(|f| !f.running && f.done >= done));
 }
 
 #[test]

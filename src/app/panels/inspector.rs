@@ -50,6 +50,7 @@ pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     let in_sum: f64 = incoming.iter().map(|a| a.1).sum();
     let asymmetry = if out_sum + in_sum > 0.0 { (out_sum - in_sum).abs() / (out_sum + in_sum) } else { 0.0 };
     ui.heading(format!("{selected}: flow asymmetry {asymmetry:.2}"));
+    structure_ui(ui, &frame.structure, &selected);
     ui.columns(2, |cols| {
         for (col, (title, list)) in cols.iter_mut().zip([("Outgoing", outgoing), ("Incoming", incoming)]) {
             col.label(RichText::new(title).strong());
@@ -117,4 +118,35 @@ fn kwic_line(ui: &Ui, kwic: &crate::app::derived::Kwic) -> egui::text::LayoutJob
     job.append(&kwic.keyword, 0.0, strong);
     job.append(&format!("{}…", kwic.right), 0.0, plain);
     job
+}
+
+/// The selected concept's place in the map's structure: its cluster (and how stable it is)
+/// and its centralities among the map's concepts; nothing for a concept off the map.
+fn structure_ui(ui: &mut Ui, structure: &crate::analysis::structure::Structure, selected: &str) {
+    let g = &structure.graph;
+    let Some(node) = g.labels.iter().rposition(|l| l == selected) else {
+        ui.label("Not on the map: no cluster or centralities.");
+        return;
+    };
+    let (c, k) = (&structure.clusters, &structure.centrality);
+    ui.horizontal_wrapped(|ui| {
+        if let Some(&cluster) = c.of.get(node) {
+            ui.label(format!(
+                "cluster {} ({}) · stability {:.2} ·",
+                cluster + 1,
+                c.name(g, cluster),
+                c.stability.get(node).copied().unwrap_or(f64::NAN)
+            ));
+        }
+        let at = |v: &[f64]| v.get(node).copied().unwrap_or(f64::NAN);
+        ui.label(format!(
+            "strength out {:.3} · in {:.3} · betweenness {:.3}{} · eigenvector {:.3} · PageRank {:.4}",
+            at(&k.strength_out),
+            at(&k.strength_in),
+            at(&k.betweenness),
+            if k.betweenness_pivots.is_some() { " (estimated)" } else { "" },
+            at(&k.eigenvector),
+            at(&k.pagerank)
+        ));
+    });
 }

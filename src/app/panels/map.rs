@@ -101,6 +101,7 @@ fn toolbar_ui(
         if changed {
             actions.push(Action::Remap);
         }
+        cluster_controls_ui(ui, view, &mut settings.options.map.clusters, actions);
         egui::ComboBox::from_label("background")
             .selected_text(match settings.map_background {
                 MapBackground::Dark => "dark",
@@ -112,6 +113,49 @@ fn toolbar_ui(
             });
     });
     centre_on
+}
+
+/// Colour by mass or cluster; the clustering's quality, resolution, seed and runs (a change
+/// reclusters: the worker sends a new frame).
+fn cluster_controls_ui(
+    ui: &mut Ui,
+    view: &mut View,
+    c: &mut crate::model::options::ClusterOptions,
+    actions: &mut Vec<Action>,
+) {
+    use crate::export::figure::Colouring;
+    use crate::model::options::{ClusterQuality, MAX_CLUSTER_RUNS};
+    egui::ComboBox::from_label("colour")
+        .selected_text(match view.widgets.map_colour {
+            Colouring::Mass => "mass",
+            Colouring::Clusters => "clusters",
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut view.widgets.map_colour, Colouring::Mass, "mass");
+            ui.selectable_value(&mut view.widgets.map_colour, Colouring::Clusters, "clusters");
+        });
+    if view.widgets.map_colour != Colouring::Clusters {
+        return;
+    }
+    let before = *c;
+    egui::ComboBox::from_label("quality")
+        .selected_text(c.quality.as_str())
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut c.quality, ClusterQuality::Modularity, "modularity");
+            ui.selectable_value(&mut c.quality, ClusterQuality::Cpm, "cpm");
+        })
+        .response
+        .on_hover_text(
+            "modularity: Newman–Girvan with resolution γ; cpm: constant Potts model (γ a density threshold)",
+        );
+    ui.add(egui::DragValue::new(&mut c.resolution).range(1e-4..=1e3).speed(0.01).prefix("resolution "))
+        .on_hover_text("larger: more, smaller clusters");
+    ui.add(egui::DragValue::new(&mut c.seed).prefix("seed ")).on_hover_text("same seed, same clusters");
+    ui.add(egui::DragValue::new(&mut c.runs).range(1..=MAX_CLUSTER_RUNS).prefix("runs "))
+        .on_hover_text("seeds each concept's cluster stability is measured over");
+    if *c != before {
+        actions.push(Action::Remap);
+    }
 }
 
 /// The first match of `query` (lower case, non-empty) among `labels` — an exact match, else
@@ -199,6 +243,15 @@ fn canvas_ui(
     let cascade_max = cascade_at.map_or(1.0, |(_, s)| s.peak().max(1e-12));
     let mass_radius = |i: usize| 3.0 + 9.0 * ((map.masses[i] / max_mass) as f32).sqrt();
     let mut radii = vec![0.0f32; screen.len()];
+    let by_cluster = view.widgets.map_colour == crate::export::figure::Colouring::Clusters;
+    // Each map entry's cluster (a neuron listed twice is one node: its later entry).
+    let structure = &frame.structure;
+    let mut cluster_of: Vec<Option<usize>> = vec![None; screen.len()];
+    for (node, &entry) in structure.graph.entries.iter().enumerate() {
+        if let (Some(slot), Some(&k)) = (cluster_of.get_mut(entry), structure.clusters.of.get(node)) {
+            *slot = Some(k);
+        }
+    }
     for &i in &order {
         let (colour, radius) = match cascade_at {
             Some((_, s)) => {
@@ -209,6 +262,11 @@ fn canvas_ui(
                 } else {
                     (INACTIVE, 3.0)
                 }
+            }
+            None if by_cluster => {
+                let [r, g, b] =
+                    cluster_of[i].map_or(crate::export::palette::OTHER_CLUSTER, crate::export::palette::cluster);
+                (Color32::from_rgb(r, g, b), mass_radius(i))
             }
             None => {
                 (Scale::Mass.at(((map.masses[i] - min_mass) / (max_mass - min_mass).max(1e-12)) as f32), mass_radius(i))
@@ -229,20 +287,27 @@ fn canvas_ui(
     let mut by_mass: Vec<usize> = (0..screen.len()).collect();
     by_mass.sort_by(|&a, &b| map.masses[b].total_cmp(&map.masses[a]));
     let font = egui::FontId::proportional(12.0);
-    for &i in &by_mass {
-        let galley = painter.layout_no_wrap(map.labels[i].clone(), font.clone(), ink.text);
-        let at = screen[i] + vec2(radii[i] + 3.0, -galley.size().y / 2.0);
-        let label_rect = egui::Rect::from_min_size(at, galley.size());
-        if rect.contains_rect(label_rect) && placed.iter().all(|r| !r.intersects(label_rect)) {
-            placed.push(label_rect);
-            painter.galley(at, galley, ink.text);
-        }
+    let galleys: Vec<_> =
+        (0..screen.len()).map(|i| painter.layout_no_wrap(map.labels[i].clone(), font.clone(), ink.text)).collect();
+    let at = |i: usize| screen[i] + vec2(radii[i] + 3.0, -galleys[i].size().y / 2.0);
+    let shared = |r: egui::Rect| crate::export::labels::Rect { min: [r.min.x, r.min.y], max: [r.max.x, r.max.y] };
+    // The figures' rule (crate::export::labels), so a figure labels what the map labels.
+    let mut taken: Vec<_> = placed.iter().map(|&r| shared(r)).collect();
+    let drawn = crate::export::labels::place(
+        &by_mass,
+        |i| shared(egui::Rect::from_min_size(at(i), galleys[i].size())),
+        shared(rect),
+        &mut taken,
+    );
+    for i in drawn {
+        painter.galley(at(i), galleys[i].clone(), ink.text);
     }
     if cam.three_d {
         map_guides::gizmo_ui(ui, &painter, &canvas);
     }
     let encoding = match cascade_at {
         Some((step, _)) => Encoding::Activation { step, peak: cascade_max },
+        None if by_cluster => Encoding::Clusters(cluster_legend(structure)),
         None => Encoding::Mass { min: min_mass.min(max_mass), max: max_mass },
     };
     map_guides::legend_ui(ui, &canvas, encoding, link_range.as_ref());
@@ -259,7 +324,10 @@ fn canvas_ui(
             Some((_, s)) => {
                 format!("{} · mass {:.3} · activation {:.4}", map.labels[i], map.masses[i], s.activation(map.ids[i]))
             }
-            None => format!("{} · mass {:.3}", map.labels[i], map.masses[i]),
+            None => match cluster_of[i] {
+                Some(k) if by_cluster => format!("{} · mass {:.3} · cluster {}", map.labels[i], map.masses[i], k + 1),
+                _ => format!("{} · mass {:.3}", map.labels[i], map.masses[i]),
+            },
         };
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.label(text);
@@ -267,6 +335,24 @@ fn canvas_ui(
         if response.clicked() {
             actions.push(Action::Select(Some(map.labels[i].clone())));
         }
+    }
+}
+
+/// The cluster legend: each named cluster's colour, number, name and size; the rest counted.
+fn cluster_legend(structure: &crate::analysis::structure::Structure) -> map_guides::ClusterLegend {
+    use crate::export::figure::LEGEND_CLUSTERS;
+    let c = &structure.clusters;
+    let rows = (0..c.len().min(LEGEND_CLUSTERS))
+        .map(|k| {
+            let [r, g, b] = crate::export::palette::cluster(k);
+            (Color32::from_rgb(r, g, b), format!("{} {} ({})", k + 1, c.name(&structure.graph, k), c.members[k].len()))
+        })
+        .collect();
+    map_guides::ClusterLegend {
+        rows,
+        more: c.len().saturating_sub(LEGEND_CLUSTERS),
+        modularity: c.modularity,
+        problem: c.problem.as_ref().map(ToString::to_string),
     }
 }
 

@@ -29,8 +29,21 @@ impl Canvas {
     }
 }
 
+/// The cluster legend's rows: colour and text per named cluster, how many more, modularity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterLegend {
+    /// Colour and `k name (size)` of each named cluster.
+    pub rows: Vec<(egui::Color32, String)>,
+    /// Clusters beyond those named (drawn grey).
+    pub more: usize,
+    /// The partition's modularity.
+    pub modularity: f64,
+    /// Why there are no clusters, if so.
+    pub problem: Option<String>,
+}
+
 /// What the points' colour and size show.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Encoding {
     /// Concept mass, colour over [min, max].
     Mass {
@@ -39,6 +52,8 @@ pub enum Encoding {
         /// Heaviest mapped concept.
         max: f64,
     },
+    /// Leiden clusters, named in the legend.
+    Clusters(ClusterLegend),
     /// A cascade step's activations, colour over (0, peak].
     Activation {
         /// The step shown.
@@ -152,7 +167,8 @@ fn colour_bar(ui: &mut Ui, scale: Scale) {
 /// links (scale and strength range) and, in 3-D, the depth cue.
 pub fn legend_ui(ui: &mut Ui, canvas: &Canvas, encoding: Encoding, links: Option<&(String, f64, f64, usize)>) {
     let ink = canvas.ink;
-    let area = Rect::from_min_size(canvas.rect.min + vec2(8.0, 8.0), vec2(340.0, 160.0)).intersect(canvas.rect);
+    let height = if matches!(encoding, Encoding::Clusters(_)) { 300.0 } else { 160.0 };
+    let area = Rect::from_min_size(canvas.rect.min + vec2(8.0, 8.0), vec2(340.0, height)).intersect(canvas.rect);
     let text = |s: String| RichText::new(s).size(12.0).color(ink.text);
     let drawn = ui.scope_builder(
         egui::UiBuilder::new().max_rect(area).layout(egui::Layout::top_down(egui::Align::Min)),
@@ -170,6 +186,25 @@ pub fn legend_ui(ui: &mut Ui, canvas: &Canvas, encoding: Encoding, links: Option
                         });
                         label(ui, format!("size: area proportional to mass (largest {max:.3})"));
                     }
+                    Encoding::Clusters(legend) => match &legend.problem {
+                        Some(problem) => {
+                            label(ui, format!("Legend · no clusters: {problem}"));
+                        }
+                        None => {
+                            label(ui, format!("Legend · colour: Leiden cluster (modularity {:.3})", legend.modularity));
+                            for (colour, name) in &legend.rows {
+                                ui.horizontal(|ui| {
+                                    let (r, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                                    ui.painter().circle_filled(r.center(), 4.5, *colour);
+                                    label(ui, name.clone());
+                                });
+                            }
+                            if legend.more > 0 {
+                                label(ui, format!("+{} smaller clusters (grey)", legend.more));
+                            }
+                            label(ui, "size: area proportional to mass".to_owned());
+                        }
+                    },
                     Encoding::Activation { step, peak } => {
                         label(ui, format!("Legend · colour: cascade activation at step {step}"));
                         ui.horizontal(|ui| {

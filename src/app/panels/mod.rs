@@ -3,6 +3,7 @@
 
 mod cascade;
 mod compare;
+mod concepts;
 mod help;
 mod inspector;
 mod map;
@@ -46,6 +47,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             (Tab::Network, "Network"),
             (Tab::Cascade, "Cascade"),
             (Tab::Compare, "Compare"),
+            (Tab::Concepts, "Concepts"),
         ] {
             ui.selectable_value(&mut view.widgets.tab, tab, label);
         }
@@ -60,6 +62,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         Tab::Network => network::network_ui(ui, view),
         Tab::Cascade => cascade::cascade_ui(ui, view),
         Tab::Compare => compare::compare_ui(ui, view, actions),
+        Tab::Concepts => concepts::concepts_ui(ui, view, actions),
     }
 }
 

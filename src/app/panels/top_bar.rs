@@ -39,6 +39,28 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
                 if ui.button("Report (Markdown)…").clicked() {
                     actions.push(Action::Choose(Purpose::ExportReport));
                 }
+                ui.separator();
+                let q = &mut app.view.widgets.figure.questions;
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::DragValue::new(&mut q.top)
+                            .range(2..=crate::export::questionnaire::MAX_CONCEPTS)
+                            .prefix("questionnaire: concepts "),
+                    )
+                    .on_hover_text("the map's heaviest concepts, every pair asked about");
+                    ui.checkbox(&mut q.both_directions, "both directions");
+                    ui.add(
+                        egui::DragValue::new(&mut q.reference_distance).range(1.0..=1e6).prefix("reference distance "),
+                    )
+                    .on_hover_text("the stated distance of the reference pair (the two heaviest concepts)");
+                });
+                for format in crate::export::Format::ALL {
+                    if ui.button(format.title()).clicked() {
+                        actions.push(Action::Choose(Purpose::Export(format)));
+                    }
+                }
+                ui.separator();
+                figures_ui(ui, &mut app.view.widgets.figure, actions);
             })
         });
         if ui.button("?").on_hover_text("help: shortcuts and version (F1)").clicked() {
@@ -138,5 +160,31 @@ fn speed_ui(ui: &mut Ui, speed: &mut Option<f64>, actions: &mut Vec<Action>) {
     *speed = limited.then_some(rate);
     if *speed != before {
         actions.push(Action::Speed(*speed));
+    }
+}
+
+/// The Export menu's figures: each plot as SVG or PNG, with the size, DPI and background they
+/// are made with (the map's axes and colouring are the map tab's).
+fn figures_ui(ui: &mut egui::Ui, f: &mut crate::app::view::FigureSettings, actions: &mut Vec<Action>) {
+    use crate::app::jobs::FigureFile;
+    use crate::export::figure::FigureKind;
+    ui.label("Figures (as the map is drawn)");
+    ui.horizontal(|ui| {
+        ui.add(egui::DragValue::new(&mut f.width_mm).range(10.0..=1000.0).suffix(" mm").prefix("width "));
+        ui.add(egui::DragValue::new(&mut f.height_mm).range(10.0..=1000.0).suffix(" mm").prefix("height "));
+    });
+    ui.horizontal(|ui| {
+        ui.add(egui::DragValue::new(&mut f.dpi).range(30.0..=2400.0).suffix(" dpi"));
+        ui.checkbox(&mut f.transparent, "transparent");
+    });
+    for (kind, name) in [(FigureKind::Map, "Map"), (FigureKind::Spectrum, "Spectrum"), (FigureKind::Timing, "Timing")] {
+        ui.horizontal(|ui| {
+            if ui.button(format!("{name} as SVG…")).clicked() {
+                actions.push(Action::Choose(Purpose::Figure(FigureFile { kind, png: false })));
+            }
+            if ui.button(format!("{name} as PNG…")).clicked() {
+                actions.push(Action::Choose(Purpose::Figure(FigureFile { kind, png: true })));
+            }
+        });
     }
 }

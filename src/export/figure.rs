@@ -85,7 +85,7 @@ pub enum FigureError {
         high: f64,
     },
     /// An axis the map does not have.
-    #[error("the map has {n} dimensions; dimension {axis} does not exist")]
+    #[error("the map has {n} dimension(s); dimension {axis} does not exist")]
     NoAxis {
         /// The dimension asked for (1-based).
         axis: usize,

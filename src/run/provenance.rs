@@ -172,7 +172,7 @@ mod tests {
         let opts = AnalysisOptions::default();
         flatten("", &serde_json::to_value(&opts).unwrap_or_default(), &mut out);
         let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
-        for expected in ["engine.common.eta", "engine.specific.temporal.tau", "map.clusters.resolution", "precision"] {
+        for expected in ["engine.common.eta", "engine.specific.Temporal.tau", "map.clusters.resolution", "precision"] {
             assert!(names.contains(&expected), "{expected} missing from {names:?}");
         }
         assert!(out.iter().any(|(n, v)| n == "engine.common.eta" && v == "0.1"), "{out:?}");

@@ -5,6 +5,7 @@
 mod architecture;
 mod bad_input;
 mod cli;
+mod exports;
 mod gpu;
 mod kernels;
 mod parity;

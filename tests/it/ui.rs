@@ -491,7 +491,18 @@ fn the_map_has_a_legend_labelled_axes_and_a_3d_gizmo() {
     let mut h = mapped(None);
     let map = h.state().view.run.frame.as_ref().unwrap().map.clone();
     let (min, max) = map.masses.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    // Clusters by default: the legend names each cluster by its top concepts and gives the modularity.
+    let structure = h.state().view.run.frame.as_ref().unwrap().structure.clone();
+    let c = &structure.clusters;
+    assert!(c.problem.is_none() && !c.is_empty(), "{:?}", c.problem);
+    h.get_by_label(&format!("Legend · colour: Leiden cluster (modularity {:.3})", c.modularity));
+    for k in 0..c.len().min(huey::export::figure::LEGEND_CLUSTERS) {
+        h.get_by_label(&format!("{} {} ({})", k + 1, c.name(&structure.graph, k), c.members[k].len()));
+    }
+    h.state_mut().view.widgets.map_colour = huey::export::figure::Colouring::Mass;
+    h.run();
     h.get_by_label("Legend · colour: concept mass (viridis)");
+    assert!(h.query_by_label_contains("Leiden cluster").is_none(), "one legend at a time");
     assert!(h.query_all_by_label(&format!("{min:.3}")).count() >= 1, "the scale's minimum");
     assert!(h.query_all_by_label(&format!("{max:.3}")).count() >= 1, "the scale's maximum");
     h.get_by_label(&format!("size: area proportional to mass (largest {max:.3})"));
@@ -1274,4 +1285,61 @@ fn a_partial_spectrum_is_counted_in_the_map_header() {
     assert!(positive > 0);
     h.get_by_label_contains(&format!("{positive} positive / "));
     h.get_by_label_contains("eigenvalues computed (partial spectrum)");
+}
+
+/// Issue 12's app half: the Export menu lists every interchange format and figure; choosing
+/// one writes it through the chooser (here the built-in browser), and what it writes is the
+/// network on screen (GEXF) and the figure at the chosen size and DPI (PNG).
+#[test]
+fn the_export_menu_writes_a_gexf_and_a_png_figure() {
+    let dir = browsing_folder();
+    let mut app = new_app();
+    no_native_dialog(&mut app);
+    app.settings.file_chooser = huey::io::settings::FileChooser::BuiltIn;
+    app.apply(Action::Open(dir.path().join("talk.txt")));
+    let mut h = browser_harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    h.run();
+    let graph = h.state().view.run.frame.as_ref().unwrap().structure.graph.clone();
+    assert!(graph.len() > 10);
+
+    h.get_by_label("Export").click();
+    h.run();
+    for format in huey::export::Format::ALL {
+        h.get_by_label(format.title());
+    }
+    for kind in ["Map", "Spectrum", "Timing"] {
+        h.get_by_label(&format!("{kind} as SVG…"));
+        h.get_by_label(&format!("{kind} as PNG…"));
+    }
+    h.get_by_label("GEXF (Gephi)…").click();
+    until(&mut h, "the browser", |a| a.browser_folder().is_some());
+    until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
+    h.get_by_label("Save").click();
+    let gexf = dir.path().join("huey.gexf");
+    until(&mut h, "the GEXF", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == gexf)));
+    let text = std::fs::read_to_string(&gexf).unwrap();
+    assert!(text.contains("<gexf xmlns=\"http://gexf.net/1.3\""), "{text}");
+    assert_eq!(text.matches("<node ").count(), graph.len());
+    assert_eq!(text.matches("<edge ").count(), graph.edges.len());
+    assert!(text.contains("talk.txt"), "provenance names the conversation");
+
+    // A smaller PNG than the default, so the test stays quick.
+    h.state_mut().view.widgets.figure.width_mm = 80.0;
+    h.state_mut().view.widgets.figure.height_mm = 60.0;
+    h.state_mut().view.widgets.figure.dpi = 100.0;
+    h.get_by_label("Export").click();
+    h.run();
+    h.get_by_label("Map as PNG…").click();
+    until(&mut h, "the browser", |a| a.browser_folder().is_some());
+    until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
+    h.get_by_label("Save").click();
+    let png = dir.path().join("map.png");
+    until(&mut h, "the PNG", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == png)));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let info = decoder.read_info().unwrap();
+    let (w, h_px) = info.info().size();
+    assert_eq!((w, h_px), ((80.0f64 / 25.4 * 100.0).round() as u32, (60.0f64 / 25.4 * 100.0).round() as u32));
 }

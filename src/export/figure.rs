@@ -176,7 +176,12 @@ pub fn map_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
         &format!("Concept map of {}", results.provenance.input),
         &results.provenance.lines(),
     );
-    let plot = Rect { min: [8.0, 8.0], max: [w - 8.0, h - 8.0 - SMALL * 1.6] };
+    // The legend stands beside the plot where the figure is wide enough (it never covers a
+    // point), else inside its top-right corner.
+    let legend = Legend::of(results, opts);
+    let beside = w - legend.width - 24.0 >= 0.5 * w;
+    let right = if beside { w - legend.width - 16.0 } else { w - 8.0 };
+    let plot = Rect { min: [8.0, 8.0], max: [right, h - 8.0 - SMALL * 1.6] };
     let centre = [(plot.min[0] + plot.max[0]) / 2.0, (plot.min[1] + plot.max[1]) / 2.0];
     let (xs, ys) = (map.axis_coords(opts.axes[0]), map.axis_coords(opts.axes[1]));
     let point = |i: usize| (xs.get(g.entries[i]).copied().unwrap_or(0.0), ys.get(g.entries[i]).copied().unwrap_or(0.0));
@@ -221,9 +226,8 @@ pub fn map_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
         placed.push(r);
     }
 
-    // The legend, top right.
-    let legend = legend_svg(&mut svg, results, opts, plot);
-    placed.push(legend);
+    let at = if beside { [w - 8.0 - legend.width, plot.min[1]] } else { [plot.max[0] - legend.width, plot.min[1] + LABEL * 1.6] };
+    placed.push(legend.draw(&mut svg, at));
 
     // Points, lightest first so heavy ones stay on top; area by mass.
     let max_mass = g.masses.iter().copied().fold(1e-12, f64::max);
@@ -255,7 +259,9 @@ pub fn map_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
         let [x, y] = screen[i];
         Rect::at([x + radius(i) + 2.0, y - LABEL * 0.6], [text_width(&g.labels[i], LABEL), LABEL * 1.2])
     };
-    let drawn = labels::place(&heavy_first, rect, plot, &mut placed);
+    // Labels may run into the margin beside the plot (not into the legend, which is placed).
+    let page = Rect { min: plot.min, max: [w - 8.0, plot.max[1]] };
+    let drawn = labels::place(&heavy_first, rect, page, &mut placed);
     svg.push_str("<g>\n");
     for i in drawn {
         let r = rect(i);
@@ -267,79 +273,100 @@ pub fn map_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
     svg
 }
 
-/// The legend box at the plot's top right; returns its rectangle (labels avoid it).
-fn legend_svg(svg: &mut String, results: &Results<'_>, opts: &FigureOptions, plot: Rect) -> Rect {
-    let s = results.structure;
-    let g = &s.graph;
-    let c = &s.clusters;
-    let line = LABEL * 1.35;
-    let mut rows: Vec<(Option<String>, String)> = Vec::new();
-    let title = match opts.colouring {
-        Colouring::Clusters => format!(
-            "Clusters: Leiden, {} γ = {}, seed {} (modularity {:.3})",
-            c.options.quality.as_str(),
-            c.options.resolution,
-            c.options.seed,
-            c.modularity
-        ),
-        Colouring::Mass => "Concept mass (colour and area)".to_owned(),
-    };
-    match opts.colouring {
-        Colouring::Clusters => {
-            for k in 0..c.len().min(LEGEND_CLUSTERS) {
-                rows.push((
-                    Some(palette::hex(palette::cluster(k))),
-                    format!("{}  {} ({})", k + 1, c.name(g, k), c.members[k].len()),
-                ));
+/// The map's legend: a title and one row per swatch, and the box they need.
+struct Legend {
+    title: Vec<String>,
+    rows: Vec<(Option<String>, String)>,
+    mass_bar: bool,
+    width: f32,
+    height: f32,
+}
+
+/// Line height in the legend.
+const LEGEND_LINE: f32 = LABEL * 1.35;
+
+impl Legend {
+    fn of(results: &Results<'_>, opts: &FigureOptions) -> Self {
+        let s = results.structure;
+        let g = &s.graph;
+        let c = &s.clusters;
+        let mut rows: Vec<(Option<String>, String)> = Vec::new();
+        let title = match opts.colouring {
+            Colouring::Clusters => vec![
+                "Leiden clusters".to_owned(),
+                format!("{} γ = {}, seed {}", c.options.quality.as_str(), c.options.resolution, c.options.seed),
+                format!("modularity {:.3}", c.modularity),
+            ],
+            Colouring::Mass => vec!["Concept mass".to_owned(), "(colour and area)".to_owned()],
+        };
+        match opts.colouring {
+            Colouring::Clusters => {
+                for k in 0..c.len().min(LEGEND_CLUSTERS) {
+                    rows.push((
+                        Some(palette::hex(palette::cluster(k))),
+                        format!("{}  {} ({})", k + 1, c.name(g, k), c.members[k].len()),
+                    ));
+                }
+                if c.len() > LEGEND_CLUSTERS {
+                    let rest: usize = c.members[LEGEND_CLUSTERS..].iter().map(Vec::len).sum();
+                    rows.push((None, format!("+ {} more clusters ({rest} concepts)", c.len() - LEGEND_CLUSTERS)));
+                }
             }
-            if c.len() > LEGEND_CLUSTERS {
-                let rest: usize = c.members[LEGEND_CLUSTERS..].iter().map(Vec::len).sum();
-                rows.push((None, format!("+ {} more clusters ({rest} concepts)", c.len() - LEGEND_CLUSTERS)));
+            Colouring::Mass => {
+                let max = g.masses.iter().copied().fold(0.0, f64::max);
+                let min = g.masses.iter().copied().fold(f64::INFINITY, f64::min).min(max);
+                rows.push((None, format!("{min:.3} … {max:.3}")));
             }
         }
-        Colouring::Mass => {
-            let max = g.masses.iter().copied().fold(0.0, f64::max);
-            let min = g.masses.iter().copied().fold(f64::INFINITY, f64::min).min(max);
-            rows.push((None, format!("{min:.3} … {max:.3}")));
-        }
+        let mass_bar = opts.colouring == Colouring::Mass;
+        let widest_title = title.iter().map(|t| text_width(t, LABEL)).fold(0.0, f32::max);
+        let width = rows.iter().map(|(_, t)| text_width(t, LABEL) + 16.0).fold(widest_title, f32::max) + 12.0;
+        let height = LEGEND_LINE * (rows.len() + title.len()) as f32 + 10.0 + if mass_bar { 12.0 } else { 0.0 };
+        Self { title, rows, mass_bar, width, height }
     }
-    let width = rows.iter().map(|(_, t)| text_width(t, LABEL) + 16.0).fold(text_width(&title, LABEL), f32::max) + 12.0;
-    let height = line * (rows.len() + 1) as f32 + 10.0 + if opts.colouring == Colouring::Mass { 12.0 } else { 0.0 };
-    let r = Rect::at([plot.max[0] - width, plot.min[1] + LABEL * 1.6], [width, height]);
-    let _ = writeln!(
-        svg,
-        "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{width:.2}\" height=\"{height:.2}\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"#bbbbbb\" stroke-width=\"0.6\"/>",
-        r.min[0], r.min[1]
-    );
-    let (x, mut y) = (r.min[0] + 6.0, r.min[1] + line);
-    text(svg, x, y, LABEL, "start", "#111111", &title);
-    if opts.colouring == Colouring::Mass {
-        svg.push_str("<defs><linearGradient id=\"viridis\">");
-        for (k, stop) in VIRIDIS.iter().enumerate() {
-            let _ = write!(svg, "<stop offset=\"{:.3}\" stop-color=\"{}\"/>", k as f32 / 8.0, palette::hex(*stop));
-        }
-        svg.push_str("</linearGradient></defs>\n");
+
+    /// Draw the box with its top-left corner at `at`; its rectangle (labels avoid it).
+    fn draw(&self, svg: &mut String, at: [f32; 2]) -> Rect {
+        let (width, height) = (self.width, self.height);
+        let r = Rect::at(at, [width, height]);
         let _ = writeln!(
             svg,
-            "<rect x=\"{x:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"9\" fill=\"url(#viridis)\"/>",
-            y + 4.0,
-            width - 12.0
+            "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{width:.2}\" height=\"{height:.2}\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"#bbbbbb\" stroke-width=\"0.6\"/>",
+            r.min[0], r.min[1]
         );
-        y += 12.0;
-    }
-    for (swatch, label) in &rows {
-        y += line;
-        if let Some(fill) = swatch {
+        let (x, mut y) = (r.min[0] + 6.0, r.min[1]);
+        for line in &self.title {
+            y += LEGEND_LINE;
+            text(svg, x, y, LABEL, "start", "#111111", line);
+        }
+        if self.mass_bar {
+            svg.push_str("<defs><linearGradient id=\"viridis\">");
+            for (k, stop) in VIRIDIS.iter().enumerate() {
+                let _ = write!(svg, "<stop offset=\"{:.3}\" stop-color=\"{}\"/>", k as f32 / 8.0, palette::hex(*stop));
+            }
+            svg.push_str("</linearGradient></defs>\n");
             let _ = writeln!(
                 svg,
-                "<circle cx=\"{:.2}\" cy=\"{:.2}\" r=\"4\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"/>",
-                x + 4.0,
-                y - LABEL * 0.35
+                "<rect x=\"{x:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"9\" fill=\"url(#viridis)\"/>",
+                y + 4.0,
+                width - 12.0
             );
+            y += 12.0;
         }
-        text(svg, x + if swatch.is_some() { 14.0 } else { 0.0 }, y, LABEL, "start", "#111111", label);
+        for (swatch, label) in &self.rows {
+            y += LEGEND_LINE;
+            if let Some(fill) = swatch {
+                let _ = writeln!(
+                    svg,
+                    "<circle cx=\"{:.2}\" cy=\"{:.2}\" r=\"4\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"/>",
+                    x + 4.0,
+                    y - LABEL * 0.35
+                );
+            }
+            text(svg, x + if swatch.is_some() { 14.0 } else { 0.0 }, y, LABEL, "start", "#111111", label);
+        }
+        r
     }
-    r
 }
 
 /// A bar chart: one bar per `(label, value)`, positive bars in `colours.0`, negative in

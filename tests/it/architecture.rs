@@ -251,6 +251,8 @@ fn only_engine_gpu_names_wgpu_and_only_app_names_egui() {
     assert!(wgpu.is_empty(), "wgpu outside engine/gpu: {wgpu:#?}");
     let ui = only_under(&["egui::", "egui_plot::", "egui_file::", "eframe::", "rfd::"], &["app/"]);
     assert!(ui.is_empty(), "UI crates outside app: {ui:#?}");
+    let raster = only_under(&["resvg::", "usvg::", "tiny_skia::"], &["export/png.rs"]);
+    assert!(raster.is_empty(), "the rasteriser outside export/png.rs: {raster:#?}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! concepts, with Newman modularity, and each concept's stability over several seeds.
 
 use leiden_rs::{GraphDataBuilder, Leiden, LeidenConfig, QualityType};
+use rustc_hash::FxHashMap;
 
 use super::graph::ConceptGraph;
 use crate::model::options::{ClusterOptions, ClusterQuality};
@@ -76,7 +77,7 @@ pub fn clusters(graph: &ConceptGraph, opts: &ClusterOptions) -> Clusters {
                 runs.push(of);
             }
         }
-        c.stability = stability(&c.of, c.len(), &runs);
+        c.stability = stability(&c.of, &runs);
     }
     c
 }
@@ -160,27 +161,35 @@ pub fn modularity(of: &[usize], pairs: &[(usize, usize, f64)], resolution: f64) 
 }
 
 /// Per node, the fraction of `runs` in which it lies in its modal cluster. Each run's clusters
-/// are first matched to the base partition's (`base`, `k` clusters): a run's cluster takes the
-/// base cluster it shares most nodes with (ties: the lower number), so labels are comparable.
-fn stability(base: &[usize], k: usize, runs: &[Vec<usize>]) -> Vec<f64> {
-    let n = base.len();
-    let mut votes = vec![vec![0usize; k]; n];
+/// are first matched to the base partition's (`base`): a run's cluster takes the base cluster
+/// it shares most nodes with (ties: the lower number), so labels are comparable. Sparse
+/// counts throughout: a map of 10,000 concepts can have thousands of clusters, and dense
+/// cluster × cluster tables made each run cost a third of a second there.
+fn stability(base: &[usize], runs: &[Vec<usize>]) -> Vec<f64> {
+    let mut votes: Vec<Vec<(usize, usize)>> = vec![Vec::new(); base.len()];
     for run in runs {
-        let k_run = run.iter().map(|&c| c + 1).max().unwrap_or(0);
-        let mut overlap = vec![vec![0usize; k]; k_run];
-        for (i, &c) in run.iter().enumerate() {
-            overlap[c][base[i]] += 1;
+        let mut overlap: FxHashMap<(usize, usize), usize> = FxHashMap::default();
+        for (&c, &b) in run.iter().zip(base) {
+            *overlap.entry((c, b)).or_default() += 1;
         }
-        let matched: Vec<usize> = overlap
-            .iter()
-            .map(|row| (0..k).max_by(|&a, &b| row[a].cmp(&row[b]).then(b.cmp(&a))).unwrap_or(0))
-            .collect();
-        for (i, &c) in run.iter().enumerate() {
-            votes[i][matched[c]] += 1;
+        // Run cluster → (shared nodes, base cluster) of its best match.
+        let mut matched: FxHashMap<usize, (usize, usize)> = FxHashMap::default();
+        for (&(c, b), &count) in &overlap {
+            let best = matched.entry(c).or_insert((count, b));
+            if count > best.0 || (count == best.0 && b < best.1) {
+                *best = (count, b);
+            }
+        }
+        for (node, &c) in run.iter().enumerate() {
+            let label = matched.get(&c).map_or(c, |&(_, b)| b);
+            match votes[node].iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n += 1,
+                None => votes[node].push((label, 1)),
+            }
         }
     }
     let total = runs.len().max(1) as f64;
-    votes.iter().map(|v| v.iter().copied().max().unwrap_or(0) as f64 / total).collect()
+    votes.iter().map(|v| v.iter().map(|&(_, n)| n).max().unwrap_or(0) as f64 / total).collect()
 }
 
 #[cfg(test)]
@@ -243,7 +252,7 @@ mod tests {
         // Base {0,1} {2,3}; run 2 swaps the labels (same partition); run 3 moves node 1 over.
         let base = vec![0, 0, 1, 1];
         let runs = vec![base.clone(), vec![1, 1, 0, 0], vec![0, 1, 1, 1]];
-        let s = stability(&base, 2, &runs);
+        let s = stability(&base, &runs);
         assert_eq!(s, vec![1.0, 2.0 / 3.0, 1.0, 1.0]);
     }
 }

@@ -226,7 +226,11 @@ pub fn map_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
         placed.push(r);
     }
 
-    let at = if beside { [w - 8.0 - legend.width, plot.min[1]] } else { [plot.max[0] - legend.width, plot.min[1] + LABEL * 1.6] };
+    let at = if beside {
+        [w - 8.0 - legend.width, plot.min[1]]
+    } else {
+        [plot.max[0] - legend.width, plot.min[1] + LABEL * 1.6]
+    };
     placed.push(legend.draw(&mut svg, at));
 
     // Points, lightest first so heavy ones stay on top; area by mass.

@@ -524,3 +524,44 @@ fn impossible_figures_are_refused_clearly() {
         }
     }
 }
+
+/// Labels with markup, quotes, backslashes and separators (the reference tokenizer keeps
+/// punctuation) stay one label in every format: networkx reads each file with every node, and
+/// the VOSviewer and CSV files keep their column counts.
+#[test]
+fn hostile_labels_survive_every_format() {
+    if !networkx() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let talk = dir.path().join("hostile.txt");
+    let words = r#"<b>bold</b> "quoted" a&b back\slash semi;colon com,ma it's ]]> --> %percent"#;
+    let text: String =
+        (0..6).map(|k| format!("{}: {words} {words} turn{k}\n", if k % 2 == 0 { "Ana" } else { "Ben" })).collect();
+    std::fs::write(&talk, text).unwrap();
+    let extra = ["--tokenizer", "reference"];
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/readers/read_network.py");
+    let mut counts = Vec::new();
+    for (format, name) in [("gexf", "h.gexf"), ("graphml", "h.graphml"), ("pajek", "h.net")] {
+        let path = export(&talk, format, dir.path(), name, &extra);
+        let o = Command::new("python3").arg(&script).arg(format).arg(&path).output().unwrap();
+        assert!(o.status.success(), "networkx could not read {path:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let nodes = got["nodes"].as_object().unwrap();
+        if format != "pajek" {
+            for label in ["<b>bold</b>", "\"quoted\"", "a&b", "back\\slash", "]]>", "-->"] {
+                assert!(nodes.contains_key(label), "{format}: {label} lost: {:?}", nodes.keys());
+            }
+        }
+        counts.push((nodes.len(), got["edges"].as_array().unwrap().len()));
+    }
+    assert!(counts.windows(2).all(|w| w[0] == w[1]), "{counts:?}");
+    export(&talk, "vosviewer", dir.path(), "v.txt", &extra);
+    let map = std::fs::read_to_string(dir.path().join("v_map.txt")).unwrap();
+    let columns = map.lines().next().unwrap().split('\t').count();
+    assert!(map.lines().all(|l| l.split('\t').count() == columns), "{map}");
+    assert_eq!(map.lines().count(), counts[0].0 + 1);
+    export(&talk, "questionnaire", dir.path(), "q.html", &extra);
+    let html = std::fs::read_to_string(dir.path().join("q.html")).unwrap();
+    assert!(!html.contains("<b>bold"), "markup escaped in the questionnaire");
+}

@@ -77,13 +77,13 @@ impl Provenance {
             self.parameters.iter().find(|(n, _)| n == name).map_or_else(|| "?".to_owned(), |(_, v)| v.clone())
         };
         let engine_params = if self.engine == "temporal" {
-            format!("decay constant τ = {}", value("engine.specific.temporal.tau"))
+            format!("decay constant τ = {}", value("engine.specific.Temporal.tau"))
         } else {
             format!(
                 "a window of {} tokens and connection probability {} (seed {})",
-                value("engine.specific.windowed.window"),
-                value("engine.specific.windowed.connection_prob"),
-                value("engine.specific.windowed.seed")
+                value("engine.specific.Windowed.window"),
+                value("engine.specific.Windowed.connection_prob"),
+                value("engine.specific.Windowed.seed")
             )
         };
         format!(

@@ -177,4 +177,25 @@ mod tests {
         }
         assert!(out.iter().any(|(n, v)| n == "engine.common.eta" && v == "0.1"), "{out:?}");
     }
+
+    /// The methods paragraph finds every parameter it names, for both engines.
+    #[test]
+    fn the_methods_paragraph_states_every_parameter_it_names() {
+        use crate::model::options::EngineKind;
+        let text = "Ana: the beans grew fast\nBen: the beans need sun\nAna: sun and beans\n";
+        let kill = crate::text::kill_words::KillList::empty();
+        for (kind, needles) in [
+            (EngineKind::Temporal, vec!["τ = 3", "η = 0.1"]),
+            (EngineKind::Windowed, vec!["a window of 7 tokens", "connection probability 0.35", "seed"]),
+        ] {
+            let opts = AnalysisOptions::preset(crate::model::options::Preset::Default, kind);
+            let a = crate::run::pipeline::analyze_text(text, &opts, &kill).unwrap();
+            let methods = of_analysis("talk.txt", text, "none", &opts, &a).methods();
+            assert!(!methods.contains('?'), "{methods}");
+            for needle in needles {
+                assert!(methods.contains(needle), "{needle} missing: {methods}");
+            }
+            assert!(methods.contains(&sha256_hex(text)), "{methods}");
+        }
+    }
 }

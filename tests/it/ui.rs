@@ -182,6 +182,14 @@ fn save_and_reopen_a_session() {
     assert_eq!(csv.lines().count(), saved.n_neurons() + 1);
     let md = std::fs::read_to_string(md).unwrap();
     assert!(md.starts_with("# Huey analysis report") && md.contains("| Ana |") && md.contains("beans"), "{md}");
+    let text = std::fs::read_to_string(fixture("labeled_three_speakers.txt")).unwrap();
+    let hash = huey::run::provenance::sha256_hex(&text);
+    for needle in
+        ["## Clusters", "Leiden clusters", "## Methods", "(SHA-256 ", "τ = 3", "## Provenance", "engine.common.eta"]
+    {
+        assert!(md.contains(needle), "the report lacks {needle}:\n{md}");
+    }
+    assert!(md.contains(&hash), "{md}");
 
     let mut other = new_app();
     other.apply(Action::OpenSession(session.clone()));

@@ -199,7 +199,8 @@ pub struct Widgets {
     pub map_colour: crate::export::figure::Colouring,
     /// Figures and questionnaires from the Export menu: size, DPI, background, questions.
     pub figure: FigureSettings,
-    /// The concepts table's sort: column and descending.
+    /// The concepts table's sort: column and whether ascending (the default, `(Mass, false)`,
+    /// puts the heaviest concept first).
     pub concepts_sort: (ConceptColumn, bool),
 }
 

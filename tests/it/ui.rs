@@ -1351,3 +1351,30 @@ fn the_export_menu_writes_a_gexf_and_a_png_figure() {
     let (w, h_px) = info.info().size();
     assert_eq!((w, h_px), ((80.0f64 / 25.4 * 100.0).round() as u32, (60.0f64 / 25.4 * 100.0).round() as u32));
 }
+
+/// The concepts table sorts by any column (a header click; again to reverse) and a row
+/// selects its concept, which the inspector then shows with its cluster and centralities.
+#[test]
+fn the_concepts_table_sorts_and_selects() {
+    use huey::app::view::ConceptColumn;
+    let mut h = mapped(None);
+    h.get_by_label("Concepts").click();
+    h.run();
+    h.get_by_label("mass ⏷");
+    h.get_by_label("betweenness").click();
+    h.run();
+    assert_eq!(h.state().view.widgets.concepts_sort, (ConceptColumn::Betweenness, false), "largest first");
+    h.get_by_label("betweenness ⏷").click();
+    h.run();
+    assert_eq!(h.state().view.widgets.concepts_sort, (ConceptColumn::Betweenness, true));
+    h.get_by_label("concept").click();
+    h.run();
+    assert_eq!(h.state().view.widgets.concepts_sort, (ConceptColumn::Concept, true), "labels sort A to Z first");
+    h.get_by_label("beans").click();
+    h.run();
+    assert_eq!(h.state().view.widgets.selected.as_deref(), Some("beans"));
+    h.get_by_label("Inspector").click();
+    h.run();
+    assert!(h.query_by_label_contains("stability").is_some(), "the inspector shows the cluster's stability");
+    assert!(h.query_by_label_contains("PageRank").is_some(), "and the centralities");
+}

@@ -42,29 +42,38 @@ pub fn concepts_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
             if s.centrality.betweenness_pivots.is_some() { " · betweenness estimated from pivots" } else { "" }
         )),
     };
-    let (column, descending) = view.widgets.concepts_sort;
+    let (column, ascending) = view.widgets.concepts_sort;
+    let descending = !ascending;
     let rows = sorted(s, column, descending);
-    egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
-        egui::Grid::new("concepts-table").striped(true).show(ui, |ui| {
+    // Fixed column widths, so the header and the rows line up and only the rows in view are
+    // laid out (a map can have 10,000 concepts).
+    let width = |col: ConceptColumn| if col == ConceptColumn::Concept { 150.0 } else { 92.0 };
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::horizontal().auto_shrink([false, false]).show(ui, |ui| {
+        ui.horizontal(|ui| {
             for (col, name) in COLUMNS {
                 let arrow = if col == column { if descending { " ⏷" } else { " ⏶" } } else { "" };
-                if ui.button(RichText::new(format!("{name}{arrow}")).strong()).clicked() {
+                let header = egui::Button::new(RichText::new(format!("{name}{arrow}")).strong());
+                if ui.add_sized([width(col), row_height], header).clicked() {
                     // A new column sorts descending (largest first), the label ascending.
                     view.widgets.concepts_sort =
-                        if col == column { (col, !descending) } else { (col, col != ConceptColumn::Concept) };
+                        if col == column { (col, !ascending) } else { (col, col == ConceptColumn::Concept) };
                 }
             }
-            ui.end_row();
-            let selected = view.widgets.selected.as_deref();
-            for node in rows {
-                let label = &s.graph.labels[node];
-                if ui.selectable_label(selected == Some(label.as_str()), label).clicked() {
-                    actions.push(Action::Select(Some(label.clone())));
-                }
-                for col in &COLUMNS[1..] {
-                    ui.label(cell(s, col.0, node));
-                }
-                ui.end_row();
+        });
+        let selected = view.widgets.selected.as_deref();
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, row_height, rows.len(), |ui, range| {
+            for &node in &rows[range] {
+                ui.horizontal(|ui| {
+                    let label = &s.graph.labels[node];
+                    let concept = egui::Button::selectable(selected == Some(label.as_str()), label.as_str());
+                    if ui.add_sized([width(ConceptColumn::Concept), row_height], concept).clicked() {
+                        actions.push(Action::Select(Some(label.clone())));
+                    }
+                    for &(col, _) in &COLUMNS[1..] {
+                        ui.add_sized([width(col), row_height], egui::Label::new(cell(s, col, node)));
+                    }
+                });
             }
         });
     });

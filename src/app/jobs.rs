@@ -334,8 +334,9 @@ enum Write {
     Flush,
 }
 
-/// How a figure's SVG becomes a PNG: its size in millimetres and the DPI.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// How a figure's SVG becomes a PNG: its size in millimetres, the DPI, and the provenance
+/// the file carries.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FigurePng {
     /// Width in millimetres.
     pub width_mm: f64,
@@ -343,6 +344,8 @@ pub struct FigurePng {
     pub height_mm: f64,
     /// Dots per inch.
     pub dpi: f64,
+    /// The provenance lines, kept in the PNG's `iTXt` "Description".
+    pub provenance: String,
 }
 
 /// The app's end of the job threads.
@@ -554,13 +557,15 @@ fn perform(write: Write) -> JobDone {
             },
             Err(source) => JobDone::Failed(JobError::Encode { path, source }),
         },
-        Write::Figure(path, svg, p) => match crate::export::png::render(&svg, p.width_mm, p.height_mm, p.dpi) {
-            Ok(bytes) => match crate::io::atomic::write(&path, &bytes) {
-                Ok(()) => JobDone::Written(path, WriteKind::Export),
-                Err(e) => JobDone::Failed(e.into()),
-            },
-            Err(source) => JobDone::Failed(JobError::Figure { path, source }),
-        },
+        Write::Figure(path, svg, p) => {
+            match crate::export::png::render(&svg, p.width_mm, p.height_mm, p.dpi, &p.provenance) {
+                Ok(bytes) => match crate::io::atomic::write(&path, &bytes) {
+                    Ok(()) => JobDone::Written(path, WriteKind::Export),
+                    Err(e) => JobDone::Failed(e.into()),
+                },
+                Err(source) => JobDone::Failed(JobError::Figure { path, source }),
+            }
+        }
         Write::Flush => JobDone::Flushed,
         Write::Session(path, session) => match session.save(&path) {
             Ok(()) => JobDone::Written(path, WriteKind::Session),

@@ -400,13 +400,20 @@ impl HueyApp {
             transparent: f.transparent,
         };
         let dpi = f.dpi;
-        let svg = export::provenance(&self.view, &self.settings.options.map)
-            .and_then(|p| export::figure_svg(&self.view, figure.kind, &p, &opts));
-        match svg {
+        let Some(provenance) = export::provenance(&self.view, &self.settings.options.map) else {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        };
+        match export::figure_svg(&self.view, figure.kind, &provenance, &opts) {
             None => self.view.notices.push(Info::NothingToExport),
             Some(Err(e)) => self.view.notices.push(Info::Figure(e.to_string())),
             Some(Ok(svg)) if figure.png => {
-                let png = super::jobs::FigurePng { width_mm: opts.width_mm, height_mm: opts.height_mm, dpi };
+                let png = super::jobs::FigurePng {
+                    width_mm: opts.width_mm,
+                    height_mm: opts.height_mm,
+                    dpi,
+                    provenance: provenance.lines(),
+                };
                 self.jobs.write_figure_png(path, svg, png);
             }
             Some(Ok(svg)) => self.jobs.write(path, svg.into_bytes(), WriteKind::Export),

@@ -217,8 +217,11 @@ pub(super) fn run_figure(args: &FigureArgs) -> Result<(), CliError> {
     };
     let a = &done.analysis;
     let svg = export::figure::svg(kind, &results, (&a.kernels, &a.device), &opts)?;
-    let bytes =
-        if png { export::png::render(&svg, opts.width_mm, opts.height_mm, args.dpi)? } else { svg.into_bytes() };
+    let bytes = if png {
+        export::png::render(&svg, opts.width_mm, opts.height_mm, args.dpi, &provenance.lines())?
+    } else {
+        svg.into_bytes()
+    };
     outputs.write(&args.out, &bytes)?;
     outln!(out, "figure written to {}", args.out.display());
     emit(&out);

@@ -57,8 +57,9 @@ pub fn check(width_mm: f64, height_mm: f64, dpi: f64) -> Result<(u32, u32), Figu
     Ok((w, h))
 }
 
-/// Render `svg` (a figure of `width_mm × height_mm`) at `dpi` to PNG bytes.
-pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<u8>, FigureError> {
+/// Render `svg` (a figure of `width_mm × height_mm`) at `dpi` to PNG bytes that record the DPI
+/// (`pHYs`) and carry `provenance` (`iTXt` "Description", UTF-8) and the software (`tEXt`).
+pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64, provenance: &str) -> Result<Vec<u8>, FigureError> {
     let (w, h) = check(width_mm, height_mm, dpi)?;
     let mut options = usvg::Options { fontdb: fonts(), ..usvg::Options::default() };
     options.font_family = "Ubuntu".to_owned();
@@ -68,29 +69,35 @@ pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<
     let transform = tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
     resvg::render(&tree, transform, &mut pixmap.as_mut());
     let png = pixmap.encode_png().map_err(|e| FigureError::Render(e.to_string()))?;
-    Ok(with_dpi(png, dpi))
+    let ppm = (dpi / 0.0254).round() as u32;
+    let mut phys = Vec::with_capacity(9);
+    phys.extend_from_slice(&ppm.to_be_bytes());
+    phys.extend_from_slice(&ppm.to_be_bytes());
+    phys.push(1); // unit: metre
+    let software = format!("Software\0huey {}", env!("CARGO_PKG_VERSION"));
+    // iTXt: keyword, NUL, uncompressed (0, 0), no language tag, no translated keyword, UTF-8.
+    let description = [b"Description\0\0\0\0\0".as_slice(), provenance.as_bytes()].concat();
+    Ok(with_chunks(png, &[(b"pHYs", &phys), (b"tEXt", software.as_bytes()), (b"iTXt", &description)]))
 }
 
-/// `png` with a `pHYs` chunk stating `dpi` (pixels per metre), right after `IHDR`.
-fn with_dpi(png: Vec<u8>, dpi: f64) -> Vec<u8> {
+/// `png` with `chunks` inserted right after `IHDR` (where `pHYs` must come before `IDAT`).
+fn with_chunks(png: Vec<u8>, chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     const AFTER_IHDR: usize = 8 + 25;
     if png.len() < AFTER_IHDR || &png[12..16] != b"IHDR" {
         return png;
     }
-    let ppm = (dpi / 0.0254).round() as u32;
-    let mut data = Vec::with_capacity(9);
-    data.extend_from_slice(&ppm.to_be_bytes());
-    data.extend_from_slice(&ppm.to_be_bytes());
-    data.push(1); // unit: metre
-    let mut crc = flate2::Crc::new();
-    crc.update(b"pHYs");
-    crc.update(&data);
-    let mut out = Vec::with_capacity(png.len() + 21);
+    let mut out = Vec::with_capacity(png.len() + chunks.iter().map(|(_, d)| d.len() + 12).sum::<usize>());
     out.extend_from_slice(&png[..AFTER_IHDR]);
-    out.extend_from_slice(&9u32.to_be_bytes());
-    out.extend_from_slice(b"pHYs");
-    out.extend_from_slice(&data);
-    out.extend_from_slice(&crc.sum().to_be_bytes());
+    for (kind, data) in chunks {
+        let Ok(len) = u32::try_from(data.len()) else { continue };
+        let mut crc = flate2::Crc::new();
+        crc.update(kind.as_slice());
+        crc.update(data);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(kind.as_slice());
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
     out.extend_from_slice(&png[AFTER_IHDR..]);
     out
 }

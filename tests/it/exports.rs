@@ -461,6 +461,14 @@ fn png_figures_have_the_requested_size_and_dpi() {
     assert_eq!((w, h), ((100.0f64 / 25.4 * 150.0).round() as u32, (60.0f64 / 25.4 * 150.0).round() as u32));
     assert_eq!(ppm, Some((150.0f64 / 0.0254).round() as u32), "150 dpi in pixels per metre");
     assert_eq!(pixels[0], [255, 255, 255, 255], "opaque white by default");
+    // The provenance travels in the file: iTXt "Description" (UTF-8) and tEXt "Software".
+    let reader = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap())).read_info().unwrap();
+    let info = reader.info();
+    let description = info.utf8_text.iter().find(|t| t.keyword == "Description").expect("an iTXt Description");
+    let text = description.get_text().unwrap();
+    let hash = huey::run::provenance::sha256_hex(&std::fs::read_to_string(&file).unwrap());
+    assert!(text.contains(&hash) && text.contains("engine.common.eta"), "{text}");
+    assert!(info.uncompressed_latin1_text.iter().any(|t| t.keyword == "Software" && t.text.starts_with("huey ")));
     assert!(ink(&pixels) > 0.01);
 
     args.push("--transparent");

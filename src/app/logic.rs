@@ -375,6 +375,13 @@ impl HueyApp {
 
     /// Every file of `format` for the frame on show, named after `path`.
     fn export_format(&mut self, format: crate::export::Format, path: &Path) {
+        if let Some(frame) = &self.view.run.frame
+            && format == crate::export::Format::Questionnaire
+            && frame.structure.graph.len() < 2
+        {
+            self.view.notices.push(Info::TooFewToAsk(frame.structure.graph.len()));
+            return;
+        }
         let files = export::provenance(&self.view, &self.settings.options.map)
             .and_then(|p| export::interchange(&self.view, format, &p, &self.view.widgets.figure.questions));
         match files {

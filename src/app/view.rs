@@ -315,6 +315,8 @@ pub enum Info {
     NothingToExport,
     /// A figure could not be drawn (an axis the map lacks, a size out of bounds).
     Figure(String),
+    /// A questionnaire needs two concepts to pair; the map has this many.
+    TooFewToAsk(usize),
     /// A session save before the first frame.
     NothingToSave,
     /// A file dialog is already open.
@@ -346,6 +348,9 @@ impl std::fmt::Display for Info {
             Self::MeasurementRunning => f.write_str("a measurement is already running"),
             Self::NothingToExport => f.write_str("nothing to export yet"),
             Self::Figure(e) => write!(f, "no figure: {e}"),
+            Self::TooFewToAsk(n) => {
+                write!(f, "no questionnaire: it pairs at least 2 concepts, and the map has {n}")
+            }
             Self::NothingToSave => f.write_str("nothing to save yet"),
             Self::DialogOpen => f.write_str("a file dialog is already open"),
             Self::FolderTruncated(p) => write!(

@@ -117,7 +117,7 @@ pub struct FigureArgs {
     /// Width in millimetres (10 to 1000; 180: a full page width).
     #[arg(long, default_value_t = 180.0, value_parser = number_in(10.0, 1000.0))]
     pub width_mm: f64,
-    /// Height in millimetres (10 to 1000) [default: three quarters of the width].
+    /// Height in millimetres (10 to 1000) [default: three quarters of the width, at least 10].
     #[arg(long, value_parser = number_in(10.0, 1000.0))]
     pub height_mm: Option<f64>,
     /// No background (PNG: transparent pixels).
@@ -155,15 +155,14 @@ pub(super) fn run_export(args: &ExportArgs) -> Result<(), CliError> {
     let outputs = Outputs::checked(&checked, a.inputs(), a.force)?;
     let reference = match &args.reference_pair {
         None => None,
-        Some(pair) => match pair.split_once(',') {
-            Some((x, y)) if !x.trim().is_empty() && !y.trim().is_empty() && x.trim() != y.trim() => {
-                Some((x.trim().to_owned(), y.trim().to_owned()))
-            }
+        Some(pair) => match pair.split(',').map(str::trim).collect::<Vec<_>>().as_slice() {
+            [x, y] if !x.is_empty() && !y.is_empty() && x != y => Some(((*x).to_owned(), (*y).to_owned())),
             _ => return Err(CliError::ReferencePair(pair.clone())),
         },
     };
+    let ask = asked(&args.ask)?;
     let choices = Choices {
-        concepts: args.ask.clone(),
+        concepts: ask,
         top: args.ask_top,
         both_directions: args.both_directions,
         reference,
@@ -173,6 +172,22 @@ pub(super) fn run_export(args: &ExportArgs) -> Result<(), CliError> {
     let mut out = report_and_summary(a, &outputs, &done)?;
     let provenance = done.provenance();
     let results = Results { map: &done.analysis.map, structure: &done.analysis.structure, provenance: &provenance };
+    if format == export::Format::Questionnaire {
+        let q = export::questionnaire::Questionnaire::new(&results, &choices);
+        if q.pairs.is_empty() {
+            return Err(CliError::Questionnaire(q.concepts.len()));
+        }
+        let g = &done.analysis.structure.graph;
+        let (reference_a, reference_b) = &q.reference;
+        for c in q.concepts.iter().chain([reference_a, reference_b]) {
+            if !g.labels.contains(c) {
+                eprintln!(
+                    "warning: '{}' is not a concept on the map (it is asked about all the same)",
+                    super::printable(c)
+                );
+            }
+        }
+    }
     for file in export::render(format, &results, &choices) {
         let path = file.path_for(&args.out);
         outputs.write(&path, file.text.as_bytes())?;
@@ -180,6 +195,26 @@ pub(super) fn run_export(args: &ExportArgs) -> Result<(), CliError> {
     }
     emit(&out);
     Ok(())
+}
+
+/// The `--ask` concepts, trimmed and without repeats: none empty, at most the questionnaire's
+/// limit (an error, not a silent cut).
+fn asked(ask: &[String]) -> Result<Vec<String>, CliError> {
+    let mut out: Vec<String> = Vec::new();
+    for c in ask {
+        let c = c.trim();
+        if c.is_empty() {
+            return Err(CliError::Ask("an empty concept".to_owned()));
+        }
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_owned());
+        }
+    }
+    let max = export::questionnaire::MAX_CONCEPTS;
+    if out.len() > max {
+        return Err(CliError::Ask(format!("{} different concepts; at most {max} can be asked about", out.len())));
+    }
+    Ok(out)
 }
 
 pub(super) fn run_figure(args: &FigureArgs) -> Result<(), CliError> {

@@ -142,6 +142,14 @@ pub enum CliError {
     /// A figure's file is neither `.svg` nor `.png`.
     #[error("{}: a figure is written as .svg or .png", .0.display())]
     FigureType(PathBuf),
+    /// `--ask` names an empty concept or too many.
+    #[error("--ask: {0}")]
+    Ask(String),
+    /// The questionnaire would ask nothing.
+    #[error(
+        "the questionnaire needs at least 2 different concepts to pair, not {0} (use --ask A --ask B, or a map with more concepts)"
+    )]
+    Questionnaire(usize),
     /// `--reference-pair` is not two different concepts.
     #[error("--reference-pair '{0}' is not two different concepts as A,B")]
     ReferencePair(String),

@@ -85,7 +85,7 @@ pub enum FigureError {
         high: f64,
     },
     /// An axis the map does not have.
-    #[error("the map has {n} dimension(s); dimension {axis} does not exist")]
+    #[error("the map has {n} dimension(s), too few concepts for dimension {axis} (see --axes)")]
     NoAxis {
         /// The dimension asked for (1-based).
         axis: usize,
@@ -229,7 +229,7 @@ pub fn map_svg(results: &Results<'_>, opts: &FigureOptions) -> String {
     let at = if beside {
         [w - 8.0 - legend.width, plot.min[1]]
     } else {
-        [plot.max[0] - legend.width, plot.min[1] + LABEL * 1.6]
+        [(plot.max[0] - legend.width).max(8.0), plot.min[1] + LABEL * 1.6]
     };
     placed.push(legend.draw(&mut svg, at));
 
@@ -289,6 +289,21 @@ struct Legend {
 /// Line height in the legend.
 const LEGEND_LINE: f32 = LABEL * 1.35;
 
+/// Longest cluster name a legend row shows (longer ones end in "…").
+const LEGEND_NAME_CHARS: usize = 40;
+
+/// `s` cut to `max` characters, ending in "…" where cut.
+fn shortened(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+}
+
+/// A parameter as a legend shows it: as typed where short (`1`, `0.5`), else in scientific
+/// notation (`1e-300` is not printed as 300 digits).
+fn short_number(x: f64) -> String {
+    let plain = format!("{x}");
+    if plain.len() <= 8 { plain } else { format!("{x:.3e}") }
+}
+
 impl Legend {
     fn of(results: &Results<'_>, opts: &FigureOptions) -> Self {
         let s = results.structure;
@@ -298,7 +313,12 @@ impl Legend {
         let title = match opts.colouring {
             Colouring::Clusters => vec![
                 "Leiden clusters".to_owned(),
-                format!("{} γ = {}, seed {}", c.options.quality.as_str(), c.options.resolution, c.options.seed),
+                format!(
+                    "{} γ = {}, seed {}",
+                    c.options.quality.as_str(),
+                    short_number(c.options.resolution),
+                    c.options.seed
+                ),
                 format!("modularity {:.3}", c.modularity),
             ],
             Colouring::Mass => vec!["Concept mass".to_owned(), "(colour and area)".to_owned()],
@@ -308,7 +328,7 @@ impl Legend {
                 for k in 0..c.len().min(LEGEND_CLUSTERS) {
                     rows.push((
                         Some(palette::hex(palette::cluster(k))),
-                        format!("{}  {} ({})", k + 1, c.name(g, k), c.members[k].len()),
+                        format!("{}  {} ({})", k + 1, shortened(&c.name(g, k), LEGEND_NAME_CHARS), c.members[k].len()),
                     ));
                 }
                 if c.len() > LEGEND_CLUSTERS {

@@ -195,8 +195,16 @@ pub fn pajek(r: &Results<'_>) -> String {
     }
     let rows = rows(r);
     let _ = writeln!(x, "*Vertices {}", rows.len());
+    // Readers key vertices by label, so two labels the replacements made equal (`"a"` and
+    // `'a'`) are told apart by the neuron id.
+    let mut seen = std::collections::HashSet::new();
     for (k, (row, [px, py, pz])) in rows.iter().zip(unit_box(&rows)).enumerate() {
-        let _ = writeln!(x, "{} \"{}\" {px:.6} {py:.6} {pz:.6}", k + 1, pajek_label(&row.label));
+        let mut label = pajek_label(&row.label);
+        if !seen.insert(label.clone()) {
+            label = format!("{label} #{}", row.id);
+            seen.insert(label.clone());
+        }
+        let _ = writeln!(x, "{} \"{label}\" {px:.6} {py:.6} {pz:.6}", k + 1);
     }
     x.push_str("*Arcs\n");
     for e in &r.structure.graph.edges {

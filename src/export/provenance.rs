@@ -46,12 +46,15 @@ impl Provenance {
     /// comments and descriptions in those that can).
     pub fn lines(&self) -> String {
         let mut out = String::new();
+        // Values are one line each: a newline in a file or speaker name cannot forge a line.
+        let input = super::text::no_controls(&self.input);
+        let speakers = super::text::no_controls(&self.speakers.join(", "));
         let _ = writeln!(out, "software: {}", self.software);
         let _ = writeln!(out, "date: {}", self.date);
-        let _ = writeln!(out, "input: {}", self.input);
+        let _ = writeln!(out, "input: {input}");
         let _ = writeln!(out, "input_sha256: {}", self.input_sha256);
         let _ = writeln!(out, "exchanges: {}", self.exchanges);
-        let _ = writeln!(out, "speakers: {}", self.speakers.join(", "));
+        let _ = writeln!(out, "speakers: {speakers}");
         let _ = writeln!(out, "detection: {}", self.detection);
         let _ = writeln!(out, "engine: {}", self.engine);
         let _ = writeln!(out, "tokenizer: {}", self.tokenizer);

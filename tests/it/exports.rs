@@ -383,6 +383,35 @@ fn the_questionnaire_asks_every_pair_in_blocks_of_seven() {
     assert_eq!(questions.iter().filter(|q| q[0] == "13").count(), 90 - 12 * 7);
     let html = std::fs::read_to_string(dir.path().join("top.html")).unwrap();
     assert!(html.contains("<h2>Block 13</h2>") && !html.contains("<h2>Block 14</h2>"));
+
+    // Repeats count once; fewer than two concepts, an empty one, too many, or a malformed
+    // reference pair are refused by name, and nothing is written.
+    let f = file.to_str().unwrap();
+    let out = dir.path().join("bad.html");
+    let many: Vec<String> = (0..46).flat_map(|k| ["--ask".to_owned(), format!("w{k}")]).collect();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--ask", "beans", "--ask", "beans"], "at least 2 different concepts"),
+        (vec!["--ask", "beans"], "at least 2 different concepts"),
+        (vec!["--ask", "beans", "--ask", " "], "--ask: an empty concept"),
+        (many.iter().map(String::as_str).collect(), "at most 45"),
+        (vec!["--reference-pair", "a,b,c"], "--reference-pair"),
+        (vec!["--reference-pair", "a,a"], "--reference-pair"),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["export", f, "--format", "questionnaire", "--out", out.to_str().unwrap()];
+        args.extend(extra.iter().copied());
+        let o = huey(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(needle), "{extra:?}: {err}");
+    }
+    assert!(!out.exists() && !dir.path().join("bad.csv").exists());
+    // A concept that is not on the map is asked about, with a warning.
+    let mut args = vec!["export", f, "--format", "questionnaire", "--out", out.to_str().unwrap()];
+    args.extend(["--ask", "beans", "--ask", "unicorn"]);
+    let o = huey(&args);
+    assert!(o.status.success());
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains("warning: 'unicorn' is not a concept on the map"), "{said}");
 }
 
 /// Decode a PNG: (width, height, pixels per metre, RGBA pixels).
@@ -543,7 +572,9 @@ fn hostile_labels_survive_every_format() {
     }
     let dir = tempfile::tempdir().unwrap();
     let talk = dir.path().join("hostile.txt");
-    let words = r#"<b>bold</b> "quoted" a&b back\slash semi;colon com,ma it's ]]> --> %percent"#;
+    // `"quoted"`/`'quoted'` and `back\slash`/`back/slash` are one label after Pajek's
+    // replacements: its export tells them apart.
+    let words = r#"<b>bold</b> "quoted" 'quoted' a&b back\slash back/slash semi;colon com,ma it's ]]> --> %percent"#;
     let text: String =
         (0..6).map(|k| format!("{}: {words} {words} turn{k}\n", if k % 2 == 0 { "Ana" } else { "Ben" })).collect();
     std::fs::write(&talk, text).unwrap();

@@ -38,7 +38,7 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// The target is not a regular file.
-    #[error("refusing to write to {kind}{}: {}", if *kind == Kind::Directory { "" } else { " (use --force to write to it anyway)" }, path.display())]
+    #[error("refusing to write to {kind}{}: {}", if matches!(kind, Kind::CharDevice | Kind::BlockDevice) { " (use --force to write to it anyway)" } else { "" }, path.display())]
     NotRegular {
         /// What it is.
         kind: Kind,
@@ -233,6 +233,16 @@ mod tests {
             assert_eq!(std::fs::read_to_string(&other).unwrap(), "new");
             assert!(std::fs::symlink_metadata(&link2).unwrap().file_type().is_symlink(), "the link stays a link");
             write_with(Path::new("/dev/null"), b"x", Rules { inputs: &[], force: true }).unwrap();
+            assert!(err.to_string().contains("--force"), "a device can be forced: {err}");
+            // A FIFO is refused even when forced (a write would wait for a reader), and the
+            // message does not offer --force.
+            let fifo = dir.path().join("pipe.json");
+            if std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+                let err = write_with(&fifo, b"x", Rules { inputs: &[], force: true }).unwrap_err();
+                assert!(matches!(err, WriteError::NotRegular { kind: Kind::Fifo, .. }), "{err}");
+                assert!(!err.to_string().contains("--force"), "{err}");
+                std::fs::remove_file(&fifo).unwrap();
+            }
         }
         let missing = dir.path().join("nowhere/out.json");
         assert!(matches!(write(&missing, b"x"), Err(WriteError::NoFolder { .. })));

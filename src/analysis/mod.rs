@@ -10,5 +10,6 @@ pub mod concept_map;
 pub mod graph;
 pub mod lanczos;
 pub mod mass;
+pub mod procrustes;
 pub mod stats;
 pub mod structure;

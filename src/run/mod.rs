@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod devices;
 pub mod factory;
+pub mod history;
 pub mod notice;
 pub mod pipeline;
 pub mod provenance;

@@ -35,6 +35,12 @@ pub enum RestoreError {
     /// The engine refused the state.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// A history has no checkpoint at or before the exchange asked for.
+    #[error("no checkpoint at or before exchange {t}")]
+    NoCheckpoint {
+        /// The exchange asked for.
+        t: usize,
+    },
 }
 
 /// Wall time of each stage, in seconds.

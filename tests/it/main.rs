@@ -7,6 +7,7 @@ mod bad_input;
 mod cli;
 mod exports;
 mod gpu;
+mod history;
 mod kernels;
 mod parity;
 mod properties;

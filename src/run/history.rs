@@ -1,0 +1,96 @@
+//! A run's history: checkpoints of the network every `every` exchanges, in bounded memory, and
+//! the network as of any exchange `t` = the nearest checkpoint at or before `t` plus a
+//! deterministic replay of the exchanges after it — equal to a fresh run stopped at `t`
+//! (groundwork for issue 13's scrubbing; the app does not keep one yet).
+//!
+//! Memory: at most [`MAX_CHECKPOINTS`] networks. When a run outgrows them the spacing doubles
+//! and every other checkpoint is dropped, so a conversation of any length keeps between half
+//! and all of them, and a restore replays fewer than `every` exchanges.
+
+use super::pipeline::{Pipeline, RestoreError};
+use crate::model::engine_stats::EngineStats;
+use crate::model::network::Network;
+
+/// Most checkpoints a history keeps (exchange 0 included).
+pub const MAX_CHECKPOINTS: usize = 64;
+
+/// The state after `done` exchanges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    /// Exchanges done.
+    pub done: usize,
+    /// The network then.
+    pub network: Network,
+    /// The engine's counters then.
+    pub stats: EngineStats,
+}
+
+/// Checkpoints of one run, every `every` exchanges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct History {
+    every: usize,
+    checkpoints: Vec<Checkpoint>,
+}
+
+impl History {
+    /// An empty history taking a checkpoint every `every` exchanges (at least 1).
+    pub fn new(every: usize) -> Self {
+        Self { every: every.max(1), checkpoints: Vec::new() }
+    }
+
+    /// The spacing now (it doubles as a run outgrows [`MAX_CHECKPOINTS`]).
+    pub fn every(&self) -> usize {
+        self.every
+    }
+
+    /// The checkpoints, in order of `done`.
+    pub fn checkpoints(&self) -> &[Checkpoint] {
+        &self.checkpoints
+    }
+
+    /// Record `pipeline`'s state if it stands on the spacing (or has no checkpoint yet) and
+    /// is past the last checkpoint.
+    pub fn observe(&mut self, pipeline: &mut Pipeline) {
+        let done = pipeline.progress().done;
+        let due = done.is_multiple_of(self.every) && self.checkpoints.last().is_none_or(|c| c.done < done);
+        if !due {
+            return;
+        }
+        self.checkpoints.push(Checkpoint { done, network: pipeline.network(), stats: pipeline.stats() });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            self.every *= 2;
+            let every = self.every;
+            self.checkpoints.retain(|c| c.done.is_multiple_of(every));
+        }
+    }
+
+    /// Run `pipeline` (at exchange 0 or any checkpoint of this run) to its end, taking the
+    /// checkpoints on the way.
+    pub fn record_run(&mut self, pipeline: &mut Pipeline) {
+        self.observe(pipeline);
+        while pipeline.step_many(self.every - pipeline.progress().done % self.every) {
+            self.observe(pipeline);
+        }
+    }
+
+    /// The nearest checkpoint at or before exchange `t`.
+    pub fn nearest(&self, t: usize) -> Option<&Checkpoint> {
+        self.checkpoints.iter().take_while(|c| c.done <= t).last()
+    }
+
+    /// Put `pipeline` (of the same conversation and options) at exchange `t`: load the
+    /// nearest checkpoint and replay the exchanges from there. Returns the exchanges replayed.
+    pub fn restore(&self, pipeline: &mut Pipeline, t: usize) -> Result<usize, RestoreError> {
+        let total = pipeline.progress().total;
+        if t > total {
+            return Err(RestoreError::BeyondEnd { done: t, total });
+        }
+        let c = self.nearest(t).ok_or(RestoreError::NoCheckpoint { t })?;
+        pipeline.restore(&c.network, c.stats, c.done)?;
+        let replayed = t - c.done;
+        if replayed > 0 {
+            pipeline.step_many(replayed);
+        }
+        Ok(replayed)
+    }
+}

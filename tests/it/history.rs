@@ -1,0 +1,102 @@
+//! A run's history (`run::history`): the network restored at exchange t — nearest checkpoint
+//! plus replay — equals a fresh run of the same conversation cut at t (`--exchange-limit t`),
+//! for both engines on the CPU and, where an adapter has f64, on the GPU; and the history's
+//! memory stays bounded however long the run.
+
+use huey::model::network::Network;
+use huey::model::options::{AnalysisOptions, Backend, EngineKind, Precision};
+use huey::run::history::{History, MAX_CHECKPOINTS};
+use huey::run::pipeline::prepare;
+use huey::text::kill_words::KillList;
+
+fn same(a: &Network, b: &Network, what: &str) {
+    assert_eq!(a.words, b.words, "{what}: neurons");
+    assert_eq!(a.connections.len(), b.connections.len(), "{what}: connections");
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1e-300);
+    for (x, y) in a.connections.iter().zip(&b.connections) {
+        assert!((x.from, x.to) == (y.from, y.to), "{what}: {x:?} vs {y:?}");
+        assert!(close(x.strength, y.strength) && close(x.mass, y.mass), "{what}: {x:?} vs {y:?}");
+    }
+    let sum = |n: &Network| n.connections.iter().map(|c| c.strength).sum::<f64>();
+    assert!(close(sum(a), sum(b)), "{what}: Σs");
+}
+
+fn fresh(text: &str, opts: &AnalysisOptions, kill: &KillList, t: usize) -> Network {
+    let mut cut = opts.clone();
+    cut.detect.exchange_limit = t;
+    let mut p = prepare(text, &cut, kill).unwrap().pipeline;
+    assert_eq!(p.progress().total, t, "the cut conversation has t exchanges");
+    p.run_to_end();
+    p.network()
+}
+
+fn check(text: &str, opts: &AnalysisOptions, every: usize) {
+    let kill = KillList::empty();
+    let mut p = prepare(text, opts, &kill).unwrap().pipeline;
+    let total = p.progress().total;
+    let mut history = History::new(every);
+    history.record_run(&mut p);
+    assert_eq!(p.progress().done, total);
+    let end = p.network();
+    let mut scrub = prepare(text, opts, &kill).unwrap().pipeline;
+    for t in [1, 2, every, every + 1, total / 2, total - 1, total, 3] {
+        let t = t.clamp(1, total);
+        let replayed = history.restore(&mut scrub, t).unwrap();
+        assert!(replayed < history.every(), "t = {t}: replayed {replayed}");
+        let what = format!("{} on {:?}, t = {t}", opts.engine.kind().as_str(), opts.backend);
+        same(&scrub.network(), &fresh(text, opts, &kill, t), &what);
+    }
+    // Back at the end, the network is the run's own.
+    history.restore(&mut scrub, total).unwrap();
+    same(&scrub.network(), &end, "the end again");
+}
+
+#[test]
+fn the_network_at_any_exchange_equals_a_fresh_run_cut_there() {
+    let text = huey::text::SAMPLE_CONVERSATION;
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+        check(text, &AnalysisOptions::preset(huey::model::options::Preset::Default, engine), 4);
+    }
+    if let Some(shared) = crate::shared_dir() {
+        let text = std::fs::read_to_string(shared.join("huey_data/DeepConvo.txt")).unwrap();
+        for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+            check(&text, &AnalysisOptions::reference(engine), 16);
+        }
+    }
+}
+
+#[test]
+fn the_gpu_history_equals_a_fresh_gpu_run_in_f64() {
+    let text = huey::text::SAMPLE_CONVERSATION;
+    for engine in [EngineKind::Temporal, EngineKind::Windowed] {
+        let opts = AnalysisOptions {
+            backend: Backend::Gpu,
+            precision: Precision::F64,
+            ..AnalysisOptions::preset(huey::model::options::Preset::Default, engine)
+        };
+        let p = prepare(text, &opts, &KillList::empty()).unwrap().pipeline;
+        if p.backend() != Backend::Gpu {
+            assert!(std::env::var_os("REQUIRE_GPU").is_none(), "REQUIRE_GPU is set: {:?}", p.notices());
+            eprintln!("skipped: no GPU with f64 here ({:?})", p.notices());
+            return;
+        }
+        check(text, &opts, 3);
+    }
+}
+
+#[test]
+fn a_long_run_keeps_a_bounded_history() {
+    let text: String =
+        (0..600).map(|k| format!("{}: word{} and word{}\n", ["Ana", "Ben"][k % 2], k % 37, k % 11)).collect();
+    let opts = AnalysisOptions::preset(huey::model::options::Preset::Default, EngineKind::Temporal);
+    let mut p = prepare(&text, &opts, &KillList::empty()).unwrap().pipeline;
+    let total = p.progress().total;
+    assert!(total >= 500, "{total}");
+    let mut history = History::new(1);
+    history.record_run(&mut p);
+    let n = history.checkpoints().len();
+    assert!((MAX_CHECKPOINTS / 2..=MAX_CHECKPOINTS).contains(&n), "{n} checkpoints");
+    assert!(history.every() >= total / MAX_CHECKPOINTS, "spacing {}", history.every());
+    assert!(history.checkpoints().windows(2).all(|w| w[1].done - w[0].done == history.every()));
+    assert_eq!(history.checkpoints()[0].done, 0);
+}

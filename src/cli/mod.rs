@@ -15,6 +15,7 @@ mod export;
 mod gpu_info;
 mod session;
 mod synth;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ pub use bench::BenchArgs;
 pub use export::{ExportArgs, FigureArgs};
 pub use session::SessionArgs;
 pub use synth::SynthArgs;
+pub use timeline::TimelineArgs;
 
 /// Huey: Hebbian concept networks from conversations.
 #[derive(Debug, Parser)]
@@ -79,6 +81,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Analyse one conversation and draw its map, spectrum or kernel timing as SVG or PNG.
     Figure(FigureArgs),
+    /// Analyse one conversation over time: a row (network summary, concept map, speakers'
+    /// self-concept mass) after every K exchanges, as JSON.
+    Timeline(TimelineArgs),
     /// Time the whole pipeline on files, several repetitions, and report medians.
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
@@ -150,6 +155,9 @@ pub enum CliError {
         "the questionnaire needs at least 2 different concepts to pair, not {0} (use --ask A --ask B, or a map with more concepts)"
     )]
     Questionnaire(usize),
+    /// `huey timeline`'s outputs are not as it needs them.
+    #[error("huey timeline: {0}")]
+    TimelineOutput(&'static str),
     /// `--reference-pair` is not two different concepts.
     #[error("--reference-pair '{0}' is not two different concepts as A,B")]
     ReferencePair(String),
@@ -165,6 +173,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Figure(args)) => export::run_figure(&args),
+        Some(Command::Timeline(args)) => timeline::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Session(args)) => session::run(&args),
         Some(Command::GpuInfo) => gpu_info::run(),

@@ -13,6 +13,7 @@ pub mod provenance;
 pub mod report;
 pub mod session;
 pub mod sweep;
+pub mod timeline;
 pub mod worker;
 
 use crate::engine::EngineError;

@@ -28,6 +28,24 @@ pub struct MapReport {
     pub n_negative: usize,
 }
 
+impl MapReport {
+    /// The report of map `m`.
+    pub fn of(m: &crate::analysis::concept_map::ConceptMap) -> Self {
+        Self {
+            n: m.labels.len(),
+            labels: m.labels.clone(),
+            eigenvalues: m.eigenvalues.clone(),
+            coords: m.coords.clone(),
+            warp: m.warp.filter(|w| w.is_finite()),
+            variance_top3_pct: m.variance_top3_pct,
+            variance_as_shipped_pct: m.variance_as_shipped_pct,
+            spectrum: m.spectrum,
+            n_positive: m.n_positive,
+            n_negative: m.n_negative,
+        }
+    }
+}
+
 /// Everything `huey analyze` reports.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Report {
@@ -126,18 +144,7 @@ impl Report {
             max_mass: a.network.max_mass(),
             top_mass: top_concepts(&a.network, &masses, 20),
             speaker_self_mass: a.speaker_mass.clone(),
-            map: MapReport {
-                n: m.labels.len(),
-                labels: m.labels.clone(),
-                eigenvalues: m.eigenvalues.clone(),
-                coords: m.coords.clone(),
-                warp: m.warp.filter(|w| w.is_finite()),
-                variance_top3_pct: m.variance_top3_pct,
-                variance_as_shipped_pct: m.variance_as_shipped_pct,
-                spectrum: m.spectrum,
-                n_positive: m.n_positive,
-                n_negative: m.n_negative,
-            },
+            map: MapReport::of(m),
             seconds_processing: a.times.total_secs(),
             stage_seconds: a.times,
             warnings: a.warnings.iter().map(ToString::to_string).collect(),

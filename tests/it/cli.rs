@@ -1,5 +1,6 @@
 //! The `huey` binary end to end: summary, JSON fields, bundled sample, bench, errors.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 use super::fixture;
@@ -329,4 +330,66 @@ fn control_characters_in_messages_are_escaped() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(!stderr.contains('\u{1b}') && stderr.contains("\\u{1b}[31mred\\nerror: forged"), "{stderr}");
+}
+
+/// `huey timeline --json`: each row at exchange t is what `huey analyze --exchange-limit t`
+/// reports (network summary, speakers' self-mass, the map), with the same options.
+#[test]
+fn timeline_rows_match_analyze_cut_at_each_exchange() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, every, options): (PathBuf, &str, &[&str]) = match crate::shared_dir() {
+        Some(shared) => (shared.join("huey_data/DeepConvo.txt"), "40", &["--preset", "reference", "--map-speakers"]),
+        None => (fixture("labeled_three_speakers.txt"), "2", &[]),
+    };
+    let f = file.to_str().unwrap();
+    let out = dir.path().join("timeline.json");
+    let mut args = vec!["timeline", f, "--every", every, "--json", out.to_str().unwrap()];
+    args.extend_from_slice(options);
+    let o = huey(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let rows = doc["rows"].as_array().unwrap();
+    let total = doc["exchanges"].as_u64().unwrap();
+    let every: u64 = every.parse().unwrap();
+    assert_eq!(rows.len() as u64, total.div_ceil(every), "a row every K and one at the end");
+    assert_eq!(rows.last().unwrap()["exchange"].as_u64(), Some(total));
+    let close = |a: &serde_json::Value, b: &serde_json::Value| {
+        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-9)
+    };
+    for row in rows {
+        let t = row["exchange"].as_u64().unwrap().to_string();
+        let report = dir.path().join(format!("at{t}.json"));
+        let mut args = vec!["analyze", f, "--exchange-limit", &t, "--json", report.to_str().unwrap()];
+        args.extend_from_slice(options);
+        let o = huey(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        for key in ["neurons", "connections"] {
+            assert_eq!(row[key], r[key], "t = {t}: {key}");
+        }
+        for key in ["sum_strength", "sum_mass", "max_mass"] {
+            assert!(close(&row[key], &r[key]), "t = {t}: {key} {} vs {}", row[key], r[key]);
+        }
+        let (mine, theirs) = (row["speaker_self_mass"].as_array().unwrap(), r["speaker_self_mass"].as_array().unwrap());
+        assert_eq!(mine.len(), theirs.len(), "t = {t}: speakers so far");
+        for (a, b) in mine.iter().zip(theirs) {
+            assert_eq!(a[0], b[0]);
+            assert!(close(&a[1], &b[1]), "t = {t}: {a} vs {b}");
+        }
+        assert_eq!(row["map"]["labels"], r["map"]["labels"], "t = {t}: mapped concepts");
+        for (a, b) in
+            row["map"]["eigenvalues"].as_array().unwrap().iter().zip(r["map"]["eigenvalues"].as_array().unwrap())
+        {
+            assert!((a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-9, "t = {t}: eigenvalues");
+        }
+        for (a, b) in row["map"]["coords"].as_array().unwrap().iter().zip(r["map"]["coords"].as_array().unwrap()) {
+            for k in 0..3 {
+                assert!((a[k].as_f64().unwrap() - b[k].as_f64().unwrap()).abs() < 1e-9, "t = {t}: coords");
+            }
+        }
+    }
+    // No output, or a session, is refused by name.
+    let o = huey(&["timeline", f, "--every", "5"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--json"));
 }

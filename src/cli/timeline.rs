@@ -1,0 +1,49 @@
+//! `huey timeline FILE --every K --json OUT`: the conversation over time — network summary,
+//! concept map and speakers' self-concept mass after every K exchanges — with every option of
+//! `huey analyze` (each row is what `huey analyze --exchange-limit t` reports for it).
+
+use super::analyze::{AnalyzeArgs, load_input};
+use super::{CliError, Outputs, emit};
+use crate::run::pipeline::prepare;
+
+/// `huey timeline` arguments: the analysis options, and how often to take a row.
+#[derive(clap::Args, Debug)]
+pub struct TimelineArgs {
+    /// The conversation and analysis options, as `huey analyze` (`--json OUT`: where the rows go).
+    #[command(flatten)]
+    pub analysis: AnalyzeArgs,
+    /// A row after every K exchanges, and one at the end (raised so there are at most 10,000).
+    #[arg(long, value_name = "K", default_value_t = 10, value_parser = super::count_in(1, 10_000_000))]
+    pub every: usize,
+}
+
+pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
+    let a = &args.analysis;
+    let opts = a.options()?;
+    let Some(json) = a.json.as_deref() else {
+        return Err(CliError::TimelineOutput("--json OUT is where the timeline goes"));
+    };
+    if a.save_session.is_some() {
+        return Err(CliError::TimelineOutput("--save-session is not written by huey timeline"));
+    }
+    let outputs = Outputs::checked(&[Some(json)], a.inputs(), a.force)?;
+    let (name, text, warnings) = load_input(a)?;
+    for w in &warnings {
+        eprintln!("warning: {}", super::printable(w));
+    }
+    let kill_source = a.kill_source()?.for_text(&text);
+    let (kill, _) = crate::io::kill_list::load(&kill_source)?;
+    let prepared = prepare(&text, &opts, &kill)?;
+    let exchanges = prepared.pipeline.progress().total;
+    let (every, rows) = crate::run::timeline::timeline(prepared, &opts, args.every);
+    let doc = serde_json::json!({ "file": name, "exchanges": exchanges, "every": every, "rows": rows });
+    // Plain rows of numbers and strings: serialising cannot fail, but is not unwrapped.
+    let text = serde_json::to_string_pretty(&doc)
+        .map_err(|_| CliError::TimelineOutput("the timeline could not be serialised"))?;
+    outputs.write(json, text.as_bytes())?;
+    let mut out = String::new();
+    outln!(out, "{name}: {} rows, every {every} of {exchanges} exchanges", rows.len());
+    outln!(out, "timeline written to {}", json.display());
+    emit(&out);
+    Ok(())
+}

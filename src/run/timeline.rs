@@ -1,0 +1,67 @@
+//! A conversation over time: the network summary, concept map and speakers' self-concept mass
+//! after every `every` exchanges, computed as `huey analyze --exchange-limit t` would compute
+//! them at each checkpoint t (the rows `huey timeline --json` writes).
+
+use super::pipeline::Prepared;
+use super::report::MapReport;
+use crate::analysis::concept_map::concept_map;
+use crate::analysis::mass::speaker_self_mass;
+use crate::model::options::AnalysisOptions;
+
+/// The state after `exchange` exchanges.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TimelineRow {
+    /// Exchanges done.
+    pub exchange: usize,
+    /// Neurons.
+    pub neurons: usize,
+    /// Live connections.
+    pub connections: usize,
+    /// Σ strength.
+    pub sum_strength: f64,
+    /// Σ mass.
+    pub sum_mass: f64,
+    /// Largest mass.
+    pub max_mass: f64,
+    /// Self-concept mass of each speaker who has spoken by then, as [speaker, mass], in order
+    /// of first appearance (as `huey analyze` lists them).
+    pub speaker_self_mass: Vec<(String, f64)>,
+    /// The concept map then (not aligned between rows).
+    pub map: MapReport,
+}
+
+/// Most rows one timeline computes (each maps the network once).
+pub const MAX_ROWS: usize = 10_000;
+
+/// Run `prepared` from exchange 0 to its end, a row after every `every` exchanges and one at
+/// the end. `every` is raised so that there are at most [`MAX_ROWS`] rows; the spacing used
+/// is returned with the rows.
+pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (usize, Vec<TimelineRow>) {
+    let Prepared { detection, mut pipeline, .. } = prepared;
+    let total = pipeline.progress().total;
+    let every = every.max(1).max(total.div_ceil(MAX_ROWS));
+    let mut rows = Vec::new();
+    while pipeline.step_many(every - pipeline.progress().done % every) {
+        let t = pipeline.progress().done;
+        let mut speakers: Vec<String> = Vec::new();
+        for e in &detection.exchanges[..t.min(detection.exchanges.len())] {
+            if !speakers.contains(&e.speaker) {
+                speakers.push(e.speaker.clone());
+            }
+        }
+        let network = pipeline.network();
+        let speaker_mass = speaker_self_mass(&network, &speakers);
+        let map = concept_map(&network, &speaker_mass, &opts.map);
+        rows.push(TimelineRow {
+            exchange: t,
+            neurons: network.n_neurons(),
+            connections: network.connections.len(),
+            sum_strength: network.sum_strength(),
+            sum_mass: network.sum_mass(),
+            max_mass: network.max_mass(),
+            speaker_self_mass: speaker_mass,
+            map: MapReport::of(&map),
+        });
+    }
+    (every, rows)
+}

@@ -26,8 +26,12 @@ pub struct TimelineRow {
     /// Self-concept mass of each speaker who has spoken by then, as [speaker, mass], in order
     /// of first appearance (as `huey analyze` lists them).
     pub speaker_self_mass: Vec<(String, f64)>,
-    /// The concept map then (not aligned between rows).
+    /// The concept map then, as `huey analyze` reports it.
     pub map: MapReport,
+    /// The map's coordinates aligned to the previous row's aligned map (per-axis signs, then
+    /// orthogonal Procrustes over the concepts both rows map), so positions are comparable
+    /// from row to row; the first row as it is.
+    pub aligned_coords: Vec<[f64; 3]>,
 }
 
 /// Most rows one timeline computes (each maps the network once).
@@ -41,6 +45,7 @@ pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (us
     let total = pipeline.progress().total;
     let every = every.max(1).max(total.div_ceil(MAX_ROWS));
     let mut rows = Vec::new();
+    let mut previous: Vec<(String, [f64; 3])> = Vec::new();
     while pipeline.step_many(every - pipeline.progress().done % every) {
         let t = pipeline.progress().done;
         let mut speakers: Vec<String> = Vec::new();
@@ -52,6 +57,8 @@ pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (us
         let network = pipeline.network();
         let speaker_mass = speaker_self_mass(&network, &speakers);
         let map = concept_map(&network, &speaker_mass, &opts.map);
+        let aligned_coords = aligned(&map.labels, &map.coords, &previous);
+        previous = map.labels.iter().cloned().zip(aligned_coords.iter().copied()).collect();
         rows.push(TimelineRow {
             exchange: t,
             neurons: network.n_neurons(),
@@ -61,7 +68,25 @@ pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (us
             max_mass: network.max_mass(),
             speaker_self_mass: speaker_mass,
             map: MapReport::of(&map),
+            aligned_coords,
         });
     }
     (every, rows)
+}
+
+/// `coords` (of `labels`) aligned to `reference` (label, aligned position) over the labels
+/// both have: each axis's sign fixed first, then the best rotation or reflection.
+fn aligned(labels: &[String], coords: &[[f64; 3]], reference: &[(String, [f64; 3])]) -> Vec<[f64; 3]> {
+    use crate::analysis::procrustes::{fit, signs};
+    let index: std::collections::HashMap<&str, [f64; 3]> = reference.iter().map(|(l, p)| (l.as_str(), *p)).collect();
+    let (mine, theirs): (Vec<[f64; 3]>, Vec<[f64; 3]>) =
+        labels.iter().zip(coords).filter_map(|(l, &p)| index.get(l.as_str()).map(|&q| (p, q))).unzip();
+    if mine.is_empty() {
+        return coords.to_vec();
+    }
+    let s = signs(&mine, &theirs);
+    let flip = |p: [f64; 3]| [p[0] * s[0], p[1] * s[1], p[2] * s[2]];
+    let flipped: Vec<[f64; 3]> = mine.iter().map(|&p| flip(p)).collect();
+    let rotation = fit(&flipped, &theirs);
+    coords.iter().map(|&p| rotation.apply(flip(p))).collect()
 }

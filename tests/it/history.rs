@@ -1,7 +1,7 @@
 //! A run's history (`run::history`): the network restored at exchange t — nearest checkpoint
 //! plus replay — equals a fresh run of the same conversation cut at t (`--exchange-limit t`),
 //! for both engines on the CPU and, where an adapter has f64, on the GPU; and the history's
-//! memory stays bounded however long the run.
+//! memory stays bounded however long the run; timeline maps aligned row to row never flip.
 
 use huey::model::network::Network;
 use huey::model::options::{AnalysisOptions, Backend, EngineKind, Precision};
@@ -99,4 +99,57 @@ fn a_long_run_keeps_a_bounded_history() {
     assert!(history.every() >= total / MAX_CHECKPOINTS, "spacing {}", history.every());
     assert!(history.checkpoints().windows(2).all(|w| w[1].done - w[0].done == history.every()));
     assert_eq!(history.checkpoints()[0].done, 0);
+}
+
+/// Timeline maps aligned row to row (signs, then Procrustes) move continuously: on the corpus
+/// files no axis flips between checkpoints, and alignment never leaves a row farther from the
+/// previous one than its raw coordinates are.
+#[test]
+fn aligned_trajectories_have_no_sign_flips_between_checkpoints() {
+    use huey::analysis::procrustes::residual;
+    let mut texts = vec![("sample".to_owned(), huey::text::SAMPLE_CONVERSATION.to_owned())];
+    match crate::shared_dir() {
+        Some(shared) => {
+            for name in ["DeepConvo.txt", "TrumpInterview.txt", "FeynmanYoung.txt"] {
+                texts.push((name.to_owned(), std::fs::read_to_string(shared.join("huey_data").join(name)).unwrap()));
+            }
+        }
+        None => eprintln!("../shared is absent: only the sample is checked"),
+    }
+    let opts = AnalysisOptions::preset(huey::model::options::Preset::Default, EngineKind::Temporal);
+    for (name, text) in texts {
+        let prepared = prepare(&text, &opts, &KillList::empty()).unwrap();
+        let every = (prepared.pipeline.progress().total / 12).max(1);
+        let (_, rows) = huey::run::timeline::timeline(prepared, &opts, every);
+        assert!(rows.len() >= 10, "{name}: {} rows", rows.len());
+        assert_eq!(rows[0].aligned_coords, rows[0].map.coords, "the first row is its own frame");
+        let mut flips_raw = 0;
+        for w in rows.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let (mut prev, mut raw, mut aligned) = (Vec::new(), Vec::new(), Vec::new());
+            for (k, label) in b.map.labels.iter().enumerate() {
+                if let Some(j) = a.map.labels.iter().position(|l| l == label) {
+                    prev.push(a.aligned_coords[j]);
+                    raw.push(b.map.coords[k]);
+                    aligned.push(b.aligned_coords[k]);
+                }
+            }
+            if prev.len() < 4 {
+                continue;
+            }
+            let dot = |x: &[[f64; 3]], axis: usize| prev.iter().zip(x).map(|(p, q)| p[axis] * q[axis]).sum::<f64>();
+            for axis in 0..2 {
+                assert!(dot(&aligned, axis) >= 0.0, "{name}: axis {} flips at exchange {}", axis + 1, b.exchange);
+                flips_raw += usize::from(dot(&raw, axis) < 0.0);
+            }
+            assert!(
+                residual(&aligned, &prev) <= residual(&raw, &prev) + 1e-9,
+                "{name} at exchange {}: aligned {} vs raw {}",
+                b.exchange,
+                residual(&aligned, &prev),
+                residual(&raw, &prev)
+            );
+        }
+        eprintln!("{name}: {} rows, raw maps flipped an axis {flips_raw} times, aligned ones never", rows.len());
+    }
 }

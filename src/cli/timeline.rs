@@ -15,6 +15,10 @@ pub struct TimelineArgs {
     /// A row after every K exchanges, and one at the end (raised so there are at most 10,000).
     #[arg(long, value_name = "K", default_value_t = 10, value_parser = super::count_in(1, 10_000_000))]
     pub every: usize,
+    /// Also write the network at every row as a dynamic GEXF (node and edge spells, mass and
+    /// strength over exchanges) that Gephi's timeline replays.
+    #[arg(long, value_name = "PATH")]
+    pub gexf: Option<std::path::PathBuf>,
 }
 
 pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
@@ -26,7 +30,7 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
     if a.save_session.is_some() {
         return Err(CliError::TimelineOutput("--save-session is not written by huey timeline"));
     }
-    let outputs = Outputs::checked(&[Some(json)], a.inputs(), a.force)?;
+    let outputs = Outputs::checked(&[Some(json), args.gexf.as_deref()], a.inputs(), a.force)?;
     let (name, text, warnings) = load_input(a)?;
     for w in &warnings {
         eprintln!("warning: {}", super::printable(w));
@@ -35,15 +39,28 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
     let (kill, _) = crate::io::kill_list::load(&kill_source)?;
     let prepared = prepare(&text, &opts, &kill)?;
     let exchanges = prepared.pipeline.progress().total;
-    let (every, rows) = crate::run::timeline::timeline(prepared, &opts, args.every);
+    let mut gexf = crate::export::dynamic::DynamicGexf::default();
+    let (every, rows) = crate::run::timeline::timeline_with(prepared, &opts, args.every, &mut |t, network| {
+        if args.gexf.is_some() {
+            gexf.add(t, network);
+        }
+    });
     let doc = serde_json::json!({ "file": name, "exchanges": exchanges, "every": every, "rows": rows });
     // Plain rows of numbers and strings: serialising cannot fail, but is not unwrapped.
     let text = serde_json::to_string_pretty(&doc)
         .map_err(|_| CliError::TimelineOutput("the timeline could not be serialised"))?;
     outputs.write(json, text.as_bytes())?;
+    if let Some(path) = &args.gexf {
+        // The provenance of the whole run (its map and clusters), as every export carries.
+        let provenance = super::analyze::analyse(a)?.provenance();
+        outputs.write(path, gexf.finish(&provenance).as_bytes())?;
+    }
     let mut out = String::new();
     outln!(out, "{name}: {} rows, every {every} of {exchanges} exchanges", rows.len());
     outln!(out, "timeline written to {}", json.display());
+    if let Some(path) = &args.gexf {
+        outln!(out, "dynamic GEXF ({} checkpoints) written to {}", gexf.len(), path.display());
+    }
     emit(&out);
     Ok(())
 }

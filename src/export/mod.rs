@@ -5,6 +5,7 @@
 //! scales, label placement). Pure functions: `run` fills the inputs, `cli` and `app` write the
 //! files through `io`.
 
+pub mod dynamic;
 pub mod figure;
 pub mod formats;
 pub mod labels;

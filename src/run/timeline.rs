@@ -41,6 +41,16 @@ pub const MAX_ROWS: usize = 10_000;
 /// the end. `every` is raised so that there are at most [`MAX_ROWS`] rows; the spacing used
 /// is returned with the rows.
 pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (usize, Vec<TimelineRow>) {
+    timeline_with(prepared, opts, every, &mut |_, _| {})
+}
+
+/// [`timeline`], handing each row's network to `on_network` (exchange, network) as well.
+pub fn timeline_with(
+    prepared: Prepared,
+    opts: &AnalysisOptions,
+    every: usize,
+    on_network: &mut dyn FnMut(usize, &crate::model::network::Network),
+) -> (usize, Vec<TimelineRow>) {
     let Prepared { detection, mut pipeline, .. } = prepared;
     let total = pipeline.progress().total;
     let every = every.max(1).max(total.div_ceil(MAX_ROWS));
@@ -55,6 +65,7 @@ pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (us
             }
         }
         let network = pipeline.network();
+        on_network(t, &network);
         let speaker_mass = speaker_self_mass(&network, &speakers);
         let map = concept_map(&network, &speaker_mass, &opts.map);
         let aligned_coords = aligned(&map.labels, &map.coords, &previous);

@@ -604,3 +604,69 @@ fn hostile_labels_survive_every_format() {
     let html = std::fs::read_to_string(dir.path().join("q.html")).unwrap();
     assert!(!html.contains("<b>bold"), "markup escaped in the questionnaire");
 }
+
+/// `huey timeline --gexf`: a dynamic GEXF networkx reads, whose node and edge spells are the
+/// checkpoints at which each word and connection exists, with mass and strength over time.
+#[test]
+fn the_dynamic_gexf_spells_are_the_checkpoints() {
+    if !networkx() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = huey::text::SAMPLE_CONVERSATION;
+    let talk = dir.path().join("talk.txt");
+    std::fs::write(&talk, text).unwrap();
+    let (json, gexf) = (dir.path().join("t.json"), dir.path().join("t.gexf"));
+    let args = ["timeline", talk.to_str().unwrap(), "--no-kill", "--every", "4"];
+    let mut all = args.to_vec();
+    all.extend(["--json", json.to_str().unwrap(), "--gexf", gexf.to_str().unwrap()]);
+    huey_ok(&all);
+    // The checkpoints, in-process: (exchange, network) at every row.
+    let (kill, _) = huey::io::kill_list::load(&KillSource::None).unwrap();
+    let opts = AnalysisOptions::default();
+    let prepared = huey::run::pipeline::prepare(text, &opts, &kill).unwrap();
+    let mut checkpoints = Vec::new();
+    huey::run::timeline::timeline_with(prepared, &opts, 4, &mut |t, n| checkpoints.push((t, n.clone())));
+    assert_eq!(checkpoints.iter().map(|(t, _)| *t).collect::<Vec<_>>(), [4, 8, 12, 15]);
+    let end = |k: usize| checkpoints.get(k + 1).map_or(checkpoints[k].0, |(t, _)| t - 1);
+
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/readers/read_dynamic_gexf.py");
+    let o = Command::new("python3").arg(&script).arg(&gexf).output().unwrap();
+    assert!(o.status.success(), "networkx: {}", String::from_utf8_lossy(&o.stderr));
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(got["mode"], "dynamic");
+    let nodes = got["nodes"].as_object().unwrap();
+    let words: BTreeSet<&str> = checkpoints.iter().flat_map(|(_, n)| n.words.iter().map(String::as_str)).collect();
+    assert_eq!(nodes.keys().map(String::as_str).collect::<BTreeSet<_>>(), words, "every word that ever existed");
+    for word in &words {
+        let present: Vec<usize> =
+            (0..checkpoints.len()).filter(|&k| checkpoints[k].1.words.iter().any(|w| w == word)).collect();
+        let n = &nodes[*word];
+        // One spell here: the temporal engine never forgets a word.
+        let first = present[0];
+        assert_eq!(n["spells"], serde_json::json!([[checkpoints[first].0, end(*present.last().unwrap())]]), "{word}");
+        let masses = n["mass"].as_array().unwrap();
+        assert_eq!(masses.len(), present.len(), "{word}: a mass per checkpoint");
+        for (m, &k) in masses.iter().zip(&present) {
+            let net = &checkpoints[k].1;
+            let id = net.words.iter().position(|w| w == word).unwrap();
+            let want = huey::analysis::mass::concept_masses(net)[id];
+            assert!(close(m[0].as_f64().unwrap(), want), "{word} at {}: {m} vs {want}", checkpoints[k].0);
+            assert_eq!((m[1].as_u64().unwrap() as usize, m[2].as_u64().unwrap() as usize), (checkpoints[k].0, end(k)));
+        }
+    }
+    let edges = got["edges"].as_object().unwrap();
+    let last = &checkpoints.last().unwrap().1;
+    let ever: BTreeSet<(String, String)> = checkpoints
+        .iter()
+        .flat_map(|(_, n)| {
+            n.connections.iter().map(|c| (n.words[c.from as usize].clone(), n.words[c.to as usize].clone()))
+        })
+        .collect();
+    assert_eq!(edges.len(), ever.len(), "every connection that ever existed");
+    assert!(
+        last.connections
+            .iter()
+            .all(|c| edges.contains_key(&format!("{}->{}", last.words[c.from as usize], last.words[c.to as usize])))
+    );
+}

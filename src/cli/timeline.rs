@@ -19,6 +19,9 @@ pub struct TimelineArgs {
     /// strength over exchanges) that Gephi's timeline replays.
     #[arg(long, value_name = "PATH")]
     pub gexf: Option<std::path::PathBuf>,
+    /// The mass at which a concept counts as having emerged (the `emergence` list).
+    #[arg(long, value_name = "MASS", default_value_t = 1.0, value_parser = super::number_in(0.0, 1e12))]
+    pub emergence_mass: f64,
 }
 
 pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
@@ -40,15 +43,19 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
     let prepared = prepare(&text, &opts, &kill)?;
     let exchanges = prepared.pipeline.progress().total;
     let mut gexf = crate::export::dynamic::DynamicGexf::default();
-    let (every, rows) = crate::run::timeline::timeline_with(prepared, &opts, args.every, &mut |t, network| {
-        if args.gexf.is_some() {
-            gexf.add(t, network);
-        }
-    });
-    let doc = serde_json::json!({ "file": name, "exchanges": exchanges, "every": every, "rows": rows });
+    let timeline =
+        crate::run::timeline::timeline_with(prepared, &opts, args.every, args.emergence_mass, &mut |t, network| {
+            if args.gexf.is_some() {
+                gexf.add(t, network);
+            }
+        });
+    let (every, n_rows) = (timeline.every, timeline.rows.len());
     // Plain rows of numbers and strings: serialising cannot fail, but is not unwrapped.
-    let text = serde_json::to_string_pretty(&doc)
-        .map_err(|_| CliError::TimelineOutput("the timeline could not be serialised"))?;
+    let unserialisable = |_| CliError::TimelineOutput("the timeline could not be serialised");
+    let mut doc = serde_json::to_value(&timeline).map_err(unserialisable)?;
+    doc["file"] = name.clone().into();
+    doc["exchanges"] = exchanges.into();
+    let text = serde_json::to_string_pretty(&doc).map_err(unserialisable)?;
     outputs.write(json, text.as_bytes())?;
     if let Some(path) = &args.gexf {
         // The provenance of the whole run (its map and clusters), as every export carries.
@@ -56,7 +63,7 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
         outputs.write(path, gexf.finish(&provenance).as_bytes())?;
     }
     let mut out = String::new();
-    outln!(out, "{name}: {} rows, every {every} of {exchanges} exchanges", rows.len());
+    outln!(out, "{name}: {n_rows} rows, every {every} of {exchanges} exchanges");
     outln!(out, "timeline written to {}", json.display());
     if let Some(path) = &args.gexf {
         outln!(out, "dynamic GEXF ({} checkpoints) written to {}", gexf.len(), path.display());

@@ -34,14 +34,41 @@ pub struct TimelineRow {
     pub aligned_coords: Vec<[f64; 3]>,
 }
 
+/// A conversation over time.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Timeline {
+    /// Exchanges between rows (raised to keep at most [`MAX_ROWS`] rows).
+    pub every: usize,
+    /// A row after every `every` exchanges and one at the end.
+    pub rows: Vec<TimelineRow>,
+    /// After every turn (exchange): its speaker's self-concept mass, as the original records it.
+    pub turns: Vec<Turn>,
+    /// Each concept's emergence: the first exchange after which its mass reached the threshold,
+    /// in order of emergence.
+    pub emergence: Vec<(String, usize)>,
+    /// The mass a concept must reach to have emerged.
+    pub emergence_mass: f64,
+}
+
+/// One turn's speaker and their self-concept mass after it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Turn {
+    /// Exchanges done (this turn is exchange `exchange`, counted from 1).
+    pub exchange: usize,
+    /// Who spoke it.
+    pub speaker: String,
+    /// Their self-concept mass after it.
+    pub self_mass: f64,
+}
+
 /// Most rows one timeline computes (each maps the network once).
 pub const MAX_ROWS: usize = 10_000;
 
 /// Run `prepared` from exchange 0 to its end, a row after every `every` exchanges and one at
 /// the end. `every` is raised so that there are at most [`MAX_ROWS`] rows; the spacing used
 /// is returned with the rows.
-pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize) -> (usize, Vec<TimelineRow>) {
-    timeline_with(prepared, opts, every, &mut |_, _| {})
+pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize, emergence_mass: f64) -> Timeline {
+    timeline_with(prepared, opts, every, emergence_mass, &mut |_, _| {})
 }
 
 /// [`timeline`], handing each row's network to `on_network` (exchange, network) as well.
@@ -49,22 +76,42 @@ pub fn timeline_with(
     prepared: Prepared,
     opts: &AnalysisOptions,
     every: usize,
+    emergence_mass: f64,
     on_network: &mut dyn FnMut(usize, &crate::model::network::Network),
-) -> (usize, Vec<TimelineRow>) {
+) -> Timeline {
     let Prepared { detection, mut pipeline, .. } = prepared;
     let total = pipeline.progress().total;
     let every = every.max(1).max(total.div_ceil(MAX_ROWS));
     let mut rows = Vec::new();
     let mut previous: Vec<(String, [f64; 3])> = Vec::new();
-    while pipeline.step_many(every - pipeline.progress().done % every) {
+    let (mut turns, mut emergence) = (Vec::new(), Vec::new());
+    let mut emerged: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // One exchange at a time: the turns and emergence need every exchange, the rows every K.
+    while pipeline.step() {
         let t = pipeline.progress().done;
+        let network = pipeline.network();
+        if let Some(e) = detection.exchanges.get(t - 1) {
+            let self_mass = speaker_self_mass(&network, std::slice::from_ref(&e.speaker));
+            turns.push(Turn {
+                exchange: t,
+                speaker: e.speaker.clone(),
+                self_mass: self_mass.first().map_or(0.0, |s| s.1),
+            });
+        }
+        for (word, mass) in network.words.iter().zip(crate::analysis::mass::concept_masses(&network)) {
+            if mass >= emergence_mass && !word.is_empty() && emerged.insert(word.clone()) {
+                emergence.push((word.clone(), t));
+            }
+        }
+        if !t.is_multiple_of(every) && t != total {
+            continue;
+        }
         let mut speakers: Vec<String> = Vec::new();
         for e in &detection.exchanges[..t.min(detection.exchanges.len())] {
             if !speakers.contains(&e.speaker) {
                 speakers.push(e.speaker.clone());
             }
         }
-        let network = pipeline.network();
         on_network(t, &network);
         let speaker_mass = speaker_self_mass(&network, &speakers);
         let map = concept_map(&network, &speaker_mass, &opts.map);
@@ -82,7 +129,7 @@ pub fn timeline_with(
             aligned_coords,
         });
     }
-    (every, rows)
+    Timeline { every, rows, turns, emergence, emergence_mass }
 }
 
 /// `coords` (of `labels`) aligned to `reference` (label, aligned position) over the labels

@@ -84,6 +84,37 @@ fn the_gpu_history_equals_a_fresh_gpu_run_in_f64() {
     }
 }
 
+/// The per-turn self-mass and the emergence list agree with fresh runs cut at each exchange.
+#[test]
+fn turns_and_emergence_agree_with_runs_cut_there() {
+    let text = huey::text::SAMPLE_CONVERSATION;
+    let opts = AnalysisOptions::reference(EngineKind::Temporal);
+    let kill = KillList::empty();
+    let threshold = 2.0;
+    let tl = huey::run::timeline::timeline(prepare(text, &opts, &kill).unwrap(), &opts, 5, threshold);
+    let total = tl.turns.len();
+    assert_eq!(total, 15, "a turn per exchange");
+    let mass_at = |t: usize, word: &str| {
+        let net = fresh(text, &opts, &kill, t);
+        let masses = huey::analysis::mass::concept_masses(&net);
+        net.words.iter().position(|w| w == word).map_or(0.0, |i| masses[i])
+    };
+    for turn in &tl.turns {
+        let net = fresh(text, &opts, &kill, turn.exchange);
+        let want = huey::analysis::mass::speaker_self_mass(&net, std::slice::from_ref(&turn.speaker))[0].1;
+        assert!((turn.self_mass - want).abs() <= 1e-12 * want.abs().max(1.0), "{turn:?} vs {want}");
+    }
+    assert!(tl.turns.iter().any(|t| t.self_mass > 0.0), "the reference preset maps speakers' self-mass");
+    assert!(!tl.emergence.is_empty());
+    assert!(tl.emergence.windows(2).all(|w| w[0].1 <= w[1].1), "in order of emergence");
+    for (word, t) in &tl.emergence {
+        assert!(mass_at(*t, word) >= threshold, "{word} at {t}");
+        if *t > 1 {
+            assert!(mass_at(t - 1, word) < threshold, "{word} had emerged before {t}");
+        }
+    }
+}
+
 #[test]
 fn a_long_run_keeps_a_bounded_history() {
     let text: String =
@@ -120,7 +151,7 @@ fn aligned_trajectories_have_no_sign_flips_between_checkpoints() {
     for (name, text) in texts {
         let prepared = prepare(&text, &opts, &KillList::empty()).unwrap();
         let every = (prepared.pipeline.progress().total / 12).max(1);
-        let (_, rows) = huey::run::timeline::timeline(prepared, &opts, every);
+        let rows = huey::run::timeline::timeline(prepared, &opts, every, 1.0).rows;
         assert!(rows.len() >= 10, "{name}: {} rows", rows.len());
         assert_eq!(rows[0].aligned_coords, rows[0].map.coords, "the first row is its own frame");
         let mut flips_raw = 0;

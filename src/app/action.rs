@@ -25,6 +25,8 @@ pub enum Action {
     Pause,
     /// One exchange.
     Step,
+    /// Pause and show the network as of exchange `t` (the run's history plus a replay).
+    Seek(usize),
     /// End the run where it is (cancel): the network so far stays on show.
     Stop,
     /// Move the run to a backend.

@@ -297,6 +297,7 @@ impl HueyApp {
             Action::Run => self.send(Command::Run),
             Action::Pause => self.send(Command::Pause),
             Action::Step => self.send(Command::Step),
+            Action::Seek(t) => self.send(Command::Seek(t)),
             Action::Stop => {
                 self.send(Command::Pause);
                 self.view.run.finished = true;

@@ -3,9 +3,9 @@
 //! deterministic replay of the exchanges after it — equal to a fresh run stopped at `t`
 //! (groundwork for issue 13's scrubbing; the app does not keep one yet).
 //!
-//! Memory: at most [`MAX_CHECKPOINTS`] networks. When a run outgrows them the spacing doubles
-//! and every other checkpoint is dropped, so a conversation of any length keeps between half
-//! and all of them, and a restore replays fewer than `every` exchanges.
+//! Memory: at most [`MAX_CHECKPOINTS`] networks and [`MAX_BYTES`] of them. When a run outgrows
+//! either the spacing doubles and every other checkpoint is dropped, so a conversation of any
+//! length keeps a bounded number, and a restore replays fewer than `every` exchanges.
 
 use super::pipeline::{Pipeline, RestoreError};
 use crate::model::engine_stats::EngineStats;
@@ -13,6 +13,15 @@ use crate::model::network::Network;
 
 /// Most checkpoints a history keeps (exchange 0 included).
 pub const MAX_CHECKPOINTS: usize = 64;
+
+/// Most bytes a history's networks hold (estimated: 24 per connection, 32 plus the text per
+/// word); past it the spacing doubles as past [`MAX_CHECKPOINTS`].
+pub const MAX_BYTES: usize = 512 << 20;
+
+/// The estimated bytes of `network` in a checkpoint.
+fn bytes(network: &Network) -> usize {
+    network.connections.len() * 24 + network.words.iter().map(|w| 32 + w.len()).sum::<usize>()
+}
 
 /// The state after `done` exchanges.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,7 +66,10 @@ impl History {
             return;
         }
         self.checkpoints.push(Checkpoint { done, network: pipeline.network(), stats: pipeline.stats() });
-        if self.checkpoints.len() > MAX_CHECKPOINTS {
+        let held = |cs: &[Checkpoint]| cs.iter().map(|c| bytes(&c.network)).sum::<usize>();
+        while self.checkpoints.len() > MAX_CHECKPOINTS
+            || (self.checkpoints.len() > 1 && held(&self.checkpoints) > MAX_BYTES)
+        {
             self.every *= 2;
             let every = self.every;
             self.checkpoints.retain(|c| c.done.is_multiple_of(every));

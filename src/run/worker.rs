@@ -66,6 +66,9 @@ pub enum Command {
     Speed(Option<f64>),
     /// Recompute and send a frame now (e.g. after the map options changed).
     Frame(MapOptions),
+    /// Pause and put the run at exchange `t`: the nearest checkpoint of its history plus a
+    /// replay (exactly a fresh run stopped at `t`), then send its frame.
+    Seek(usize),
     /// Stop the thread.
     Shutdown,
 }
@@ -168,6 +171,14 @@ pub enum WorkerError {
     /// The options of a load were rejected.
     #[error("invalid parameters: {0}")]
     InvalidParameters(#[from] ParamError),
+    /// The run could not be put at an exchange.
+    #[error("cannot show exchange {t}: {reason}")]
+    Seek {
+        /// The exchange asked for.
+        t: usize,
+        /// Why not.
+        reason: super::pipeline::RestoreError,
+    },
     /// The run could not move to another backend.
     #[error("cannot switch to {}: {reason}", backend.as_str())]
     Switch {
@@ -257,6 +268,8 @@ pub fn spawn_worker(waker: Box<dyn Fn() + Send>) -> std::io::Result<ComputeHandl
 
 struct Run {
     pipeline: Pipeline,
+    /// Checkpoints every `history.every()` exchanges (chunks end on them), for seeking.
+    history: super::history::History,
     speakers: Vec<String>,
     started: Instant,
     run_started: Instant,
@@ -351,6 +364,7 @@ impl Worker {
                 self.running = false;
                 if let Some(run) = self.run.as_mut() {
                     run.pipeline.step();
+                    run.history.observe(&mut run.pipeline);
                 }
                 self.after_chunk();
                 self.send_frame();
@@ -370,6 +384,19 @@ impl Worker {
             Command::Frame(map) => {
                 self.map = map;
                 self.send_frame();
+            }
+            Command::Seek(t) => {
+                self.running = false;
+                if let Some(run) = self.run.as_mut() {
+                    match run.history.restore(&mut run.pipeline, t) {
+                        Ok(_) => {
+                            run.history.observe(&mut run.pipeline);
+                            self.progress();
+                            self.send_frame();
+                        }
+                        Err(reason) => self.emit(Event::Failed(WorkerError::Seek { t, reason })),
+                    }
+                }
             }
             Command::Speed(speed) => {
                 self.speed = speed.filter(|s| s.is_finite() && *s > 0.0);
@@ -434,8 +461,14 @@ impl Worker {
             kill_source: request.kill_source,
         };
         let notices_sent = prepared.pipeline.notices().len();
+        let mut pipeline = prepared.pipeline;
+        // A checkpoint spacing that keeps about MAX_CHECKPOINTS of them over the whole run.
+        let total = pipeline.progress().total;
+        let mut history = super::history::History::new(total.div_ceil(super::history::MAX_CHECKPOINTS - 1).max(1));
+        history.observe(&mut pipeline);
         self.run = Some(Run {
-            pipeline: prepared.pipeline,
+            history,
+            pipeline,
             speakers: d.speakers.clone(),
             started: Instant::now(),
             run_started: Instant::now(),
@@ -474,7 +507,11 @@ impl Worker {
             }
             None => run.chunk,
         };
+        // Chunks end on the history's checkpoints, so each is taken.
+        let every = run.history.every();
+        let n = n.min(every - run.pipeline.progress().done % every);
         let more = run.pipeline.step_many(n);
+        run.history.observe(&mut run.pipeline);
         // Aim at CHUNK_TARGET per chunk so commands are answered quickly.
         let took = t.elapsed();
         if took < CHUNK_TARGET / 2 {

@@ -1378,3 +1378,29 @@ fn the_concepts_table_sorts_and_selects() {
     assert!(h.query_by_label_contains("stability").is_some(), "the inspector shows the cluster's stability");
     assert!(h.query_by_label_contains("PageRank").is_some(), "and the centralities");
 }
+
+/// Issue 13's first step in the app: the map's time slider puts the run at any exchange —
+/// the same network as stepping there — and back at the end, the end's network.
+#[test]
+fn the_time_slider_shows_the_network_as_of_any_exchange() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    let mut stepped = Vec::new();
+    for k in 1..=6 {
+        h.get_by_label("Step").click();
+        until(&mut h, "the step", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == k && !f.running));
+        stepped.push(h.state().view.run.frame.as_ref().unwrap().network.clone());
+    }
+    let end = stepped.last().unwrap().clone();
+    h.get_by_label("Map").click();
+    h.run();
+    assert!(h.query_all_by_label("exchange shown").count() >= 1, "the time slider");
+    for t in [3, 1, 5, 2, 6] {
+        h.state_mut().apply(Action::Seek(t));
+        until(&mut h, "the seek", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == t && !f.running));
+        assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, stepped[t - 1], "exchange {t}");
+    }
+    assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, end);
+}

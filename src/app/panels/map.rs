@@ -37,6 +37,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions: &m
         ),
     };
     ui.label(format!("{} concepts · warp {warp} · variance explained (top 3) {variance} · {signs}", map.labels.len()));
+    time_ui(ui, &frame, actions);
     canvas_ui(ui, view, settings.map_background, &frame, centre_on, actions);
 }
 
@@ -336,6 +337,18 @@ fn canvas_ui(
             actions.push(Action::Select(Some(map.labels[i].clone())));
         }
     }
+}
+
+/// The time slider: the exchange the map shows; moving it pauses the run and shows the network
+/// as of that exchange (the worker restores its nearest checkpoint and replays).
+fn time_ui(ui: &mut Ui, frame: &crate::run::worker::Frame, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        let mut t = frame.done;
+        let slider = egui::Slider::new(&mut t, 0..=frame.total).text("exchange shown").integer();
+        if ui.add_enabled(frame.total > 0, slider).on_hover_text("drag to any exchange of the run").changed() {
+            actions.push(Action::Seek(t));
+        }
+    });
 }
 
 /// The cluster legend: each named cluster's colour, number, name and size; the rest counted.

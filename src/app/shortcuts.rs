@@ -12,6 +12,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+O", "open a conversation"),
     ("Ctrl+S", "save the session"),
     ("Space", "run or pause (not while typing in a field)"),
+    ("← / →", "show the previous / next exchange (pauses; not while typing)"),
     ("F1 or ?", "show or hide this help"),
     ("Esc", "close the file browser"),
 ];
@@ -23,14 +24,30 @@ const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S)
 pub fn shortcuts(ctx: &egui::Context, app: &mut HueyApp, actions: &mut Vec<Action>) {
     let typing = ctx.egui_wants_keyboard_input();
     let choosing = app.choosing_file();
-    let (open, save, space, help) = ctx.input_mut(|i| {
+    let (open, save, space, help, step) = ctx.input_mut(|i| {
         let open = i.consume_shortcut(&OPEN);
         let save = i.consume_shortcut(&SAVE);
         let space = !typing && !choosing && i.consume_key(Modifiers::NONE, Key::Space);
+        let free = !typing && !choosing;
+        let step = if free && i.consume_key(Modifiers::NONE, Key::ArrowLeft) {
+            -1
+        } else if free && i.consume_key(Modifiers::NONE, Key::ArrowRight) {
+            1
+        } else {
+            0
+        };
         let help = i.consume_key(Modifiers::NONE, Key::F1)
             || (!typing && (i.consume_key(Modifiers::NONE, Key::Questionmark) || consume_text(i, "?")));
-        (open, save, space, help)
+        (open, save, space, help, step)
     });
+    if let Some(frame) = &app.view.run.frame
+        && step != 0
+    {
+        let t = frame.done.saturating_add_signed(step).min(frame.total);
+        if t != frame.done {
+            actions.push(Action::Seek(t));
+        }
+    }
     if open {
         actions.push(Action::Choose(Purpose::OpenConversation));
     }

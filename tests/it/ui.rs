@@ -1403,4 +1403,11 @@ fn the_time_slider_shows_the_network_as_of_any_exchange() {
         assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, stepped[t - 1], "exchange {t}");
     }
     assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, end);
+    // The arrow keys step through time.
+    h.key_press(egui::Key::ArrowLeft);
+    until(&mut h, "one back", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == 5));
+    assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, stepped[4]);
+    h.key_press(egui::Key::ArrowRight);
+    until(&mut h, "one forward", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == 6));
+    assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, end);
 }

@@ -50,6 +50,10 @@ pub struct BenchArgs {
     /// Exchange limit (reference: 10,000).
     #[arg(long, default_value_t = 10_000)]
     pub exchange_limit: usize,
+    /// Also time N seeks per file as the app's time slider makes them (restore the nearest
+    /// checkpoint, replay, and compute the frame's map and structure), spread over the run.
+    #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000))]
+    pub seeks: usize,
     /// Write results as JSON.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -186,12 +190,57 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
             result.median_stage.structure_secs * 1e3,
             result.tokens_per_sec
         ));
+        if args.seeks > 0 {
+            let (every, checkpoints, times) = seeks(&text, &opts, &kill, args.seeks)?;
+            let mut sorted = times.clone();
+            sorted.sort_by(f64::total_cmp);
+            let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
+            emit(&format!(
+                "  seek: median {:.2} ms, p90 {:.2} ms, max {:.2} ms over {} seeks (a checkpoint every {every} exchanges, {checkpoints} kept)\n",
+                median(times) * 1e3,
+                p90 * 1e3,
+                sorted.last().copied().unwrap_or(0.0) * 1e3,
+                args.seeks
+            ));
+        }
         results.push(result);
     }
     if let Some(out) = &args.json {
         outputs.write(out, serde_json::to_string_pretty(&results)?.as_bytes())?;
     }
     Ok(())
+}
+
+/// `n` seeks as the app's worker makes them, each timed: restore from the run's history, then
+/// the frame's speaker self-mass, map and structure. Returns (spacing, checkpoints, seconds).
+fn seeks(
+    text: &str,
+    opts: &crate::model::options::AnalysisOptions,
+    kill: &crate::text::kill_words::KillList,
+    n: usize,
+) -> Result<(usize, usize, Vec<f64>), CliError> {
+    use crate::run::history::{History, MAX_CHECKPOINTS};
+    let prepared = crate::run::pipeline::prepare(text, opts, kill)?;
+    let speakers = prepared.detection.speakers.clone();
+    let mut pipeline = prepared.pipeline;
+    let total = pipeline.progress().total.max(1);
+    // The worker's spacing (`run::worker`'s install).
+    let mut history = History::new(total.div_ceil(MAX_CHECKPOINTS - 1).max(1));
+    history.record_run(&mut pipeline);
+    let mut times = Vec::with_capacity(n);
+    for k in 0..n {
+        // Spread over the run, not in order (a drag jumps about): a fixed stride modulo total.
+        let t = (k * 7_919) % total + 1;
+        let start = std::time::Instant::now();
+        history.restore(&mut pipeline, t).map_err(|e| CliError::Seek(e.to_string()))?;
+        let network = pipeline.network();
+        let speaker_mass = crate::analysis::mass::speaker_self_mass(&network, &speakers);
+        let map = crate::analysis::concept_map::concept_map(&network, &speaker_mass, &opts.map);
+        let structure = crate::analysis::structure::Structure::of(&network, &map, &opts.map.clusters);
+        std::hint::black_box(&structure);
+        times.push(start.elapsed().as_secs_f64());
+    }
+    Ok((history.every(), history.checkpoints().len(), times))
 }
 
 /// The size sweep, printed row by row as each is measured.

@@ -155,6 +155,9 @@ pub enum CliError {
         "the questionnaire needs at least 2 different concepts to pair, not {0} (use --ask A --ask B, or a map with more concepts)"
     )]
     Questionnaire(usize),
+    /// A benchmark seek failed (never for a history of the run itself).
+    #[error("seek failed: {0}")]
+    Seek(String),
     /// `huey timeline`'s outputs are not as it needs them.
     #[error("huey timeline: {0}")]
     TimelineOutput(&'static str),

@@ -85,6 +85,10 @@ fn bench_reports_medians() {
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json[0]["reps"], 3);
     assert!(json[0]["median_secs"].as_f64().unwrap() > 0.0);
+    // Seeks as the time slider makes them.
+    let o = huey(&["bench", fixture("labeled_three_speakers.txt").to_str().unwrap(), "--reps", "1", "--seeks", "9"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && said.contains("seek: median") && said.contains("over 9 seeks"), "{said}");
 }
 
 #[test]

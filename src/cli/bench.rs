@@ -219,13 +219,12 @@ fn seeks(
     kill: &crate::text::kill_words::KillList,
     n: usize,
 ) -> Result<(usize, usize, Vec<f64>), CliError> {
-    use crate::run::history::{History, MAX_CHECKPOINTS};
+    use crate::run::history::History;
     let prepared = crate::run::pipeline::prepare(text, opts, kill)?;
     let speakers = prepared.detection.speakers.clone();
     let mut pipeline = prepared.pipeline;
     let total = pipeline.progress().total.max(1);
-    // The worker's spacing (`run::worker`'s install).
-    let mut history = History::new(total.div_ceil(MAX_CHECKPOINTS - 1).max(1));
+    let mut history = History::for_run(total);
     history.record_run(&mut pipeline);
     let mut times = Vec::with_capacity(n);
     for k in 0..n {

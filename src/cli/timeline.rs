@@ -43,12 +43,16 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
     let prepared = prepare(&text, &opts, &kill)?;
     let exchanges = prepared.pipeline.progress().total;
     let mut gexf = crate::export::dynamic::DynamicGexf::default();
+    let mut gexf_full = false;
     let timeline =
         crate::run::timeline::timeline_with(prepared, &opts, args.every, args.emergence_mass, &mut |t, network| {
-            if args.gexf.is_some() {
-                gexf.add(t, network);
+            if args.gexf.is_some() && !gexf_full {
+                gexf_full = !gexf.add(t, network);
             }
         });
+    if gexf_full {
+        return Err(CliError::TimelineOutput("the dynamic GEXF would hold over 20,000,000 values: raise --every"));
+    }
     let (every, n_rows) = (timeline.every, timeline.rows.len());
     // Plain rows of numbers and strings: serialising cannot fail, but is not unwrapped.
     let unserialisable = |_| CliError::TimelineOutput("the timeline could not be serialised");

@@ -15,9 +15,14 @@ use crate::model::network::Network;
 /// Values of one node or edge: (checkpoint index, value) in checkpoint order.
 type Series = Vec<(usize, f64)>;
 
+/// Most values (a node's mass or an edge's strength at one checkpoint) one document holds.
+pub const MAX_VALUES: usize = 20_000_000;
+
 /// A dynamic GEXF built one checkpoint at a time (memory: the values written, no networks).
 #[derive(Debug, Default)]
 pub struct DynamicGexf {
+    /// Values held; a checkpoint that would pass [`MAX_VALUES`] is refused.
+    values: usize,
     times: Vec<usize>,
     nodes: Vec<String>,
     node_series: HashMap<String, Series>,
@@ -27,11 +32,17 @@ pub struct DynamicGexf {
 
 impl DynamicGexf {
     /// Add the network after `exchange` exchanges (checkpoints in increasing order; an
-    /// exchange not after the previous one is ignored).
-    pub fn add(&mut self, exchange: usize, network: &Network) {
+    /// exchange not after the previous one is ignored). `false`, and nothing added, when it
+    /// would take the document past [`MAX_VALUES`].
+    pub fn add(&mut self, exchange: usize, network: &Network) -> bool {
         if self.times.last().is_some_and(|&t| t >= exchange) {
-            return;
+            return true;
         }
+        let values = network.words.len() + network.connections.len();
+        if self.values + values > MAX_VALUES {
+            return false;
+        }
+        self.values += values;
         let k = self.times.len();
         self.times.push(exchange);
         let masses = concept_masses(network);
@@ -55,6 +66,7 @@ impl DynamicGexf {
             });
             series.push((k, c.strength));
         }
+        true
     }
 
     /// Checkpoints added.

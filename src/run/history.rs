@@ -47,6 +47,13 @@ impl History {
         Self { every: every.max(1), checkpoints: Vec::new() }
     }
 
+    /// A history for a run of `total` exchanges: a spacing that keeps about
+    /// [`MAX_CHECKPOINTS`] checkpoints over the whole run (the app's worker and the seek
+    /// benchmark use it).
+    pub fn for_run(total: usize) -> Self {
+        Self::new(total.div_ceil(MAX_CHECKPOINTS - 1).max(1))
+    }
+
     /// The spacing now (it doubles as a run outgrows [`MAX_CHECKPOINTS`]).
     pub fn every(&self) -> usize {
         self.every

@@ -64,9 +64,13 @@ pub struct Turn {
 /// Most rows one timeline computes (each maps the network once).
 pub const MAX_ROWS: usize = 10_000;
 
+/// Most mapped concepts over all rows (each row holds its map twice, raw and aligned): with
+/// `--concepts 10000` rows are spaced so the JSON stays in the hundreds of MB.
+pub const MAX_ROW_CONCEPTS: usize = 1_000_000;
+
 /// Run `prepared` from exchange 0 to its end, a row after every `every` exchanges and one at
-/// the end. `every` is raised so that there are at most [`MAX_ROWS`] rows; the spacing used
-/// is returned with the rows.
+/// the end. `every` is raised so that there are at most [`MAX_ROWS`] rows and
+/// [`MAX_ROW_CONCEPTS`] mapped concepts in all; the spacing used is returned with the rows.
 pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize, emergence_mass: f64) -> Timeline {
     timeline_with(prepared, opts, every, emergence_mass, &mut |_, _| {})
 }
@@ -81,7 +85,9 @@ pub fn timeline_with(
 ) -> Timeline {
     let Prepared { detection, mut pipeline, .. } = prepared;
     let total = pipeline.progress().total;
-    let every = every.max(1).max(total.div_ceil(MAX_ROWS));
+    let concepts = opts.map.n_concepts.min(opts.engine.common.max_neurons).max(1);
+    let rows_allowed = (MAX_ROW_CONCEPTS / concepts).clamp(1, MAX_ROWS);
+    let every = every.max(1).max(total.div_ceil(rows_allowed));
     let mut rows = Vec::new();
     let mut previous: Vec<(String, [f64; 3])> = Vec::new();
     let (mut turns, mut emergence) = (Vec::new(), Vec::new());

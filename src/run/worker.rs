@@ -462,9 +462,7 @@ impl Worker {
         };
         let notices_sent = prepared.pipeline.notices().len();
         let mut pipeline = prepared.pipeline;
-        // A checkpoint spacing that keeps about MAX_CHECKPOINTS of them over the whole run.
-        let total = pipeline.progress().total;
-        let mut history = super::history::History::new(total.div_ceil(super::history::MAX_CHECKPOINTS - 1).max(1));
+        let mut history = super::history::History::for_run(pipeline.progress().total);
         history.observe(&mut pipeline);
         self.run = Some(Run {
             history,

@@ -1295,6 +1295,13 @@ fn a_partial_spectrum_is_counted_in_the_map_header() {
     h.get_by_label_contains("eigenvalues computed (partial spectrum)");
 }
 
+/// Once the built-in browser shows `browsing_folder()`'s listing, click *Save* (its suggested name).
+fn save_in_the_browser(h: &mut Harness<'static, HueyApp>) {
+    until(h, "the browser", |a| a.browser_folder().is_some());
+    until_h(h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
+    h.get_by_label("Save").click();
+}
+
 /// Issue 12's app half: the Export menu lists every interchange format and figure; choosing
 /// one writes it through the chooser (here the built-in browser), and what it writes is the
 /// network on screen (GEXF) and the figure at the chosen size and DPI (PNG).
@@ -1323,9 +1330,7 @@ fn the_export_menu_writes_a_gexf_and_a_png_figure() {
         h.get_by_label(&format!("{kind} as PNG…"));
     }
     h.get_by_label("GEXF (Gephi)…").click();
-    until(&mut h, "the browser", |a| a.browser_folder().is_some());
-    until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
-    h.get_by_label("Save").click();
+    save_in_the_browser(&mut h);
     let gexf = dir.path().join("huey.gexf");
     until(&mut h, "the GEXF", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == gexf)));
     let text = std::fs::read_to_string(&gexf).unwrap();
@@ -1341,9 +1346,7 @@ fn the_export_menu_writes_a_gexf_and_a_png_figure() {
     h.get_by_label("Export").click();
     h.run();
     h.get_by_label("Map as PNG…").click();
-    until(&mut h, "the browser", |a| a.browser_folder().is_some());
-    until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
-    h.get_by_label("Save").click();
+    save_in_the_browser(&mut h);
     let png = dir.path().join("map.png");
     until(&mut h, "the PNG", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == png)));
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));

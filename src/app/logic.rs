@@ -206,8 +206,18 @@ impl HueyApp {
     /// Make an opened session the current run: its options and kill list become the
     /// settings, its restored pipeline goes to the worker whole.
     fn adopt(&mut self, opened: crate::run::session::Opened) {
-        let crate::run::session::Opened { session, file, name, text, load_warnings, kill, kill_name, prepared } =
-            opened;
+        let crate::run::session::Opened {
+            session,
+            file,
+            name,
+            text,
+            load_warnings,
+            kill,
+            kill_name,
+            prepared,
+            history,
+            history_lost,
+        } = opened;
         let request = LoadRequest {
             name: name.clone(),
             text: std::sync::Arc::clone(&text),
@@ -217,9 +227,12 @@ impl HueyApp {
             kill_source: session.kill.clone(),
         };
         // Nothing changes here unless the worker took the session.
-        if !self.worker.send(Command::Adopt(Box::new((request, prepared)))) {
+        if !self.worker.send(Command::Adopt(Box::new((request, prepared, history)))) {
             self.view.notices.push(Info::WorkerBusy);
             return;
+        }
+        if let Some(lost) = history_lost {
+            self.view.notices.push(Notice::HistoryLost(lost));
         }
         for w in load_warnings {
             self.view.notices.push(Notice::Load(w));

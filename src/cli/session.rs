@@ -56,7 +56,8 @@ pub(super) fn run(args: &SessionArgs) -> Result<(), CliError> {
             Ok(())
         }
         SessionAction::Continue { file, json, save_session, force, top } => {
-            let Opened { session, file: source, name, text, load_warnings, kill, kill_name, prepared } = open(file)?;
+            let Opened { session, file: source, name, text, load_warnings, kill, kill_name, prepared, .. } =
+                open(file)?;
             // Checked before the run, and with every file the session reads among the inputs.
             let mut inputs = vec![file.clone()];
             inputs.extend(source.clone());
@@ -118,5 +119,11 @@ fn describe(path: &std::path::Path, o: &Opened) -> String {
         n.sum_strength(),
         n.sum_mass()
     );
+    match &o.history_lost {
+        None => {
+            outln!(out, "  history    replayed to exchange {}: {} checkpoints", s.done, o.history.checkpoints().len())
+        }
+        Some(lost) => outln!(out, "  history    {lost}"),
+    }
     out
 }

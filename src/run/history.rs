@@ -1,7 +1,7 @@
 //! A run's history: checkpoints of the network every `every` exchanges, in bounded memory, and
 //! the network as of any exchange `t` = the nearest checkpoint at or before `t` plus a
 //! deterministic replay of the exchanges after it — equal to a fresh run stopped at `t`
-//! (groundwork for issue 13's scrubbing; the app does not keep one yet).
+//! (the app's time slider; a session rebuilds its history when opened).
 //!
 //! Memory: at most [`MAX_CHECKPOINTS`] networks and [`MAX_BYTES`] of them. When a run outgrows
 //! either the spacing doubles and every other checkpoint is dropped, so a conversation of any
@@ -78,9 +78,19 @@ impl History {
             || (self.checkpoints.len() > 1 && held(&self.checkpoints) > MAX_BYTES)
         {
             self.every *= 2;
-            let every = self.every;
-            self.checkpoints.retain(|c| c.done.is_multiple_of(every));
+            let (every, first) = (self.every, self.checkpoints[0].done);
+            // The first checkpoint stays even off the spacing (see `keep`).
+            self.checkpoints.retain(|c| c.done.is_multiple_of(every) || c.done == first);
         }
+    }
+
+    /// Record `pipeline`'s state as a checkpoint whether or not it stands on the spacing (the
+    /// first checkpoint of a history that cannot start at exchange 0: a session whose replay
+    /// failed). Later checkpoints must come after it.
+    pub fn keep(&mut self, pipeline: &mut Pipeline) {
+        let done = pipeline.progress().done;
+        self.checkpoints.retain(|c| c.done < done);
+        self.checkpoints.push(Checkpoint { done, network: pipeline.network(), stats: pipeline.stats() });
     }
 
     /// Run `pipeline` (at exchange 0 or any checkpoint of this run) to its end, taking the

@@ -71,6 +71,9 @@ pub enum Notice {
         /// Tokens of the longest exchange.
         longest: usize,
     },
+    /// An opened session's history could not be rebuilt (its replay ended elsewhere).
+    #[error(transparent)]
+    HistoryLost(super::session::HistoryLost),
     /// The partial eigen-solver stopped before converging.
     #[error("the partial eigen-solver did not fully converge; map axes are approximate")]
     MapNotConverged,

@@ -3,11 +3,17 @@
 //! pipeline restored to the saved state — all before anything else is replaced, so a session
 //! that cannot continue changes nothing (the app installs the ready pipeline in one step; the
 //! CLI's `huey session check` reports on it).
+//!
+//! The session keeps its run's history without storing it: learning is deterministic, so
+//! opening replays the conversation from the start to the saved exchange, taking the history's
+//! checkpoints on the way, and checks that the replay ends on the saved network. When it does
+//! not (a run that crossed backends in f32), only the saved state is kept and a notice says so.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::pipeline::{Prepared, RestoreError, prepare};
+use super::history::History;
+use super::pipeline::{Pipeline, Prepared, RestoreError, prepare};
 use crate::io::document::{self, LoadError, LoadWarning};
 use crate::io::kill_list::KillListError;
 use crate::io::session::{SESSION_VERSION, SessionError, SessionFile, text_hash};
@@ -109,6 +115,49 @@ pub struct Opened {
     pub kill_name: String,
     /// Detection, tokens and the pipeline, restored to `session.done` exchanges.
     pub prepared: Prepared,
+    /// Checkpoints of the replay up to `session.done` (the time slider's history).
+    pub history: History,
+    /// Set when the replay did not end on the saved network: the history holds the saved
+    /// state only, so earlier exchanges cannot be shown.
+    pub history_lost: Option<HistoryLost>,
+}
+
+/// The replay of a session's conversation did not reach its saved network.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the session's network differs from a replay of its conversation (a run that moved between backends in f32?): exchanges before {done} cannot be shown"
+)]
+pub struct HistoryLost {
+    /// The saved exchange.
+    pub done: usize,
+}
+
+/// Whether two networks have the same neurons and connections with strengths and masses equal
+/// to 1e-9: a session continued from a session differs from an uninterrupted run by a few ulp
+/// (a restored connection's decay restarts from its materialised strength).
+fn close(a: &Network, b: &Network) -> bool {
+    let near = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1e-300);
+    a.words == b.words
+        && a.connections.len() == b.connections.len()
+        && a.connections
+            .iter()
+            .zip(&b.connections)
+            .all(|(x, y)| (x.from, x.to) == (y.from, y.to) && near(x.strength, y.strength) && near(x.mass, y.mass))
+}
+
+/// Replay `pipeline` (at exchange 0) to `done`, recording its history.
+fn replay_history(pipeline: &mut Pipeline, done: usize) -> History {
+    let mut history = History::for_run(pipeline.progress().total);
+    history.observe(pipeline);
+    while pipeline.progress().done < done {
+        let every = history.every();
+        let at = pipeline.progress().done;
+        if !pipeline.step_many((every - at % every).min(done - at)) {
+            break;
+        }
+        history.observe(pipeline);
+    }
+    history
 }
 
 /// Open the session at `path`: see the module's documentation.
@@ -130,6 +179,29 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
         return Err(OpenError::KillChanged(kill_name));
     }
     let mut prepared = prepare(&text, &session.options, &kill)?;
+    if session.done > prepared.pipeline.progress().total {
+        let total = prepared.pipeline.progress().total;
+        return Err(RestoreError::BeyondEnd { done: session.done, total }.into());
+    }
+    let mut history = replay_history(&mut prepared.pipeline, session.done);
+    let replayed =
+        prepared.pipeline.progress().done == session.done && close(&prepared.pipeline.network(), &session.network);
     prepared.pipeline.restore(&session.network, session.stats, session.done)?;
-    Ok(Opened { session, file, name, text: Arc::new(text), load_warnings, kill, kill_name, prepared })
+    let history_lost = (!replayed).then_some(HistoryLost { done: session.done });
+    if history_lost.is_some() {
+        history = History::for_run(prepared.pipeline.progress().total);
+        history.keep(&mut prepared.pipeline);
+    }
+    Ok(Opened {
+        session,
+        file,
+        name,
+        text: Arc::new(text),
+        load_warnings,
+        kill,
+        kill_name,
+        prepared,
+        history,
+        history_lost,
+    })
 }

@@ -51,8 +51,9 @@ pub enum Command {
     /// Detect, tokenize and set up the engine (replaces any current run).
     Load(Box<LoadRequest>),
     /// Take over a conversation prepared elsewhere (an opened session's pipeline, already
-    /// restored): replaces any current run, and cannot fail.
-    Adopt(Box<(LoadRequest, Prepared)>),
+    /// restored, with the history its replay recorded): replaces any current run, and cannot
+    /// fail.
+    Adopt(Box<(LoadRequest, Prepared, super::history::History)>),
     /// Run to the end, in chunks.
     Run,
     /// Stop after the current chunk.
@@ -342,8 +343,8 @@ impl Worker {
             Command::Shutdown => return false,
             Command::Load(request) => self.load(*request),
             Command::Adopt(ready) => {
-                let (request, prepared) = *ready;
-                self.install(request, prepared);
+                let (request, prepared, history) = *ready;
+                self.install(request, prepared, Some(history));
             }
             Command::Run => {
                 if let Some(run) = self.run.as_mut() {
@@ -414,13 +415,14 @@ impl Worker {
     fn load(&mut self, request: LoadRequest) {
         self.running = false;
         match prepare(&request.text, &request.opts, &request.kill) {
-            Ok(prepared) => self.install(request, prepared),
+            Ok(prepared) => self.install(request, prepared, None),
             Err(e) => self.emit(Event::Failed(e.into())),
         }
     }
 
-    /// Make `prepared` the current run and announce it.
-    fn install(&mut self, request: LoadRequest, prepared: Prepared) {
+    /// Make `prepared` the current run and announce it; `history`: its checkpoints so far (a
+    /// session's), or none (a run at exchange 0).
+    fn install(&mut self, request: LoadRequest, prepared: Prepared, history: Option<super::history::History>) {
         self.running = false;
         self.map = request.opts.map.clone();
         let d = &prepared.detection;
@@ -462,7 +464,7 @@ impl Worker {
         };
         let notices_sent = prepared.pipeline.notices().len();
         let mut pipeline = prepared.pipeline;
-        let mut history = super::history::History::for_run(pipeline.progress().total);
+        let mut history = history.unwrap_or_else(|| super::history::History::for_run(pipeline.progress().total));
         history.observe(&mut pipeline);
         self.run = Some(Run {
             history,

@@ -244,3 +244,41 @@ fn a_session_means_the_same_kill_list_from_any_folder() {
         assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
     }
 }
+
+/// A session keeps its run's history: opened, it can show any exchange before the one it was
+/// saved at, equal to a fresh run cut there (the replay on opening rebuilt the checkpoints).
+#[test]
+fn an_opened_session_shows_exchanges_before_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("labeled_three_speakers.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for kind in [EngineKind::Temporal, EngineKind::Windowed] {
+        let path = dir.path().join(format!("{}.ron", kind.as_str()));
+        let saved_at = 5;
+        session_after(&file, kind, saved_at).save(&path).unwrap();
+        let mut opened = open(&path).unwrap();
+        assert_eq!(opened.history_lost, None, "{kind:?}: the replay reached the saved network");
+        assert_eq!(opened.prepared.pipeline.progress().done, saved_at, "left at the saved exchange");
+        for t in [1, 3, saved_at - 1, saved_at] {
+            opened.history.restore(&mut opened.prepared.pipeline, t).unwrap();
+            let mut cut = AnalysisOptions::reference(kind);
+            cut.detect.exchange_limit = t;
+            let fresh = analyze_text(&text, &cut, &KillList::empty()).unwrap();
+            same_network(&opened.prepared.pipeline.network(), &fresh.network, kind);
+        }
+        let o = huey(&["session", "check", path.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains(&format!("replayed to exchange {saved_at}")), "{stdout}");
+
+        // A session whose network is not what its conversation replays to keeps only its own
+        // state, and says so.
+        let mut forged = SessionFile::load(&path).unwrap();
+        forged.network.connections[0].strength *= 1.5;
+        forged.save(&path).unwrap();
+        let mut opened = open(&path).unwrap();
+        assert_eq!(opened.history_lost, Some(huey::run::session::HistoryLost { done: saved_at }));
+        assert!(opened.history.restore(&mut opened.prepared.pipeline, 1).is_err(), "nothing before {saved_at}");
+        opened.history.restore(&mut opened.prepared.pipeline, saved_at).unwrap();
+        assert_eq!(opened.prepared.pipeline.network().connections[0].strength, forged.network.connections[0].strength);
+    }
+}

@@ -79,7 +79,12 @@ fn axis_scale(lambda: f64) -> f64 {
 /// sorted by mass (heaviest first) and cut to `n_concepts`. With `leave_out_speakers`, neither
 /// the speaker entries nor the speakers' neurons (`speaker_<name>` or `<name>`, lower case)
 /// are candidates, so the cut and the solve are made without them.
-fn select(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> Vec<(String, NeuronId, f64)> {
+fn select(
+    net: &Network,
+    speaker_mass: &[(String, f64)],
+    opts: &MapOptions,
+    only: Option<&rustc_hash::FxHashSet<&str>>,
+) -> Vec<(String, NeuronId, f64)> {
     let masses = concept_masses(net);
     let index = net.word_index();
     let speaker_ids: rustc_hash::FxHashSet<NeuronId> = if opts.leave_out_speakers {
@@ -108,8 +113,14 @@ fn select(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> V
             candidates.push((word.clone(), id as NeuronId, masses[id]));
         }
     }
+    if let Some(only) = only {
+        // A fixed set: its concepts that exist now (a neuron with mass), however many.
+        candidates.retain(|c| c.2 > 0.0 && only.contains(c.0.as_str()));
+    }
     candidates.sort_by(|a, b| b.2.total_cmp(&a.2));
-    candidates.truncate(opts.n_concepts);
+    if only.is_none() {
+        candidates.truncate(opts.n_concepts);
+    }
     candidates
 }
 
@@ -160,7 +171,30 @@ fn fix_sign(v: &mut [f64]) {
 
 /// Compute the concept map of `net`; `speaker_mass` are the speakers' self-concept masses.
 pub fn concept_map(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> ConceptMap {
-    let selected = select(net, speaker_mass, opts);
+    map_of(net, speaker_mass, opts, None)
+}
+
+/// The concept map of `net` over a fixed set of concepts (labels as a map names them, e.g.
+/// `Speaker_Ana`): those of `concepts` that exist in `net` with a mass above 0 (and pass
+/// `min_mass`), heaviest first; the others are absent, not at the origin. `n_concepts` does
+/// not cut the set. A timeline maps every row over one set so positions compare over time.
+pub fn concept_map_over(
+    net: &Network,
+    speaker_mass: &[(String, f64)],
+    opts: &MapOptions,
+    concepts: &[String],
+) -> ConceptMap {
+    let only: rustc_hash::FxHashSet<&str> = concepts.iter().map(String::as_str).collect();
+    map_of(net, speaker_mass, opts, Some(&only))
+}
+
+fn map_of(
+    net: &Network,
+    speaker_mass: &[(String, f64)],
+    opts: &MapOptions,
+    only: Option<&rustc_hash::FxHashSet<&str>>,
+) -> ConceptMap {
+    let selected = select(net, speaker_mass, opts, only);
     let ids: Vec<NeuronId> = selected.iter().map(|s| s.1).collect();
     let entries = association_operator(net, &ids);
     let n = ids.len();

@@ -158,6 +158,9 @@ pub enum CliError {
     /// A benchmark seek failed (never for a history of the run itself).
     #[error("seek failed: {0}")]
     Seek(String),
+    /// An animation cannot be made.
+    #[error("huey timeline --animation: {0}")]
+    Animation(crate::export::animation::AnimationError),
     /// `huey timeline`'s outputs are not as it needs them.
     #[error("huey timeline: {0}")]
     TimelineOutput(&'static str),

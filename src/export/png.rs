@@ -80,6 +80,26 @@ pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64, provenance: &s
     Ok(with_chunks(png, &[(b"pHYs", &phys), (b"tEXt", software.as_bytes()), (b"iTXt", &description)]))
 }
 
+/// `svg` drawn at `w × h` pixels as straight (not premultiplied) RGBA, row by row: the frames
+/// of an animation.
+pub fn rgba(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, FigureError> {
+    let mut options = usvg::Options { fontdb: fonts(), ..usvg::Options::default() };
+    options.font_family = "Ubuntu".to_owned();
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| FigureError::Render(e.to_string()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| FigureError::Render("no pixels".to_owned()))?;
+    let size = tree.size();
+    let transform = tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    Ok(pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect())
+}
+
 /// `png` with `chunks` inserted right after `IHDR` (where `pHYs` must come before `IDAT`).
 fn with_chunks(png: Vec<u8>, chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     const AFTER_IHDR: usize = 8 + 25;

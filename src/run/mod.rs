@@ -14,6 +14,7 @@ pub mod report;
 pub mod session;
 pub mod sweep;
 pub mod timeline;
+pub mod timeline_export;
 pub mod worker;
 
 use crate::engine::EngineError;

@@ -1,10 +1,12 @@
 //! A conversation over time: the network summary, concept map and speakers' self-concept mass
 //! after every `every` exchanges, computed as `huey analyze --exchange-limit t` would compute
-//! them at each checkpoint t (the rows `huey timeline --json` writes).
+//! them at each checkpoint t (the rows `huey timeline --json` writes), or over one fixed set of
+//! concepts so that positions compare over time; chosen concepts' mass and strongest
+//! associations per row; each turn's self-concept mass; when each concept emerged.
 
 use super::pipeline::Prepared;
 use super::report::MapReport;
-use crate::analysis::concept_map::concept_map;
+use crate::analysis::concept_map::{concept_map, concept_map_over};
 use crate::analysis::mass::speaker_self_mass;
 use crate::model::options::AnalysisOptions;
 
@@ -28,10 +30,65 @@ pub struct TimelineRow {
     pub speaker_self_mass: Vec<(String, f64)>,
     /// The concept map then, as `huey analyze` reports it.
     pub map: MapReport,
+    /// Each mapped concept's mass (`map.labels` order).
+    pub masses: Vec<f64>,
     /// The map's coordinates aligned to the previous row's aligned map (per-axis signs, then
     /// orthogonal Procrustes over the concepts both rows map), so positions are comparable
     /// from row to row; the first row as it is.
     pub aligned_coords: Vec<[f64; 3]>,
+    /// The tracked concepts then ([`TimelineSpec::track`] order).
+    pub tracked: Vec<Tracked>,
+}
+
+/// A tracked concept at one row.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Tracked {
+    /// The concept.
+    pub concept: String,
+    /// Its mass (`None`: not a neuron yet).
+    pub mass: Option<f64>,
+    /// Its strongest outgoing associations, [concept, strength], strongest first (at most
+    /// [`TRACKED_ASSOCIATIONS`]).
+    pub associations: Vec<(String, f64)>,
+}
+
+/// Associations kept per tracked concept and row.
+pub const TRACKED_ASSOCIATIONS: usize = 5;
+
+/// Most concepts one timeline tracks.
+pub const MAX_TRACKED: usize = 100;
+
+/// Which concepts each row maps.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConceptSet {
+    /// Each row its own top N, as `huey analyze --exchange-limit t` maps them.
+    #[default]
+    EachRow,
+    /// The top N at the end of the conversation, in every row (those not there yet absent).
+    AtEnd,
+    /// These concepts in every row.
+    Given(Vec<String>),
+}
+
+/// What a timeline records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineSpec {
+    /// A row after every `every` exchanges (raised, see [`timeline`]).
+    pub every: usize,
+    /// The mass at which a concept has emerged.
+    pub emergence_mass: f64,
+    /// The concepts each row maps.
+    pub concepts: ConceptSet,
+    /// Concepts whose mass and associations every row records (at most [`MAX_TRACKED`]).
+    pub track: Vec<String>,
+}
+
+impl TimelineSpec {
+    /// Rows every `every` exchanges, each its own top N, nothing tracked, emergence at mass 1.
+    pub fn every(every: usize) -> Self {
+        Self { every, emergence_mass: 1.0, concepts: ConceptSet::EachRow, track: Vec::new() }
+    }
 }
 
 /// A conversation over time.
@@ -48,6 +105,8 @@ pub struct Timeline {
     pub emergence: Vec<(String, usize)>,
     /// The mass a concept must reach to have emerged.
     pub emergence_mass: f64,
+    /// The concepts each row maps.
+    pub concepts: ConceptSet,
 }
 
 /// One turn's speaker and their self-concept mass after it.
@@ -68,26 +127,53 @@ pub const MAX_ROWS: usize = 10_000;
 /// `--concepts 10000` rows are spaced so the JSON stays in the hundreds of MB.
 pub const MAX_ROW_CONCEPTS: usize = 1_000_000;
 
-/// Run `prepared` from exchange 0 to its end, a row after every `every` exchanges and one at
-/// the end. `every` is raised so that there are at most [`MAX_ROWS`] rows and
+/// Run `prepared` from exchange 0 to its end, a row after every `spec.every` exchanges and one
+/// at the end. The spacing is raised so that there are at most [`MAX_ROWS`] rows and
 /// [`MAX_ROW_CONCEPTS`] mapped concepts in all; the spacing used is returned with the rows.
-pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, every: usize, emergence_mass: f64) -> Timeline {
-    timeline_with(prepared, opts, every, emergence_mass, &mut |_, _| {})
+/// [`ConceptSet::AtEnd`] runs the conversation twice (the end's top N first).
+pub fn timeline(prepared: Prepared, opts: &AnalysisOptions, spec: &TimelineSpec) -> Timeline {
+    timeline_with(prepared, opts, spec, &mut |_, _| {})
 }
 
 /// [`timeline`], handing each row's network to `on_network` (exchange, network) as well.
 pub fn timeline_with(
     prepared: Prepared,
     opts: &AnalysisOptions,
-    every: usize,
-    emergence_mass: f64,
+    spec: &TimelineSpec,
     on_network: &mut dyn FnMut(usize, &crate::model::network::Network),
 ) -> Timeline {
     let Prepared { detection, mut pipeline, .. } = prepared;
     let total = pipeline.progress().total;
-    let concepts = opts.map.n_concepts.min(opts.engine.common.max_neurons).max(1);
+    let speakers_by = |t: usize| {
+        let mut speakers: Vec<String> = Vec::new();
+        for e in &detection.exchanges[..t.min(detection.exchanges.len())] {
+            if !speakers.contains(&e.speaker) {
+                speakers.push(e.speaker.clone());
+            }
+        }
+        speakers
+    };
+    let fixed: Option<Vec<String>> = match &spec.concepts {
+        ConceptSet::EachRow => None,
+        ConceptSet::Given(concepts) => Some(concepts.clone()),
+        ConceptSet::AtEnd => {
+            // The end's top N, then back to exchange 0 (the history's first checkpoint).
+            let mut history = super::history::History::for_run(total);
+            history.record_run(&mut pipeline);
+            let network = pipeline.network();
+            let speaker_mass = speaker_self_mass(&network, &speakers_by(total));
+            let labels = concept_map(&network, &speaker_mass, &opts.map).labels;
+            let _ = history.restore(&mut pipeline, 0);
+            Some(labels)
+        }
+    };
+    let concepts = match &fixed {
+        Some(set) => set.len().max(1),
+        None => opts.map.n_concepts.min(opts.engine.common.max_neurons).max(1),
+    };
     let rows_allowed = (MAX_ROW_CONCEPTS / concepts).clamp(1, MAX_ROWS);
-    let every = every.max(1).max(total.div_ceil(rows_allowed));
+    let every = spec.every.max(1).max(total.div_ceil(rows_allowed));
+    let track = &spec.track[..spec.track.len().min(MAX_TRACKED)];
     let mut rows = Vec::new();
     let mut previous: Vec<(String, [f64; 3])> = Vec::new();
     let (mut turns, mut emergence) = (Vec::new(), Vec::new());
@@ -96,6 +182,7 @@ pub fn timeline_with(
     while pipeline.step() {
         let t = pipeline.progress().done;
         let network = pipeline.network();
+        let masses = crate::analysis::mass::concept_masses(&network);
         if let Some(e) = detection.exchanges.get(t - 1) {
             let self_mass = speaker_self_mass(&network, std::slice::from_ref(&e.speaker));
             turns.push(Turn {
@@ -104,25 +191,34 @@ pub fn timeline_with(
                 self_mass: self_mass.first().map_or(0.0, |s| s.1),
             });
         }
-        for (word, mass) in network.words.iter().zip(crate::analysis::mass::concept_masses(&network)) {
-            if mass >= emergence_mass && !word.is_empty() && emerged.insert(word.clone()) {
+        for (word, &mass) in network.words.iter().zip(&masses) {
+            if mass >= spec.emergence_mass && !word.is_empty() && emerged.insert(word.clone()) {
                 emergence.push((word.clone(), t));
             }
         }
         if !t.is_multiple_of(every) && t != total {
             continue;
         }
-        let mut speakers: Vec<String> = Vec::new();
-        for e in &detection.exchanges[..t.min(detection.exchanges.len())] {
-            if !speakers.contains(&e.speaker) {
-                speakers.push(e.speaker.clone());
-            }
-        }
         on_network(t, &network);
-        let speaker_mass = speaker_self_mass(&network, &speakers);
-        let map = concept_map(&network, &speaker_mass, &opts.map);
+        let speaker_mass = speaker_self_mass(&network, &speakers_by(t));
+        let map = match &fixed {
+            None => concept_map(&network, &speaker_mass, &opts.map),
+            Some(set) => concept_map_over(&network, &speaker_mass, &opts.map, set),
+        };
         let aligned_coords = aligned(&map.labels, &map.coords, &previous);
         previous = map.labels.iter().cloned().zip(aligned_coords.iter().copied()).collect();
+        let index = network.word_index();
+        let tracked = track
+            .iter()
+            .map(|concept| {
+                let id = index.get(concept.as_str()).copied();
+                let associations = id.map_or_else(Vec::new, |id| {
+                    let (outgoing, _) = crate::analysis::stats::associations(&network, id);
+                    outgoing.into_iter().take(TRACKED_ASSOCIATIONS).map(|(c, s, _)| (c, s)).collect()
+                });
+                Tracked { concept: concept.clone(), mass: id.map(|id| masses[id as usize]), associations }
+            })
+            .collect();
         rows.push(TimelineRow {
             exchange: t,
             neurons: network.n_neurons(),
@@ -132,10 +228,12 @@ pub fn timeline_with(
             max_mass: network.max_mass(),
             speaker_self_mass: speaker_mass,
             map: MapReport::of(&map),
+            masses: map.masses.clone(),
             aligned_coords,
+            tracked,
         });
     }
-    Timeline { every, rows, turns, emergence, emergence_mass }
+    Timeline { every, rows, turns, emergence, emergence_mass: spec.emergence_mass, concepts: spec.concepts.clone() }
 }
 
 /// `coords` (of `labels`) aligned to `reference` (label, aligned position) over the labels

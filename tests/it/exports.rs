@@ -626,7 +626,9 @@ fn the_dynamic_gexf_spells_are_the_checkpoints() {
     let opts = AnalysisOptions::default();
     let prepared = huey::run::pipeline::prepare(text, &opts, &kill).unwrap();
     let mut checkpoints = Vec::new();
-    huey::run::timeline::timeline_with(prepared, &opts, 4, 1.0, &mut |t, n| checkpoints.push((t, n.clone())));
+    huey::run::timeline::timeline_with(prepared, &opts, &huey::run::timeline::TimelineSpec::every(4), &mut |t, n| {
+        checkpoints.push((t, n.clone()))
+    });
     assert_eq!(checkpoints.iter().map(|(t, _)| *t).collect::<Vec<_>>(), [4, 8, 12, 15]);
     let end = |k: usize| checkpoints.get(k + 1).map_or(checkpoints[k].0, |(t, _)| t - 1);
 

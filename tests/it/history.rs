@@ -91,7 +91,11 @@ fn turns_and_emergence_agree_with_runs_cut_there() {
     let opts = AnalysisOptions::reference(EngineKind::Temporal);
     let kill = KillList::empty();
     let threshold = 2.0;
-    let tl = huey::run::timeline::timeline(prepare(text, &opts, &kill).unwrap(), &opts, 5, threshold);
+    let tl = huey::run::timeline::timeline(
+        prepare(text, &opts, &kill).unwrap(),
+        &opts,
+        &huey::run::timeline::TimelineSpec { emergence_mass: threshold, ..huey::run::timeline::TimelineSpec::every(5) },
+    );
     let total = tl.turns.len();
     assert_eq!(total, 15, "a turn per exchange");
     let mass_at = |t: usize, word: &str| {
@@ -151,7 +155,8 @@ fn aligned_trajectories_have_no_sign_flips_between_checkpoints() {
     for (name, text) in texts {
         let prepared = prepare(&text, &opts, &KillList::empty()).unwrap();
         let every = (prepared.pipeline.progress().total / 12).max(1);
-        let rows = huey::run::timeline::timeline(prepared, &opts, every, 1.0).rows;
+        let rows =
+            huey::run::timeline::timeline(prepared, &opts, &huey::run::timeline::TimelineSpec::every(every)).rows;
         assert!(rows.len() >= 10, "{name}: {} rows", rows.len());
         assert_eq!(rows[0].aligned_coords, rows[0].map.coords, "the first row is its own frame");
         let mut flips_raw = 0;

@@ -13,6 +13,7 @@ mod parity;
 mod properties;
 mod sessions;
 mod shaders;
+mod timeline;
 mod ui;
 
 use std::path::PathBuf;

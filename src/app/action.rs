@@ -55,6 +55,13 @@ pub enum Action {
     Export(crate::export::Format, PathBuf),
     /// Write a figure.
     Figure(crate::app::jobs::FigureFile, PathBuf),
+    /// Compute the timeline of the run on show (the Time tab's choices).
+    ComputeTimeline,
+    /// Play the run forward (`Some(true)`) or back (`Some(false)`) through the time slider at
+    /// the Time tab's speed, or stop (`None`).
+    Play(Option<bool>),
+    /// Write the timeline's CSV tables or its animation.
+    ExportTimeline(crate::app::jobs::TimelineFile, PathBuf),
     /// Show or hide the help window (shortcuts, version).
     ToggleHelp,
     /// Save the settings now (a setting the user changed, such as the theme).
@@ -74,6 +81,7 @@ impl Purpose {
             Self::LoadSweep => Action::LoadSweep(path),
             Self::Export(format) => Action::Export(format, path),
             Self::Figure(figure) => Action::Figure(figure, path),
+            Self::Timeline(file) => Action::ExportTimeline(file, path),
         }
     }
 }

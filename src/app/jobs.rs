@@ -106,6 +106,14 @@ pub enum JobError {
     /// A measurement's engine failed.
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    /// A timeline's animation could not be made.
+    #[error("cannot write {}: {source}", path.display())]
+    Animation {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::export::animation::AnimationError,
+    },
     /// A job thread stopped without an answer.
     #[error("a background job stopped unexpectedly")]
     Lost,
@@ -149,6 +157,17 @@ pub enum Purpose {
     Export(crate::export::Format),
     /// Where to write a figure.
     Figure(FigureFile),
+    /// Where to write the timeline (CSV tables or the animation).
+    Timeline(TimelineFile),
+}
+
+/// What of the timeline the app writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimelineFile {
+    /// Its CSV tables (`x.csv` → `x_rows.csv`, `x_trajectories.csv`, …).
+    Csv,
+    /// The aligned map's animation (GIF).
+    Animation,
 }
 
 /// A figure the app writes: what it shows, as SVG or PNG.
@@ -219,9 +238,11 @@ pub fn rfd_dialog(purpose: Purpose) -> Result<Option<PathBuf>, DialogError> {
         Purpose::OpenSession | Purpose::SaveSession => {
             dialog.add_filter("Huey session", &["ron"]).set_file_name(purpose.file_name().unwrap_or_default())
         }
-        Purpose::ExportConcepts | Purpose::ExportReport | Purpose::Export(_) | Purpose::Figure(_) => {
-            dialog.set_file_name(purpose.file_name().unwrap_or_default())
-        }
+        Purpose::ExportConcepts
+        | Purpose::ExportReport
+        | Purpose::Export(_)
+        | Purpose::Figure(_)
+        | Purpose::Timeline(_) => dialog.set_file_name(purpose.file_name().unwrap_or_default()),
         Purpose::KillListFile => dialog,
         Purpose::LoadSweep => dialog.add_filter("sweep", &["json"]),
     };
@@ -240,7 +261,12 @@ impl Purpose {
     pub fn saves(self) -> bool {
         matches!(
             self,
-            Self::SaveSession | Self::ExportConcepts | Self::ExportReport | Self::Export(_) | Self::Figure(_)
+            Self::SaveSession
+                | Self::ExportConcepts
+                | Self::ExportReport
+                | Self::Export(_)
+                | Self::Figure(_)
+                | Self::Timeline(_)
         )
     }
 
@@ -252,6 +278,8 @@ impl Purpose {
             Self::ExportReport => Some("report.md".to_owned()),
             Self::Export(format) => Some(format.suggested_name("huey")),
             Self::Figure(f) => Some(format!("{}.{}", f.kind.as_str(), if f.png { "png" } else { "svg" })),
+            Self::Timeline(TimelineFile::Csv) => Some("timeline.csv".to_owned()),
+            Self::Timeline(TimelineFile::Animation) => Some("timeline.gif".to_owned()),
             _ => None,
         }
     }
@@ -278,6 +306,8 @@ impl Purpose {
             Self::LoadSweep => "Load sweep rows (JSON)",
             Self::Export(format) => format.title().trim_end_matches('…'),
             Self::Figure(_) => "Save the figure",
+            Self::Timeline(TimelineFile::Csv) => "Export the timeline (CSV tables)",
+            Self::Timeline(TimelineFile::Animation) => "Save the timeline's animation (GIF)",
         }
     }
 }
@@ -305,6 +335,8 @@ pub enum JobDone {
     Font(Option<(PathBuf, Vec<u8>)>),
     /// Rows of a sweep JSON file.
     SweepLoaded(Vec<SweepRow>),
+    /// A timeline computed (the request it answers; its run's options were refused).
+    Timeline(u64, Result<Arc<crate::run::timeline::Timeline>, JobError>),
     /// A size sweep is starting its next measurement.
     SweepProgress(SweepStep),
     /// A measurement ended (the only answer that ends one).
@@ -328,6 +360,8 @@ enum Write {
     Png(PathBuf, Arc<egui::ColorImage>),
     /// A figure's SVG, rasterised here (resvg takes a while at print DPI).
     Figure(PathBuf, String, FigurePng),
+    /// A timeline's animation, drawn and encoded here.
+    Animation(PathBuf, Arc<crate::run::timeline::Timeline>, Box<crate::export::animation::AnimationOptions>),
     Session(PathBuf, Box<SessionFile>),
     Settings(PathBuf, Box<Settings>),
     /// Nothing: acknowledged once every earlier write is done.
@@ -519,6 +553,36 @@ impl Jobs {
         self.queue(Write::Figure(path, svg, png), None);
     }
 
+    /// Draw `timeline`'s animation as `opts` say and write it to `path`.
+    pub fn write_animation(
+        &self,
+        path: PathBuf,
+        timeline: Arc<crate::run::timeline::Timeline>,
+        opts: crate::export::animation::AnimationOptions,
+    ) {
+        self.queue(Write::Animation(path, timeline, Box::new(opts)), None);
+    }
+
+    /// The timeline of `text` as `spec` says (a fresh run of the conversation on show, on a
+    /// job thread of its own); answered as [`JobDone::Timeline`] tagged with `request`.
+    pub fn timeline(
+        &self,
+        request: u64,
+        (text, opts, kill): (Arc<String>, AnalysisOptions, KillList),
+        spec: crate::run::timeline::TimelineSpec,
+    ) {
+        self.spawn(
+            "timeline",
+            move || {
+                let timeline = crate::run::pipeline::prepare(&text, &opts, &kill)
+                    .map(|prepared| Arc::new(crate::run::timeline::timeline(prepared, &opts, &spec)))
+                    .map_err(JobError::from);
+                JobDone::Timeline(request, timeline)
+            },
+            move || JobDone::Timeline(request, Err(JobError::Lost)),
+        );
+    }
+
     /// Wait up to `timeout` until every write asked for so far is done (used when the window
     /// closes, so nothing asked for is lost with the process).
     pub fn flush(&self, timeout: Duration) {
@@ -564,6 +628,16 @@ fn perform(write: Write) -> JobDone {
                     Err(e) => JobDone::Failed(e.into()),
                 },
                 Err(source) => JobDone::Failed(JobError::Figure { path, source }),
+            }
+        }
+        Write::Animation(path, timeline, opts) => {
+            let total = timeline.rows.last().map_or(0, |r| r.exchange);
+            match crate::export::animation::gif(&timeline.frames(), total, &opts) {
+                Ok(bytes) => match crate::io::atomic::write(&path, &bytes) {
+                    Ok(()) => JobDone::Written(path, WriteKind::Export),
+                    Err(e) => JobDone::Failed(e.into()),
+                },
+                Err(source) => JobDone::Failed(JobError::Animation { path, source }),
             }
         }
         Write::Flush => JobDone::Flushed,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteKind};
-use super::view::Info;
+use super::view::{Info, Play};
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 
 use crate::io::settings::FileChooser;
@@ -54,6 +54,7 @@ impl HueyApp {
             self.on_job(done);
         }
         self.view.results.measuring = self.jobs.measuring;
+        self.play_step();
         if self.worker.is_dead() && !self.view.run.worker_dead {
             self.view.run.worker_dead = true;
             self.view.notices.push(Info::WorkerDied);
@@ -94,6 +95,9 @@ impl HueyApp {
             }
             Event::Finished => self.view.run.finished = true,
             Event::Failed(e) => {
+                if matches!(e, WorkerError::Seek { .. }) {
+                    self.view.widgets.time.play = None;
+                }
                 if matches!(e, WorkerError::Switch { .. }) {
                     self.view.run.starting = None;
                 }
@@ -135,6 +139,15 @@ impl HueyApp {
                 if request == self.request {
                     self.adopt(opened);
                     self.view.notices.push(Info::SessionOpened(path));
+                }
+            }
+            JobDone::Timeline(request, timeline) => {
+                if self.view.run.time.computing == Some(request) {
+                    self.view.run.time.computing = None;
+                    match timeline {
+                        Ok(timeline) => self.view.run.time.timeline = Some(timeline),
+                        Err(e) => self.view.notices.push(e),
+                    }
                 }
             }
             JobDone::Font(Some(font)) => self.pending_font = Some(font),
@@ -362,6 +375,102 @@ impl HueyApp {
             Action::Export(format, path) => self.export_format(format, &path),
             Action::Figure(figure, path) => self.export_figure(figure, path),
             Action::LoadSweep(path) => self.jobs.load_sweep(path),
+            Action::ComputeTimeline => self.compute_timeline(),
+            Action::Play(direction) => {
+                self.view.widgets.time.play =
+                    direction.map(|forward| super::view::Play { forward, last: Instant::now(), awaiting: None });
+            }
+            Action::ExportTimeline(file, path) => self.export_timeline(file, &path),
+        }
+    }
+
+    /// Ask a job for the timeline of the run on show, as the Time tab's choices say.
+    fn compute_timeline(&mut self) {
+        use crate::run::timeline::{ConceptSet, MAX_TRACKED, TimelineSpec};
+        let (Some(source), Some(summary)) = (&self.source, &self.view.run.summary) else {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        };
+        let w = &self.view.widgets.time;
+        let mut track: Vec<String> =
+            w.track.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+        if let Some(selected) = &self.view.widgets.selected
+            && !track.contains(selected)
+        {
+            track.push(selected.clone());
+        }
+        track.truncate(MAX_TRACKED);
+        let every = if w.every == 0 { summary.exchanges.div_ceil(100).max(1) } else { w.every };
+        let spec = TimelineSpec {
+            every,
+            emergence_mass: 1.0,
+            concepts: if w.at_end { ConceptSet::AtEnd } else { ConceptSet::EachRow },
+            track,
+        };
+        self.timeline_requests += 1;
+        let request = self.timeline_requests;
+        self.view.run.time.computing = Some(request);
+        let run = (std::sync::Arc::clone(&source.text), summary.options.clone(), summary.kill.clone());
+        self.jobs.timeline(request, run, spec);
+    }
+
+    /// Playback: once the last seek's frame is on show (or a second has passed), the next
+    /// exchange(s) due at the chosen speed; at either end it stops.
+    fn play_step(&mut self) {
+        let Some(mut play) = self.view.widgets.time.play else { return };
+        let Some(frame) = &self.view.run.frame else {
+            self.view.widgets.time.play = None;
+            return;
+        };
+        if play.awaiting.is_some_and(|t| t != frame.done) && play.last.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let speed = self.view.widgets.time.speed.clamp(0.1, 10_000.0);
+        let due = (play.last.elapsed().as_secs_f64() * speed).floor() as usize;
+        if due == 0 {
+            self.view.widgets.time.play = Some(Play { awaiting: None, ..play });
+            return;
+        }
+        let t = if play.forward { (frame.done + due).min(frame.total) } else { frame.done.saturating_sub(due) };
+        if t == frame.done {
+            self.view.widgets.time.play = None;
+            return;
+        }
+        play.last = Instant::now();
+        play.awaiting = Some(t);
+        self.view.widgets.time.play = Some(play);
+        self.send(Command::Seek(t));
+    }
+
+    /// The timeline's CSV tables (with the run's provenance) or its animation.
+    fn export_timeline(&mut self, file: super::jobs::TimelineFile, path: &Path) {
+        let Some(timeline) = self.view.run.time.timeline.clone() else {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        };
+        match file {
+            super::jobs::TimelineFile::Csv => {
+                let Some(provenance) = export::provenance(&self.view, &self.settings.options.map) else {
+                    self.view.notices.push(Info::NothingToExport);
+                    return;
+                };
+                for file in timeline.csv_files(&provenance) {
+                    self.jobs.write(file.path_for(path), file.text.into_bytes(), WriteKind::Export);
+                }
+            }
+            super::jobs::TimelineFile::Animation => {
+                let trails = timeline
+                    .rows
+                    .first()
+                    .map_or_else(Vec::new, |r| r.tracked.iter().map(|t| t.concept.clone()).collect::<Vec<String>>());
+                let title = self.source.as_ref().map_or_else(String::new, |s| s.name.clone());
+                let opts = crate::export::animation::AnimationOptions {
+                    trails,
+                    title,
+                    ..crate::export::animation::AnimationOptions::default()
+                };
+                self.jobs.write_animation(path.to_path_buf(), timeline, opts);
+            }
         }
     }
 

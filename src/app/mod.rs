@@ -98,6 +98,8 @@ pub struct HueyApp {
     source: Option<Source>,
     /// The latest conversation request; older answers are ignored.
     request: u64,
+    /// Timeline requests made (each answer names its own; the Time tab keeps the latest).
+    timeline_requests: u64,
     /// What to open once the settings have been read.
     pending_start: Option<Launch>,
     script: Option<script::Autopilot>,
@@ -143,6 +145,7 @@ impl HueyApp {
             jobs,
             source: None,
             request: 0,
+            timeline_requests: 0,
             pending_start: None,
             script: None,
             autorun: false,
@@ -252,6 +255,10 @@ impl HueyApp {
                     }
                 }
             }
+        }
+        if self.view.widgets.time.play.is_some() {
+            // Playback steps on its own: frames keep coming until it stops.
+            ctx.request_repaint_after(Duration::from_millis(15));
         }
         if self.dialog_open {
             // The dialog's answer wakes the window, but nothing else may while it is open:

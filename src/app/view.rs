@@ -40,6 +40,8 @@ pub enum Tab {
     Compare,
     /// The map's concepts in a sortable table: clusters and centralities.
     Concepts,
+    /// The conversation over time: the aligned map with trails, timelines, play controls.
+    Time,
 }
 
 /// An activation cascade being explored.
@@ -122,6 +124,17 @@ pub struct RunView {
     /// Why the GPU could not be used, from the last attempt (shown on the GPU button); cleared
     /// when a switch to it succeeds.
     pub gpu_problem: Option<String>,
+    /// The run's timeline (the Time tab), once computed.
+    pub time: TimeView,
+}
+
+/// The Time tab's results.
+#[derive(Debug, Default)]
+pub struct TimeView {
+    /// The timeline of the run on show.
+    pub timeline: Option<Arc<crate::run::timeline::Timeline>>,
+    /// A timeline is being computed (the request it answers).
+    pub computing: Option<u64>,
 }
 
 impl RunView {
@@ -202,6 +215,41 @@ pub struct Widgets {
     /// The concepts table's sort: column and whether ascending (the default, `(Mass, false)`,
     /// puts the heaviest concept first).
     pub concepts_sort: (ConceptColumn, bool),
+    /// The Time tab's choices and playback.
+    pub time: TimeWidgets,
+}
+
+/// What the Time tab computes and how it plays.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeWidgets {
+    /// A row every this many exchanges (0: about a hundred rows over the run).
+    pub every: usize,
+    /// Map the end's top N in every row (positions compare over time) rather than each row's.
+    pub at_end: bool,
+    /// Concepts (comma-separated) whose mass and associations are followed and trails drawn;
+    /// the selected concept is followed too.
+    pub track: String,
+    /// Playback speed, exchanges per second.
+    pub speed: f64,
+    /// Playing: forward or back.
+    pub play: Option<Play>,
+}
+
+impl Default for TimeWidgets {
+    fn default() -> Self {
+        Self { every: 0, at_end: true, track: String::new(), speed: 10.0, play: None }
+    }
+}
+
+/// Playback in progress: the slider moves by itself, one seek at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Play {
+    /// Towards the end (or the start).
+    pub forward: bool,
+    /// When the last step was sent.
+    pub last: std::time::Instant,
+    /// The exchange the last seek asked for, until its frame arrives.
+    pub awaiting: Option<usize>,
 }
 
 /// What the Export menu's figures and questionnaire are made with.

@@ -1414,3 +1414,79 @@ fn the_time_slider_shows_the_network_as_of_any_exchange() {
     until(&mut h, "one forward", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == 6));
     assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, end);
 }
+
+/// Issue 13 in the app: the Time tab computes the timeline of the run on show (a fresh run),
+/// shows the aligned map at the exchange on show and the timelines; playing back and forward
+/// moves the run through time one seek at a time (each the network as of that exchange) and
+/// stops at either end; the Export menu writes the timeline's animation, a frame per row.
+#[test]
+fn the_time_tab_computes_a_timeline_plays_through_time_and_exports_an_animation() {
+    let dir = browsing_folder();
+    let mut app = new_app();
+    no_native_dialog(&mut app);
+    app.settings.file_chooser = huey::io::settings::FileChooser::BuiltIn;
+    app.apply(Action::Open(dir.path().join("talk.txt")));
+    let mut h = browser_harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    let end = h.state().view.run.frame.as_ref().unwrap().network.clone();
+    let total = h.state().view.run.frame.as_ref().unwrap().total;
+    h.get_by_label("Time").click();
+    h.run();
+    assert!(h.query_by_label_contains("compute the timeline").is_some(), "says what to do first");
+    assert!(h.query_by_label("Timeline animation (GIF)…").is_none(), "the Export menu is closed");
+    h.state_mut().view.widgets.time.track = "beans, nowhere".to_owned();
+    h.get_by_label("Compute timeline").click();
+    until(&mut h, "the timeline", |a| a.view.run.time.timeline.is_some());
+    let timeline = h.state().view.run.time.timeline.clone().unwrap();
+    assert_eq!(timeline.rows.len(), total, "about a hundred rows: here one per exchange");
+    assert_eq!(timeline.rows.last().unwrap().exchange, total);
+    let tracked: Vec<&str> = timeline.rows[0].tracked.iter().map(|t| t.concept.as_str()).collect();
+    assert_eq!(tracked, ["beans", "nowhere"]);
+    assert!(timeline.rows.iter().all(|r| r.tracked[1].mass.is_none()), "a word never said is never there");
+    h.run();
+    h.get_by_label_contains(&format!("Aligned map at exchange {total}"));
+    h.get_by_label("Self-concept mass after each turn");
+    h.get_by_label_contains("Emergence:");
+
+    // Back to the start, one seek at a time, then forward to the end.
+    h.state_mut().view.widgets.time.speed = 20.0;
+    h.get_by_label("◀ Play back").click();
+    h.step();
+    assert!(h.state().view.widgets.time.play.is_some_and(|p| !p.forward), "playing back");
+    let mut seen = vec![total];
+    let started = Instant::now();
+    while h.state().view.widgets.time.play.is_some() {
+        assert!(started.elapsed() < Duration::from_secs(60), "playback never stopped: {seen:?}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+        let done = h.state().view.run.frame.as_ref().unwrap().done;
+        if seen.last() != Some(&done) {
+            seen.push(done);
+        }
+    }
+    until(&mut h, "the start", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == 0));
+    assert!(seen.len() >= 3 && seen.windows(2).all(|w| w[1] < w[0]), "played back through time: {seen:?}");
+    h.get_by_label("Play ▶").click();
+    h.run();
+    until(&mut h, "playback to the end", |a| {
+        a.view.widgets.time.play.is_none() && a.view.run.frame.as_ref().is_some_and(|f| f.done == total)
+    });
+    assert_eq!(h.state().view.run.frame.as_ref().unwrap().network, end, "the end's network again");
+
+    h.get_by_label("Export").click();
+    h.run();
+    h.get_by_label("Timeline animation (GIF)…").click();
+    save_in_the_browser(&mut h);
+    let gif = dir.path().join("timeline.gif");
+    until(&mut h, "the GIF", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == gif)));
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(std::fs::File::open(&gif).unwrap()).unwrap();
+    let mut frames = 0;
+    while decoder.read_next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, timeline.rows.len(), "a frame per row");
+}

@@ -14,6 +14,7 @@ mod settings;
 mod speakers;
 mod spectrum;
 mod status;
+mod time;
 mod timing;
 mod top_bar;
 
@@ -48,6 +49,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             (Tab::Cascade, "Cascade"),
             (Tab::Compare, "Compare"),
             (Tab::Concepts, "Concepts"),
+            (Tab::Time, "Time"),
         ] {
             ui.selectable_value(&mut view.widgets.tab, tab, label);
         }
@@ -63,6 +65,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         Tab::Cascade => cascade::cascade_ui(ui, view),
         Tab::Compare => compare::compare_ui(ui, view, actions),
         Tab::Concepts => concepts::concepts_ui(ui, view, actions),
+        Tab::Time => time::time_ui(ui, view, actions),
     }
 }
 

@@ -61,6 +61,19 @@ pub fn top_bar_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
                 }
                 ui.separator();
                 figures_ui(ui, &mut app.view.widgets.figure, actions);
+                ui.separator();
+                let computed = app.view.run.time.timeline.is_some();
+                ui.add_enabled_ui(computed, |ui| {
+                    use crate::app::jobs::TimelineFile;
+                    if ui.button("Timeline tables (CSV)…").clicked() {
+                        actions.push(Action::Choose(Purpose::Timeline(TimelineFile::Csv)));
+                    }
+                    if ui.button("Timeline animation (GIF)…").clicked() {
+                        actions.push(Action::Choose(Purpose::Timeline(TimelineFile::Animation)));
+                    }
+                })
+                .response
+                .on_disabled_hover_text("compute the timeline in the Time tab first");
             })
         });
         if ui.button("?").on_hover_text("help: shortcuts and version (F1)").clicked() {

@@ -38,22 +38,32 @@ pub fn speaker_neuron(index: &std::collections::HashMap<&str, NeuronId>, speaker
 pub fn speaker_self_mass(net: &Network, speakers: &[String]) -> Vec<(String, f64)> {
     let index = net.word_index();
     let pronouns: Vec<NeuronId> = SELF_PRONOUNS.iter().filter_map(|p| index.get(p).copied()).collect();
+    // Only connections that touch a pronoun matter (both branches below read nothing else):
+    // one pass picks them out, in network order, so every sum runs in the same order as a
+    // scan of all connections would.
+    let mut is_pronoun = vec![false; net.words.len()];
+    for &p in &pronouns {
+        is_pronoun[p as usize] = true;
+    }
+    let touched: Vec<&crate::model::network::Connection> = net
+        .connections
+        .iter()
+        .filter(|c| {
+            is_pronoun.get(c.from as usize).copied().unwrap_or(false)
+                || is_pronoun.get(c.to as usize).copied().unwrap_or(false)
+        })
+        .collect();
     // Lookup of (low, high) connections for the speaker-neuron branch; masses by key.
     let mut by_key = std::collections::HashMap::new();
-    for c in &net.connections {
-        by_key.insert((c.from, c.to), *c);
+    for c in &touched {
+        by_key.insert((c.from, c.to), **c);
     }
     let act = |id: NeuronId| net.activations.get(id as usize).copied().unwrap_or(0.0);
     // Without a speaker neuron every speaker gets the mass around the self pronouns.
     let pronoun_mass: f64 = pronouns
         .iter()
         .map(|&p| {
-            net.connections
-                .iter()
-                .filter(|c| c.from == p || c.to == p)
-                .map(|c| c.mass)
-                .filter(|&m| m > 0.001)
-                .sum::<f64>()
+            touched.iter().filter(|c| c.from == p || c.to == p).map(|c| c.mass).filter(|&m| m > 0.001).sum::<f64>()
         })
         .sum();
     speakers

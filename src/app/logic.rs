@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::jobs::{JobDone, Measurement, Prepared, Purpose, SourceRequest, WriteKind};
-use super::view::{Info, Play};
+use super::view::{Info, Play, TimeConcepts};
 use super::{Action, HueyApp, Launch, SettingsStatus, export, script};
 
 use crate::io::settings::FileChooser;
@@ -404,7 +404,13 @@ impl HueyApp {
         let spec = TimelineSpec {
             every,
             emergence_mass: 1.0,
-            concepts: if w.at_end { ConceptSet::AtEnd } else { ConceptSet::EachRow },
+            concepts: match w.concepts {
+                TimeConcepts::EachRow => ConceptSet::EachRow,
+                TimeConcepts::AtEnd => ConceptSet::AtEnd,
+                TimeConcepts::OnShow => {
+                    ConceptSet::AtExchange(self.view.run.frame.as_ref().map_or(summary.exchanges, |f| f.done))
+                }
+            },
             track,
         };
         self.timeline_requests += 1;
@@ -464,11 +470,20 @@ impl HueyApp {
                     .first()
                     .map_or_else(Vec::new, |r| r.tracked.iter().map(|t| t.concept.clone()).collect::<Vec<String>>());
                 let title = self.source.as_ref().map_or_else(String::new, |s| s.name.clone());
+                let w = &self.view.widgets.time;
                 let opts = crate::export::animation::AnimationOptions {
                     trails,
                     title,
+                    fps: w.fps,
+                    width: w.size_px[0],
+                    height: w.size_px[1],
                     ..crate::export::animation::AnimationOptions::default()
                 };
+                // Refused here, with the reason, rather than on the writer's thread.
+                if let Err(source) = opts.check(timeline.rows.len()) {
+                    self.view.notices.push(super::jobs::JobError::Animation { path: path.to_path_buf(), source });
+                    return;
+                }
                 self.jobs.write_animation(path.to_path_buf(), timeline, opts);
             }
         }

@@ -15,6 +15,7 @@ pub mod jobs;
 mod logic;
 mod panels;
 mod script;
+mod scrub_bench;
 pub(crate) mod shortcuts;
 pub mod timeline;
 pub mod view;
@@ -27,6 +28,7 @@ pub use action::Action;
 pub use derived::Inspected;
 use jobs::Jobs;
 pub use script::Script;
+pub use scrub_bench::{ScrubError, scrub_times};
 use view::View;
 
 use crate::io::settings::Settings;

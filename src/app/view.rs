@@ -224,8 +224,8 @@ pub struct Widgets {
 pub struct TimeWidgets {
     /// A row every this many exchanges (0: about a hundred rows over the run).
     pub every: usize,
-    /// Map the end's top N in every row (positions compare over time) rather than each row's.
-    pub at_end: bool,
+    /// Which concepts each row maps.
+    pub concepts: TimeConcepts,
     /// Concepts (comma-separated) whose mass and associations are followed and trails drawn;
     /// the selected concept is followed too.
     pub track: String,
@@ -233,12 +233,36 @@ pub struct TimeWidgets {
     pub speed: f64,
     /// Playing: forward or back.
     pub play: Option<Play>,
+    /// The animation's frames per second and size in pixels (the Export menu's GIF).
+    pub fps: f64,
+    /// See `fps`.
+    pub size_px: [u32; 2],
 }
 
 impl Default for TimeWidgets {
     fn default() -> Self {
-        Self { every: 0, at_end: true, track: String::new(), speed: 10.0, play: None }
+        let a = crate::export::animation::AnimationOptions::default();
+        Self {
+            every: 0,
+            concepts: TimeConcepts::AtEnd,
+            track: String::new(),
+            speed: 10.0,
+            play: None,
+            fps: a.fps,
+            size_px: [a.width, a.height],
+        }
     }
+}
+
+/// Which concepts the Time tab's rows map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeConcepts {
+    /// Each row its own top N (as the map at that exchange).
+    EachRow,
+    /// The end's top N in every row (positions compare over time).
+    AtEnd,
+    /// The top N at the exchange on show when the timeline is computed, in every row.
+    OnShow,
 }
 
 /// Playback in progress: the slider moves by itself, one seek at a time.

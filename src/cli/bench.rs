@@ -54,6 +54,11 @@ pub struct BenchArgs {
     /// checkpoint, replay, and compute the frame's map and structure), spread over the run.
     #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000))]
     pub seeks: usize,
+    /// Also time N slider moves through the app itself (a headless window: the action, the
+    /// worker's seek and frame, the channel, and the UI frame that shows it), spread over the
+    /// run: the time from the move to the frame drawn with the new state.
+    #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000))]
+    pub scrubs: usize,
     /// Write results as JSON.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -133,6 +138,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         "file", "exchanges", "tokens", "median ms", "detect", "engine", "map", "structure", "tokens/s"
     ));
     for file in files {
+        let path = file.clone();
         let mut a = AnalyzeArgs::for_file(file);
         a.kill_list.clone_from(&args.kill_list);
         a.engine = args.engine;
@@ -201,6 +207,20 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
                 p90 * 1e3,
                 sorted.last().copied().unwrap_or(0.0) * 1e3,
                 args.seeks
+            ));
+        }
+        if args.scrubs > 0 {
+            let times = crate::app::scrub_times(path.as_deref(), &opts, a.kill_source()?, args.scrubs)
+                .map_err(|e| CliError::Seek(e.to_string()))?;
+            let mut sorted = times.clone();
+            sorted.sort_by(f64::total_cmp);
+            let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
+            emit(&format!(
+                "  scrub through the app: median {:.2} ms, p90 {:.2} ms, max {:.2} ms over {} slider moves\n",
+                median(times) * 1e3,
+                p90 * 1e3,
+                sorted.last().copied().unwrap_or(0.0) * 1e3,
+                args.scrubs
             ));
         }
         results.push(result);

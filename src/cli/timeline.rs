@@ -32,8 +32,11 @@ pub struct TimelineArgs {
     pub concept_set: ConceptSetArg,
     /// Map these concepts in every row instead (comma-separated; `Speaker_<name>` for a
     /// speaker's entry).
-    #[arg(long, value_name = "WORDS", value_delimiter = ',', conflicts_with = "concept_set")]
+    #[arg(long, value_name = "WORDS", value_delimiter = ',', conflicts_with_all = ["concept_set", "concepts_at"])]
     pub map_concepts: Vec<String>,
+    /// Map the top N after exchange T in every row instead.
+    #[arg(long, value_name = "T", conflicts_with = "concept_set", value_parser = super::count_in(0, 10_000_000))]
+    pub concepts_at: Option<usize>,
     /// Record these concepts' mass and strongest associations in every row (comma-separated,
     /// at most 100); they are also the animation's trails.
     #[arg(long, value_name = "WORDS", value_delimiter = ',')]
@@ -71,10 +74,16 @@ impl TimelineArgs {
         let words = |list: &[String]| -> Vec<String> {
             list.iter().map(|w| w.trim().to_owned()).filter(|w| !w.is_empty()).collect()
         };
-        let concepts = match (words(&self.map_concepts), self.concept_set) {
-            (given, _) if !given.is_empty() => ConceptSet::Given(given),
-            (_, ConceptSetArg::Each) => ConceptSet::EachRow,
-            (_, ConceptSetArg::End) => ConceptSet::AtEnd,
+        let given = words(&self.map_concepts);
+        let concepts = if !given.is_empty() {
+            ConceptSet::Given(given)
+        } else if let Some(t) = self.concepts_at {
+            ConceptSet::AtExchange(t)
+        } else {
+            match self.concept_set {
+                ConceptSetArg::Each => ConceptSet::EachRow,
+                ConceptSetArg::End => ConceptSet::AtEnd,
+            }
         };
         let track = words(&self.track);
         if track.len() > MAX_TRACKED {

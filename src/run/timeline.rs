@@ -67,6 +67,8 @@ pub enum ConceptSet {
     EachRow,
     /// The top N at the end of the conversation, in every row (those not there yet absent).
     AtEnd,
+    /// The top N after this many exchanges, in every row.
+    AtExchange(usize),
     /// These concepts in every row.
     Given(Vec<String>),
 }
@@ -156,12 +158,17 @@ pub fn timeline_with(
     let fixed: Option<Vec<String>> = match &spec.concepts {
         ConceptSet::EachRow => None,
         ConceptSet::Given(concepts) => Some(concepts.clone()),
-        ConceptSet::AtEnd => {
-            // The end's top N, then back to exchange 0 (the history's first checkpoint).
-            let mut history = super::history::History::for_run(total);
-            history.record_run(&mut pipeline);
+        ConceptSet::AtEnd | ConceptSet::AtExchange(_) => {
+            // The top N then, and back to exchange 0 (the history's one checkpoint).
+            let at = match spec.concepts {
+                ConceptSet::AtExchange(t) => t.min(total),
+                _ => total,
+            };
+            let mut history = super::history::History::new(usize::MAX);
+            history.observe(&mut pipeline);
+            pipeline.step_many(at);
             let network = pipeline.network();
-            let speaker_mass = speaker_self_mass(&network, &speakers_by(total));
+            let speaker_mass = speaker_self_mass(&network, &speakers_by(at));
             let labels = concept_map(&network, &speaker_mass, &opts.map).labels;
             let _ = history.restore(&mut pipeline, 0);
             Some(labels)

@@ -89,6 +89,14 @@ fn bench_reports_medians() {
     let o = huey(&["bench", fixture("labeled_three_speakers.txt").to_str().unwrap(), "--reps", "1", "--seeks", "9"]);
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && said.contains("seek: median") && said.contains("over 9 seeks"), "{said}");
+    // And through the app itself, headless.
+    let o = huey(&["bench", fixture("labeled_three_speakers.txt").to_str().unwrap(), "--reps", "1", "--scrubs", "5"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && said.contains("scrub through the app: median") && said.contains("over 5 slider moves"),
+        "{said} {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

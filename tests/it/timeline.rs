@@ -67,6 +67,17 @@ fn a_fixed_concept_set_maps_its_concepts_where_they_exist() {
         assert_eq!(row.masses.len(), row.map.labels.len());
         assert!(row.masses.iter().all(|&m| m > 0.0), "absent concepts are not mapped at zero");
     }
+    // The top N after exchange 12, in every row: "market" (first said at 13) is not among them.
+    let spec = TimelineSpec { concepts: ConceptSet::AtExchange(12), ..TimelineSpec::every(4) };
+    let tl = timeline(prepare(&text, &opts, &kill).unwrap(), &opts, &spec);
+    let mut cut = opts.clone();
+    cut.detect.exchange_limit = 12;
+    let at12 = huey::run::pipeline::analyze_text(&text, &cut, &kill).unwrap();
+    let set12: std::collections::BTreeSet<&String> = at12.map.labels.iter().collect();
+    assert!(!set12.contains(&"market".to_owned()));
+    let row12 = tl.rows.iter().find(|r| r.exchange == 12).unwrap();
+    assert_eq!(row12.map.labels.iter().collect::<std::collections::BTreeSet<_>>(), set12, "exchange 12 maps the set");
+    assert!(tl.rows.iter().all(|r| r.map.labels.iter().all(|l| set12.contains(l))));
     // A given set, with a word the conversation never has: never mapped.
     let spec = TimelineSpec {
         concepts: ConceptSet::Given(vec!["garden".into(), "market".into(), "nowhere".into()]),

@@ -268,6 +268,16 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
     still(h.state_mut());
     h.step();
     h.snapshot("spectrum");
+    // The Time tab: the aligned map at the end with the trail of the selected concept (beans),
+    // and the timelines.
+    h.get_by_label("Time").click();
+    h.run();
+    h.get_by_label("Compute timeline").click();
+    until(&mut h, "the timeline", |a| a.view.run.time.timeline.is_some());
+    h.run();
+    still(h.state_mut());
+    h.step();
+    h.snapshot("time");
 
     // The timing view, fed a fixed history (real timings differ run to run): 3 s on the CPU,
     // a switch, 3 s on the GPU whose sampled kernels add up to more than its engine time.

@@ -38,7 +38,8 @@ pub fn root_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
 /// The tabs.
 fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
     let view = &mut app.view;
-    ui.horizontal(|ui| {
+    // Wrapped: on a narrow window the tabs take two rows rather than run off the edge.
+    ui.horizontal_wrapped(|ui| {
         for (tab, label) in [
             (Tab::Map, "Map"),
             (Tab::Timing, "Timing"),

@@ -48,13 +48,30 @@ fn controls_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
         ui.add(
             egui::DragValue::new(&mut w.every)
                 .range(0..=1_000_000)
-                .prefix("a row every ")
-                .suffix(" exchanges")
-                .custom_formatter(|n, _| if n == 0.0 { "auto".to_owned() } else { format!("{n}") }),
+                .prefix("rows: ")
+                .custom_formatter(|n, _| if n == 0.0 { "about 100".to_owned() } else { format!("every {n} exchanges") })
+                .custom_parser(|text| {
+                    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                    digits.parse::<f64>().ok()
+                }),
         )
         .on_hover_text("0: about a hundred rows over the run");
-        ui.checkbox(&mut w.at_end, "same concepts in every row")
-            .on_hover_text("map the end's top N in every row, so positions compare over time");
+        use crate::app::view::TimeConcepts;
+        egui::ComboBox::from_label("concepts mapped")
+            .selected_text(match w.concepts {
+                TimeConcepts::EachRow => "each row's own top N",
+                TimeConcepts::AtEnd => "the end's top N in every row",
+                TimeConcepts::OnShow => "the top N at the exchange on show",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut w.concepts, TimeConcepts::AtEnd, "the end's top N in every row");
+                ui.selectable_value(&mut w.concepts, TimeConcepts::OnShow, "the top N at the exchange on show");
+                ui.selectable_value(&mut w.concepts, TimeConcepts::EachRow, "each row's own top N");
+            })
+            .response
+            .on_hover_text(
+                "one set in every row makes positions comparable over time; a concept not there yet is absent",
+            );
         let follow = ui.label("follow");
         ui.add(egui::TextEdit::singleline(&mut w.track).hint_text("word, word").desired_width(140.0))
             .labelled_by(follow.id)
@@ -69,6 +86,11 @@ fn controls_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
             ui.spinner();
             ui.label("computing the timeline…");
         }
+        ui.separator();
+        ui.label("animation (Export menu):");
+        ui.add(egui::DragValue::new(&mut w.fps).range(0.1..=50.0).speed(0.1).suffix(" fps"));
+        ui.add(egui::DragValue::new(&mut w.size_px[0]).range(64..=2000).suffix(" px wide"));
+        ui.add(egui::DragValue::new(&mut w.size_px[1]).range(64..=2000).suffix(" px high"));
     });
 }
 
@@ -132,6 +154,7 @@ fn map_ui(ui: &mut Ui, timeline: &Timeline, k: usize, height: f32) {
         .filter(|v| v.is_finite())
         .fold(1e-9, f64::max);
     let max_mass = row.masses.iter().copied().fold(1e-12, f64::max);
+    let ink = ui.visuals().strong_text_color();
     Plot::new("time_map")
         .height(height - 30.0)
         .data_aspect(1.0)
@@ -164,10 +187,11 @@ fn map_ui(ui: &mut Ui, timeline: &Timeline, k: usize, height: f32) {
                 let f = followed.iter().position(|c| *c == row.map.labels[i]);
                 let radius = 2.0 + 6.0 * ((row.masses[i] / max_mass).max(0.0) as f32).sqrt();
                 let c = f.map_or(Color32::from_rgb(90, 127, 181), colour);
-                plot.points(Points::new("concepts", vec![[p[0], p[1]]]).radius(radius).color(c).filled(true));
+                plot.points(Points::new("", vec![[p[0], p[1]]]).radius(radius).color(c).filled(true));
                 if f.is_some() || rank < LABELLED {
                     plot.text(
-                        Text::new("labels", PlotPoint::new(p[0], p[1]), format!("  {}", row.map.labels[i]))
+                        Text::new("", PlotPoint::new(p[0], p[1]), format!("  {}", row.map.labels[i]))
+                            .color(ink)
                             .anchor(egui::Align2::LEFT_CENTER),
                     );
                 }
@@ -178,7 +202,8 @@ fn map_ui(ui: &mut Ui, timeline: &Timeline, k: usize, height: f32) {
 /// The timelines: self-concept mass per turn, followed concepts' mass, warp and variance, and
 /// emergence; a line marks the exchange on show.
 fn timelines_ui(ui: &mut Ui, timeline: &Timeline, done: usize) {
-    let marker = || VLine::new("exchange shown", done as f64).color(Color32::GRAY);
+    // Unnamed, so it stays out of the legends.
+    let marker = || VLine::new("", done as f64).color(Color32::GRAY);
     ui.label(RichText::new("Self-concept mass after each turn").strong());
     let mut speakers: Vec<&str> = Vec::new();
     for t in &timeline.turns {

@@ -416,7 +416,10 @@ impl HueyApp {
         self.timeline_requests += 1;
         let request = self.timeline_requests;
         self.view.run.time.computing = Some(request);
-        let run = (std::sync::Arc::clone(&source.text), summary.options.clone(), summary.kill.clone());
+        // On the CPU whatever the run's backend: the worker may hold the GPU, and a GPU that
+        // failed here would fall back unannounced (the job returns rows, not notices).
+        let opts = AnalysisOptions { backend: Backend::Cpu, ..summary.options.clone() };
+        let run = (std::sync::Arc::clone(&source.text), opts, summary.kill.clone());
         self.jobs.timeline(request, run, spec);
     }
 

@@ -18,7 +18,8 @@ use crate::app::Action;
 pub struct Script {
     /// Start running as soon as the conversation is loaded.
     pub run: bool,
-    /// Tab to show: map, map3d, timing, spectrum, inspector, speakers.
+    /// Tab to show: map, map3d, timing, spectrum, inspector, speakers, concepts, clusters, time
+    /// (its timeline computed when the run ends).
     pub tab: Option<String>,
     /// Concept to select.
     pub select: Option<String>,
@@ -38,11 +39,21 @@ pub(super) struct Autopilot {
     wrote_report: bool,
     shot: Option<Receiver<Arc<egui::ColorImage>>>,
     shot_queued: bool,
+    /// The Time tab's timeline was asked for.
+    timeline_asked: bool,
 }
 
 impl Autopilot {
     pub(super) fn new(script: Script) -> Self {
-        Self { script, started: false, finished_at: None, wrote_report: false, shot: None, shot_queued: false }
+        Self {
+            script,
+            started: false,
+            finished_at: None,
+            wrote_report: false,
+            shot: None,
+            shot_queued: false,
+            timeline_asked: false,
+        }
     }
 }
 
@@ -61,6 +72,7 @@ impl HueyApp {
                 Some("inspector") => widgets.tab = Tab::Inspector,
                 Some("speakers") => widgets.tab = Tab::Speakers,
                 Some("concepts") => widgets.tab = Tab::Concepts,
+                Some("time") => widgets.tab = Tab::Time,
                 Some("clusters") => widgets.map_colour = crate::export::figure::Colouring::Clusters,
                 _ => {}
             }
@@ -69,7 +81,15 @@ impl HueyApp {
                 self.apply(Action::Run);
             }
         }
-        if self.view.run.finished && pilot.finished_at.is_none() {
+        // The Time tab's shot waits for its timeline, computed once the run is done.
+        let wants_timeline = pilot.script.tab.as_deref() == Some("time");
+        if self.view.run.finished && wants_timeline && !pilot.timeline_asked {
+            self.apply(Action::ComputeTimeline);
+            pilot.timeline_asked = true;
+        }
+        // Asked and answered (a timeline, or a failure in the status bar).
+        let timeline_due = wants_timeline && (!pilot.timeline_asked || self.view.run.time.computing.is_some());
+        if self.view.run.finished && !timeline_due && pilot.finished_at.is_none() {
             pilot.finished_at = Some(Instant::now());
         }
         if let (Some(at), Some(after)) = (pilot.finished_at, pilot.script.exit_after)

@@ -53,7 +53,7 @@ pub struct Cli {
     /// App: start running at once (scripts/screenshots.sh, responsiveness runs).
     #[arg(long, hide = true)]
     pub run: bool,
-    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers, concepts; clusters: the map by cluster).
+    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers, concepts, time; clusters: the map by cluster).
     #[arg(long, hide = true)]
     pub tab: Option<String>,
     /// App: concept to select.

@@ -24,7 +24,11 @@ pub fn time_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     play_ui(ui, view, actions);
     ui.separator();
     let Some(timeline) = view.run.time.timeline.clone() else {
-        no_data(ui, 200.0, "compute the timeline (a fresh run of this conversation with the run's options)");
+        no_data(
+            ui,
+            200.0,
+            "compute the timeline (a fresh run of this conversation with the run's options, on the CPU)",
+        );
         return;
     };
     let done = view.run.frame.as_ref().map_or(0, |f| f.done);

@@ -52,12 +52,12 @@ pub struct BenchArgs {
     pub exchange_limit: usize,
     /// Also time N seeks per file as the app's time slider makes them (restore the nearest
     /// checkpoint, replay, and compute the frame's map and structure), spread over the run.
-    #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000))]
+    #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000), conflicts_with = "sweep")]
     pub seeks: usize,
     /// Also time N slider moves through the app itself (a headless window: the action, the
     /// worker's seek and frame, the channel, and the UI frame that shows it), spread over the
     /// run: the time from the move to the frame drawn with the new state.
-    #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000))]
+    #[arg(long, default_value_t = 0, value_parser = count_in(0, 100_000), conflicts_with = "sweep")]
     pub scrubs: usize,
     /// Write results as JSON.
     #[arg(long, value_name = "OUT")]
@@ -110,6 +110,42 @@ pub struct FileBench {
     pub max_secs: f64,
     /// Median of each stage.
     pub median_stage: StageTimes,
+    /// The time slider's seeks in the worker (`--seeks`), if timed.
+    pub seeks: Option<Latency>,
+    /// The time slider's moves through the app (`--scrubs`), if timed.
+    pub scrubs: Option<Latency>,
+}
+
+/// Latencies of N timed moves.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Latency {
+    /// Moves timed.
+    pub n: usize,
+    /// Median seconds.
+    pub median_secs: f64,
+    /// 90th percentile.
+    pub p90_secs: f64,
+    /// Slowest.
+    pub max_secs: f64,
+}
+
+impl Latency {
+    fn of(times: &[f64]) -> Self {
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let p90 = sorted.get((sorted.len() * 9 / 10).min(sorted.len().saturating_sub(1))).copied().unwrap_or(0.0);
+        let max_secs = sorted.last().copied().unwrap_or(0.0);
+        Self { n: times.len(), median_secs: median(sorted), p90_secs: p90, max_secs }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "median {:.2} ms, p90 {:.2} ms, max {:.2} ms",
+            self.median_secs * 1e3,
+            self.p90_secs * 1e3,
+            self.max_secs * 1e3
+        )
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -162,7 +198,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         }
         let pick = |f: fn(&StageTimes) -> f64| median(runs.iter().map(f).collect());
         let totals: Vec<f64> = runs.iter().map(StageTimes::total_secs).collect();
-        let result = FileBench {
+        let mut result = FileBench {
             file: name,
             backend: first.backend,
             device: first.device.clone(),
@@ -182,6 +218,8 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
                 map_secs: pick(|t| t.map_secs),
                 structure_secs: pick(|t| t.structure_secs),
             },
+            seeks: None,
+            scrubs: None,
         };
         // One line per file as soon as it is measured.
         emit(&format!(
@@ -198,30 +236,20 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         ));
         if args.seeks > 0 {
             let (every, checkpoints, times) = seeks(&text, &opts, &kill, args.seeks)?;
-            let mut sorted = times.clone();
-            sorted.sort_by(f64::total_cmp);
-            let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
+            let l = Latency::of(&times);
             emit(&format!(
-                "  seek: median {:.2} ms, p90 {:.2} ms, max {:.2} ms over {} seeks (a checkpoint every {every} exchanges, {checkpoints} kept)\n",
-                median(times) * 1e3,
-                p90 * 1e3,
-                sorted.last().copied().unwrap_or(0.0) * 1e3,
-                args.seeks
+                "  seek: {} over {} seeks (a checkpoint every {every} exchanges, {checkpoints} kept)\n",
+                l.line(),
+                l.n
             ));
+            result.seeks = Some(l);
         }
         if args.scrubs > 0 {
             let times = crate::app::scrub_times(path.as_deref(), &opts, a.kill_source()?, args.scrubs)
                 .map_err(|e| CliError::Seek(e.to_string()))?;
-            let mut sorted = times.clone();
-            sorted.sort_by(f64::total_cmp);
-            let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
-            emit(&format!(
-                "  scrub through the app: median {:.2} ms, p90 {:.2} ms, max {:.2} ms over {} slider moves\n",
-                median(times) * 1e3,
-                p90 * 1e3,
-                sorted.last().copied().unwrap_or(0.0) * 1e3,
-                args.scrubs
-            ));
+            let l = Latency::of(&times);
+            emit(&format!("  scrub through the app: {} over {} slider moves\n", l.line(), l.n));
+            result.scrubs = Some(l);
         }
         results.push(result);
     }

@@ -149,6 +149,9 @@ pub(super) fn run_export(args: &ExportArgs) -> Result<(), CliError> {
     let a = &args.analysis;
     a.options()?;
     let format = args.format.format();
+    if format.suffixes().iter().any(Option::is_some) {
+        Outputs::stem(&args.out)?;
+    }
     let paths: Vec<PathBuf> = format.suffixes().iter().map(|s| export::path_with(&args.out, *s)).collect();
     let mut checked: Vec<Option<&Path>> = paths.iter().map(|p| Some(p.as_path())).collect();
     checked.extend([a.json.as_deref(), a.save_session.as_deref()]);

@@ -158,6 +158,9 @@ pub enum CliError {
     /// A benchmark seek failed (never for a history of the run itself).
     #[error("seek failed: {0}")]
     Seek(String),
+    /// A multi-file output's chosen path is a device, a FIFO or a folder.
+    #[error("{}: the files' names are made from this path (x.csv → x_rows.csv, …), and it is not a file name (a device, FIFO or folder)", .0.display())]
+    NotAStem(PathBuf),
     /// An animation cannot be made.
     #[error("huey timeline --animation: {0}")]
     Animation(crate::export::animation::AnimationError),
@@ -278,6 +281,17 @@ impl Outputs {
             crate::io::atomic::check(a, crate::io::atomic::Rules { inputs: &inputs, force })?;
         }
         Ok(outputs)
+    }
+
+    /// Refuse `stem` as the chosen path of a multi-file output (`x.csv` → `x_rows.csv`, …)
+    /// when it names something other than a regular file (a device, a FIFO, a folder): the
+    /// files would be made next to it under names nobody asked for (`/dev/null_rows.csv`).
+    pub fn stem(stem: &Path) -> Result<(), CliError> {
+        match std::fs::metadata(stem) {
+            Ok(m) if !m.is_file() => Err(CliError::NotAStem(stem.to_path_buf())),
+            _ if stem.file_stem().is_none() => Err(CliError::NotAStem(stem.to_path_buf())),
+            _ => Ok(()),
+        }
     }
 
     /// Write `bytes` to `path` atomically under the rules.

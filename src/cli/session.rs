@@ -56,8 +56,21 @@ pub(super) fn run(args: &SessionArgs) -> Result<(), CliError> {
             Ok(())
         }
         SessionAction::Continue { file, json, save_session, force, top } => {
-            let Opened { session, file: source, name, text, load_warnings, kill, kill_name, prepared, .. } =
-                open(file)?;
+            let Opened {
+                session,
+                file: source,
+                name,
+                text,
+                load_warnings,
+                kill,
+                kill_name,
+                prepared,
+                history_lost,
+                ..
+            } = open(file)?;
+            if let Some(lost) = &history_lost {
+                eprintln!("warning: {}", super::printable(lost));
+            }
             // Checked before the run, and with every file the session reads among the inputs.
             let mut inputs = vec![file.clone()];
             inputs.extend(source.clone());

@@ -42,7 +42,8 @@ pub struct TimelineArgs {
     #[arg(long, value_name = "WORDS", value_delimiter = ',')]
     pub track: Vec<String>,
     /// Also write the timeline as CSV tables: PATH's stem plus `_rows.csv`, `_trajectories.csv`
-    /// (aligned positions), `_speakers.csv`, `_turns.csv`, `_tracked.csv`, `_emergence.csv`.
+    /// (aligned positions), `_speakers.csv`, `_turns.csv`, `_tracked.csv`, `_emergence.csv`,
+    /// and `_provenance.txt`.
     #[arg(long, value_name = "PATH")]
     pub csv: Option<std::path::PathBuf>,
     /// Also write the aligned map as an animated GIF, a frame per row.
@@ -71,8 +72,17 @@ pub enum ConceptSetArg {
 impl TimelineArgs {
     /// What the rows record.
     fn spec(&self) -> Result<TimelineSpec, CliError> {
+        // As the tokenizer writes them: lower case (a speaker's `Speaker_<Name>` entry as the
+        // map names it), each once.
         let words = |list: &[String]| -> Vec<String> {
-            list.iter().map(|w| w.trim().to_owned()).filter(|w| !w.is_empty()).collect()
+            let mut out: Vec<String> = Vec::new();
+            for w in list.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+                let w = if w.starts_with("Speaker_") { w.to_owned() } else { w.to_lowercase() };
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+            out
         };
         let given = words(&self.map_concepts);
         let concepts = if !given.is_empty() {
@@ -114,6 +124,9 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
         trails: spec.track.clone(),
         ..AnimationOptions::default()
     };
+    if let Some(p) = csv_path {
+        Outputs::stem(p)?;
+    }
     // The CSV tables are the files the chosen path names, all checked before the run.
     let csv_files: Vec<std::path::PathBuf> = csv_path.map_or_else(Vec::new, |p| {
         [
@@ -140,6 +153,11 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
     let (kill, _) = crate::io::kill_list::load(&kill_source)?;
     let prepared = prepare(&text, &opts, &kill)?;
     let exchanges = prepared.pipeline.progress().total;
+    // The animation's frames are known before the run: refused now, not after it.
+    let every = crate::run::timeline::row_spacing(exchanges, &spec, &opts);
+    if animation_path.is_some() {
+        animation.check(exchanges.div_ceil(every)).map_err(CliError::Animation)?;
+    }
     let mut gexf = crate::export::dynamic::DynamicGexf::default();
     let mut gexf_full = false;
     let timeline = crate::run::timeline::timeline_with(prepared, &opts, &spec, &mut |t, network| {
@@ -155,8 +173,22 @@ pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
         animation.check(timeline.rows.len()).map_err(CliError::Animation)?;
     }
     let (every, n_rows) = (timeline.every, timeline.rows.len());
+    for w in &timeline.warnings {
+        eprintln!("warning: {}", super::printable(w));
+    }
+    for (k, concept) in spec.track.iter().enumerate() {
+        if timeline.rows.iter().all(|r| r.tracked.get(k).is_none_or(|t| t.mass.is_none())) {
+            eprintln!("warning: --track {}: not a concept of this conversation", super::printable(concept));
+        }
+    }
+    if timeline.rows.iter().all(|r| r.map.labels.is_empty()) {
+        eprintln!("warning: no row maps any concept (check --map-concepts or --concepts-at)");
+    }
     let mut out = String::new();
     outln!(out, "{name}: {n_rows} rows, every {every} of {exchanges} exchanges");
+    if every != args.every.max(1) {
+        outln!(out, "  (--every {} raised to {every}: at most 10,000 rows and 10⁶ mapped concepts in all)", args.every);
+    }
     if let Some(json) = json {
         // Plain rows of numbers and strings: serialising cannot fail, but is not unwrapped.
         let unserialisable = |_| CliError::TimelineOutput("the timeline could not be serialised");

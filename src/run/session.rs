@@ -125,7 +125,7 @@ pub struct Opened {
 /// The replay of a session's conversation did not reach its saved network.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the session's network differs from a replay of its conversation (a run that moved between backends in f32?): exchanges before {done} cannot be shown"
+    "the saved network is not what the session's conversation replays to (the file was edited, or the run moved between backends in f32): it continues from the saved network, and exchanges before {done} cannot be shown"
 )]
 pub struct HistoryLost {
     /// The saved exchange.

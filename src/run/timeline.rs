@@ -109,6 +109,9 @@ pub struct Timeline {
     pub emergence_mass: f64,
     /// The concepts each row maps.
     pub concepts: ConceptSet,
+    /// What the run had to say (speaker detection, a full vocabulary, …), as `huey analyze`
+    /// warns.
+    pub warnings: Vec<String>,
 }
 
 /// One turn's speaker and their self-concept mass after it.
@@ -174,12 +177,7 @@ pub fn timeline_with(
             Some(labels)
         }
     };
-    let concepts = match &fixed {
-        Some(set) => set.len().max(1),
-        None => opts.map.n_concepts.min(opts.engine.common.max_neurons).max(1),
-    };
-    let rows_allowed = (MAX_ROW_CONCEPTS / concepts).clamp(1, MAX_ROWS);
-    let every = spec.every.max(1).max(total.div_ceil(rows_allowed));
+    let every = row_spacing(total, spec, opts);
     let track = &spec.track[..spec.track.len().min(MAX_TRACKED)];
     let mut rows = Vec::new();
     let mut previous: Vec<(String, [f64; 3])> = Vec::new();
@@ -240,7 +238,33 @@ pub fn timeline_with(
             tracked,
         });
     }
-    Timeline { every, rows, turns, emergence, emergence_mass: spec.emergence_mass, concepts: spec.concepts.clone() }
+    let warnings = detection
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .chain(pipeline.notices().iter().map(ToString::to_string))
+        .collect();
+    let concepts = match spec.concepts {
+        ConceptSet::AtExchange(t) => ConceptSet::AtExchange(t.min(total)),
+        ref other => other.clone(),
+    };
+    Timeline { every, rows, turns, emergence, emergence_mass: spec.emergence_mass, concepts, warnings }
+}
+
+/// The spacing a timeline of `total` exchanges uses: `spec.every` raised so that there are at
+/// most [`MAX_ROWS`] rows and [`MAX_ROW_CONCEPTS`] mapped concepts in all (a fixed set counted
+/// at the most concepts it can map; a set from the run, at the top N).
+pub fn row_spacing(total: usize, spec: &TimelineSpec, opts: &AnalysisOptions) -> usize {
+    let fixed = match &spec.concepts {
+        ConceptSet::Given(set) => Some(set.len()),
+        ConceptSet::EachRow | ConceptSet::AtEnd | ConceptSet::AtExchange(_) => None,
+    };
+    // No row maps more concepts than the vocabulary holds (plus the speakers' entries),
+    // whatever a list asks for.
+    let most = opts.engine.common.max_neurons.saturating_add(64);
+    let concepts = fixed.unwrap_or(opts.map.n_concepts).min(most).max(1);
+    let rows_allowed = (MAX_ROW_CONCEPTS / concepts).clamp(1, MAX_ROWS);
+    spec.every.max(1).max(total.div_ceil(rows_allowed))
 }
 
 /// `coords` (of `labels`) aligned to `reference` (label, aligned position) over the labels

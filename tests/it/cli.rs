@@ -89,14 +89,29 @@ fn bench_reports_medians() {
     let o = huey(&["bench", fixture("labeled_three_speakers.txt").to_str().unwrap(), "--reps", "1", "--seeks", "9"]);
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && said.contains("seek: median") && said.contains("over 9 seeks"), "{said}");
-    // And through the app itself, headless.
-    let o = huey(&["bench", fixture("labeled_three_speakers.txt").to_str().unwrap(), "--reps", "1", "--scrubs", "5"]);
+    // And through the app itself, headless; both in the JSON.
+    let o = huey(&[
+        "bench",
+        fixture("labeled_three_speakers.txt").to_str().unwrap(),
+        "--reps",
+        "1",
+        "--scrubs",
+        "5",
+        "--seeks",
+        "4",
+        "--json",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(
         o.status.success() && said.contains("scrub through the app: median") && said.contains("over 5 slider moves"),
         "{said} {}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!((json[0]["scrubs"]["n"].as_u64(), json[0]["seeks"]["n"].as_u64()), (Some(5), Some(4)));
+    assert!(json[0]["scrubs"]["median_secs"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

@@ -275,6 +275,9 @@ fn an_opened_session_shows_exchanges_before_its_own() {
         let mut forged = SessionFile::load(&path).unwrap();
         forged.network.connections[0].strength *= 1.5;
         forged.save(&path).unwrap();
+        let o = huey(&["session", "continue", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success() && stderr.contains("warning: the saved network is not what"), "{stderr}");
         let mut opened = open(&path).unwrap();
         assert_eq!(opened.history_lost, Some(huey::run::session::HistoryLost { done: saved_at }));
         assert!(opened.history.restore(&mut opened.prepared.pipeline, 1).is_err(), "nothing before {saved_at}");

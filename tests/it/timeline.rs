@@ -234,4 +234,62 @@ fn impossible_timelines_are_refused_before_anything_is_written() {
     refused(&many[..], "raise --every or lower the size");
     let tracked: String = (0..101).map(|k| format!("w{k},")).collect();
     refused(&["timeline", c, "--json", j, "--track", &tracked], "at most 100");
+    // The tables' names are made from the path: a device or a folder is no name to make them from.
+    let d = dir.path().to_str().unwrap();
+    refused(&["timeline", c, "--csv", "/dev/null"], "not a file name");
+    refused(&["timeline", c, "--csv", d], "not a file name");
+    refused(&["export", c, "--format", "csv", "--out", "/dev/null"], "not a file name");
+    assert!(!Path::new("/dev/null_rows.csv").exists() && !Path::new("/dev/null_nodes.csv").exists());
+}
+
+/// What the words given mean: as the tokenizer writes them (lower case), each once; a word the
+/// conversation never has, and a raised spacing, are said.
+#[test]
+fn timeline_options_say_what_they_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let conv = dir.path().join("garden.txt");
+    std::fs::write(&conv, conversation()).unwrap();
+    let json = dir.path().join("t.json");
+    let o = huey(&[
+        "timeline",
+        conv.to_str().unwrap(),
+        "--every",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+        "--track",
+        "MARKET,market, Nowhere",
+        "--concepts-at",
+        "1000",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("--track nowhere: not a concept of this conversation"), "{stderr}");
+    assert!(!stderr.contains("--track market"), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let row = doc["rows"].as_array().unwrap().last().unwrap();
+    let tracked: Vec<&str> =
+        row["tracked"].as_array().unwrap().iter().map(|t| t["concept"].as_str().unwrap()).collect();
+    assert_eq!(tracked, ["market", "nowhere"], "lower case, each once");
+    assert_eq!(doc["concepts"]["at_exchange"], 24, "the end, as used");
+    assert!(doc["warnings"].is_array());
+    // 12,000 listed concepts in every row of 240 exchanges: at most 83 rows, so the spacing is
+    // raised, and the summary says so.
+    std::fs::write(&conv, conversation().repeat(10)).unwrap();
+    let many: String = (0..12_000).map(|k| format!("w{k},")).collect();
+    let o = huey(&[
+        "timeline",
+        conv.to_str().unwrap(),
+        "--every",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+        "--force",
+        "--map-concepts",
+        &many,
+        "--max-neurons",
+        "100000",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && stdout.contains("--every 1 raised to"), "{stdout}");
 }

@@ -126,6 +126,51 @@ pub fn check(path: &Path, rules: Rules<'_>) -> Result<Target, WriteError> {
     }
 }
 
+/// Temporary files being written now, removed by [`remove_pending`] when the process is
+/// interrupted (a signal ends it without running destructors: a cancelled 1 GB export would
+/// otherwise stay behind as a hidden `.name.XXXX.tmp`).
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// One temporary file on the [`PENDING`] list while it lives.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn new(path: &Path) -> Self {
+        if let Ok(mut list) = PENDING.lock() {
+            list.push(path.to_owned());
+        }
+        Self(path.to_owned())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Ok(mut list) = PENDING.lock() {
+            list.retain(|p| *p != self.0);
+        }
+    }
+}
+
+/// Remove every temporary file being written now (from a signal handler's thread, just before
+/// the process exits). A file already renamed into place is not there to remove any more.
+pub fn remove_pending() {
+    let list = match PENDING.lock() {
+        Ok(list) => list.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    for path in list {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// A test hook: `HUEY_TEST_WRITE_PAUSE_MS` holds every write this long with its temporary file
+/// written and not yet renamed, so a test can interrupt a write in progress (at most 10 s).
+fn test_pause() {
+    if let Some(ms) = std::env::var("HUEY_TEST_WRITE_PAUSE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(10_000)));
+    }
+}
+
 /// Write `bytes` to `path` atomically, refusing inputs, non-regular files and links.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write_with(path, bytes, Rules::default())
@@ -146,8 +191,10 @@ pub fn write_with(path: &Path, bytes: &[u8], rules: Rules<'_>) -> Result<(), Wri
     let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let mut tmp =
         tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(folder).map_err(io)?;
+    let _pending = Pending::new(tmp.path());
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
+    test_pause();
     if let Some(permissions) = existing {
         tmp.as_file().set_permissions(permissions).map_err(io)?;
     } else {

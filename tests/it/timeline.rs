@@ -293,3 +293,37 @@ fn timeline_options_say_what_they_did() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && stdout.contains("--every 1 raised to"), "{stdout}");
 }
+
+/// A run cancelled while it writes (SIGTERM, as `timeout` or a cluster's scheduler sends)
+/// leaves no hidden temporary file behind, and no partial output. The test hook
+/// `HUEY_TEST_WRITE_PAUSE_MS` holds the write with its temporary file on disk.
+#[test]
+fn a_write_cancelled_by_a_signal_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let conv = dir.path().join("garden.txt");
+    std::fs::write(&conv, conversation()).unwrap();
+    let out = dir.path().join("t.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huey"))
+        .args(["timeline", conv.to_str().unwrap(), "--every", "2", "--json"])
+        .arg(&out)
+        .env("HUEY_TEST_WRITE_PAUSE_MS", "10000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary =
+        || std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".tmp"));
+    let started = std::time::Instant::now();
+    while !temporary() {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before its write was caught");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "no write started");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "ended by the handler");
+    assert!(started.elapsed() < std::time::Duration::from_secs(9), "not after the pause: the signal ended it");
+    assert!(!temporary(), "a temporary file was left behind");
+    assert!(!out.exists(), "no partial output");
+}

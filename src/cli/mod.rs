@@ -177,6 +177,13 @@ pub enum CliError {
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    // Ctrl-C, SIGTERM or SIGHUP (a cancelled job, `timeout`): the temporary files of writes in
+    // progress are removed before the process ends, so none is left behind. Without the
+    // handler (another was installed first) the process ends as the signal says.
+    let _ = ctrlc::set_handler(|| {
+        crate::io::atomic::remove_pending();
+        std::process::exit(130);
+    });
     let result = match cli.command {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
@@ -287,11 +294,7 @@ impl Outputs {
     /// when it names something other than a regular file (a device, a FIFO, a folder): the
     /// files would be made next to it under names nobody asked for (`/dev/null_rows.csv`).
     pub fn stem(stem: &Path) -> Result<(), CliError> {
-        match std::fs::metadata(stem) {
-            Ok(m) if !m.is_file() => Err(CliError::NotAStem(stem.to_path_buf())),
-            _ if stem.file_stem().is_none() => Err(CliError::NotAStem(stem.to_path_buf())),
-            _ => Ok(()),
-        }
+        if crate::io::atomic::usable_stem(stem) { Ok(()) } else { Err(CliError::NotAStem(stem.to_path_buf())) }
     }
 
     /// Write `bytes` to `path` atomically under the rules.

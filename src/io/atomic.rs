@@ -163,6 +163,12 @@ pub fn remove_pending() {
     }
 }
 
+/// Whether `path` can be the chosen path of a multi-file output (`x.csv` → `x_rows.csv`, …):
+/// absent or a regular file (following links), with a file name to make the names from.
+pub fn usable_stem(path: &Path) -> bool {
+    path.file_stem().is_some() && std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
 /// A test hook: `HUEY_TEST_WRITE_PAUSE_MS` holds every write this long with its temporary file
 /// written and not yet renamed, so a test can interrupt a write in progress (at most 10 s).
 fn test_pause() {

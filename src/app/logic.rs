@@ -392,13 +392,9 @@ impl HueyApp {
             return;
         };
         let w = &self.view.widgets.time;
-        let mut track: Vec<String> =
-            w.track.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
-        if let Some(selected) = &self.view.widgets.selected
-            && !track.contains(selected)
-        {
-            track.push(selected.clone());
-        }
+        // As typed (any case, commas), then the selected concept; each once.
+        let selected = self.view.widgets.selected.as_deref().unwrap_or_default();
+        let mut track = crate::run::timeline::concept_words([w.track.as_str(), selected]);
         track.truncate(MAX_TRACKED);
         let every = if w.every == 0 { summary.exchanges.div_ceil(100).max(1) } else { w.every };
         let spec = TimelineSpec {

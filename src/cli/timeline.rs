@@ -72,18 +72,7 @@ pub enum ConceptSetArg {
 impl TimelineArgs {
     /// What the rows record.
     fn spec(&self) -> Result<TimelineSpec, CliError> {
-        // As the tokenizer writes them: lower case (a speaker's `Speaker_<Name>` entry as the
-        // map names it), each once.
-        let words = |list: &[String]| -> Vec<String> {
-            let mut out: Vec<String> = Vec::new();
-            for w in list.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
-                let w = if w.starts_with("Speaker_") { w.to_owned() } else { w.to_lowercase() };
-                if !out.contains(&w) {
-                    out.push(w);
-                }
-            }
-            out
-        };
+        let words = |list: &[String]| crate::run::timeline::concept_words(list.iter().map(String::as_str));
         let given = words(&self.map_concepts);
         let concepts = if !given.is_empty() {
             ConceptSet::Given(given)

@@ -251,6 +251,20 @@ pub fn timeline_with(
     Timeline { every, rows, turns, emergence, emergence_mass: spec.emergence_mass, concepts, warnings }
 }
 
+/// Concept names as a user types them (comma-separated lists, `--track`, the Time tab's
+/// *follow*) made into the map's labels: trimmed, lower case as the tokenizer writes words
+/// (a speaker's `Speaker_<Name>` entry kept as the map names it), empty ones dropped, each once.
+pub fn concept_words<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in typed.into_iter().flat_map(|t| t.split(',')).map(str::trim).filter(|w| !w.is_empty()) {
+        let w = if w.starts_with("Speaker_") { w.to_owned() } else { w.to_lowercase() };
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
 /// The spacing a timeline of `total` exchanges uses: `spec.every` raised so that there are at
 /// most [`MAX_ROWS`] rows and [`MAX_ROW_CONCEPTS`] mapped concepts in all (a fixed set counted
 /// at the most concepts it can map; a set from the run, at the top N).
@@ -282,4 +296,15 @@ fn aligned(labels: &[String], coords: &[[f64; 3]], reference: &[(String, [f64; 3
     let flipped: Vec<[f64; 3]> = mine.iter().map(|&p| flip(p)).collect();
     let rotation = fit(&flipped, &theirs);
     coords.iter().map(|&p| rotation.apply(flip(p))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_concepts_become_labels_once_each() {
+        let got = concept_words(["Beans, sun,,  BEANS ", "Speaker_Ana,beans", ""]);
+        assert_eq!(got, ["beans", "sun", "Speaker_Ana"]);
+    }
 }

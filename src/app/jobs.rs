@@ -360,6 +360,9 @@ enum Write {
     Png(PathBuf, Arc<egui::ColorImage>),
     /// A figure's SVG, rasterised here (resvg takes a while at print DPI).
     Figure(PathBuf, String, FigurePng),
+    /// A timeline's CSV tables, rendered here (a long timeline's are hundreds of MB), each
+    /// file named from the chosen path.
+    TimelineCsv(PathBuf, Arc<crate::run::timeline::Timeline>, Box<crate::export::Provenance>),
     /// A timeline's animation, drawn and encoded here.
     Animation(PathBuf, Arc<crate::run::timeline::Timeline>, Box<crate::export::animation::AnimationOptions>),
     Session(PathBuf, Box<SessionFile>),
@@ -563,6 +566,16 @@ impl Jobs {
         self.queue(Write::Animation(path, timeline, Box::new(opts)), None);
     }
 
+    /// Render `timeline`'s CSV tables and write them, named from `path`.
+    pub fn write_timeline_csv(
+        &self,
+        path: PathBuf,
+        timeline: Arc<crate::run::timeline::Timeline>,
+        provenance: crate::export::Provenance,
+    ) {
+        self.queue(Write::TimelineCsv(path, timeline, Box::new(provenance)), None);
+    }
+
     /// The timeline of `text` as `spec` says (a fresh run of the conversation on show, on a
     /// job thread of its own); answered as [`JobDone::Timeline`] tagged with `request`.
     pub fn timeline(
@@ -629,6 +642,18 @@ fn perform(write: Write) -> JobDone {
                 },
                 Err(source) => JobDone::Failed(JobError::Figure { path, source }),
             }
+        }
+        Write::TimelineCsv(path, timeline, provenance) => {
+            // Each table atomically; the first failure is the answer.
+            let mut last = None;
+            for file in timeline.csv_files(&provenance) {
+                let target = file.path_for(&path);
+                if let Err(e) = crate::io::atomic::write(&target, file.text.as_bytes()) {
+                    return JobDone::Failed(e.into());
+                }
+                last = Some(target);
+            }
+            JobDone::Written(last.unwrap_or(path), WriteKind::Export)
         }
         Write::Animation(path, timeline, opts) => {
             let total = timeline.rows.last().map_or(0, |r| r.exchange);

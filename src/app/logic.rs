@@ -459,9 +459,7 @@ impl HueyApp {
                     self.view.notices.push(Info::NothingToExport);
                     return;
                 };
-                for file in timeline.csv_files(&provenance) {
-                    self.jobs.write(file.path_for(path), file.text.into_bytes(), WriteKind::Export);
-                }
+                self.jobs.write_timeline_csv(path.to_path_buf(), timeline, provenance);
             }
             super::jobs::TimelineFile::Animation => {
                 let trails = timeline

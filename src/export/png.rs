@@ -61,14 +61,7 @@ pub fn check(width_mm: f64, height_mm: f64, dpi: f64) -> Result<(u32, u32), Figu
 /// (`pHYs`) and carry `provenance` (`iTXt` "Description", UTF-8) and the software (`tEXt`).
 pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64, provenance: &str) -> Result<Vec<u8>, FigureError> {
     let (w, h) = check(width_mm, height_mm, dpi)?;
-    let mut options = usvg::Options { fontdb: fonts(), ..usvg::Options::default() };
-    options.font_family = "Ubuntu".to_owned();
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| FigureError::Render(e.to_string()))?;
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| FigureError::Render("no pixels".to_owned()))?;
-    let size = tree.size();
-    let transform = tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
-    resvg::render(&tree, transform, &mut pixmap.as_mut());
-    let png = pixmap.encode_png().map_err(|e| FigureError::Render(e.to_string()))?;
+    let png = draw(svg, w, h)?.encode_png().map_err(|e| FigureError::Render(e.to_string()))?;
     let ppm = (dpi / 0.0254).round() as u32;
     let mut phys = Vec::with_capacity(9);
     phys.extend_from_slice(&ppm.to_be_bytes());
@@ -80,9 +73,8 @@ pub fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64, provenance: &s
     Ok(with_chunks(png, &[(b"pHYs", &phys), (b"tEXt", software.as_bytes()), (b"iTXt", &description)]))
 }
 
-/// `svg` drawn at `w × h` pixels as straight (not premultiplied) RGBA, row by row: the frames
-/// of an animation.
-pub fn rgba(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, FigureError> {
+/// `svg` parsed (the bundled fonts first) and drawn scaled to `w × h` pixels.
+fn draw(svg: &str, w: u32, h: u32) -> Result<tiny_skia::Pixmap, FigureError> {
     let mut options = usvg::Options { fontdb: fonts(), ..usvg::Options::default() };
     options.font_family = "Ubuntu".to_owned();
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| FigureError::Render(e.to_string()))?;
@@ -90,7 +82,13 @@ pub fn rgba(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, FigureError> {
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    Ok(pixmap
+    Ok(pixmap)
+}
+
+/// `svg` drawn at `w × h` pixels as straight (not premultiplied) RGBA, row by row: the frames
+/// of an animation.
+pub fn rgba(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, FigureError> {
+    Ok(draw(svg, w, h)?
         .pixels()
         .iter()
         .flat_map(|p| {

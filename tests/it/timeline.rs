@@ -123,7 +123,8 @@ fn tracked_concepts_are_a_fresh_runs_mass_and_strongest_associations() {
     }
 }
 
-fn gif_frames(path: &Path) -> Vec<(u16, u16, u16)> {
+/// Each frame of the GIF at `path` as (width, height, delay), read by the gif crate's decoder.
+pub fn gif_frames(path: &Path) -> Vec<(u16, u16, u16)> {
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::RGBA);
     let mut decoder = options.read_info(std::fs::File::open(path).unwrap()).unwrap();

@@ -1491,12 +1491,14 @@ fn the_time_tab_computes_a_timeline_plays_through_time_and_exports_an_animation(
     save_in_the_browser(&mut h);
     let gif = dir.path().join("timeline.gif");
     until(&mut h, "the GIF", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == gif)));
-    let mut options = gif::DecodeOptions::new();
-    options.set_color_output(gif::ColorOutput::RGBA);
-    let mut decoder = options.read_info(std::fs::File::open(&gif).unwrap()).unwrap();
-    let mut frames = 0;
-    while decoder.read_next_frame().unwrap().is_some() {
-        frames += 1;
-    }
-    assert_eq!(frames, timeline.rows.len(), "a frame per row");
+    assert_eq!(super::timeline::gif_frames(&gif).len(), timeline.rows.len(), "a frame per row");
+    // The tables, rendered and written on the writer's thread.
+    h.get_by_label("Export").click();
+    h.run();
+    h.get_by_label("Timeline tables (CSV)…").click();
+    save_in_the_browser(&mut h);
+    let last = dir.path().join("timeline_provenance.txt");
+    until(&mut h, "the tables", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == last)));
+    let rows = std::fs::read_to_string(dir.path().join("timeline_rows.csv")).unwrap();
+    assert_eq!(rows.lines().count(), timeline.rows.len() + 1, "a header and a line per row");
 }

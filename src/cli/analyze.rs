@@ -129,13 +129,36 @@ impl PresetArg {
     }
 }
 
-/// Options of `huey analyze`.
+/// Options of `huey analyze`: the conversation, the analysis options and the outputs.
 #[derive(Clone, Debug, Default, Args)]
 // A negative value reaches its parser and is refused there by name (not as an unknown flag).
 #[command(allow_negative_numbers = true)]
 pub struct AnalyzeArgs {
     /// Conversation file (.txt, .md, .pdf); the bundled sample when omitted.
     pub file: Option<PathBuf>,
+    /// How the conversation is analysed.
+    #[command(flatten)]
+    pub flags: AnalysisFlags,
+    /// Write the full report as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Save the finished run as a session file (`huey session check|continue` reads it; so
+    /// does the app's Open session).
+    #[arg(long, value_name = "OUT")]
+    pub save_session: Option<PathBuf>,
+    /// Write outputs through a symbolic link, or onto a device.
+    #[arg(long)]
+    pub force: bool,
+    /// Concepts listed in the printed summary.
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+}
+
+/// How a conversation is analysed: every option `huey analyze` shares with `export`,
+/// `figure`, `timeline` and `batch` (the outputs are each command's own).
+#[derive(Clone, Debug, Default, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct AnalysisFlags {
     /// Learning engine.
     #[arg(long, value_enum, default_value_t)]
     pub engine: EngineArg,
@@ -212,19 +235,6 @@ pub struct AnalyzeArgs {
     /// Read at most this many MiB of the file (1 to 16384).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=16_384))]
     pub max_input_mib: u64,
-    /// Write the full report as JSON to this file.
-    #[arg(long, value_name = "OUT")]
-    pub json: Option<PathBuf>,
-    /// Save the finished run as a session file (`huey session check|continue` reads it; so
-    /// does the app's Open session).
-    #[arg(long, value_name = "OUT")]
-    pub save_session: Option<PathBuf>,
-    /// Write outputs through a symbolic link, or onto a device.
-    #[arg(long)]
-    pub force: bool,
-    /// Concepts listed in the printed summary.
-    #[arg(long, default_value_t = 15)]
-    pub top: usize,
     /// Clusters: the quality function Leiden optimises.
     #[arg(long, value_enum, default_value_t)]
     pub quality: QualityArg,
@@ -265,7 +275,31 @@ impl AnalyzeArgs {
         args
     }
 
-    /// The analysis options these arguments describe; a flag of the other engine is refused
+    /// The analysis options (see [`AnalysisFlags::options`]).
+    pub fn options(&self) -> Result<AnalysisOptions, CliError> {
+        self.flags.options()
+    }
+
+    /// The files this run reads (never written over).
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut inputs: Vec<PathBuf> = self.file.iter().cloned().collect();
+        inputs.extend(self.flags.inputs());
+        inputs
+    }
+
+    /// Where the kill words come from.
+    pub fn kill_source(&self) -> Result<KillSource, CliError> {
+        self.flags.kill_source()
+    }
+
+    /// The kill list these arguments select, with a description of its source.
+    pub fn kill_list(&self) -> Result<(KillList, String), CliError> {
+        self.flags.kill_list()
+    }
+}
+
+impl AnalysisFlags {
+    /// The analysis options these flags describe; a flag of the other engine is refused
     /// (it would change nothing).
     pub fn options(&self) -> Result<AnalysisOptions, CliError> {
         let mut opts = AnalysisOptions::preset(self.preset.preset(), self.engine.kind());
@@ -346,9 +380,9 @@ impl AnalyzeArgs {
         Ok(opts)
     }
 
-    /// The files this run reads (never written over).
+    /// The files besides the conversations these flags read (never written over).
     pub fn inputs(&self) -> Vec<PathBuf> {
-        let mut inputs: Vec<PathBuf> = self.file.iter().chain(&self.kill_list).cloned().collect();
+        let mut inputs: Vec<PathBuf> = self.kill_list.iter().cloned().collect();
         if let Ok(source) = self.kill_source() {
             inputs.extend(source.file());
         }
@@ -376,10 +410,19 @@ impl AnalyzeArgs {
 
 /// Load the input text: the file, or the bundled sample. Returns (name, text, warnings).
 pub fn load_input(args: &AnalyzeArgs) -> Result<(String, String, Vec<Notice>), CliError> {
-    match &args.file {
+    load_file(args.file.as_deref(), &args.flags)
+}
+
+/// Load `file` (the bundled sample when `None`) within the flags' size bound. Returns (name,
+/// text, warnings).
+pub(super) fn load_file(
+    file: Option<&std::path::Path>,
+    flags: &AnalysisFlags,
+) -> Result<(String, String, Vec<Notice>), CliError> {
+    match file {
         None => Ok(("sample_conversation.txt (bundled)".to_owned(), SAMPLE_CONVERSATION.to_owned(), Vec::new())),
         Some(path) => {
-            let doc = document::read_with_limit(path, args.max_input_mib.saturating_mul(1 << 20))?;
+            let doc = document::read_with_limit(path, flags.max_input_mib.saturating_mul(1 << 20))?;
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             Ok((name, doc.text, doc.warnings.into_iter().map(Notice::Load).collect()))
@@ -414,10 +457,15 @@ impl Analysed {
 
 /// Load, detect, learn and map the file `args` name (outputs are checked by the caller first).
 pub(super) fn analyse(args: &AnalyzeArgs) -> Result<Analysed, CliError> {
-    let opts = args.options()?;
-    let (name, text, load_warnings) = load_input(args)?;
+    analyse_file(args.file.as_deref(), &args.flags)
+}
+
+/// Load, detect, learn and map `file` (the bundled sample when `None`) as `flags` say.
+pub(super) fn analyse_file(file: Option<&std::path::Path>, flags: &AnalysisFlags) -> Result<Analysed, CliError> {
+    let opts = flags.options()?;
+    let (name, text, load_warnings) = load_file(file, flags)?;
     // `--kill-lang auto` becomes the list of the text's language.
-    let kill_source = args.kill_source()?.for_text(&text);
+    let kill_source = flags.kill_source()?.for_text(&text);
     let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
     let prepared = prepare(&text, &opts, &kill)?;
     // A heavy run says so before it starts, not after.

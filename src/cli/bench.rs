@@ -176,15 +176,15 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     for file in files {
         let path = file.clone();
         let mut a = AnalyzeArgs::for_file(file);
-        a.kill_list.clone_from(&args.kill_list);
-        a.engine = args.engine;
-        a.preset = args.preset;
-        a.backend = args.backend;
-        a.precision = args.precision;
-        a.connection_prob = args.connection_prob;
-        a.max_neurons = args.max_neurons;
-        a.concepts = args.concepts;
-        a.exchange_limit = args.exchange_limit;
+        a.flags.kill_list.clone_from(&args.kill_list);
+        a.flags.engine = args.engine;
+        a.flags.preset = args.preset;
+        a.flags.backend = args.backend;
+        a.flags.precision = args.precision;
+        a.flags.connection_prob = args.connection_prob;
+        a.flags.max_neurons = args.max_neurons;
+        a.flags.concepts = args.concepts;
+        a.flags.exchange_limit = args.exchange_limit;
         let opts = a.options()?;
         let (kill, _) = a.kill_list()?;
         let (name, text, _) = load_input(&a)?;

@@ -1,4 +1,4 @@
-//! The command line: `huey analyze`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
+//! The command line: `huey analyze`, `huey batch`, `huey merge`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
 //! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod analyze;
+mod batch;
 mod bench;
 mod export;
 mod gpu_info;
@@ -23,6 +24,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use analyze::AnalyzeArgs;
+pub use batch::{BatchArgs, MergeArgs};
 pub use bench::BenchArgs;
 pub use export::{ExportArgs, FigureArgs};
 pub use session::SessionArgs;
@@ -84,6 +86,12 @@ pub enum Command {
     /// Analyse one conversation over time: a row (network summary, concept map, speakers'
     /// self-concept mass) after every K exchanges, as JSON.
     Timeline(TimelineArgs),
+    /// Analyse a corpus (files and folders) on all cores: a report per conversation and a
+    /// summary table; reruns skip what is done; `--shard I/N` for cluster job arrays.
+    Batch(BatchArgs),
+    /// Combine the output folders of `huey batch --shard` runs into one, with the summary an
+    /// unsharded run writes.
+    Merge(MergeArgs),
     /// Time the whole pipeline on files, several repetitions, and report medians.
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
@@ -170,6 +178,9 @@ pub enum CliError {
     /// `--reference-pair` is not two different concepts.
     #[error("--reference-pair '{0}' is not two different concepts as A,B")]
     ReferencePair(String),
+    /// A batch or merge could not go on.
+    #[error(transparent)]
+    Batch(#[from] batch::BatchError),
     /// Two outputs of one command name the same file.
     #[error("two outputs name the same file: {}", .0.display())]
     SameOutput(PathBuf),
@@ -186,6 +197,8 @@ pub fn run(cli: Cli) -> ExitCode {
     });
     let result = match cli.command {
         Some(Command::Analyze(args)) => analyze::run(&args),
+        Some(Command::Batch(args)) => batch::run_batch(&args),
+        Some(Command::Merge(args)) => batch::run_merge(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Figure(args)) => export::run_figure(&args),
@@ -226,13 +239,13 @@ pub(crate) fn printable(message: &impl std::fmt::Display) -> String {
 fn printed(cli: &Cli) -> AnalyzeArgs {
     let mut args = AnalyzeArgs::for_file(cli.file.clone());
     if let Some(n) = cli.max_neurons {
-        args.max_neurons = n;
+        args.flags.max_neurons = n;
     }
     if let Some(engine) = cli.engine {
-        args.engine = engine;
+        args.flags.engine = engine;
     }
     if let Some(preset) = cli.preset {
-        args.preset = preset;
+        args.flags.preset = preset;
     }
     args
 }

@@ -1,4 +1,5 @@
-//! `huey synth`: a seeded synthetic conversation (Zipf words, several speakers) to a file.
+//! `huey synth`: a seeded synthetic conversation (Zipf words, several speakers) to a file, or
+//! a folder of them (`--count N`, a corpus for `huey batch`).
 
 use std::path::PathBuf;
 
@@ -27,9 +28,13 @@ pub struct SynthArgs {
     /// Write through a symbolic link, or onto a device.
     #[arg(long)]
     pub force: bool,
-    /// Seed.
+    /// Seed (conversation k of `--count` uses seed + k).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Write this many conversations into the folder OUT instead (`synth-00001.txt`, …),
+    /// a corpus for `huey batch` (1 to 1,000,000).
+    #[arg(long, value_name = "N", value_parser = count_in(1, 1_000_000))]
+    pub count: Option<usize>,
 }
 
 /// Write the synthetic conversation `args` describe.
@@ -42,9 +47,22 @@ pub(super) fn run(args: &SynthArgs) -> Result<(), CliError> {
         seed: args.seed,
         ..SynthSpec::default()
     };
-    let outputs = Outputs::checked(&[Some(&args.out)], Vec::new(), args.force)?;
-    let text = conversation(&spec);
-    outputs.write(&args.out, text.as_bytes())?;
-    emit(&format!("{} words, {} bytes written to {}\n", args.words, text.len(), args.out.display()));
+    let Some(count) = args.count else {
+        let outputs = Outputs::checked(&[Some(&args.out)], Vec::new(), args.force)?;
+        let text = conversation(&spec);
+        outputs.write(&args.out, text.as_bytes())?;
+        emit(&format!("{} words, {} bytes written to {}\n", args.words, text.len(), args.out.display()));
+        return Ok(());
+    };
+    crate::io::corpus::make_folder(&args.out)?;
+    let mut bytes = 0;
+    for k in 1..=count {
+        let path = args.out.join(format!("synth-{k:05}.txt"));
+        let outputs = Outputs::checked(&[Some(&path)], Vec::new(), args.force)?;
+        let text = conversation(&SynthSpec { seed: args.seed.wrapping_add(k as u64 - 1), ..spec });
+        bytes += text.len();
+        outputs.write(&path, text.as_bytes())?;
+    }
+    emit(&format!("{count} conversations of {} words, {bytes} bytes written to {}\n", args.words, args.out.display()));
     Ok(())
 }

@@ -12,9 +12,17 @@ use crate::run::timeline::{ConceptSet, MAX_TRACKED, TimelineSpec};
 /// `huey timeline` arguments: the analysis options, and how often to take a row.
 #[derive(clap::Args, Debug)]
 pub struct TimelineArgs {
-    /// The conversation and analysis options, as `huey analyze` (`--json OUT`: where the rows go).
+    /// Conversation file (.txt, .md, .pdf); the bundled sample when omitted.
+    pub file: Option<std::path::PathBuf>,
+    /// The analysis options, as `huey analyze`.
     #[command(flatten)]
-    pub analysis: AnalyzeArgs,
+    pub flags: super::analyze::AnalysisFlags,
+    /// Write the rows as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<std::path::PathBuf>,
+    /// Write outputs through a symbolic link, or onto a device.
+    #[arg(long)]
+    pub force: bool,
     /// A row after every K exchanges, and one at the end (raised so there are at most 10,000).
     #[arg(long, value_name = "K", default_value_t = 10, value_parser = super::count_in(1, 10_000_000))]
     pub every: usize,
@@ -93,12 +101,15 @@ impl TimelineArgs {
 }
 
 pub(super) fn run(args: &TimelineArgs) -> Result<(), CliError> {
-    let a = &args.analysis;
+    let a = &AnalyzeArgs {
+        file: args.file.clone(),
+        flags: args.flags.clone(),
+        json: args.json.clone(),
+        force: args.force,
+        ..AnalyzeArgs::default()
+    };
     let opts = a.options()?;
     let spec = args.spec()?;
-    if a.save_session.is_some() {
-        return Err(CliError::TimelineOutput("--save-session is not written by huey timeline"));
-    }
     let json = a.json.as_deref();
     let (gexf_path, csv_path, animation_path) = (args.gexf.as_deref(), args.csv.as_deref(), args.animation.as_deref());
     if json.is_none() && gexf_path.is_none() && csv_path.is_none() && animation_path.is_none() {

@@ -3,6 +3,7 @@
 //! CPU fallback, typed notices, the compute worker thread the app drives, size sweeps,
 //! CPU-vs-GPU comparisons and the JSON report. It touches no file itself.
 
+pub mod batch;
 pub mod compare;
 pub mod devices;
 pub mod factory;

@@ -4,6 +4,7 @@
 
 mod architecture;
 mod bad_input;
+mod batch;
 mod cli;
 mod exports;
 mod gpu;

@@ -9,20 +9,21 @@
 #
 # Unless told to use an existing cluster, it needs root (or sudo) and, where `sbatch`, slurmctld,
 # slurmd or munged is missing, Debian/Ubuntu's apt: it installs slurmctld, slurmd, slurm-client
-# and munge, then runs its own munged, slurmctld and slurmd from a private folder with their own
-# key, socket, ports and slurm.conf (SLURM_CONF points the client commands at it), so nothing in
-# /etc is read or changed and a machine's real SLURM or munge, if any, is left alone. The daemons
-# are stopped on exit. No systemd is needed (containers have none).
+# and munge, then runs its own munged, slurmctld and slurmd from /tmp/huey-slurm-selftest-cluster
+# with their own key, socket, ports and slurm.conf (SLURM_CONF points the client commands at it),
+# so nothing in /etc is read or changed and a machine's real SLURM or munge, if any, is left
+# alone. The daemons are stopped on exit. No systemd is needed (containers have none).
 #
 # Environment (all optional):
-#   SLURM_SELFTEST_DIR       working folder (default ${TMPDIR:-/tmp}/huey-slurm-selftest); wiped
-#                            at the start, except the munge key
-#   SLURM_SELFTEST_TIMEOUT   seconds to wait for the jobs (default 300)
-#   SLURM_SELFTEST_PORT      slurmctld's port; slurmd takes the next one (default 16817)
-#   SLURM_SELFTEST_KEEP=1    leave the daemons running afterwards (then: export SLURM_CONF=…)
-#   SLURM_SELFTEST_EXISTING=1  skip all setup and submit to the cluster already configured for
-#                            this user (no root needed); SLURM_SELFTEST_DIR must then be on a
-#                            file system the compute nodes share, and SBATCH_* options apply
+#   HUEY_SLURM_SELFTEST_DIR      working folder for inputs, outputs and job logs (default
+#                                ${TMPDIR:-/tmp}/huey-slurm-selftest); emptied at the start
+#   HUEY_SLURM_SELFTEST_TIMEOUT  seconds to wait for the jobs (default 300)
+#   HUEY_SLURM_SELFTEST_PORT     slurmctld's port; slurmd takes the next one (default 16817)
+#   HUEY_SLURM_SELFTEST_KEEP=1   leave the daemons running afterwards (then: export SLURM_CONF=…)
+#   HUEY_SLURM_SELFTEST_EXISTING=1
+#                                skip all setup and submit to the cluster this user already has
+#                                (no root needed); HUEY_SLURM_SELFTEST_DIR must then be on a file
+#                                system the compute nodes share, and SBATCH_* variables apply
 #
 # Prints "selftest: PASS" and exits 0, or "selftest: FAIL: why" with the job logs, and exits 1.
 # Running it again is fine: it stops what a previous run left behind and starts afresh.
@@ -31,13 +32,16 @@ export LC_ALL=C
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 sbatch_script="$repo/scripts/slurm/huey-array.sbatch"
-top="${SLURM_SELFTEST_DIR:-${TMPDIR:-/tmp}/huey-slurm-selftest}"
-cluster="$top/cluster"
+top="${HUEY_SLURM_SELFTEST_DIR:-${TMPDIR:-/tmp}/huey-slurm-selftest}"
 work="$top/work dir"          # a space on purpose: every path the jobs see has one
-timeout="${SLURM_SELFTEST_TIMEOUT:-300}"
-port="${SLURM_SELFTEST_PORT:-16817}"
-existing="${SLURM_SELFTEST_EXISTING:-0}"
-keep="${SLURM_SELFTEST_KEEP:-0}"
+# The daemons' folder is root's, whoever runs this: munged refuses a socket, key or seed file
+# below a folder that another user owns or can write to (a sticky /tmp is allowed).
+cluster=/tmp/huey-slurm-selftest-cluster
+sudo=()
+timeout="${HUEY_SLURM_SELFTEST_TIMEOUT:-300}"
+port="${HUEY_SLURM_SELFTEST_PORT:-16817}"
+existing="${HUEY_SLURM_SELFTEST_EXISTING:-0}"
+keep="${HUEY_SLURM_SELFTEST_KEEP:-0}"
 started=$SECONDS
 
 say() { echo "selftest: $*"; }
@@ -49,7 +53,9 @@ show_logs() {
     echo "----- $f"; cat "$f"
   done
   if [ "$existing" != 1 ] && [ -d "$cluster/log" ]; then
-    for f in "$cluster"/log/*.log; do echo "----- $f (last 20 lines)"; tail -n 20 "$f"; done
+    for f in munged slurmctld slurmd; do
+      echo "----- $cluster/log/$f.log (last 20 lines)"; "${sudo[@]}" tail -n 20 "$cluster/log/$f.log" || true
+    done
   fi
 }
 
@@ -67,7 +73,10 @@ cancel_jobs() {
 # --- arguments ------------------------------------------------------------------------------------
 input_dir=""
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then input_dir="$(cd "$1" && pwd)"; shift; fi
-[ $# -eq 0 ] || { [ "$1" = "--" ] || { echo "usage: $0 [INPUT_DIR] [-- HUEY_BATCH_OPTION…]" >&2; exit 2; }; shift; }
+if [ $# -gt 0 ]; then
+  [ "$1" = "--" ] || { echo "usage: $0 [INPUT_DIR] [-- HUEY_BATCH_OPTION…]" >&2; exit 2; }
+  shift
+fi
 options=("$@")
 
 if [ -n "${HUEY:-}" ]; then huey="$HUEY"
@@ -83,7 +92,7 @@ export HUEY="$huey"
 if [ "$existing" != 1 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=()
   elif command -v sudo > /dev/null; then sudo=(sudo)
-  else say "FAIL: needs root or sudo to run slurmd (or SLURM_SELFTEST_EXISTING=1)"; exit 1
+  else say "FAIL: needs root or sudo to run slurmd (or HUEY_SLURM_SELFTEST_EXISTING=1)"; exit 1
   fi
 
   missing=0
@@ -102,15 +111,14 @@ if [ "$existing" != 1 ]; then
   fi
   export PATH="$PATH:/usr/sbin:/sbin"
 
-  # Stop what a previous (killed, or SLURM_SELFTEST_KEEP) run left, by its own pid files, checking
-  # the process is still that daemon so a reused pid is never hit.
-  # All at once: each takes about 2 s to wind down. SIGKILL only what ignores SIGTERM for 10 s.
+  # Stop what a previous (killed, or HUEY_SLURM_SELFTEST_KEEP) run left, by its own pid files,
+  # checking the process is still that daemon so a reused pid is never hit. All at once: each
+  # takes about 2 s to wind down. SIGKILL only what ignores SIGTERM for 10 s.
   stop_daemons() {
     local d pid pids=()
     for d in slurmd slurmctld munged; do
       pid="$("${sudo[@]}" cat "$cluster/run/$d.pid" 2> /dev/null || true)"
-      [ -n "$pid" ] && [ "$(ps -o comm= -p "$pid" 2> /dev/null)" = "$d" ] || continue
-      pids+=("$pid")
+      if [ -n "$pid" ] && [ "$(ps -o comm= -p "$pid" 2> /dev/null)" = "$d" ]; then pids+=("$pid"); fi
     done
     [ "${#pids[@]}" -gt 0 ] || return 0
     "${sudo[@]}" kill "${pids[@]}" 2> /dev/null || true
@@ -122,7 +130,7 @@ if [ "$existing" != 1 ]; then
   # slurmd refuses a port already taken, and says so only in its log; say it here.
   for p in "$port" $(( port + 1 )); do
     if (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null; then
-      say "FAIL: port $p is in use (set SLURM_SELFTEST_PORT)"; exit 1
+      say "FAIL: port $p is in use (set HUEY_SLURM_SELFTEST_PORT)"; exit 1
     fi
   done
 
@@ -132,7 +140,7 @@ if [ "$existing" != 1 ]; then
   "${sudo[@]}" mkdir -p "$cluster/run" "$cluster/log" "$cluster/state" "$cluster/spool"
   # munged's checks: the key's folder private, the socket's folder searchable by everyone.
   "${sudo[@]}" chmod 700 "$cluster/munge"
-  "${sudo[@]}" chmod 755 "$top" "$cluster" "$cluster/run"
+  "${sudo[@]}" chmod 755 "$cluster" "$cluster/run"
   if ! "${sudo[@]}" test -s "$cluster/munge/munge.key"; then
     "${sudo[@]}" mungekey --create --keyfile="$cluster/munge/munge.key"
   fi
@@ -141,7 +149,7 @@ if [ "$existing" != 1 ]; then
   node="$(hostname -s 2> /dev/null || uname -n)"; node="${node%%.*}"
   cpus="$(nproc)"
   # 90% of MemTotal: a node configured with more memory than slurmd measures is drained.
-  mem=$(( $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 1024 * 9 / 10 ))
+  mem=$(( $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 9 / 10 / 1024 ))
   conf="$cluster/slurm.conf"
   "${sudo[@]}" tee "$conf" > /dev/null << EOF
 # Written by scripts/slurm/selftest.sh: one node that is also the controller, no accounting.
@@ -186,7 +194,7 @@ MailProg=/bin/true
 EOF
 
   # The test must talk to this cluster only, whatever the caller's shell or an enclosing job set.
-  while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(SLURM|SBATCH|SALLOC|SRUN)_' | grep -v '^SLURM_SELFTEST_' || true)
+  while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(SLURM|SBATCH|SALLOC|SRUN)_' || true)
   export SLURM_CONF="$conf"
 
   name="huey-selftest"
@@ -210,10 +218,14 @@ EOF
     --pid-file="$cluster/run/munged.pid" --seed-file="$cluster/munge/munged.seed" \
     --log-file="$cluster/log/munged.log" < /dev/null > /dev/null 2>&1 ||
     fail "munged did not start"
+  # slurmctld exits at once if it cannot reach munged, so wait until a credential round-trips.
+  munge_ok=0
   for _ in $(seq 50); do
-    munge -n -S "$cluster/run/munge.socket" 2> /dev/null | unmunge -S "$cluster/run/munge.socket" > /dev/null 2>&1 && break
+    if munge -n -S "$cluster/run/munge.socket" 2> /dev/null |
+      unmunge -S "$cluster/run/munge.socket" > /dev/null 2>&1; then munge_ok=1; break; fi
     sleep 0.1
   done
+  [ "$munge_ok" = 1 ] || fail "munged does not answer on $cluster/run/munge.socket"
   # -c: start with no saved jobs (the state folder is new anyway).
   "${sudo[@]}" env SLURM_CONF="$conf" slurmctld -c -f "$conf" < /dev/null > /dev/null 2>&1 ||
     fail "slurmctld did not start"
@@ -230,7 +242,7 @@ EOF
   [ "$state" = idle ] || { scontrol show node "$node" || true; fail "node $node is '$state', not idle"; }
 else
   name="huey-selftest-$$"   # several users may run it at once there
-  command -v sbatch > /dev/null || { say "FAIL: SLURM_SELFTEST_EXISTING=1 but no sbatch"; exit 1; }
+  command -v sbatch > /dev/null || { say "FAIL: HUEY_SLURM_SELFTEST_EXISTING=1 but no sbatch"; exit 1; }
   # An interrupted or failed test leaves nothing queued on a shared cluster.
   trap 'rc=$?; [ "$rc" -eq 0 ] || cancel_jobs; exit "$rc"' EXIT
   trap 'exit 130' INT TERM
@@ -287,15 +299,17 @@ while IFS= read -r line; do
   ex="$(sed -E 's/.* ExitCode=([0-9:]+) .*/\1/' <<< "$line")"
   [ "$st" = COMPLETED ] && [ "$ex" = 0:0 ] || bad+=("$jid $st (exit $ex)")
 done <<< "$jobs"
-[ "${#bad[@]}" -eq 0 ] || fail "jobs that did not succeed: $(IFS=,; echo "${bad[*]}" | sed 's/,/, /g')"
+if [ "${#bad[@]}" -gt 0 ]; then why="$(printf '%s; ' "${bad[@]}")"; fail "jobs that did not succeed: ${why%; }"; fi
 say "array and merge jobs completed"
 
 merged="$work/sharded out/merged"
 [ -s "$merged/summary.csv" ] || fail "no $merged/summary.csv"
 "$HUEY" batch "$inputs" --out "$work/unsharded" "${options[@]}" > "$work/logs/unsharded.out" 2>&1 ||
   fail "the unsharded huey batch failed"
-cmp "$merged/summary.csv" "$work/unsharded/summary.csv" ||
-  { diff "$merged/summary.csv" "$work/unsharded/summary.csv" || true; fail "merged summary.csv differs from the unsharded one"; }
+if ! cmp "$merged/summary.csv" "$work/unsharded/summary.csv"; then
+  diff "$merged/summary.csv" "$work/unsharded/summary.csv" || true
+  fail "merged summary.csv differs from the unsharded one"
+fi
 # The same reports, by name (their contents may hold run details such as times).
 diff <(cd "$merged/reports" && ls) <(cd "$work/unsharded/reports" && ls) ||
   fail "merged reports/ holds other files than the unsharded one"

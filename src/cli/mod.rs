@@ -1,4 +1,5 @@
-//! The command line: `huey analyze`, `huey batch`, `huey merge`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
+//! The command line: `huey analyze`, `huey batch`, `huey merge`, `huey compare`,
+//! `huey align`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
 //! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
@@ -12,6 +13,7 @@ macro_rules! outln {
 mod analyze;
 mod batch;
 mod bench;
+mod compare;
 mod export;
 mod gpu_info;
 mod session;
@@ -26,6 +28,7 @@ use clap::{Parser, Subcommand};
 pub use analyze::AnalyzeArgs;
 pub use batch::{BatchArgs, MergeArgs};
 pub use bench::BenchArgs;
+pub use compare::{AlignArgs, CompareArgs};
 pub use export::{ExportArgs, FigureArgs};
 pub use session::SessionArgs;
 pub use synth::SynthArgs;
@@ -92,6 +95,12 @@ pub enum Command {
     /// Combine the output folders of `huey batch --shard` runs into one, with the summary an
     /// unsharded run writes.
     Merge(MergeArgs),
+    /// Compare two conversations, two groups (folders) or two speakers: concept masses and
+    /// their differences, concepts only one side has, shared associations, a joint map.
+    Compare(CompareArgs),
+    /// Rotate one map onto another over their shared concepts (the original's Galileo
+    /// alignment) and report each concept's displacement.
+    Align(AlignArgs),
     /// Time the whole pipeline on files, several repetitions, and report medians.
     Bench(BenchArgs),
     /// Write a seeded synthetic conversation (Zipf words, several speakers) to a file.
@@ -181,6 +190,12 @@ pub enum CliError {
     /// A batch or merge could not go on.
     #[error(transparent)]
     Batch(#[from] batch::BatchError),
+    /// A pool or comparison could not be made.
+    #[error(transparent)]
+    Corpus(crate::run::corpus::CorpusError),
+    /// Two maps cannot be aligned.
+    #[error("huey align: {0}")]
+    Align(String),
     /// Two outputs of one command name the same file.
     #[error("two outputs name the same file: {}", .0.display())]
     SameOutput(PathBuf),
@@ -199,6 +214,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Batch(args)) => batch::run_batch(&args),
         Some(Command::Merge(args)) => batch::run_merge(&args),
+        Some(Command::Compare(args)) => compare::run_compare(&args),
+        Some(Command::Align(args)) => compare::run_align(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Figure(args)) => export::run_figure(&args),

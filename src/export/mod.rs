@@ -1,11 +1,12 @@
 //! Results that leave the app, as bytes: the interchange formats Gephi, VOSviewer, R and
 //! Python read (GEXF, GraphML, Pajek, VOSviewer map and network files, CSV, JSON), the Quey
 //! questionnaire, figures (SVG written from the map model; PNG rasterised from it), each with
-//! its provenance; the timeline as CSV and as an animated GIF; and the drawing rules the app's map shares with its figures (colour
+//! its provenance; the timeline as CSV and as an animated GIF; comparisons and alignments as tables and a joint map; and the drawing rules the app's map shares with its figures (colour
 //! scales, label placement). Pure functions: `run` fills the inputs, `cli` and `app` write the
 //! files through `io`.
 
 pub mod animation;
+pub mod comparison;
 pub mod dynamic;
 pub mod figure;
 pub mod formats;

@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod compare;
+pub mod corpus;
 pub mod devices;
 pub mod factory;
 pub mod history;

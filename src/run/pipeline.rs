@@ -401,17 +401,32 @@ pub fn prepare(text: &str, opts: &AnalysisOptions, kill: &KillList) -> Result<Pr
     let mut label_names = detected_speakers.clone();
     apply_edits(&opts.speaker_edits, &mut detection);
     label_names.extend(detection.speakers.iter().cloned());
+    let detect_secs = t0.elapsed().as_secs_f64();
+    let mut prepared = prepare_detected(detection, &label_names, opts, kill)?;
+    prepared.times.detect_secs = detect_secs;
+    prepared.detected_speakers = detected_speakers;
+    prepared.detected_turns = detected_turns;
+    Ok(prepared)
+}
+
+/// Tokenize a detection (a conversation's, or several pooled) and set up the engine;
+/// `label_names` are the speaker labels the tokens leave out. The detected speakers are the
+/// detection's own.
+pub fn prepare_detected(
+    detection: Detection,
+    label_names: &[String],
+    opts: &AnalysisOptions,
+    kill: &KillList,
+) -> Result<Prepared, ParamError> {
+    opts.validate()?;
     let t1 = Instant::now();
     let tokenizer = opts.tokenizer.effective(opts.engine.kind());
-    let stream = crate::text::token_stream::build_labelled(&detection, tokenizer, kill, &label_names);
-    let times = StageTimes {
-        detect_secs: (t1 - t0).as_secs_f64(),
-        tokenize_secs: t1.elapsed().as_secs_f64(),
-        ..StageTimes::default()
-    };
+    let stream = crate::text::token_stream::build_labelled(&detection, tokenizer, kill, label_names);
+    let times = StageTimes { tokenize_secs: t1.elapsed().as_secs_f64(), ..StageTimes::default() };
     let (n_raw_tokens, n_tokens) = (stream.n_raw_tokens(), stream.n_tokens());
     let speakers = detection.exchanges.iter().map(|e| e.speaker.clone()).collect();
     let pipeline = Pipeline::new(stream, speakers, opts)?;
+    let (detected_speakers, detected_turns) = (detection.speakers.clone(), detection.turns.clone());
     Ok(Prepared { detection, pipeline, n_raw_tokens, n_tokens, times, tokenizer, detected_speakers, detected_turns })
 }
 

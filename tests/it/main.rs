@@ -6,6 +6,7 @@ mod architecture;
 mod bad_input;
 mod batch;
 mod cli;
+mod corpus;
 mod exports;
 mod gpu;
 mod history;

@@ -62,6 +62,16 @@ pub enum Action {
     Play(Option<bool>),
     /// Write the timeline's CSV tables or its animation.
     ExportTimeline(crate::app::jobs::TimelineFile, PathBuf),
+    /// Open a folder as a corpus (its table on the Corpus tab).
+    OpenCorpus(PathBuf),
+    /// Pool the corpus's conversations into one network.
+    PoolCorpus,
+    /// Compare the corpus's group A with its group B.
+    CompareGroups,
+    /// Compare two speakers of the conversation on show.
+    CompareSpeakers(String, String),
+    /// Write the comparison's tables and joint map.
+    ExportComparison(PathBuf),
     /// Show or hide the help window (shortcuts, version).
     ToggleHelp,
     /// Save the settings now (a setting the user changed, such as the theme).
@@ -82,6 +92,8 @@ impl Purpose {
             Self::Export(format) => Action::Export(format, path),
             Self::Figure(figure) => Action::Figure(figure, path),
             Self::Timeline(file) => Action::ExportTimeline(file, path),
+            Self::OpenCorpus => Action::OpenCorpus(path),
+            Self::ExportComparison => Action::ExportComparison(path),
         }
     }
 }

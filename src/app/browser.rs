@@ -147,6 +147,8 @@ impl Browser {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let dialog = if purpose.saves() {
             FileDialog::save_file().default_filename(purpose.file_name().unwrap_or_default())
+        } else if purpose == Purpose::OpenCorpus {
+            FileDialog::select_folder()
         } else {
             FileDialog::open_file()
         };

@@ -58,6 +58,9 @@ pub enum JobError {
     /// The conversation could not be read.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// A corpus could not be opened, pooled or compared.
+    #[error(transparent)]
+    Corpus(#[from] super::corpus::CorpusJobError),
     /// The kill list could not be read.
     #[error(transparent)]
     Kill(#[from] KillListError),
@@ -159,6 +162,10 @@ pub enum Purpose {
     Figure(FigureFile),
     /// Where to write the timeline (CSV tables or the animation).
     Timeline(TimelineFile),
+    /// A folder to open as a corpus.
+    OpenCorpus,
+    /// Where to write the comparison's tables and joint map.
+    ExportComparison,
 }
 
 /// What of the timeline the app writes.
@@ -243,12 +250,18 @@ pub fn rfd_dialog(purpose: Purpose) -> Result<Option<PathBuf>, DialogError> {
         | Purpose::Export(_)
         | Purpose::Figure(_)
         | Purpose::Timeline(_) => dialog.set_file_name(purpose.file_name().unwrap_or_default()),
-        Purpose::KillListFile => dialog,
+        Purpose::ExportComparison => dialog.set_file_name(purpose.file_name().unwrap_or_default()),
+        Purpose::KillListFile | Purpose::OpenCorpus => dialog,
         Purpose::LoadSweep => dialog.add_filter("sweep", &["json"]),
     };
     let errors_before = RFD_ERRORS.load(Ordering::Relaxed);
-    let chosen =
-        if purpose.saves() { pollster::block_on(dialog.save_file()) } else { pollster::block_on(dialog.pick_file()) };
+    let chosen = if purpose.saves() {
+        pollster::block_on(dialog.save_file())
+    } else if purpose == Purpose::OpenCorpus {
+        pollster::block_on(dialog.pick_folder())
+    } else {
+        pollster::block_on(dialog.pick_file())
+    };
     match chosen {
         Some(file) => Ok(Some(file.path().to_path_buf())),
         None if RFD_ERRORS.load(Ordering::Relaxed) > errors_before => Err(DialogError::Failed),
@@ -267,6 +280,7 @@ impl Purpose {
                 | Self::Export(_)
                 | Self::Figure(_)
                 | Self::Timeline(_)
+                | Self::ExportComparison
         )
     }
 
@@ -280,6 +294,7 @@ impl Purpose {
             Self::Figure(f) => Some(format!("{}.{}", f.kind.as_str(), if f.png { "png" } else { "svg" })),
             Self::Timeline(TimelineFile::Csv) => Some("timeline.csv".to_owned()),
             Self::Timeline(TimelineFile::Animation) => Some("timeline.gif".to_owned()),
+            Self::ExportComparison => Some("comparison.csv".to_owned()),
             _ => None,
         }
     }
@@ -308,6 +323,8 @@ impl Purpose {
             Self::Figure(_) => "Save the figure",
             Self::Timeline(TimelineFile::Csv) => "Export the timeline (CSV tables)",
             Self::Timeline(TimelineFile::Animation) => "Save the timeline's animation (GIF)",
+            Self::OpenCorpus => "Open a folder of conversations as a corpus",
+            Self::ExportComparison => "Export the comparison (CSV tables and the joint map)",
         }
     }
 }
@@ -341,6 +358,12 @@ pub enum JobDone {
     SweepProgress(SweepStep),
     /// A measurement ended (the only answer that ends one).
     Measured(Result<Measurement, JobError>),
+    /// A folder opened as a corpus (the request it answers).
+    Corpus(u64, Result<Arc<super::corpus::Corpus>, JobError>),
+    /// The corpus network.
+    Pooled(Result<Arc<crate::run::pipeline::Analysis>, JobError>),
+    /// Two sides compared.
+    CorpusCompared(Result<Arc<super::corpus::Compared>, JobError>),
     /// A native file dialog closed: the path chosen, none (cancelled), or why there was none.
     Chosen(Purpose, Result<Option<PathBuf>, DialogError>),
     /// A folder listed for the in-app file browser.
@@ -365,6 +388,8 @@ enum Write {
     TimelineCsv(PathBuf, Arc<crate::run::timeline::Timeline>, Box<crate::export::Provenance>),
     /// A timeline's animation, drawn and encoded here.
     Animation(PathBuf, Arc<crate::run::timeline::Timeline>, Box<crate::export::animation::AnimationOptions>),
+    /// A comparison's tables and joint map, rendered here, each file named from the path.
+    Comparison(PathBuf, Arc<super::corpus::Compared>),
     Session(PathBuf, Box<SessionFile>),
     Settings(PathBuf, Box<Settings>),
     /// Nothing: acknowledged once every earlier write is done.
@@ -541,6 +566,52 @@ impl Jobs {
         true
     }
 
+    /// Open `folder` as a corpus: read and analyse each conversation (CPU).
+    pub fn open_corpus(&self, request: u64, folder: PathBuf, opts: AnalysisOptions, kill: KillSource) {
+        self.spawn(
+            "corpus",
+            move || {
+                JobDone::Corpus(
+                    request,
+                    super::corpus::open(&folder, &opts, &kill).map(Arc::new).map_err(JobError::from),
+                )
+            },
+            move || JobDone::Corpus(request, Err(JobError::Lost)),
+        );
+    }
+
+    /// Pool `members` into one corpus network.
+    pub fn pool_corpus(&self, members: Vec<super::corpus::OwnedMember>, opts: AnalysisOptions, kill: KillSource) {
+        self.spawn(
+            "pool",
+            move || JobDone::Pooled(super::corpus::pool(&members, &opts, &kill).map(Arc::new).map_err(JobError::from)),
+            || JobDone::Pooled(Err(JobError::Lost)),
+        );
+    }
+
+    /// Compare side `a` with side `b`.
+    pub fn compare_corpus(
+        &self,
+        (a, b): (Vec<super::corpus::OwnedMember>, Vec<super::corpus::OwnedMember>),
+        sides: crate::export::comparison::Sides,
+        opts: AnalysisOptions,
+        kill: KillSource,
+    ) {
+        self.spawn(
+            "compare",
+            move || {
+                let done = super::corpus::compare(&a, &b, sides, &opts, &kill);
+                JobDone::CorpusCompared(done.map(Arc::new).map_err(JobError::from))
+            },
+            || JobDone::CorpusCompared(Err(JobError::Lost)),
+        );
+    }
+
+    /// Write a comparison's files, named from `path`.
+    pub fn write_comparison(&self, path: PathBuf, compared: Arc<super::corpus::Compared>) {
+        self.queue(Write::Comparison(path, compared), None);
+    }
+
     /// Write `bytes` to `path` atomically, after every write asked for before.
     pub fn write(&self, path: PathBuf, bytes: Vec<u8>, kind: WriteKind) {
         self.queue(Write::File(path, bytes, kind), None);
@@ -642,6 +713,17 @@ fn perform(write: Write) -> JobDone {
                 },
                 Err(source) => JobDone::Failed(JobError::Figure { path, source }),
             }
+        }
+        Write::Comparison(path, compared) => {
+            let mut last = None;
+            for file in super::corpus::comparison_files(&compared) {
+                let target = file.path_for(&path);
+                if let Err(e) = crate::io::atomic::write(&target, file.text.as_bytes()) {
+                    return JobDone::Failed(e.into());
+                }
+                last = Some(target);
+            }
+            JobDone::Written(last.unwrap_or(path), WriteKind::Export)
         }
         Write::TimelineCsv(path, timeline, provenance) => {
             // Each table atomically; the first failure is the answer.

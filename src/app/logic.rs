@@ -150,6 +150,34 @@ impl HueyApp {
                     }
                 }
             }
+            JobDone::Corpus(request, corpus) => {
+                if self.view.corpus.opening == Some(request) {
+                    self.view.corpus.opening = None;
+                    match corpus {
+                        Ok(corpus) => {
+                            let c = &mut self.view.corpus;
+                            (c.corpus, c.pooled, c.compared) = (Some(corpus), None, None);
+                            c.group_a.clear();
+                            c.group_b.clear();
+                        }
+                        Err(e) => self.view.notices.push(e),
+                    }
+                }
+            }
+            JobDone::Pooled(pooled) => {
+                self.view.corpus.working = None;
+                match pooled {
+                    Ok(pooled) => self.view.corpus.pooled = Some(pooled),
+                    Err(e) => self.view.notices.push(e),
+                }
+            }
+            JobDone::CorpusCompared(compared) => {
+                self.view.corpus.working = None;
+                match compared {
+                    Ok(compared) => self.view.corpus.compared = Some(compared),
+                    Err(e) => self.view.notices.push(e),
+                }
+            }
             JobDone::Font(Some(font)) => self.pending_font = Some(font),
             JobDone::Font(None) => {}
             JobDone::SweepLoaded(rows) => self.view.results.sweep = Some(rows),
@@ -381,7 +409,75 @@ impl HueyApp {
                     direction.map(|forward| super::view::Play { forward, last: Instant::now(), awaiting: None });
             }
             Action::ExportTimeline(file, path) => self.export_timeline(file, &path),
+            Action::OpenCorpus(folder) => {
+                self.corpus_requests += 1;
+                self.view.corpus.opening = Some(self.corpus_requests);
+                let opts = self.settings.options.clone();
+                self.jobs.open_corpus(self.corpus_requests, folder, opts, self.settings.kill.clone());
+            }
+            Action::PoolCorpus => self.pool_corpus(),
+            Action::CompareGroups => self.compare_groups(),
+            Action::CompareSpeakers(a, b) => self.compare_speakers(a, b),
+            Action::ExportComparison(path) => match self.view.corpus.compared.clone() {
+                Some(compared) => self.jobs.write_comparison(path, compared),
+                None => self.view.notices.push(Info::NothingToExport),
+            },
         }
+    }
+
+    /// The corpus rows `rows` as pool or side members (rows that failed are left out).
+    fn corpus_members(&self, rows: impl Iterator<Item = usize>) -> Vec<super::corpus::OwnedMember> {
+        let Some(corpus) = &self.view.corpus.corpus else { return Vec::new() };
+        rows.filter_map(|k| corpus.rows.get(k))
+            .filter_map(|r| r.text.as_ref().map(|t| (r.key.clone(), std::sync::Arc::clone(t), None)))
+            .collect()
+    }
+
+    /// Pool every conversation of the corpus (in name order) into one network.
+    fn pool_corpus(&mut self) {
+        let n = self.view.corpus.corpus.as_ref().map_or(0, |c| c.rows.len());
+        let members = self.corpus_members(0..n);
+        if members.is_empty() || self.view.corpus.working.is_some() {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        }
+        self.view.corpus.working = Some("pooling the corpus");
+        self.jobs.pool_corpus(members, self.settings.options.clone(), self.settings.kill.clone());
+    }
+
+    /// Compare the corpus's group A with its group B.
+    fn compare_groups(&mut self) {
+        let c = &self.view.corpus;
+        let (a, b) = (self.corpus_members(c.group_a.iter().copied()), self.corpus_members(c.group_b.iter().copied()));
+        if a.is_empty() || b.is_empty() || c.working.is_some() {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        }
+        let name = |side: &[super::corpus::OwnedMember]| match side {
+            [one] => one.0.clone(),
+            more => format!("{} conversations", more.len()),
+        };
+        let sides = crate::export::comparison::Sides { a: format!("A: {}", name(&a)), b: format!("B: {}", name(&b)) };
+        self.view.corpus.working = Some("comparing the groups");
+        self.jobs.compare_corpus((a, b), sides, self.settings.options.clone(), self.settings.kill.clone());
+    }
+
+    /// Compare two speakers of the conversation on show (its options and kill list).
+    fn compare_speakers(&mut self, a: String, b: String) {
+        let (Some(source), Some(summary)) = (&self.source, &self.view.run.summary) else {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        };
+        if a == b || self.view.corpus.working.is_some() {
+            return;
+        }
+        let side =
+            |speaker: &str| vec![(source.name.clone(), std::sync::Arc::clone(&source.text), Some(speaker.to_owned()))];
+        let sides = crate::export::comparison::Sides { a: a.clone(), b: b.clone() };
+        let opts = summary.options.clone();
+        let kill = self.kill_of_run.clone().unwrap_or_else(|| self.settings.kill.clone());
+        self.view.corpus.working = Some("comparing the speakers");
+        self.jobs.compare_corpus((side(&a), side(&b)), sides, opts, kill);
     }
 
     /// Ask a job for the timeline of the run on show, as the Time tab's choices say.

@@ -9,6 +9,7 @@
 
 mod action;
 mod browser;
+mod corpus;
 mod derived;
 mod export;
 pub mod jobs;
@@ -102,6 +103,8 @@ pub struct HueyApp {
     request: u64,
     /// Timeline requests made (each answer names its own; the Time tab keeps the latest).
     timeline_requests: u64,
+    /// Corpus requests made (the Corpus tab keeps the latest folder's answer).
+    corpus_requests: u64,
     /// What to open once the settings have been read.
     pending_start: Option<Launch>,
     script: Option<script::Autopilot>,
@@ -148,6 +151,7 @@ impl HueyApp {
             source: None,
             request: 0,
             timeline_requests: 0,
+            corpus_requests: 0,
             pending_start: None,
             script: None,
             autorun: false,

@@ -73,6 +73,7 @@ impl HueyApp {
                 Some("speakers") => widgets.tab = Tab::Speakers,
                 Some("concepts") => widgets.tab = Tab::Concepts,
                 Some("time") => widgets.tab = Tab::Time,
+                Some("corpus") => widgets.tab = Tab::Corpus,
                 Some("clusters") => widgets.map_colour = crate::export::figure::Colouring::Clusters,
                 _ => {}
             }

@@ -42,6 +42,8 @@ pub enum Tab {
     Concepts,
     /// The conversation over time: the aligned map with trails, timelines, play controls.
     Time,
+    /// Many conversations: a folder's table, the corpus network, comparisons.
+    Corpus,
 }
 
 /// An activation cascade being explored.
@@ -582,6 +584,31 @@ pub struct View {
     pub perf: FramePerf,
     /// The system font added for CJK glyphs, if one was found.
     pub cjk_font: Option<std::path::PathBuf>,
+    /// The Corpus tab: the folder opened, its pool and the comparison on show.
+    pub corpus: CorpusView,
+}
+
+/// The Corpus tab's results and choices (they outlive the run on show).
+#[derive(Debug, Default)]
+pub struct CorpusView {
+    /// The folder opened as a corpus.
+    pub corpus: Option<Arc<super::corpus::Corpus>>,
+    /// A folder is being read (the request it answers).
+    pub opening: Option<u64>,
+    /// The corpus network.
+    pub pooled: Option<Arc<crate::run::pipeline::Analysis>>,
+    /// The comparison on show.
+    pub compared: Option<Arc<super::corpus::Compared>>,
+    /// A pool or comparison is being computed (what).
+    pub working: Option<&'static str>,
+    /// The rows (by index) in group A and in group B.
+    pub group_a: std::collections::BTreeSet<usize>,
+    /// See `group_a`.
+    pub group_b: std::collections::BTreeSet<usize>,
+    /// The two speakers of the conversation on show to compare.
+    pub speaker_a: String,
+    /// See `speaker_a`.
+    pub speaker_b: String,
 }
 
 impl View {

@@ -65,6 +65,22 @@ pub struct Figures {
     pub warnings: Vec<String>,
 }
 
+impl Figures {
+    /// The figures of a report.
+    pub fn of(r: &crate::run::report::Report) -> Self {
+        Self {
+            speakers: r.speakers.clone(),
+            exchanges: r.exchanges,
+            tokens: r.tokens,
+            neurons: r.neurons,
+            connections: r.connections,
+            sum_mass: r.sum_mass,
+            top_mass: r.top_mass.clone(),
+            warnings: r.warnings.clone(),
+        }
+    }
+}
+
 /// One conversation's row of the summary table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SummaryRow {

@@ -1502,3 +1502,99 @@ fn the_time_tab_computes_a_timeline_plays_through_time_and_exports_an_animation(
     let rows = std::fs::read_to_string(dir.path().join("timeline_rows.csv")).unwrap();
     assert_eq!(rows.lines().count(), timeline.rows.len() + 1, "a header and a line per row");
 }
+
+/// Issue 14: a folder opened as a corpus through the Corpus tab's *Open folder…* (its table,
+/// a failed file recorded in it), pooled into one network (equal to the conversations learned
+/// one after the other), two groups and two speakers compared (a speaker's side equals the
+/// analysis of their lines alone), and the comparison exported.
+#[test]
+fn the_corpus_tab_opens_a_folder_pools_it_and_compares_groups_and_speakers() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for name in ["compare_morning.txt", "compare_evening.txt"] {
+        std::fs::copy(fixture(name), corpus.join(name)).unwrap();
+    }
+    std::fs::write(corpus.join("empty.txt"), "").unwrap();
+    let export = dir.path().join("cmp.csv");
+    let mut app = new_app();
+    let (folder, out) = (corpus.clone(), export.clone());
+    app.set_native_dialog(std::sync::Arc::new(move |p| match p {
+        huey::app::jobs::Purpose::OpenCorpus => Ok(Some(folder.clone())),
+        huey::app::jobs::Purpose::ExportComparison => Ok(Some(out.clone())),
+        other => panic!("unexpected dialog {other:?}"),
+    }));
+    app.apply(Action::Open(corpus.join("compare_morning.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    h.get_by_label("Corpus").click();
+    h.run();
+    h.get_by_label("Open folder…").click();
+    until(&mut h, "the corpus", |a| a.view.corpus.corpus.is_some());
+    h.run();
+    let c = h.state().view.corpus.corpus.clone().unwrap();
+    let keys: Vec<&str> = c.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["compare_evening.txt", "compare_morning.txt", "empty.txt"]);
+    assert_eq!(c.rows[0].figures.as_ref().unwrap().exchanges, 4);
+    assert_eq!(c.rows[1].figures.as_ref().unwrap().exchanges, 5);
+    assert!(c.rows[2].figures.is_err(), "the empty file is a failed row");
+    h.get_by_label_contains("3 conversations in");
+    h.get_by_label_contains("failed:");
+
+    // Pooled: the two conversations learned one after the other (evening first, by name).
+    h.get_by_label("Pool into one network").click();
+    until(&mut h, "the pool", |a| a.view.corpus.pooled.is_some());
+    h.run();
+    let pooled = h.state().view.corpus.pooled.clone().unwrap();
+    let both = std::fs::read_to_string(fixture("compare_evening.txt")).unwrap()
+        + &std::fs::read_to_string(fixture("compare_morning.txt")).unwrap();
+    let kill = huey::text::kill_words::KillList::of_language(huey::text::kill_words::Language::En);
+    let alone = huey::run::pipeline::analyze_text(&both, &AnalysisOptions::default(), &kill).unwrap();
+    assert_eq!(pooled.network, alone.network);
+    assert_eq!(pooled.detection.speakers.len(), 4, "each conversation's speakers its own");
+    h.get_by_label_contains("Corpus network: 9 exchanges by 4 speakers");
+
+    // Group A (morning) against group B (evening).
+    h.get_all_by_label("A").nth(1).unwrap().click();
+    h.get_all_by_label("B").next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().view.corpus.group_a.iter().copied().collect::<Vec<_>>(), [1]);
+    assert_eq!(h.state().view.corpus.group_b.iter().copied().collect::<Vec<_>>(), [0]);
+    h.get_by_label("Compare A with B").click();
+    until(&mut h, "the group comparison", |a| a.view.corpus.compared.is_some() && a.view.corpus.working.is_none());
+    h.run();
+    let cmp = h.state().view.corpus.compared.clone().unwrap();
+    let sides = |w: &str| cmp.result.comparison.concepts.iter().find(|r| r.word == w).map(|r| r.sides());
+    assert_eq!((sides("coffee"), sides("wine"), sides("garden")), (Some("a"), Some("b"), Some("both")));
+    h.get_by_label_contains("A: compare_morning.txt (5 exchanges) vs B: compare_evening.txt (4 exchanges)");
+
+    // Two speakers of the conversation on show (the morning), chosen in the combo boxes' state.
+    h.state_mut().view.corpus.speaker_a = "Ana".to_owned();
+    h.state_mut().view.corpus.speaker_b = "Ben".to_owned();
+    h.run();
+    h.get_by_label("Compare speakers").click();
+    until(&mut h, "the speaker comparison", |a| {
+        a.view.corpus.working.is_none() && a.view.corpus.compared.as_ref().is_some_and(|c| c.sides.a == "Ana")
+    });
+    h.run();
+    let cmp = h.state().view.corpus.compared.clone().unwrap();
+    let ana: String = std::fs::read_to_string(fixture("compare_morning.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("Ana:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let ana = huey::run::pipeline::analyze_text(&ana, &AnalysisOptions::default(), &kill).unwrap();
+    assert_eq!(cmp.result.a.network, ana.network, "Ana's side is her lines alone");
+    h.get_by_label_contains("Ana (3 exchanges) vs Ben (2 exchanges)");
+    h.get_by_label_contains("Joint map");
+
+    h.get_by_label("Export comparison…").click();
+    let written = dir.path().join("cmp_provenance.txt");
+    until(&mut h, "the export", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == written)));
+    for suffix in ["_concepts.csv", "_associations.csv", "_joint_map.csv", "_joint_map.svg"] {
+        assert!(dir.path().join(format!("cmp{suffix}")).is_file(), "{suffix}");
+    }
+}

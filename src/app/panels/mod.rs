@@ -4,6 +4,7 @@
 mod cascade;
 mod compare;
 mod concepts;
+mod corpus;
 mod help;
 mod inspector;
 mod map;
@@ -51,6 +52,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
             (Tab::Compare, "Compare"),
             (Tab::Concepts, "Concepts"),
             (Tab::Time, "Time"),
+            (Tab::Corpus, "Corpus"),
         ] {
             ui.selectable_value(&mut view.widgets.tab, tab, label);
         }
@@ -67,6 +69,7 @@ fn central_ui(ui: &mut Ui, app: &mut HueyApp, actions: &mut Vec<Action>) {
         Tab::Compare => compare::compare_ui(ui, view, actions),
         Tab::Concepts => concepts::concepts_ui(ui, view, actions),
         Tab::Time => time::time_ui(ui, view, actions),
+        Tab::Corpus => corpus::corpus_ui(ui, view, actions),
     }
 }
 

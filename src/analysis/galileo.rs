@@ -20,6 +20,19 @@ pub struct Space {
 }
 
 impl Space {
+    /// A concept map's space: its (up to) three dimensions, each real or imaginary by the sign
+    /// of its eigenvalue (positive or zero: real; negative: imaginary).
+    pub fn of_map(labels: Vec<String>, coords: &[[f64; 3]], eigenvalues: &[f64]) -> Self {
+        let dims = eigenvalues.len().min(3);
+        let (real_dims, imaginary_dims): (Vec<usize>, Vec<usize>) = (0..dims).partition(|&k| eigenvalues[k] >= 0.0);
+        let pick = |c: &[f64; 3], ks: &[usize]| ks.iter().map(|&k| c[k]).collect::<Vec<f64>>();
+        Self {
+            labels,
+            real: coords.iter().map(|c| pick(c, &real_dims)).collect(),
+            imaginary: coords.iter().map(|c| pick(c, &imaginary_dims)).collect(),
+        }
+    }
+
     /// Dimensions of the real and the imaginary block.
     pub fn dims(&self) -> (usize, usize) {
         (self.real.first().map_or(0, Vec::len), self.imaginary.first().map_or(0, Vec::len))

@@ -131,8 +131,11 @@ pub struct Compared {
     pub result: SideComparison,
     /// The options it ran with (for the export's provenance).
     pub opts: AnalysisOptions,
-    /// The texts' concatenation's name for the provenance, and the kill list's name.
+    /// The kill list's name (for the provenance).
     pub kill_name: String,
+    /// Side A's map rotated onto side B's over their shared concepts (the Galileo alignment),
+    /// or why it cannot be.
+    pub alignment: Result<crate::analysis::galileo::Alignment, crate::analysis::galileo::AlignError>,
 }
 
 /// Side `a` against side `b`.
@@ -147,7 +150,11 @@ pub fn compare(
     let opts = cpu(opts);
     let result = crate::run::corpus::compare_sides(&members(a), &members(b), &opts, &list)?;
     let kill_name = kill.for_text(a.first().map_or("", |(_, t, _)| t.as_str())).describe();
-    Ok(Compared { sides, result, opts, kill_name })
+    let space = |m: &crate::analysis::concept_map::ConceptMap| {
+        crate::analysis::galileo::Space::of_map(m.labels.clone(), &m.coords, &m.eigenvalues)
+    };
+    let alignment = crate::analysis::galileo::align(&space(&result.a.map), &space(&result.b.map), None, &[]);
+    Ok(Compared { sides, result, opts, kill_name, alignment })
 }
 
 /// The files of a comparison's export for the chosen `path` (`x.csv` → `x_concepts.csv`, …).
@@ -156,5 +163,14 @@ pub fn comparison_files(c: &Compared) -> Vec<crate::export::ExportFile> {
     let texts: String =
         c.result.joint.detection.exchanges.iter().map(|e| e.text.as_str()).collect::<Vec<_>>().join("\n");
     let provenance = crate::run::provenance::of_analysis(&name, &texts, &c.kill_name, &c.opts, &c.result.joint);
-    crate::export::comparison::files(&c.result.comparison, &c.result.joint_points(), &c.sides, &provenance)
+    let joint = crate::export::Results {
+        map: &c.result.joint.map,
+        structure: &c.result.joint.structure,
+        provenance: &provenance,
+    };
+    let mut files = crate::export::comparison::files(&c.result.comparison, &c.result.joint_points(), &c.sides, &joint);
+    if let Ok(al) = &c.alignment {
+        files.extend(crate::export::comparison::alignment_files(al));
+    }
+    files
 }

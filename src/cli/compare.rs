@@ -27,7 +27,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "NAME")]
     pub speaker_b: Option<String>,
     /// Output folder: `comparison_concepts.csv`, `_associations.csv`, `_joint_map.csv`,
-    /// `_joint_map.svg`, `_provenance.txt` and `comparison.json`.
+    /// `_joint_map.svg`, `_joint.gexf`, `_provenance.txt`, A's map aligned onto B's
+    /// (`_aligned.csv`, `_displacements.csv`) and `comparison.json`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Write outputs through a symbolic link, or onto a device.
@@ -101,7 +102,16 @@ fn members<'a>(texts: &'a [(String, String)], speaker: Option<&'a str>) -> Vec<M
 pub(super) fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
     let opts = args.flags.options()?;
     let stem = args.out.join("comparison");
-    let suffixes = ["_concepts.csv", "_associations.csv", "_joint_map.csv", "_joint_map.svg", "_provenance.txt"];
+    let suffixes = [
+        "_concepts.csv",
+        "_associations.csv",
+        "_joint_map.csv",
+        "_joint_map.svg",
+        "_joint.gexf",
+        "_provenance.txt",
+        "_aligned.csv",
+        "_displacements.csv",
+    ];
     let mut paths: Vec<PathBuf> = suffixes.iter().map(|s| crate::export::path_with(&stem, Some(s))).collect();
     paths.push(args.out.join("comparison.json"));
     let mut inputs = vec![args.a.clone(), args.b.clone()];
@@ -119,7 +129,18 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
     let name = format!("{} vs {}", sides.a, sides.b);
     let provenance = crate::run::provenance::of_analysis(&name, &all_text, &kill_name, &opts, &done.joint);
     let points = done.joint_points();
-    for file in files(&done.comparison, &points, &sides, &provenance) {
+    let joint =
+        crate::export::Results { map: &done.joint.map, structure: &done.joint.structure, provenance: &provenance };
+    let mut written = files(&done.comparison, &points, &sides, &joint);
+    // A's own map rotated onto B's (the Galileo alignment), when they share enough concepts.
+    let space =
+        |m: &crate::analysis::concept_map::ConceptMap| Space::of_map(m.labels.clone(), &m.coords, &m.eigenvalues);
+    let alignment = galileo::align(&space(&done.a.map), &space(&done.b.map), None, &[]);
+    match &alignment {
+        Ok(al) => written.extend(alignment_files(al)),
+        Err(e) => eprintln!("warning: no Galileo alignment of A's map onto B's: {e}"),
+    }
+    for file in written {
         outputs.write(&file.path_for(&stem), file.text.as_bytes())?;
     }
     let json = serde_json::json!({
@@ -130,6 +151,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
         "shared_associations": done.comparison.shared,
         "joint_map": points,
         "joint_eigenvalues": done.joint.map.eigenvalues,
+        "alignment_a_onto_b": alignment.as_ref().ok(),
         "warnings": done.a.warnings.iter().chain(&done.b.warnings).map(ToString::to_string).collect::<Vec<_>>(),
     });
     outputs.write(&args.out.join("comparison.json"), serde_json::to_string_pretty(&json)?.as_bytes())?;
@@ -190,14 +212,7 @@ fn space_of(path: &Path) -> Result<Space, CliError> {
     if r.map.labels.len() != r.map.coords.len() {
         return Err(bad("its map has not one position per label".to_owned()));
     }
-    let dims = r.map.eigenvalues.len().min(3);
-    let (real_dims, imaginary_dims): (Vec<usize>, Vec<usize>) = (0..dims).partition(|&k| r.map.eigenvalues[k] >= 0.0);
-    let pick = |c: &[f64; 3], ks: &[usize]| ks.iter().map(|&k| c[k]).collect::<Vec<f64>>();
-    Ok(Space {
-        labels: r.map.labels,
-        real: r.map.coords.iter().map(|c| pick(c, &real_dims)).collect(),
-        imaginary: r.map.coords.iter().map(|c| pick(c, &imaginary_dims)).collect(),
-    })
+    Ok(Space::of_map(r.map.labels, &r.map.coords, &r.map.eigenvalues))
 }
 
 /// The original's layout: a header `label,r1..rP,i1..iQ`, then one row per concept.

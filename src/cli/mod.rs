@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use analyze::AnalyzeArgs;
+pub use analyze::{AnalysisFlags, AnalyzeArgs};
 pub use batch::{BatchArgs, MergeArgs};
 pub use bench::BenchArgs;
 pub use compare::{AlignArgs, CompareArgs};

@@ -21,9 +21,11 @@ pub struct Sides {
     pub b: String,
 }
 
-/// `_concepts.csv`, `_associations.csv`, `_joint_map.csv`, `_joint_map.svg` and
-/// `_provenance.txt` of a comparison.
-pub fn files(c: &Comparison, points: &[JointPoint], sides: &Sides, provenance: &Provenance) -> Vec<ExportFile> {
+/// `_concepts.csv`, `_associations.csv`, `_joint_map.csv`, `_joint_map.svg`, `_joint.gexf`
+/// (the pooled network's map with its clusters and centralities, for Gephi) and
+/// `_provenance.txt` of a comparison; `pooled` is the pooled network's results.
+pub fn files(c: &Comparison, points: &[JointPoint], sides: &Sides, pooled: &super::Results<'_>) -> Vec<ExportFile> {
+    let provenance = pooled.provenance;
     let mut concepts = String::from("concept,sides,mass_a,mass_b,mass_difference,share_a,share_b,share_difference\n");
     for r in &c.concepts {
         let mass = |m: Option<f64>| m.map_or_else(String::new, num);
@@ -58,6 +60,7 @@ pub fn files(c: &Comparison, points: &[JointPoint], sides: &Sides, provenance: &
         ExportFile { suffix: Some("_associations.csv"), text: shared },
         ExportFile { suffix: Some("_joint_map.csv"), text: joint },
         ExportFile { suffix: Some("_joint_map.svg"), text: joint_map_svg(points, sides, provenance) },
+        ExportFile { suffix: Some("_joint.gexf"), text: super::formats::gexf(pooled) },
         ExportFile { suffix: Some("_provenance.txt"), text },
     ]
 }

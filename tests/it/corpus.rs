@@ -86,6 +86,7 @@ fn two_conversations_compare_to_their_own_analyses_and_the_joint_map_to_both_in_
             assert!((f(&p[*name]) - coords[k][axis].as_f64().unwrap()).abs() < 1e-12, "{k} {name}");
         }
     }
+    assert!(out.join("comparison_joint.gexf").is_file() && out.join("comparison_displacements.csv").is_file());
     let svg = std::fs::read_to_string(out.join("comparison_joint_map.svg")).unwrap();
     assert_eq!(svg.matches("<circle").count(), joint.len());
     let json: serde_json::Value =

@@ -1592,9 +1592,13 @@ fn the_corpus_tab_opens_a_folder_pools_it_and_compares_groups_and_speakers() {
     h.get_by_label_contains("Joint map");
 
     h.get_by_label("Export comparison…").click();
-    let written = dir.path().join("cmp_provenance.txt");
+    // The notice names the last file written (the files are written in one job, in order).
+    let written = dir.path().join("cmp_displacements.csv");
     until(&mut h, "the export", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == written)));
-    for suffix in ["_concepts.csv", "_associations.csv", "_joint_map.csv", "_joint_map.svg"] {
+    h.get_by_label_contains("Galileo alignment of A's map onto B's");
+    for suffix in
+        ["_concepts.csv", "_associations.csv", "_joint_map.csv", "_joint_map.svg", "_joint.gexf", "_displacements.csv"]
+    {
         assert!(dir.path().join(format!("cmp{suffix}")).is_file(), "{suffix}");
     }
 }

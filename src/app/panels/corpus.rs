@@ -244,6 +244,25 @@ fn compared_ui(ui: &mut Ui, view: &View, actions: &mut Vec<Action>) {
         })
         .collect();
     map_plot(ui, "corpus_joint_map", &points);
+    match &compared.alignment {
+        Ok(al) => {
+            ui.label(
+                RichText::new(format!(
+                    "Galileo alignment of A's map onto B's: {} shared concepts, RMS displacement {:.4}",
+                    al.n_fitted, al.rms
+                ))
+                .strong(),
+            );
+            let mut moved: Vec<_> = al.displacements.iter().collect();
+            moved.sort_by(|x, y| y.euclidean.total_cmp(&x.euclidean).then(x.label.cmp(&y.label)));
+            let shown: Vec<String> =
+                moved.iter().take(LISTED).map(|d| format!("{} {:.3}", d.label, d.euclidean)).collect();
+            ui.label(format!("moved most: {}", shown.join(" · ")));
+        }
+        Err(e) => {
+            ui.label(RichText::new(format!("no Galileo alignment: {e}")).weak());
+        }
+    }
 }
 
 /// Blue (side A) … orange (side B).

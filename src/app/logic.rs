@@ -426,7 +426,7 @@ impl HueyApp {
     }
 
     /// The corpus rows `rows` as pool or side members (rows that failed are left out).
-    fn corpus_members(&self, rows: impl Iterator<Item = usize>) -> Vec<super::corpus::OwnedMember> {
+    fn corpus_members(&self, rows: impl Iterator<Item = usize>) -> Vec<super::jobs::corpus::OwnedMember> {
         let Some(corpus) = &self.view.corpus.corpus else { return Vec::new() };
         rows.filter_map(|k| corpus.rows.get(k))
             .filter_map(|r| r.text.as_ref().map(|t| (r.key.clone(), std::sync::Arc::clone(t), None)))
@@ -453,7 +453,7 @@ impl HueyApp {
             self.view.notices.push(Info::NothingToExport);
             return;
         }
-        let name = |side: &[super::corpus::OwnedMember]| match side {
+        let name = |side: &[super::jobs::corpus::OwnedMember]| match side {
             [one] => one.0.clone(),
             more => format!("{} conversations", more.len()),
         };

@@ -9,7 +9,6 @@
 
 mod action;
 mod browser;
-mod corpus;
 mod derived;
 mod export;
 pub mod jobs;

@@ -592,13 +592,13 @@ pub struct View {
 #[derive(Debug, Default)]
 pub struct CorpusView {
     /// The folder opened as a corpus.
-    pub corpus: Option<Arc<super::corpus::Corpus>>,
+    pub corpus: Option<Arc<super::jobs::corpus::Corpus>>,
     /// A folder is being read (the request it answers).
     pub opening: Option<u64>,
     /// The corpus network.
     pub pooled: Option<Arc<crate::run::pipeline::Analysis>>,
     /// The comparison on show.
-    pub compared: Option<Arc<super::corpus::Compared>>,
+    pub compared: Option<Arc<super::jobs::corpus::Compared>>,
     /// A pool or comparison is being computed (what).
     pub working: Option<&'static str>,
     /// The rows (by index) in group A and in group B.

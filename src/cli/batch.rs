@@ -58,7 +58,7 @@ pub enum BatchError {
     Corpus(#[from] corpus::CorpusError),
     /// The output folder holds the records of a batch with other options.
     #[error(
-        "{}: its records were made with other options (or another version of huey); a rerun must use the same, or another --out\n  there: {there}\n  now:   {now}",
+        "{}: its records were made with other options, another kill list or another version of huey; use the same, or another --out (there: {there}; now: {now})",
         .dir.display()
     )]
     OtherOptions {
@@ -72,6 +72,12 @@ pub enum BatchError {
     /// A merged folder is not the output of `huey batch`.
     #[error("{}: not the output folder of huey batch (no batch-options.txt)", .0.display())]
     NotABatch(PathBuf),
+    /// A merged folder does not exist.
+    #[error("{}: no such folder", .0.display())]
+    NoFolder(PathBuf),
+    /// The folder's stamp or lock.
+    #[error(transparent)]
+    Stamp(#[from] corpus::StampError),
     /// Two merged folders hold different records of one conversation.
     #[error("'{key}' is in both {} and {} with different results (shards of different batches?)", .first.display(), .second.display())]
     Conflict {
@@ -86,21 +92,26 @@ pub enum BatchError {
 
 /// The stamp of a batch's options: what must not change between a batch and its resumption
 /// or its other shards, or the summary would mix results made differently.
+/// The kill list is loaded here, once: a list that cannot be read stops the batch before it
+/// starts (not as a failure of every conversation), and its words' fingerprint is stamped, so
+/// a list edited between runs is noticed.
 fn stamp(flags: &AnalysisFlags) -> Result<String, CliError> {
     // Options and kill sources are plain data: RON cannot fail on them, but is not unwrapped.
     let ron = |v: Result<String, ron::Error>| v.unwrap_or_else(|e| format!("<{e}>"));
+    let (kill, _) = flags.kill_list()?;
     Ok(format!(
-        "huey {}\noptions {}\nkill {}\nmax_input_mib {}\n",
+        "huey {}\noptions {}\nkill {} (words {:016x})\nmax_input_mib {}\n",
         env!("CARGO_PKG_VERSION"),
         ron(ron::to_string(&flags.options()?)),
         ron(ron::to_string(&flags.kill_source()?)),
+        kill.fingerprint(),
         flags.max_input_mib
     ))
 }
 
 /// Refuse `dir` when its stamp is not `now`; give it `now` when it has none.
 fn claim(dir: &Path, now: &str) -> Result<(), CliError> {
-    match corpus::read_stamp(dir) {
+    match corpus::read_stamp(dir).map_err(BatchError::from)? {
         Some(there) => same_options(dir, &there, now),
         None => Ok(corpus::write_stamp(dir, now)?),
     }
@@ -222,8 +233,12 @@ fn clock(secs: f64) -> String {
 /// `huey batch`.
 pub(super) fn run_batch(args: &BatchArgs) -> Result<(), CliError> {
     let now = stamp(&args.flags)?;
-    let kill_files = args.flags.inputs();
-    let listed = corpus::list(&args.inputs, &kill_files).map_err(BatchError::from)?;
+    // One batch at a time per folder (two would each pass the options check, then mix).
+    let _lock = corpus::lock(&args.out).map_err(BatchError::from)?;
+    // Neither the kill list nor anything under the output folder is a conversation.
+    let mut excluded = args.flags.inputs();
+    excluded.push(args.out.clone());
+    let listed = corpus::list(&args.inputs, &excluded).map_err(BatchError::from)?;
     for (path, why) in &listed.skipped {
         eprintln!("skipped {}: {why}", printable(&path.display()));
     }
@@ -233,7 +248,8 @@ pub(super) fn run_batch(args: &BatchArgs) -> Result<(), CliError> {
         .iter()
         .copied()
         .filter(|c| match corpus::read_record(&args.out, &c.key) {
-            Some(Record::Report(_)) => false,
+            // A report that does not read back (truncated, edited) is made again.
+            Some(Record::Report(json)) => SummaryRow::of_report(&c.key, &json).outcome.is_err(),
             Some(Record::Failure(_)) => args.retry_failed,
             None => true,
         })
@@ -318,8 +334,13 @@ pub(super) fn run_batch(args: &BatchArgs) -> Result<(), CliError> {
 pub(super) fn run_merge(args: &MergeArgs) -> Result<(), CliError> {
     let mut stamp = None::<String>;
     let mut owner: std::collections::BTreeMap<String, (PathBuf, Record)> = std::collections::BTreeMap::new();
+    let _lock = corpus::lock(&args.out).map_err(BatchError::from)?;
     for dir in &args.dirs {
-        let there = corpus::read_stamp(dir).ok_or_else(|| BatchError::NotABatch(dir.clone()))?;
+        if !dir.is_dir() {
+            return Err(BatchError::NoFolder(dir.clone()).into());
+        }
+        let there =
+            corpus::read_stamp(dir).map_err(BatchError::from)?.ok_or_else(|| BatchError::NotABatch(dir.clone()))?;
         match &stamp {
             None => stamp = Some(there),
             Some(first) => same_options(dir, &there, first)?,

@@ -68,9 +68,12 @@ pub struct AlignArgs {
 }
 
 /// The conversations of one side, loaded: (key, text).
-fn side(path: &Path, flags: &AnalysisFlags) -> Result<Vec<(String, String)>, CliError> {
-    let listed =
-        crate::io::corpus::list(&[path.to_path_buf()], &flags.inputs()).map_err(super::batch::BatchError::from)?;
+fn side(path: &Path, flags: &AnalysisFlags, out: &Path) -> Result<Vec<(String, String)>, CliError> {
+    // The kill list, and this command's own outputs (a rerun into the side's folder), are no
+    // conversations.
+    let mut excluded = flags.inputs();
+    excluded.push(out.to_path_buf());
+    let listed = crate::io::corpus::list(&[path.to_path_buf()], &excluded).map_err(super::batch::BatchError::from)?;
     for (skipped, why) in &listed.skipped {
         eprintln!("skipped {}: {why}", printable(&skipped.display()));
     }
@@ -118,7 +121,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
     inputs.extend(args.flags.inputs());
     crate::io::corpus::make_folder(&args.out)?;
     let outputs = Outputs::checked(&paths.iter().map(|p| Some(p.as_path())).collect::<Vec<_>>(), inputs, args.force)?;
-    let (a, b) = (side(&args.a, &args.flags)?, side(&args.b, &args.flags)?);
+    let (a, b) = (side(&args.a, &args.flags, &args.out)?, side(&args.b, &args.flags, &args.out)?);
     let all_text: String = a.iter().chain(&b).map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n");
     let kill_source = args.flags.kill_source()?.for_text(&all_text);
     let (kill, kill_name) = crate::io::kill_list::load(&kill_source)?;
@@ -212,27 +215,59 @@ fn space_of(path: &Path) -> Result<Space, CliError> {
     if r.map.labels.len() != r.map.coords.len() {
         return Err(bad("its map has not one position per label".to_owned()));
     }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = r.map.labels.iter().find(|l| !seen.insert(l.as_str())) {
+        return Err(bad(format!("the label '{twice}' appears twice in its map")));
+    }
     Ok(Space::of_map(r.map.labels, &r.map.coords, &r.map.eigenvalues))
 }
 
-/// The original's layout: a header `label,r1..rP,i1..iQ`, then one row per concept.
+/// Most dimensions per block of an aligned space (the SVD is cubic in them; maps have three).
+const MAX_ALIGN_DIMS: usize = 100;
+
+/// One CSV record's cells (RFC 4180 quoting: `"a, b"`, `""` for a quote).
+fn cells(line: &str) -> Vec<String> {
+    let (mut out, mut cell, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cell)),
+            (c, _) => cell.push(c),
+        }
+    }
+    out.push(cell);
+    out
+}
+
+/// The original's layout: a header `label,r1..rP,i1..iQ`, then one row per concept (quoted
+/// cells as huey writes them; a byte-order mark as spreadsheets write it).
 fn space_of_csv(text: &str) -> Result<Space, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header: Vec<&str> = lines.next().ok_or("empty")?.split(',').map(str::trim).collect();
-    if header.first().is_none_or(|h| !h.eq_ignore_ascii_case("label")) {
+    let header = cells(lines.next().ok_or("empty")?);
+    if header.first().is_none_or(|h| !h.trim().eq_ignore_ascii_case("label")) {
         return Err("the header must start with label (then r1…, i1…)".to_owned());
     }
     let kinds: Vec<bool> = header[1..]
         .iter()
-        .map(|h| match h.chars().next() {
+        .map(|h| match h.trim().chars().next() {
             Some('r' | 'R') => Ok(true),
             Some('i' | 'I') => Ok(false),
             _ => Err(format!("column '{h}' is neither r… nor i…")),
         })
         .collect::<Result<_, _>>()?;
+    let (p, q) = (kinds.iter().filter(|&&r| r).count(), kinds.iter().filter(|&&r| !r).count());
+    if p.max(q) > MAX_ALIGN_DIMS {
+        return Err(format!("{p} real and {q} imaginary columns: at most {MAX_ALIGN_DIMS} of each"));
+    }
     let mut space = Space::default();
+    let mut seen = std::collections::HashSet::new();
     for (n, line) in lines.enumerate() {
-        let cells: Vec<&str> = line.split(',').collect();
+        let cells = cells(line);
         if cells.len() != header.len() {
             return Err(format!("row {}: {} cells, the header has {}", n + 2, cells.len(), header.len()));
         }
@@ -241,7 +276,11 @@ fn space_of_csv(text: &str) -> Result<Space, String> {
             let v: f64 = cell.trim().parse().map_err(|_| format!("row {}: '{cell}' is not a number", n + 2))?;
             if is_real { real.push(v) } else { imaginary.push(v) }
         }
-        space.labels.push(cells[0].trim().to_owned());
+        let label = cells[0].trim().to_owned();
+        if label.is_empty() || !seen.insert(label.clone()) {
+            return Err(format!("row {}: the label '{label}' is empty or appears twice", n + 2));
+        }
+        space.labels.push(label);
         space.real.push(real);
         space.imaginary.push(imaginary);
     }
@@ -266,6 +305,12 @@ pub(super) fn run_align(args: &AlignArgs) -> Result<(), CliError> {
     let (source, target) = (space_of(&args.source)?, space_of(&args.target)?);
     let fit_on = (!args.fit_on.is_empty()).then_some(args.fit_on.as_slice());
     let al = galileo::align(&source, &target, fit_on, &args.free).map_err(|e| CliError::Align(e.to_string()))?;
+    // Finite coordinates near f64's limit can still overflow in the sums of squares.
+    let finite = al.real.iter().chain(&al.imaginary).flatten().all(|v| v.is_finite())
+        && al.displacements.iter().all(|d| d.j.is_finite() && d.euclidean.is_finite());
+    if !finite {
+        return Err(CliError::Align("the coordinates are too large: the alignment overflows".to_owned()));
+    }
     for file in alignment_files(&al) {
         outputs.write(&file.path_for(&stem), file.text.as_bytes())?;
     }

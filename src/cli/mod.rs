@@ -190,6 +190,9 @@ pub enum CliError {
     /// A batch or merge could not go on.
     #[error(transparent)]
     Batch(#[from] batch::BatchError),
+    /// `huey synth --count` into a folder that holds files.
+    #[error("{}: not an empty folder; huey synth --count writes a new corpus (--force: write into it anyway, replacing synth-*.txt)", .0.display())]
+    SynthFolder(PathBuf),
     /// A pool or comparison could not be made.
     #[error(transparent)]
     Corpus(crate::run::corpus::CorpusError),

@@ -54,6 +54,11 @@ pub(super) fn run(args: &SynthArgs) -> Result<(), CliError> {
         emit(&format!("{} words, {} bytes written to {}\n", args.words, text.len(), args.out.display()));
         return Ok(());
     };
+    // A corpus folder is made afresh: files already there (a real corpus, an earlier one) are
+    // never replaced unless --force.
+    if crate::io::corpus::holds_entries(&args.out) && !args.force {
+        return Err(CliError::SynthFolder(args.out.clone()));
+    }
     crate::io::corpus::make_folder(&args.out)?;
     let mut bytes = 0;
     for k in 1..=count {

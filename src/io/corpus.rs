@@ -67,33 +67,41 @@ pub enum CorpusError {
 }
 
 /// The conversations `inputs` name: each file as given (any extension), each folder searched
-/// recursively for [`EXTENSIONS`] (hidden entries left out, links followed up to a depth).
-/// `exclude` (the kill list in use) is never read as a conversation.
+/// recursively for [`EXTENSIONS`] (hidden entries left out, links followed, each folder
+/// once: a link loop is listed once and said). `exclude` (the kill list in use, a command's
+/// own output folder) is never read as a conversation, nor is anything under it.
 pub fn list(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Corpus, CorpusError> {
     let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-    let excluded: Vec<PathBuf> = exclude.iter().filter_map(|p| canonical(p)).collect();
-    let mut corpus = Corpus::default();
+    let mut walk = Walk {
+        excluded: exclude.iter().filter_map(|p| canonical(p)).collect(),
+        visited: std::collections::HashSet::new(),
+        corpus: Corpus::default(),
+    };
     for input in inputs {
         let meta =
             std::fs::metadata(input).map_err(|source| CorpusError::Unreadable { path: input.clone(), source })?;
         if meta.is_dir() {
-            walk(input, "", 0, &excluded, &mut corpus)?;
+            walk.folder(input, "", 0)?;
         } else if meta.is_file() {
+            let corpus = &mut walk.corpus;
             match input.file_name().and_then(|n| n.to_str()) {
-                Some(name) => corpus.conversations.push(Conversation {
+                Some(name) if !name.contains(char::is_control) => corpus.conversations.push(Conversation {
                     key: name.to_owned(),
                     path: input.clone(),
                     bytes: meta.len(),
                 }),
-                None => corpus.skipped.push((input.clone(), "its name is not UTF-8".to_owned())),
+                _ => corpus
+                    .skipped
+                    .push((input.clone(), "its name is not UTF-8, or holds a control character".to_owned())),
             }
         } else {
             return Err(CorpusError::NotFileOrFolder(input.clone()));
         }
-        if corpus.conversations.len() > MAX_CONVERSATIONS {
+        if walk.corpus.conversations.len() > MAX_CONVERSATIONS {
             return Err(CorpusError::TooMany);
         }
     }
+    let mut corpus = walk.corpus;
     corpus.conversations.sort();
     for pair in corpus.conversations.windows(2) {
         if pair[0].key == pair[1].key {
@@ -110,52 +118,79 @@ pub fn list(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Corpus, CorpusErr
     Ok(corpus)
 }
 
-fn walk(dir: &Path, prefix: &str, depth: usize, excluded: &[PathBuf], corpus: &mut Corpus) -> Result<(), CorpusError> {
-    if depth > MAX_DEPTH {
-        corpus.skipped.push((dir.to_path_buf(), format!("deeper than {MAX_DEPTH} folders (a link loop?)")));
-        return Ok(());
-    }
-    let entries =
-        std::fs::read_dir(dir).map_err(|source| CorpusError::Unreadable { path: dir.to_path_buf(), source })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| CorpusError::Unreadable { path: dir.to_path_buf(), source })?;
-        let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            corpus.skipped.push((path, "its name is not UTF-8".to_owned()));
-            continue;
-        };
-        if name.starts_with('.') {
-            continue;
+/// A folder walk's state: what it leaves out, the folders seen (by resolved path), the result.
+struct Walk {
+    excluded: Vec<PathBuf>,
+    visited: std::collections::HashSet<PathBuf>,
+    corpus: Corpus,
+}
+
+impl Walk {
+    fn folder(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<(), CorpusError> {
+        let skip = |corpus: &mut Corpus, why: &str| corpus.skipped.push((dir.to_path_buf(), why.to_owned()));
+        match std::fs::canonicalize(dir) {
+            // Each folder once, however many links lead to it (a loop would never end).
+            Ok(real) if !self.visited.insert(real.clone()) => {
+                skip(&mut self.corpus, "a folder already listed (a link loop, or two links to it)");
+                return Ok(());
+            }
+            Ok(real) if self.excluded.iter().any(|x| real.starts_with(x)) => {
+                skip(&mut self.corpus, "the output folder, not read as input");
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(_) => {
+                skip(&mut self.corpus, "unreadable");
+                return Ok(());
+            }
         }
-        let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        // Links are followed (a corpus folder of links to the data is common).
-        let Ok(meta) = std::fs::metadata(&path) else {
-            corpus.skipped.push((path, "a dangling link or unreadable".to_owned()));
-            continue;
-        };
-        let wanted = Path::new(&name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
-        if meta.is_dir() {
-            walk(&path, &key, depth + 1, excluded, corpus)?;
-        } else if !wanted {
-            continue;
-        } else if !meta.is_file() {
-            // A FIFO would block the batch, a device never end.
-            corpus.skipped.push((path, "not a regular file (a FIFO, socket or device)".to_owned()));
-        } else {
-            if std::fs::canonicalize(&path).is_ok_and(|c| excluded.contains(&c)) {
-                corpus.skipped.push((path, "the kill list in use".to_owned()));
+        if depth > MAX_DEPTH {
+            skip(&mut self.corpus, &format!("deeper than {MAX_DEPTH} folders"));
+            return Ok(());
+        }
+        let unreadable = |source| CorpusError::Unreadable { path: dir.to_path_buf(), source };
+        for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+            let entry = entry.map_err(unreadable)?;
+            let path = entry.path();
+            let corpus = &mut self.corpus;
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                corpus.skipped.push((path, "its name is not UTF-8".to_owned()));
+                continue;
+            };
+            if name.starts_with('.') {
                 continue;
             }
-            corpus.conversations.push(Conversation { key, path, bytes: meta.len() });
-            if corpus.conversations.len() > MAX_CONVERSATIONS {
-                return Err(CorpusError::TooMany);
+            let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            // Links are followed (a corpus folder of links to the data is common).
+            let Ok(meta) = std::fs::metadata(&path) else {
+                corpus.skipped.push((path, "a dangling link or unreadable".to_owned()));
+                continue;
+            };
+            let wanted = Path::new(&name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+            if meta.is_dir() {
+                self.folder(&path, &key, depth + 1)?;
+            } else if !wanted {
+                continue;
+            } else if !meta.is_file() {
+                // A FIFO would block the batch, a device never end.
+                corpus.skipped.push((path, "not a regular file (a FIFO, socket or device)".to_owned()));
+            } else if name.contains(char::is_control) {
+                // Its key could not be written as one CSV cell and read back the same.
+                corpus.skipped.push((path, "its name holds a control character (a line break?)".to_owned()));
+            } else if std::fs::canonicalize(&path).is_ok_and(|c| self.excluded.iter().any(|x| c.starts_with(x))) {
+                corpus.skipped.push((path, "the kill list in use, or under the output folder".to_owned()));
+            } else {
+                corpus.conversations.push(Conversation { key, path, bytes: meta.len() });
+                if corpus.conversations.len() > MAX_CONVERSATIONS {
+                    return Err(CorpusError::TooMany);
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// What a batch's output folder holds for one conversation.
@@ -268,11 +303,54 @@ fn collect_keys(
     Ok(())
 }
 
-/// The stamp of the options a batch folder's records were made with (`batch-options.txt`),
-/// if it has one.
-pub fn read_stamp(out: &Path) -> Option<String> {
-    let bytes = super::file::read_bounded(&out.join(STAMP), MAX_RECORD_BYTES, "batch stamp").ok()?;
-    String::from_utf8(bytes).ok()
+/// The stamp of the options a batch folder's records were made with (`batch-options.txt`):
+/// `Ok(None)` when the folder has neither a stamp nor records (a new batch), an error when
+/// the stamp is unreadable or missing beside records (whose options are then unknown).
+pub fn read_stamp(out: &Path) -> Result<Option<String>, StampError> {
+    let path = out.join(STAMP);
+    if std::fs::symlink_metadata(&path).is_err() {
+        let records = [REPORTS, FAILURES].iter().any(|k| out.join(k).exists());
+        return if records { Err(StampError::Missing(path)) } else { Ok(None) };
+    }
+    let bytes = super::file::read_bounded(&path, 1 << 20, "batch stamp")
+        .map_err(|e| StampError::Unreadable(path.clone(), e.to_string()))?;
+    String::from_utf8(bytes).map(Some).map_err(|_| StampError::Unreadable(path, "not UTF-8 text".to_owned()))
+}
+
+/// A batch folder's stamp cannot tell the options its records were made with.
+#[derive(Debug, thiserror::Error)]
+pub enum StampError {
+    /// Records, but no stamp.
+    #[error("{}: missing beside the folder's records, so the options they were made with are unknown (use another --out)", .0.display())]
+    Missing(PathBuf),
+    /// A stamp that cannot be read.
+    #[error("{}: {} (use another --out)", .0.display(), .1)]
+    Unreadable(PathBuf, String),
+    /// Another batch holds the folder.
+    #[error("{}: another huey batch or merge is writing this folder (it holds the lock)", .0.display())]
+    Busy(PathBuf),
+    /// The lock file cannot be made.
+    #[error("{}: cannot lock the folder: {}", .0.display(), .1)]
+    Lock(PathBuf, std::io::Error),
+}
+
+/// The folder `out` for this process alone while the guard lives (an advisory lock on
+/// `out/.huey-batch.lock`, released by the system when the process ends, however it ends: a
+/// killed batch leaves no stale lock).
+pub fn lock(out: &Path) -> Result<std::fs::File, StampError> {
+    make_folder(out).map_err(|e| StampError::Lock(out.to_path_buf(), std::io::Error::other(e.to_string())))?;
+    let path = out.join(".huey-batch.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StampError::Lock(path.clone(), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StampError::Busy(out.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StampError::Lock(path, e)),
+    }
 }
 
 /// Write the stamp of a batch folder, creating the folder.
@@ -286,6 +364,14 @@ const STAMP: &str = "batch-options.txt";
 /// Create the folder `dir` (and its parents) if it does not exist.
 pub fn make_folder(dir: &Path) -> Result<(), super::atomic::WriteError> {
     std::fs::create_dir_all(dir).map_err(|source| super::atomic::WriteError::Io { path: dir.to_path_buf(), source })
+}
+
+/// Whether `dir` exists and is not an empty folder.
+pub fn holds_entries(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(_) => dir.exists(),
+    }
 }
 
 /// Whether `a` and `b` are one folder (both exist and resolve to the same path).
@@ -314,6 +400,17 @@ mod tests {
         let twice = list(&[d.join("a.txt"), d.join("a.txt")], &[]);
         assert!(matches!(twice, Err(CorpusError::SameKey { .. })), "{twice:?}");
         assert!(matches!(list(&[d.join("b/sub/none")], &[]), Err(CorpusError::Unreadable { .. })));
+        // A link loop is walked once; an output folder inside the input is left out.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(".", d.join("b/loop")).unwrap();
+            std::os::unix::fs::symlink("..", d.join("b/sub/up")).unwrap();
+            std::fs::create_dir(d.join("out")).unwrap();
+            std::fs::write(d.join("out/report.txt"), "A: x\n").unwrap();
+            let corpus = list(&[d.to_path_buf()], &[d.join("out")]).unwrap();
+            let keys: Vec<&str> = corpus.conversations.iter().map(|c| c.key.as_str()).collect();
+            assert_eq!(keys, ["a.txt", "b/kill.txt", "b/sub/c.md", "b/x.TXT"]);
+        }
         let empty = tempfile::tempdir().unwrap();
         assert!(matches!(list(&[empty.path().to_path_buf()], &[]), Err(CorpusError::Empty)));
     }
@@ -330,8 +427,14 @@ mod tests {
         assert_eq!(read_record(out, "a/b.txt"), Some(Record::Report("{}".into())));
         assert!(report_path(out, "a/b.txt").ends_with("reports/a/b.txt.json"));
         assert_eq!(recorded_keys(out).unwrap(), ["a/b.txt", "c.txt"]);
-        assert_eq!(read_stamp(out), None);
+        assert!(matches!(read_stamp(out), Err(StampError::Missing(_))), "records without a stamp");
         write_stamp(out, "x").unwrap();
-        assert_eq!(read_stamp(out).as_deref(), Some("x"));
+        assert_eq!(read_stamp(out).unwrap().as_deref(), Some("x"));
+        let fresh = tempfile::tempdir().unwrap();
+        assert_eq!(read_stamp(fresh.path()).unwrap(), None);
+        let held = lock(fresh.path()).unwrap();
+        assert!(matches!(lock(fresh.path()), Err(StampError::Busy(_))));
+        drop(held);
+        assert!(lock(fresh.path()).is_ok(), "released with its guard");
     }
 }

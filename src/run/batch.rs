@@ -35,12 +35,7 @@ impl Shard {
     /// machine, or on which other files the corpus holds (a file added later does not move
     /// the others to other shards).
     pub fn holds(self, key: &str) -> bool {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h % u64::from(self.count) == u64::from(self.index - 1)
+        crate::model::fingerprint::fnv1a(key.bytes()) % u64::from(self.count) == u64::from(self.index - 1)
     }
 }
 

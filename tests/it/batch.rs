@@ -190,3 +190,71 @@ fn failing_conversations_are_recorded_and_do_not_stop_the_batch() {
     let o = huey(&["batch", s(&corpus), "--out", s(&out), "--shard", "4/3"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("I/N"));
 }
+
+/// The red team's findings, each now refused or handled: a link loop walked once, the output
+/// folder inside the input never read back, a truncated report made again, records without
+/// their stamp refused, a kill list that cannot be read stopping the batch before it starts,
+/// an edited kill list noticed, a second batch into a held folder refused, synth never
+/// writing into a folder that holds files.
+#[test]
+fn hostile_folders_and_records_are_refused_or_made_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = synthetic(tmp.path(), 3, 300);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(".", corpus.join("loop")).unwrap();
+    let out = corpus.join("out");
+    let printed = ok(&["batch", s(&corpus), "--out", s(&out)]);
+    assert!(printed.contains("3 conversations") && printed.contains("3 to analyse"), "{printed}");
+    #[cfg(unix)]
+    assert!(printed.contains("a folder already listed"), "{printed}");
+    // Rerun: its own reports and failures are not conversations.
+    let printed = ok(&["batch", s(&corpus), "--out", s(&out)]);
+    assert!(printed.contains("3 conversations") && printed.contains("3 already done"), "{printed}");
+    // A truncated report is made again.
+    let report = out.join("reports/synth-00002.txt.json");
+    let whole = std::fs::read(&report).unwrap();
+    std::fs::write(&report, &whole[..200]).unwrap();
+    assert!(ok(&["batch", s(&corpus), "--out", s(&out)]).contains("1 to analyse"));
+    assert!(std::fs::read_to_string(&report).unwrap().len() > 200);
+    // A kill list that cannot be read stops the batch at once, non-zero.
+    let o =
+        huey(&["batch", s(&corpus), "--out", s(&tmp.path().join("k")), "--kill-list", s(&tmp.path().join("none.txt"))]);
+    assert!(!o.status.success(), "{o:?}");
+    assert!(!tmp.path().join("k/reports").exists(), "nothing was analysed");
+    // An edited kill list is other options.
+    let kill = tmp.path().join("kill.txt");
+    std::fs::write(&kill, "the\n").unwrap();
+    let k = tmp.path().join("k2");
+    ok(&["batch", s(&corpus), "--out", s(&k), "--kill-list", s(&kill)]);
+    std::fs::write(&kill, "the\nand\n").unwrap();
+    let o = huey(&["batch", s(&corpus), "--out", s(&k), "--kill-list", s(&kill)]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("other options"), "{o:?}");
+    // Records whose stamp is gone are of unknown options.
+    std::fs::remove_file(k.join("batch-options.txt")).unwrap();
+    let o = huey(&["batch", s(&corpus), "--out", s(&k), "--kill-list", s(&kill)]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("missing beside"), "{o:?}");
+    // A folder another batch holds is refused while it runs.
+    let busy = tmp.path().join("busy");
+    let big = synthetic(&tmp.path().join("big"), 30, 3000);
+    let mut first = Command::new(env!("CARGO_BIN_EXE_huey"))
+        .args(["batch", s(&big), "--out", s(&busy), "--jobs", "1"])
+        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    while !busy.join("batch-options.txt").exists() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let o = huey(&["batch", s(&big), "--out", s(&busy)]);
+    let still_running = first.try_wait().unwrap().is_none();
+    first.kill().ok();
+    first.wait().unwrap();
+    if still_running {
+        assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("another huey batch"), "{o:?}");
+    }
+    // Killed, its lock is released with it: the rerun goes on.
+    ok(&["batch", s(&big), "--out", s(&busy)]);
+    // huey synth --count never writes into a folder that holds files.
+    let o = huey(&["synth", s(&corpus), "--count", "2", "--words", "10"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("not an empty folder"), "{o:?}");
+}

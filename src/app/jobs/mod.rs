@@ -5,6 +5,8 @@
 //! Reads and measurements get a thread each; writes go through one writer thread in the
 //! order they were asked for, so a later settings save never lands before an earlier one.
 
+pub mod corpus;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,7 +62,7 @@ pub enum JobError {
     Load(#[from] LoadError),
     /// A corpus could not be opened, pooled or compared.
     #[error(transparent)]
-    Corpus(#[from] super::corpus::CorpusJobError),
+    Corpus(#[from] corpus::CorpusJobError),
     /// The kill list could not be read.
     #[error(transparent)]
     Kill(#[from] KillListError),
@@ -359,11 +361,11 @@ pub enum JobDone {
     /// A measurement ended (the only answer that ends one).
     Measured(Result<Measurement, JobError>),
     /// A folder opened as a corpus (the request it answers).
-    Corpus(u64, Result<Arc<super::corpus::Corpus>, JobError>),
+    Corpus(u64, Result<Arc<corpus::Corpus>, JobError>),
     /// The corpus network.
     Pooled(Result<Arc<crate::run::pipeline::Analysis>, JobError>),
     /// Two sides compared.
-    CorpusCompared(Result<Arc<super::corpus::Compared>, JobError>),
+    CorpusCompared(Result<Arc<corpus::Compared>, JobError>),
     /// A native file dialog closed: the path chosen, none (cancelled), or why there was none.
     Chosen(Purpose, Result<Option<PathBuf>, DialogError>),
     /// A folder listed for the in-app file browser.
@@ -389,7 +391,7 @@ enum Write {
     /// A timeline's animation, drawn and encoded here.
     Animation(PathBuf, Arc<crate::run::timeline::Timeline>, Box<crate::export::animation::AnimationOptions>),
     /// A comparison's tables and joint map, rendered here, each file named from the path.
-    Comparison(PathBuf, Arc<super::corpus::Compared>),
+    Comparison(PathBuf, Arc<corpus::Compared>),
     Session(PathBuf, Box<SessionFile>),
     Settings(PathBuf, Box<Settings>),
     /// Nothing: acknowledged once every earlier write is done.
@@ -570,21 +572,16 @@ impl Jobs {
     pub fn open_corpus(&self, request: u64, folder: PathBuf, opts: AnalysisOptions, kill: KillSource) {
         self.spawn(
             "corpus",
-            move || {
-                JobDone::Corpus(
-                    request,
-                    super::corpus::open(&folder, &opts, &kill).map(Arc::new).map_err(JobError::from),
-                )
-            },
+            move || JobDone::Corpus(request, corpus::open(&folder, &opts, &kill).map(Arc::new).map_err(JobError::from)),
             move || JobDone::Corpus(request, Err(JobError::Lost)),
         );
     }
 
     /// Pool `members` into one corpus network.
-    pub fn pool_corpus(&self, members: Vec<super::corpus::OwnedMember>, opts: AnalysisOptions, kill: KillSource) {
+    pub fn pool_corpus(&self, members: Vec<corpus::OwnedMember>, opts: AnalysisOptions, kill: KillSource) {
         self.spawn(
             "pool",
-            move || JobDone::Pooled(super::corpus::pool(&members, &opts, &kill).map(Arc::new).map_err(JobError::from)),
+            move || JobDone::Pooled(corpus::pool(&members, &opts, &kill).map(Arc::new).map_err(JobError::from)),
             || JobDone::Pooled(Err(JobError::Lost)),
         );
     }
@@ -592,7 +589,7 @@ impl Jobs {
     /// Compare side `a` with side `b`.
     pub fn compare_corpus(
         &self,
-        (a, b): (Vec<super::corpus::OwnedMember>, Vec<super::corpus::OwnedMember>),
+        (a, b): (Vec<corpus::OwnedMember>, Vec<corpus::OwnedMember>),
         sides: crate::export::comparison::Sides,
         opts: AnalysisOptions,
         kill: KillSource,
@@ -600,7 +597,7 @@ impl Jobs {
         self.spawn(
             "compare",
             move || {
-                let done = super::corpus::compare(&a, &b, sides, &opts, &kill);
+                let done = corpus::compare(&a, &b, sides, &opts, &kill);
                 JobDone::CorpusCompared(done.map(Arc::new).map_err(JobError::from))
             },
             || JobDone::CorpusCompared(Err(JobError::Lost)),
@@ -608,7 +605,7 @@ impl Jobs {
     }
 
     /// Write a comparison's files, named from `path`.
-    pub fn write_comparison(&self, path: PathBuf, compared: Arc<super::corpus::Compared>) {
+    pub fn write_comparison(&self, path: PathBuf, compared: Arc<corpus::Compared>) {
         self.queue(Write::Comparison(path, compared), None);
     }
 
@@ -716,7 +713,7 @@ fn perform(write: Write) -> JobDone {
         }
         Write::Comparison(path, compared) => {
             let mut last = None;
-            for file in super::corpus::comparison_files(&compared) {
+            for file in corpus::comparison_files(&compared) {
                 let target = file.path_for(&path);
                 if let Err(e) = crate::io::atomic::write(&target, file.text.as_bytes()) {
                     return JobDone::Failed(e.into());

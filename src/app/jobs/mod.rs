@@ -689,6 +689,20 @@ impl Jobs {
     }
 }
 
+/// The files of a multi-file export, each named from `path` and written atomically; the first
+/// failure is the answer, else the last file written is.
+fn write_files(path: PathBuf, files: Vec<crate::export::ExportFile>) -> JobDone {
+    let mut last = None;
+    for file in files {
+        let target = file.path_for(&path);
+        if let Err(e) = crate::io::atomic::write(&target, file.text.as_bytes()) {
+            return JobDone::Failed(e.into());
+        }
+        last = Some(target);
+    }
+    JobDone::Written(last.unwrap_or(path), WriteKind::Export)
+}
+
 fn perform(write: Write) -> JobDone {
     match write {
         Write::File(path, bytes, kind) => match crate::io::atomic::write(&path, &bytes) {
@@ -711,29 +725,8 @@ fn perform(write: Write) -> JobDone {
                 Err(source) => JobDone::Failed(JobError::Figure { path, source }),
             }
         }
-        Write::Comparison(path, compared) => {
-            let mut last = None;
-            for file in corpus::comparison_files(&compared) {
-                let target = file.path_for(&path);
-                if let Err(e) = crate::io::atomic::write(&target, file.text.as_bytes()) {
-                    return JobDone::Failed(e.into());
-                }
-                last = Some(target);
-            }
-            JobDone::Written(last.unwrap_or(path), WriteKind::Export)
-        }
-        Write::TimelineCsv(path, timeline, provenance) => {
-            // Each table atomically; the first failure is the answer.
-            let mut last = None;
-            for file in timeline.csv_files(&provenance) {
-                let target = file.path_for(&path);
-                if let Err(e) = crate::io::atomic::write(&target, file.text.as_bytes()) {
-                    return JobDone::Failed(e.into());
-                }
-                last = Some(target);
-            }
-            JobDone::Written(last.unwrap_or(path), WriteKind::Export)
-        }
+        Write::Comparison(path, compared) => write_files(path, corpus::comparison_files(&compared)),
+        Write::TimelineCsv(path, timeline, provenance) => write_files(path, timeline.csv_files(&provenance)),
         Write::Animation(path, timeline, opts) => {
             let total = timeline.rows.last().map_or(0, |r| r.exchange);
             match crate::export::animation::gif(&timeline.frames(), total, &opts) {

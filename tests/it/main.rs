@@ -17,6 +17,7 @@ mod sessions;
 mod shaders;
 mod timeline;
 mod ui;
+mod windowed_sparse;
 
 use std::path::PathBuf;
 

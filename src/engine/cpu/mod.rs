@@ -2,6 +2,7 @@
 //! reference's arithmetic) or f32 (the GPU kernels' arithmetic, fixed-point sums included).
 
 pub mod temporal;
+pub mod dense_windowed;
 pub mod windowed;
 
 use crate::model::real::Real;

@@ -16,6 +16,21 @@
 //! Reference bugs fixed (listed in the README): evicted words stay evicted (the reference's
 //! mapping re-sync resurrected them), and a neuron of the current window is never evicted (the
 //! reference then indexed a deleted activation and fell back to a different code path).
+//!
+//! **Cost per window independent of the vocabulary.** The rules touch every neuron each window
+//! (decay, `σ(W a)`, the eviction's scan), but the arithmetic does not need to: a neuron with no
+//! live connection comes out of every activation kernel at σ(0) = ½ exactly, the value its next
+//! decay starts from; nothing reads it until the next kernel sets it to ½ again, except the
+//! eviction, where all such neurons tie (importance 0.4 + 0.2·½) and the lowest id wins. So the
+//! engine keeps explicit state only for the *explicit* neurons (connected, or touched since the
+//! last kernel) and holds the others, the *quiet* ones, in an ordered set whose first
+//! unprotected member is the only one an eviction must look at. A window costs
+//! O(W² + live connections + explicit neurons), whatever the number of neurons; the slot loops
+//! run in slot order as before, so every sum adds in the same order and the network is the
+//! same, bit for bit, as [`super::dense_windowed::DenseWindowedEngine`]'s (the differential
+//! test).
+
+use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
@@ -53,6 +68,14 @@ pub struct WindowedEngine<R: Real = f64> {
     n_live: usize,
     activations: Vec<R>,
     out_degree: Vec<u32>,
+    /// Live connections per neuron, either direction.
+    degree: Vec<u32>,
+    /// Explicit neurons (may hold evicted ids until the next kernel drops them).
+    explicit: Vec<NeuronId>,
+    /// Whether an id is in `explicit`.
+    is_explicit: Vec<bool>,
+    /// Live neurons with no connection and activation ½ (every other live neuron is explicit).
+    quiet: BTreeSet<NeuronId>,
     slots: Vec<Slot<R>>,
     free: Vec<u32>,
     index: FxHashMap<u64, u32>,
@@ -61,6 +84,7 @@ pub struct WindowedEngine<R: Real = f64> {
     times: KernelTimes,
     // Buffers reused between windows.
     window_ids: Vec<NeuronId>,
+    /// Per id, zero outside a kernel or an eviction (which touch only explicit entries).
     sums: Vec<R::Sum>,
 }
 
@@ -82,6 +106,10 @@ impl<R: Real> WindowedEngine<R> {
             n_live: 0,
             activations: Vec::new(),
             out_degree: Vec::new(),
+            degree: Vec::new(),
+            explicit: Vec::new(),
+            is_explicit: Vec::new(),
+            quiet: BTreeSet::new(),
             slots: Vec::new(),
             free: Vec::new(),
             index: FxHashMap::default(),
@@ -121,6 +149,7 @@ impl<R: Real> WindowedEngine<R> {
     fn get_or_create(&mut self, word: &str, protected: &[NeuronId]) -> NeuronId {
         if let Some(&id) = self.ids.get(word) {
             self.activations[id as usize] = R::ONE;
+            self.make_explicit(id);
             return id;
         }
         if self.n_live >= self.common.max_neurons {
@@ -134,37 +163,66 @@ impl<R: Real> WindowedEngine<R> {
         self.live.push(true);
         self.activations.push(R::ONE);
         self.out_degree.push(0);
+        self.degree.push(0);
+        self.is_explicit.push(false);
+        self.sums.push(R::Sum::default());
         self.n_live += 1;
+        self.make_explicit(id);
         id
+    }
+
+    /// Track `id` explicitly (its activation is about to differ from ½, or be read).
+    fn make_explicit(&mut self, id: NeuronId) {
+        if !self.is_explicit[id as usize] {
+            self.is_explicit[id as usize] = true;
+            self.explicit.push(id);
+            self.quiet.remove(&id);
+        }
     }
 
     /// Importance `0.4·recency + 0.4·Σ s + 0.2·a` (recency is 1 for all: the reference's clock
     /// never advances); the lowest id wins ties; neurons of the current window are protected.
+    /// Candidates: the explicit neurons, and the lowest-id unprotected quiet one, which stands
+    /// for all quiet neurons (they tie, and the dense scan keeps the first of equals).
     fn evict_least_important(&mut self, protected: &[NeuronId]) {
-        let mut strength = vec![R::Sum::default(); self.words.len()];
+        // Every connected neuron is explicit, so these sums touch explicit entries only.
         for s in self.slots.iter().filter(|s| s.live) {
-            strength[s.from as usize] = R::sum_add(strength[s.from as usize], s.strength);
-            strength[s.to as usize] = R::sum_add(strength[s.to as usize], s.strength);
+            self.sums[s.from as usize] = R::sum_add(self.sums[s.from as usize], s.strength);
+            self.sums[s.to as usize] = R::sum_add(self.sums[s.to as usize], s.strength);
         }
         let c = R::from_f64;
-        let victim = (0..self.words.len())
-            .filter(|&k| self.live[k] && !protected.contains(&(k as NeuronId)))
-            .map(|k| (k, c(0.4) * R::ONE + c(0.4) * R::sum_value(strength[k]) + c(0.2) * self.activations[k]))
-            .fold(None, |best: Option<(usize, R)>, (k, imp)| match best {
-                Some((_, b)) if b <= imp => best,
-                _ => Some((k, imp)),
-            });
-        let Some((victim, _)) = victim else { return };
+        let importance = |sum: R::Sum, a: R| c(0.4) * R::ONE + c(0.4) * R::sum_value(sum) + c(0.2) * a;
+        let mut best: Option<(NeuronId, R)> = None;
+        let mut consider = |k: NeuronId, imp: R| match best {
+            Some((id, b)) if b < imp || (b == imp && id < k) => {}
+            _ => best = Some((k, imp)),
+        };
+        for &k in &self.explicit {
+            let u = k as usize;
+            if self.live[u] && !protected.contains(&k) {
+                consider(k, importance(self.sums[u], self.activations[u]));
+            }
+            self.sums[u] = R::Sum::default();
+        }
+        if let Some(&k) = self.quiet.iter().find(|k| !protected.contains(k)) {
+            consider(k, importance(R::Sum::default(), self.activations[k as usize]));
+        }
+        let Some((victim, _)) = best else { return };
+        let victim = victim as usize;
         self.stats.evictions += 1;
         self.live[victim] = false;
         self.n_live -= 1;
         self.activations[victim] = R::ZERO;
+        // An explicit victim leaves `explicit` at the next kernel (dead ids are skipped).
+        self.quiet.remove(&(victim as NeuronId));
         let word = std::mem::take(&mut self.words[victim]);
         self.ids.remove(&word);
-        for k in 0..self.slots.len() {
-            let s = self.slots[k];
-            if s.live && (s.from as usize == victim || s.to as usize == victim) {
-                self.remove_slot(k as u32);
+        if self.degree[victim] > 0 {
+            for k in 0..self.slots.len() {
+                let s = self.slots[k];
+                if s.live && (s.from as usize == victim || s.to as usize == victim) {
+                    self.remove_slot(k as u32);
+                }
             }
         }
     }
@@ -173,6 +231,8 @@ impl<R: Real> WindowedEngine<R> {
         let s = &mut self.slots[k as usize];
         s.live = false;
         self.out_degree[s.from as usize] -= 1;
+        self.degree[s.from as usize] -= 1;
+        self.degree[s.to as usize] -= 1;
         self.index.remove(&key(s.from, s.to));
         self.free.push(k);
     }
@@ -183,6 +243,10 @@ impl<R: Real> WindowedEngine<R> {
         let step = self.stats.windows;
         let n_ids = ids.len();
         self.stats.pairs += (n_ids * (n_ids - 1) / 2) as u64;
+        // The speaker is resolved once per turn: on later windows it may be quiet.
+        for &id in ids {
+            self.make_explicit(id);
+        }
         let mut times = self.times;
         times.time(WindowedKernel::ActivationDecay, || self.activation_decay());
         times.time(WindowedKernel::ConnectionDecay, || self.connection_decay(ids, step));
@@ -198,13 +262,15 @@ impl<R: Real> WindowedEngine<R> {
         self.times = times;
     }
 
-    /// Activation decay, branch-free over all ids: an evicted id's activation is never read (eviction and the
-    /// kernel skip dead ids, snapshots report 0), so the loop can vectorise.
+    /// Activation decay of the explicit neurons (the window's among them). A quiet neuron's
+    /// decayed value is never read: the kernel sets it back to ½. An evicted id's activation is
+    /// never read either (snapshots report 0), so no branch on `live`.
     fn activation_decay(&mut self) {
         let c = R::from_f64;
         let factor = R::ONE - c(self.params.activation_decay);
         let floor = c(self.params.activation_floor);
-        for a in &mut self.activations {
+        for &k in &self.explicit {
+            let a = &mut self.activations[k as usize];
             *a = (*a * factor).max(floor);
         }
     }
@@ -297,18 +363,20 @@ impl<R: Real> WindowedEngine<R> {
                 };
                 self.index.insert(key(i, j), k);
                 self.out_degree[i as usize] += 1;
+                self.degree[i as usize] += 1;
+                self.degree[j as usize] += 1;
             }
         }
     }
 
     /// `a ← σ(W a)` over live neurons; `W` from low→high connections once enough ids exist
     /// (the reference's vectorised kernel), from both directions before (its small-network
-    /// path). `W` is symmetric: each edge adds to both ends.
+    /// path). `W` is symmetric: each edge adds to both ends. Only explicit neurons can have a
+    /// non-zero sum; the others get σ(0) = ½, which a quiet neuron already holds. An explicit
+    /// neuron at ½ with no connection left becomes quiet.
     fn activation_kernel(&mut self) {
         let low_high_only = self.words.len() as u32 >= self.params.dense_kernel_min_ids;
         let sums = &mut self.sums;
-        sums.clear();
-        sums.resize(self.activations.len(), R::Sum::default());
         for s in self.slots.iter().filter(|s| s.live) {
             if low_high_only && s.from > s.to {
                 continue;
@@ -317,9 +385,39 @@ impl<R: Real> WindowedEngine<R> {
             sums[t] = R::sum_add(sums[t], s.strength * self.activations[f]);
             sums[f] = R::sum_add(sums[f], s.strength * self.activations[t]);
         }
-        for (a, &sum) in self.activations.iter_mut().zip(sums.iter()) {
+        let mut explicit = std::mem::take(&mut self.explicit);
+        explicit.retain(|&k| {
+            let u = k as usize;
+            if !self.live[u] {
+                self.is_explicit[u] = false;
+                return false;
+            }
+            let sum = std::mem::take(&mut sums[u]);
             // σ(0) = 1/(1+e⁰) = 0.5 exactly; most neurons of a large network are isolated.
-            *a = if sum == R::Sum::default() { R::HALF } else { R::ONE / (R::ONE + (-R::sum_value(sum)).exp()) };
+            let zero = sum == R::Sum::default();
+            self.activations[u] = if zero { R::HALF } else { R::ONE / (R::ONE + (-R::sum_value(sum)).exp()) };
+            let stays = !zero || self.degree[u] > 0;
+            if !stays {
+                self.is_explicit[u] = false;
+                self.quiet.insert(k);
+            }
+            stays
+        });
+        self.explicit = explicit;
+    }
+
+    /// Rebuild `explicit` and `quiet` from the arrays (after `load`): explicit where connected
+    /// or where the activation is not ½.
+    fn classify(&mut self) {
+        for u in 0..self.words.len() {
+            if !self.live[u] {
+                continue;
+            }
+            if self.degree[u] > 0 || self.activations[u] != R::HALF {
+                self.make_explicit(u as NeuronId);
+            } else {
+                self.quiet.insert(u as NeuronId);
+            }
         }
     }
 }
@@ -368,7 +466,12 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
     fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         let words: usize = self.words.iter().map(|w| w.capacity() + size_of::<String>()).sum();
-        self.slots.capacity() * size_of::<Slot<R>>()
+        // A B-tree node holds up to 11 keys; count its keys and pointers at about 2× the keys.
+        let tracking = self.explicit.capacity() * size_of::<NeuronId>()
+            + self.words.len() * (size_of::<u32>() + size_of::<R::Sum>() + 1)
+            + self.quiet.len() * 2 * size_of::<NeuronId>();
+        tracking
+            + self.slots.capacity() * size_of::<Slot<R>>()
             + self.index.capacity() * (size_of::<u64>() + size_of::<u32>() + 1)
             + self.ids.capacity() * (size_of::<String>() + size_of::<NeuronId>() + 1)
             + words
@@ -381,10 +484,10 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
     }
 
     /// Bytes one window reads and writes, by the kernels' access patterns (an estimate used to
-    /// report effective bandwidth): neuron arrays ~3 passes, connection slots ~3 passes.
+    /// report effective bandwidth): explicit neurons ~3 passes, connection slots ~3 passes.
     fn bytes_per_step(&self) -> Option<usize> {
         Some(
-            self.words.len() * (3 * std::mem::size_of::<R>() + 2)
+            self.explicit.len() * (3 * std::mem::size_of::<R>() + 2)
                 + self.slots.len() * 3 * std::mem::size_of::<Slot<R>>(),
         )
     }
@@ -417,11 +520,16 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
             fresh.live.push(live);
             fresh.activations.push(R::from_f64(network.activations.get(id).copied().unwrap_or(0.0)));
             fresh.out_degree.push(0);
+            fresh.degree.push(0);
+            fresh.is_explicit.push(false);
+            fresh.sums.push(R::Sum::default());
         }
         for c in &network.connections {
             fresh.next_stamp += 1;
             fresh.index.insert(key(c.from, c.to), fresh.slots.len() as u32);
             fresh.out_degree[c.from as usize] += 1;
+            fresh.degree[c.from as usize] += 1;
+            fresh.degree[c.to as usize] += 1;
             fresh.slots.push(Slot {
                 from: c.from,
                 to: c.to,
@@ -432,6 +540,7 @@ impl<R: Real + std::fmt::Debug + Send> LearningEngine for WindowedEngine<R> {
                 live: true,
             });
         }
+        fresh.classify();
         fresh.stats = stats;
         fresh.times = self.times;
         *self = fresh;

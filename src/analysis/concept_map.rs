@@ -85,6 +85,26 @@ fn select(
     opts: &MapOptions,
     only: Option<&rustc_hash::FxHashSet<&str>>,
 ) -> Vec<(String, NeuronId, f64)> {
+    let mut candidates = ranked(net, speaker_mass, opts, only);
+    if only.is_none() {
+        candidates.truncate(opts.n_concepts);
+    }
+    candidates
+}
+
+/// Every concept the map could show, as (label, mass), heaviest first: the map's selection
+/// rules (speakers, minimum mass) without its cut at `n_concepts`. An ensemble reads each
+/// replicate's masses from it, also of concepts outside that replicate's map.
+pub fn ranked_concepts(net: &Network, speaker_mass: &[(String, f64)], opts: &MapOptions) -> Vec<(String, f64)> {
+    ranked(net, speaker_mass, opts, None).into_iter().map(|(label, _, mass)| (label, mass)).collect()
+}
+
+fn ranked(
+    net: &Network,
+    speaker_mass: &[(String, f64)],
+    opts: &MapOptions,
+    only: Option<&rustc_hash::FxHashSet<&str>>,
+) -> Vec<(String, NeuronId, f64)> {
     let masses = concept_masses(net);
     let index = net.word_index();
     let speaker_ids: rustc_hash::FxHashSet<NeuronId> = if opts.leave_out_speakers {
@@ -118,9 +138,6 @@ fn select(
         candidates.retain(|c| c.2 > 0.0 && only.contains(c.0.as_str()));
     }
     candidates.sort_by(|a, b| b.2.total_cmp(&a.2));
-    if only.is_none() {
-        candidates.truncate(opts.n_concepts);
-    }
     candidates
 }
 

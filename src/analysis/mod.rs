@@ -14,5 +14,6 @@ pub mod graph;
 pub mod lanczos;
 pub mod mass;
 pub mod procrustes;
+pub mod stability;
 pub mod stats;
 pub mod structure;

@@ -57,6 +57,8 @@ pub enum Action {
     Figure(crate::app::jobs::FigureFile, PathBuf),
     /// Compute the timeline of the run on show (the Time tab's choices).
     ComputeTimeline,
+    /// Run the replicate ensemble of the run on show (the map's stability choices).
+    ComputeStability,
     /// Play the run forward (`Some(true)`) or back (`Some(false)`) through the time slider at
     /// the Time tab's speed, or stop (`None`).
     Play(Option<bool>),

@@ -72,12 +72,34 @@ pub fn concepts_csv(view: &View) -> Option<String> {
     ids.sort_by(|&a, &b| masses[b].total_cmp(&masses[a]));
     let (strategy, confidence) =
         view.run.summary.as_ref().map_or(("", f64::NAN), |s| (s.strategy.as_str(), s.confidence));
-    let mut out = String::from("concept,neuron_id,mass,activation,detection,confidence\n");
+    // With an ensemble on show, each concept's stability as more columns (empty where the
+    // ensemble has no such concept).
+    let stability = view.run.stability.ensemble.as_ref();
+    let mut out = String::from("concept,neuron_id,mass,activation,detection,confidence");
+    if stability.is_some() {
+        out.push_str(",mass_mean,mass_low_95,mass_high_95,top_frequency,var_x,cov_xy,var_y");
+    }
+    out.push('\n');
     for k in ids {
         let word = &net.words[k];
         let quoted =
             if word.contains([',', '"', '\n']) { format!("\"{}\"", word.replace('"', "\"\"")) } else { word.clone() };
-        let _ = writeln!(out, "{quoted},{k},{},{},{strategy},{confidence}", masses[k], net.activations[k]);
+        let _ = write!(out, "{quoted},{k},{},{},{strategy},{confidence}", masses[k], net.activations[k]);
+        if stability.is_some() {
+            match view.run.stability.of(word) {
+                Some(c) => {
+                    let _ = write!(out, ",{},{},{},{}", c.mass_mean, c.mass_low, c.mass_high, c.top_frequency);
+                    match c.position_cov {
+                        Some(v) => {
+                            let _ = write!(out, ",{},{},{}", v[0][0], v[0][1], v[1][1]);
+                        }
+                        None => out.push_str(",,,"),
+                    }
+                }
+                None => out.push_str(",,,,,,,"),
+            }
+        }
+        out.push('\n');
     }
     Some(out)
 }

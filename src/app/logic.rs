@@ -17,6 +17,9 @@ use crate::text::kill_words::KillSource;
 /// Time per frame for draining events.
 const DRAIN_BUDGET: Duration = Duration::from_millis(5);
 
+/// Most replicates the map's stability control runs (the CLI takes up to 100,000).
+pub const MAX_APP_REPLICATES: usize = 1000;
+
 impl HueyApp {
     /// Apply `launch`'s overrides and script, then open its file or the sample.
     pub(super) fn begin(&mut self, launch: Launch) {
@@ -146,6 +149,15 @@ impl HueyApp {
                     self.view.run.time.computing = None;
                     match timeline {
                         Ok(timeline) => self.view.run.time.timeline = Some(timeline),
+                        Err(e) => self.view.notices.push(e),
+                    }
+                }
+            }
+            JobDone::Ensemble(request, ensemble) => {
+                if self.view.run.stability.computing == Some(request) {
+                    self.view.run.stability.computing = None;
+                    match ensemble {
+                        Ok(ensemble) => self.view.run.stability.ensemble = Some(ensemble),
                         Err(e) => self.view.notices.push(e),
                     }
                 }
@@ -404,6 +416,7 @@ impl HueyApp {
             Action::Figure(figure, path) => self.export_figure(figure, path),
             Action::LoadSweep(path) => self.jobs.load_sweep(path),
             Action::ComputeTimeline => self.compute_timeline(),
+            Action::ComputeStability => self.compute_stability(),
             Action::Play(direction) => {
                 self.view.widgets.time.play =
                     direction.map(|forward| super::view::Play { forward, last: Instant::now(), awaiting: None });
@@ -513,6 +526,34 @@ impl HueyApp {
         let opts = AnalysisOptions { backend: Backend::Cpu, ..summary.options.clone() };
         let run = (std::sync::Arc::clone(&source.text), opts, summary.kill.clone());
         self.jobs.timeline(request, run, spec);
+    }
+
+    /// The replicate ensemble of the run on show, with the map's stability choices: on the
+    /// CPU's cores (the worker may hold the GPU), seeds from the run's own.
+    fn compute_stability(&mut self) {
+        use crate::run::ensemble::{EnsembleSpec, Resample};
+        let (Some(source), Some(summary)) = (&self.source, &self.view.run.summary) else {
+            self.view.notices.push(Info::NothingToExport);
+            return;
+        };
+        let w = self.view.widgets.stability;
+        let opts = AnalysisOptions { backend: Backend::Cpu, ..summary.options.clone() };
+        let seed = match &opts.engine.specific {
+            crate::model::params::Specific::Windowed(p) => p.seed,
+            crate::model::params::Specific::Temporal(_) => 0,
+        };
+        let spec = EnsembleSpec {
+            replicates: w.replicates.clamp(1, MAX_APP_REPLICATES),
+            resample: if w.bootstrap { Resample::Exchanges } else { Resample::None },
+            seed,
+            backend: Backend::Cpu,
+            threads: 0,
+        };
+        self.timeline_requests += 1;
+        let request = self.timeline_requests;
+        self.view.run.stability.computing = Some(request);
+        let run = (std::sync::Arc::clone(&source.text), opts, summary.kill.clone());
+        self.jobs.ensemble(request, run, spec);
     }
 
     /// Playback: once the last seek's frame is on show (or a second has passed), the next

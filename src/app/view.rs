@@ -128,6 +128,26 @@ pub struct RunView {
     pub gpu_problem: Option<String>,
     /// The run's timeline (the Time tab), once computed.
     pub time: TimeView,
+    /// The run's replicate ensemble (the map's ellipses, the inspector's intervals).
+    pub stability: StabilityView,
+}
+
+/// An ensemble of the run on show and its per-concept stability.
+#[derive(Debug, Default)]
+pub struct StabilityView {
+    /// The ensemble, once computed.
+    pub ensemble: Option<Arc<crate::run::ensemble::Ensemble>>,
+    /// An ensemble is being computed (the request it answers).
+    pub computing: Option<u64>,
+    /// Ellipses the map drew in its last frame (`None`: none were asked for or possible).
+    pub drawn: Option<usize>,
+}
+
+impl StabilityView {
+    /// The stability of the concept labelled `label`, if the ensemble has it.
+    pub fn of(&self, label: &str) -> Option<&crate::analysis::stability::ConceptStability> {
+        self.ensemble.as_ref()?.concepts.iter().find(|c| c.concept == label)
+    }
 }
 
 /// The Time tab's results.
@@ -219,6 +239,25 @@ pub struct Widgets {
     pub concepts_sort: (ConceptColumn, bool),
     /// The Time tab's choices and playback.
     pub time: TimeWidgets,
+    /// The map's stability ensemble: size, resampling, whether ellipses are drawn.
+    pub stability: StabilityWidgets,
+}
+
+/// What the map's stability ensemble runs, and whether its ellipses are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StabilityWidgets {
+    /// Replicates (seeds `S`, `S + 1`, …).
+    pub replicates: usize,
+    /// Each replicate also resamples the exchanges (bootstrap).
+    pub bootstrap: bool,
+    /// Draw each concept's 95% ellipse on the map.
+    pub ellipses: bool,
+}
+
+impl Default for StabilityWidgets {
+    fn default() -> Self {
+        Self { replicates: 32, bootstrap: false, ellipses: true }
+    }
 }
 
 /// What the Time tab computes and how it plays.

@@ -19,9 +19,10 @@ use crate::run::sweep::rows;
 pub struct BenchArgs {
     /// Files to time (the bundled sample when none).
     pub files: Vec<PathBuf>,
-    /// Timed repetitions per file, after one warm-up run (1 to 100,000).
-    #[arg(long, default_value_t = 21, value_parser = count_in(1, 100_000))]
-    pub reps: usize,
+    /// Timed repetitions per file, after one warm-up run (1 to 100,000) [default: 21; 3 with
+    /// `--ensemble`].
+    #[arg(long, value_parser = count_in(1, 100_000))]
+    pub reps: Option<usize>,
     /// Kill-word file (default as for `analyze`).
     #[arg(long, value_name = "PATH")]
     pub kill_list: Option<PathBuf>,
@@ -68,6 +69,14 @@ pub struct BenchArgs {
     /// Instead of files: both engines over `--sizes` on synthetic corpora (see docs/BENCHMARKS.md).
     #[arg(long, conflicts_with = "files")]
     pub sweep: bool,
+    /// Instead: the same replicate ensemble (windowed engine, f32, seeds 0…R−1) of the first
+    /// file (the bundled sample when none) on the CPU's cores and on the GPU, side by side:
+    /// replicates per second and the ratio.
+    #[arg(long, conflicts_with_all = ["sweep", "seeks", "scrubs"])]
+    pub ensemble: bool,
+    /// Replicates of `--ensemble` (1 to 100,000).
+    #[arg(long, default_value_t = 64, value_parser = count_in(1, 100_000))]
+    pub replicates: usize,
     /// Network sizes (max_neurons) of the sweep, each 2 to 10,000,000.
     #[arg(
         long,
@@ -166,6 +175,10 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     if args.sweep {
         return sweep(&args.sizes, args.secs_per_run, args.json.as_deref().map(|p| (p, &outputs)));
     }
+    if args.ensemble {
+        return ensemble(args, args.json.as_deref().map(|p| (p, &outputs)));
+    }
+    let reps = args.reps.unwrap_or(21);
     let files: Vec<Option<PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().cloned().map(Some).collect() };
     let mut results = Vec::new();
@@ -192,8 +205,8 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
         for w in first.warnings.iter().filter(|w| w.is_gpu_fallback()) {
             eprintln!("warning: {}", super::printable(w));
         }
-        let mut runs = Vec::with_capacity(args.reps);
-        for _ in 0..args.reps.max(1) {
+        let mut runs = Vec::with_capacity(reps);
+        for _ in 0..reps.max(1) {
             runs.push(analyze_text(&text, &opts, &kill)?.times);
         }
         let pick = |f: fn(&StageTimes) -> f64| median(runs.iter().map(f).collect());
@@ -325,6 +338,101 @@ fn sweep(sizes: &[usize], secs_per_run: f64, json: Option<(&std::path::Path, &Ou
     emit(
         "* = time budget reached before the end of the corpus; figures are over the steps done\nGPU× = CPU µs/step ÷ GPU µs/step at the same size and engine\n",
     );
+    if let Some((path, outputs)) = json {
+        outputs.write(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// One backend's row of `huey bench --ensemble`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct EnsembleBench {
+    /// Where the replicates ran, and on what.
+    pub backend: Backend,
+    /// See `backend`.
+    pub device: String,
+    /// CPU threads (0 for the GPU).
+    pub threads: usize,
+    /// Replicates per ensemble.
+    pub replicates: usize,
+    /// Timed ensembles.
+    pub reps: usize,
+    /// Median seconds per ensemble.
+    pub median_secs: f64,
+    /// Replicates per second at the median.
+    pub replicates_per_sec: f64,
+    /// This backend's replicates/s over the CPU's (`None` for the CPU row).
+    pub speedup_vs_cpu: Option<f64>,
+}
+
+/// The same ensemble on the CPU's cores and on the GPU, one after the other, medians of
+/// `--reps` ensembles each after a warm-up one.
+fn ensemble(args: &BenchArgs, json: Option<(&std::path::Path, &Outputs)>) -> Result<(), CliError> {
+    use crate::run::ensemble::{Conversation, EnsembleSpec, Resample};
+    let mut a = AnalyzeArgs::for_file(args.files.first().cloned());
+    a.flags.kill_list.clone_from(&args.kill_list);
+    a.flags.engine = super::analyze::EngineArg::Windowed;
+    a.flags.preset = args.preset;
+    a.flags.precision = Some(super::analyze::PrecisionArg::F32);
+    a.flags.connection_prob = args.connection_prob;
+    a.flags.max_neurons = args.max_neurons;
+    a.flags.concepts = args.concepts;
+    a.flags.exchange_limit = args.exchange_limit;
+    let opts = a.options()?;
+    let (kill, _) = a.kill_list()?;
+    let (name, text, _) = load_input(&a)?;
+    let prepared = crate::run::pipeline::prepare(&text, &opts, &kill)?;
+    let (stream, speakers) = prepared.pipeline.tokens();
+    let conv = Conversation { stream, speakers, people: &prepared.detection.speakers };
+    let reps = args.reps.unwrap_or(3).max(1);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut header = format!(
+        "ensemble of {} replicates of {name} ({} exchanges), windowed engine, f32, median of {reps}\n",
+        args.replicates,
+        stream.n_exchanges()
+    );
+    let gpu = devices::gpu();
+    if let Err(e) = &gpu {
+        header.push_str(&format!("GPU: none ({e}); CPU row only\n"));
+    }
+    header.push_str(&format!(
+        "{:<4} {:<44} {:>7} {:>11} {:>13} {:>8}\n",
+        "on", "device", "threads", "median s", "replicates/s", "GPU×"
+    ));
+    emit(&header);
+    let mut rows: Vec<EnsembleBench> = Vec::new();
+    let backends: &[Backend] = if gpu.is_ok() { &[Backend::Cpu, Backend::Gpu] } else { &[Backend::Cpu] };
+    for &backend in backends {
+        let spec = EnsembleSpec { replicates: args.replicates, resample: Resample::None, seed: 0, backend, threads: 0 };
+        let warm = crate::run::ensemble::run(conv, &opts, &spec)?;
+        let mut secs = Vec::with_capacity(reps);
+        for _ in 0..reps {
+            secs.push(crate::run::ensemble::run(conv, &opts, &spec)?.secs);
+        }
+        let median_secs = median(secs);
+        let replicates_per_sec = args.replicates as f64 / median_secs.max(1e-12);
+        let speedup_vs_cpu = rows.first().map(|cpu| replicates_per_sec / cpu.replicates_per_sec);
+        let row = EnsembleBench {
+            backend,
+            device: warm.device,
+            threads: if backend == Backend::Cpu { threads } else { 0 },
+            replicates: args.replicates,
+            reps,
+            median_secs,
+            replicates_per_sec,
+            speedup_vs_cpu,
+        };
+        emit(&format!(
+            "{:<4} {:<44} {:>7} {:>11.3} {:>13.1} {:>8}\n",
+            backend.as_str(),
+            super::printable(&row.device),
+            row.threads,
+            row.median_secs,
+            row.replicates_per_sec,
+            row.speedup_vs_cpu.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}"))
+        ));
+        rows.push(row);
+    }
     if let Some((path, outputs)) = json {
         outputs.write(path, serde_json::to_string_pretty(&rows)?.as_bytes())?;
     }

@@ -1,5 +1,5 @@
 //! The command line: `huey analyze`, `huey batch`, `huey merge`, `huey compare`,
-//! `huey align`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
+//! `huey align`, `huey ensemble`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
 //! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
@@ -14,6 +14,7 @@ mod analyze;
 mod batch;
 mod bench;
 mod compare;
+mod ensemble;
 mod export;
 mod gpu_info;
 mod session;
@@ -29,6 +30,7 @@ pub use analyze::{AnalysisFlags, AnalyzeArgs};
 pub use batch::{BatchArgs, MergeArgs};
 pub use bench::BenchArgs;
 pub use compare::{AlignArgs, CompareArgs};
+pub use ensemble::EnsembleArgs;
 pub use export::{ExportArgs, FigureArgs};
 pub use session::SessionArgs;
 pub use synth::SynthArgs;
@@ -89,6 +91,10 @@ pub enum Command {
     /// Analyse one conversation over time: a row (network summary, concept map, speakers'
     /// self-concept mass) after every K exchanges, as JSON.
     Timeline(TimelineArgs),
+    /// Run one conversation R times (seeds of the windowed engine's draws, bootstrap
+    /// resamples of the exchanges) and report how stable each concept's mass, rank and map
+    /// position is: mean, 95% interval, top-N frequency, aligned position and covariance.
+    Ensemble(EnsembleArgs),
     /// Analyse a corpus (files and folders) on all cores: a report per conversation and a
     /// summary table; reruns skip what is done; `--shard I/N` for cluster job arrays.
     Batch(BatchArgs),
@@ -223,6 +229,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Figure(args)) => export::run_figure(&args),
         Some(Command::Timeline(args)) => timeline::run(&args),
+        Some(Command::Ensemble(args)) => ensemble::run(&args),
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Session(args)) => session::run(&args),
         Some(Command::GpuInfo) => gpu_info::run(),

@@ -15,6 +15,7 @@ pub mod palette;
 pub mod png;
 pub mod provenance;
 pub mod questionnaire;
+pub mod stability;
 pub mod text;
 
 use crate::analysis::concept_map::ConceptMap;

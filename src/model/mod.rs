@@ -9,5 +9,6 @@ pub mod network;
 pub mod options;
 pub mod params;
 pub mod real;
+pub mod rng;
 pub mod tokens;
 pub mod vocabulary;

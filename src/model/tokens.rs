@@ -153,6 +153,20 @@ impl TokenStream {
         self.ends[k] - if k == 0 { 0 } else { self.ends[k - 1] }
     }
 
+    /// The exchanges `picks` names, in that order, repeats included (a bootstrap resample).
+    /// Tokens before kill-word filtering are not kept per exchange, so the raw count is the
+    /// kept count.
+    pub fn resampled(&self, picks: &[usize]) -> Self {
+        let mut out = Self::default();
+        for &k in picks {
+            for token in self.exchange(k) {
+                out.tokens.push(token);
+            }
+            out.end_exchange(self.exchange_len(k));
+        }
+        out
+    }
+
     /// Tokens of exchange `k`.
     pub fn exchange(&self, k: usize) -> impl Iterator<Item = &str> {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };

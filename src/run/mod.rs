@@ -7,6 +7,7 @@ pub mod batch;
 pub mod compare;
 pub mod corpus;
 pub mod devices;
+pub mod ensemble;
 pub mod factory;
 pub mod history;
 pub mod notice;

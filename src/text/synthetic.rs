@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::rng::SplitMix;
+
 /// Shape of a synthetic conversation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SynthSpec {
@@ -23,24 +25,6 @@ pub struct SynthSpec {
 impl Default for SynthSpec {
     fn default() -> Self {
         Self { words: 10_000, vocabulary: 5_000, zipf_s: 1.0, speakers: 3, median_turn: 18.0, seed: 1 }
-    }
-}
-
-/// SplitMix64: small, fast, seedable.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    fn unit(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 }
 

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use super::fixture;
 
-fn huey(args: &[&str]) -> std::process::Output {
+pub fn huey(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_huey")).args(args).output().unwrap()
 }
 

@@ -7,6 +7,7 @@ mod bad_input;
 mod batch;
 mod cli;
 mod corpus;
+mod ensemble;
 mod exports;
 mod gpu;
 mod history;

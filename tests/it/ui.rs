@@ -310,6 +310,80 @@ fn snapshots_of_the_map_spectrum_and_timing_views() {
     still(h.state_mut());
     h.step();
     h.snapshot("timing");
+
+    // The map with the 95% ellipses of a bootstrap ensemble (8 replicates), in 2-D.
+    h.get_by_label("Map").click();
+    h.state_mut().view.widgets.camera = huey::app::view::Camera::default();
+    h.state_mut().apply(Action::Select(None));
+    h.state_mut().view.widgets.stability =
+        huey::app::view::StabilityWidgets { replicates: 8, bootstrap: true, ellipses: true };
+    h.run();
+    h.get_by_label("Run stability").click();
+    until(&mut h, "the ensemble", |a| a.view.run.stability.ensemble.is_some());
+    h.run();
+    still(h.state_mut());
+    h.step();
+    h.snapshot("map_stability");
+}
+
+/// Issue 15 in the app: the map runs a replicate ensemble of the run on show and draws each
+/// concept's 95% ellipse; the inspector shows the selected concept's interval; the concepts
+/// export carries the same numbers as columns.
+#[test]
+fn the_map_draws_stability_ellipses_and_the_inspector_shows_intervals() {
+    let mut app = new_app();
+    app.apply(Action::Open(fixture("labeled_three_speakers.txt")));
+    let mut h = harness(app);
+    until(&mut h, "loading", |a| a.view.run.frame.is_some());
+    h.get_by_label("Run").click();
+    until(&mut h, "the end", |a| a.view.run.finished);
+    h.state_mut().view.widgets.stability.replicates = 12;
+    h.state_mut().view.widgets.stability.bootstrap = true;
+    h.run();
+    assert!(h.query_by_label_contains("Stability over").is_none(), "nothing before a run");
+    h.get_by_label("Run stability").click();
+    h.step();
+    until(&mut h, "the ensemble", |a| a.view.run.stability.ensemble.is_some());
+    h.run();
+    let e = h.state().view.run.stability.ensemble.clone().unwrap();
+    assert_eq!(e.replicates.len(), 12);
+    let map = h.state().view.run.frame.as_ref().unwrap().map.clone();
+    let with =
+        map.labels.iter().filter(|l| e.concepts.iter().any(|c| &&c.concept == l && c.position_cov.is_some())).count();
+    assert!(with > 0, "some concept has a covariance");
+    h.get_by_label(&format!(
+        "Stability over 12 replicates, bootstrap: 95% ellipses for {with} of {} concepts",
+        map.labels.len()
+    ));
+    assert_eq!(h.state().view.run.stability.drawn, Some(with), "an ellipse per concept with a covariance");
+    // Off, then on other axes: none drawn (the ensemble's positions are in axes 1–3).
+    h.state_mut().view.widgets.stability.ellipses = false;
+    h.run();
+    assert_eq!(h.state().view.run.stability.drawn, None);
+    h.state_mut().view.widgets.stability.ellipses = true;
+    h.state_mut().view.widgets.camera.axes = [1, 0, 2];
+    h.run();
+    assert_eq!(h.state().view.run.stability.drawn, None);
+    h.get_by_label_contains("(shown on axes 1–3 only)");
+
+    h.get_by_label("Inspector").click();
+    h.run();
+    h.get_by_label("beans").click();
+    h.run();
+    let c = e.concepts.iter().find(|c| c.concept == "beans").unwrap();
+    h.get_by_label_contains(&format!(
+        "Over 12 replicates: mass {:.3} (95% interval {:.3} – {:.3})",
+        c.mass_mean, c.mass_low, c.mass_high
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("concepts.csv");
+    h.state_mut().apply(Action::ExportConcepts(path.clone()));
+    until(&mut h, "the export", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::Wrote(p)) if *p == path)));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",mass_mean,mass_low_95,mass_high_95,top_frequency,var_x,cov_xy,var_y"), "{header}");
+    let beans = csv.lines().find(|l| l.starts_with("beans,")).unwrap();
+    assert!(beans.contains(&format!(",{},{},{},", c.mass_mean, c.mass_low, c.mass_high)), "{beans}");
 }
 
 #[test]

@@ -356,6 +356,8 @@ pub enum JobDone {
     SweepLoaded(Vec<SweepRow>),
     /// A timeline computed (the request it answers; its run's options were refused).
     Timeline(u64, Result<Arc<crate::run::timeline::Timeline>, JobError>),
+    /// A replicate ensemble computed (the request it answers).
+    Ensemble(u64, Result<Arc<crate::run::ensemble::Ensemble>, JobError>),
     /// A size sweep is starting its next measurement.
     SweepProgress(SweepStep),
     /// A measurement ended (the only answer that ends one).
@@ -534,6 +536,32 @@ impl Jobs {
                 Err(e) => JobDone::Failed(JobError::NotSweep { path, detail: e.to_string() }),
             }
         });
+    }
+
+    /// Run the replicate ensemble `spec` of the conversation `text` with `opts` and `kill`.
+    pub fn ensemble(
+        &self,
+        request: u64,
+        (text, opts, kill): (Arc<String>, AnalysisOptions, KillList),
+        spec: crate::run::ensemble::EnsembleSpec,
+    ) {
+        self.spawn(
+            "ensemble",
+            move || {
+                let ensemble =
+                    crate::run::pipeline::prepare(&text, &opts, &kill).map_err(JobError::from).and_then(|prepared| {
+                        let (stream, speakers) = prepared.pipeline.tokens();
+                        let conv = crate::run::ensemble::Conversation {
+                            stream,
+                            speakers,
+                            people: &prepared.detection.speakers,
+                        };
+                        crate::run::ensemble::run(conv, &opts, &spec).map(Arc::new).map_err(JobError::from)
+                    });
+                JobDone::Ensemble(request, ensemble)
+            },
+            move || JobDone::Ensemble(request, Err(JobError::Lost)),
+        );
     }
 
     /// Run the conversation on both backends; `false` when a measurement is running.

@@ -7,6 +7,31 @@ use crate::analysis::stats;
 use crate::app::Action;
 use crate::app::view::View;
 
+/// The selected concept's stability over the ensemble, when one was run.
+fn stability_ui(ui: &mut Ui, view: &View, selected: &str) {
+    let Some(e) = &view.run.stability.ensemble else { return };
+    let r = e.replicates.len();
+    match view.run.stability.of(selected) {
+        Some(c) => {
+            let spread = c.position_cov.map_or_else(String::new, |cov| {
+                format!(" · position sd x {:.3}, y {:.3}", cov[0][0].max(0.0).sqrt(), cov[1][1].max(0.0).sqrt())
+            });
+            ui.label(format!(
+                "Over {r} replicates: mass {:.3} (95% interval {:.3} – {:.3}) · in the top {} in {:.0}% · mapped in {}{spread}",
+                c.mass_mean,
+                c.mass_low,
+                c.mass_high,
+                e.reference_map.labels.len(),
+                c.top_frequency * 100.0,
+                c.mapped
+            ));
+        }
+        None => {
+            ui.label(format!("Over {r} replicates: {selected} is in no replicate's top concepts."));
+        }
+    }
+}
+
 /// Strongest associations of a concept (and of several: shared ones), with keyword in context.
 pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     let Some(frame) = view.run.frame.clone() else {
@@ -51,6 +76,7 @@ pub fn inspector_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Action>) {
     let asymmetry = if out_sum + in_sum > 0.0 { (out_sum - in_sum).abs() / (out_sum + in_sum) } else { 0.0 };
     ui.heading(format!("{selected}: flow asymmetry {asymmetry:.2}"));
     structure_ui(ui, &frame.structure, &selected);
+    stability_ui(ui, view, &selected);
     ui.columns(2, |cols| {
         for (col, (title, list)) in cols.iter_mut().zip([("Outgoing", outgoing), ("Incoming", incoming)]) {
             col.label(RichText::new(title).strong());

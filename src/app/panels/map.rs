@@ -4,6 +4,7 @@
 use egui::{Color32, Sense, Stroke, Ui, vec2};
 
 use super::map_guides::{self, Canvas, Encoding};
+use super::map_stability;
 use super::palette::{INACTIVE, Ink, Scale};
 use crate::app::Action;
 use crate::app::view::View;
@@ -37,6 +38,17 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions: &m
         ),
     };
     ui.label(format!("{} concepts · warp {warp} · variance explained (top 3) {variance} · {signs}", map.labels.len()));
+    if let Some(e) = &view.run.stability.ensemble {
+        let with =
+            map.labels.iter().filter(|l| view.run.stability.of(l).is_some_and(|c| c.position_cov.is_some())).count();
+        let axes = if view.widgets.camera.axes == [0, 1, 2] { "" } else { " (shown on axes 1–3 only)" };
+        ui.label(format!(
+            "Stability over {} replicates{}: 95% ellipses for {with} of {} concepts{axes}",
+            e.replicates.len(),
+            if e.resample == crate::run::ensemble::Resample::Exchanges { ", bootstrap" } else { "" },
+            map.labels.len()
+        ));
+    }
     time_ui(ui, &frame, actions);
     canvas_ui(ui, view, settings.map_background, &frame, centre_on, actions);
 }
@@ -103,6 +115,8 @@ fn toolbar_ui(
             actions.push(Action::Remap);
         }
         cluster_controls_ui(ui, view, &mut settings.options.map.clusters, actions);
+        ui.separator();
+        map_stability::stability_controls_ui(ui, view, actions);
         egui::ComboBox::from_label("background")
             .selected_text(match settings.map_background {
                 MapBackground::Dark => "dark",
@@ -284,6 +298,13 @@ fn canvas_ui(
             painter.circle_stroke(screen[i], radius + 3.0, Stroke::new(2.0, Color32::from_rgb(240, 228, 66)));
         }
     }
+    view.run.stability.drawn = view
+        .run
+        .stability
+        .ensemble
+        .as_ref()
+        .filter(|_| view.widgets.stability.ellipses)
+        .and_then(|e| map_stability::ellipses_ui(&painter, &canvas, map, e, mix(ink.fill, ink.text, 0.6)));
     // Labels heaviest first, skipped where they would overlap.
     let mut by_mass: Vec<usize> = (0..screen.len()).collect();
     by_mass.sort_by(|&a, &b| map.masses[b].total_cmp(&map.masses[a]));

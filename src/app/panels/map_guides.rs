@@ -23,7 +23,8 @@ pub struct Canvas {
 }
 
 impl Canvas {
-    fn to_screen(&self, p: [f64; 3]) -> Pos2 {
+    /// Screen position of map coordinates `p` (the camera's axes already applied).
+    pub fn to_screen(&self, p: [f64; 3]) -> Pos2 {
         let (q, _) = self.camera.project(p);
         self.centre + vec2(q[0] * self.scale, -q[1] * self.scale)
     }

@@ -9,6 +9,7 @@ mod help;
 mod inspector;
 mod map;
 mod map_guides;
+mod map_stability;
 mod network;
 mod palette;
 mod settings;

@@ -1,0 +1,263 @@
+//! Replicate ensembles: R independent runs of one conversation — replicate `r` draws the
+//! windowed engine's connections with seed `S + r`, and with `Resample::Exchanges` learns from
+//! a bootstrap resample of the exchanges — then each concept's stability over them
+//! ([`crate::analysis::stability`]). On the CPU the replicates run on all cores; on the GPU
+//! they run one after another on the shared device, each a resident run with one read-back
+//! (not yet one batched computation over all replicates: see the README).
+//!
+//! Replicate 0 with the run's own seed and no resample is exactly the plain run, so an
+//! ensemble of one equals `huey analyze` (a test checks it). The plain run's map fixes the
+//! concept set every replicate's positions are computed over.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use crate::analysis::concept_map::{ConceptMap, concept_map, concept_map_over, ranked_concepts};
+use crate::analysis::mass::speaker_self_mass;
+use crate::analysis::stability::{self, ConceptStability, Replicate};
+use crate::model::network::Network;
+use crate::model::options::{AnalysisOptions, Backend};
+use crate::model::params::Specific;
+use crate::model::rng::SplitMix;
+use crate::model::tokens::TokenStream;
+use crate::run::RunError;
+use crate::run::factory::engine_on;
+
+/// What varies between replicates besides the seed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resample {
+    /// Every replicate learns from the whole conversation (only the seed varies).
+    #[default]
+    None,
+    /// Each replicate learns from n exchanges drawn with replacement from the n, kept in
+    /// conversation order (a repeated exchange is learned twice in a row).
+    Exchanges,
+}
+
+/// How an ensemble runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EnsembleSpec {
+    /// Number of replicates (at least 1).
+    pub replicates: usize,
+    /// What each replicate resamples.
+    pub resample: Resample,
+    /// Base seed `S`: replicate `r` uses `S + r` for the windowed engine's draws and for its
+    /// resample.
+    pub seed: u64,
+    /// Where the engines run.
+    pub backend: Backend,
+    /// CPU threads (0: all cores).
+    pub threads: usize,
+}
+
+/// The conversation an ensemble learns from.
+#[derive(Clone, Copy, Debug)]
+pub struct Conversation<'a> {
+    /// Tokens of every exchange.
+    pub stream: &'a TokenStream,
+    /// Speaker of each exchange.
+    pub speakers: &'a [String],
+    /// The detected speakers (their self-concept mass decides the map's speaker concepts).
+    pub people: &'a [String],
+}
+
+/// One replicate, as summarised in the report.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReplicateSummary {
+    /// Index `r`.
+    pub index: usize,
+    /// The windowed engine's seed (`S + r`; none for the temporal engine, which draws nothing).
+    pub seed: Option<u64>,
+    /// Distinct exchanges learned from (all of them without resampling).
+    pub distinct_exchanges: usize,
+    /// Live neurons at the end.
+    pub neurons: usize,
+    /// Live connections at the end.
+    pub connections: usize,
+}
+
+/// A finished ensemble.
+#[derive(Clone, Debug)]
+pub struct Ensemble {
+    /// Per concept, heaviest mean mass first.
+    pub concepts: Vec<ConceptStability>,
+    /// Per replicate.
+    pub replicates: Vec<ReplicateSummary>,
+    /// What each replicate contributed (masses, top concepts, positions).
+    pub data: Vec<Replicate>,
+    /// The plain run's map (seed `S`, every exchange): the concept set positions are computed
+    /// over.
+    pub reference_map: ConceptMap,
+    /// What the replicates resampled.
+    pub resample: Resample,
+    /// Where the engines ran, and on which device.
+    pub backend: Backend,
+    /// See `backend`.
+    pub device: String,
+    /// Wall seconds for all replicates (engines, maps and statistics).
+    pub secs: f64,
+}
+
+/// The options of replicate `r`: the windowed engine's seed becomes `S + r`.
+pub fn replicate_options(opts: &AnalysisOptions, spec: &EnsembleSpec, r: usize) -> AnalysisOptions {
+    let mut o = opts.clone();
+    o.backend = spec.backend;
+    if let Specific::Windowed(w) = &mut o.engine.specific {
+        w.seed = spec.seed.wrapping_add(r as u64);
+    }
+    o
+}
+
+/// The exchanges replicate `r` learns from, in conversation order.
+pub fn picks(n: usize, spec: &EnsembleSpec, r: usize) -> Vec<usize> {
+    match spec.resample {
+        Resample::None => (0..n).collect(),
+        Resample::Exchanges => {
+            let mut rng = SplitMix(spec.seed.wrapping_add(r as u64) ^ 0xB007_57A4_A11E_5EED);
+            let mut p: Vec<usize> = if n == 0 { Vec::new() } else { (0..n).map(|_| rng.below(n)).collect() };
+            p.sort_unstable();
+            p
+        }
+    }
+}
+
+/// What a replicate's work gives: its contribution and its summary, or why it failed.
+type Outcome = Result<(Replicate, ReplicateSummary), RunError>;
+
+/// The windowed engine's seed of replicate `r` (`None` for the temporal engine).
+pub fn replicate_seed(opts: &AnalysisOptions, spec: &EnsembleSpec, r: usize) -> Option<u64> {
+    match replicate_options(opts, spec, r).engine.specific {
+        Specific::Windowed(w) => Some(w.seed),
+        Specific::Temporal(_) => None,
+    }
+}
+
+/// What replicate `r` learned: the network, the distinct exchanges it read, the device.
+#[derive(Debug)]
+pub struct Learned {
+    /// The network at the end.
+    pub network: Network,
+    /// Distinct exchanges learned from.
+    pub distinct: usize,
+    /// The device the engine ran on.
+    pub device: String,
+}
+
+/// The network replicate `r` learns.
+pub fn replicate_network(
+    conv: Conversation<'_>,
+    opts: &AnalysisOptions,
+    spec: &EnsembleSpec,
+    r: usize,
+) -> Result<Learned, RunError> {
+    let o = replicate_options(opts, spec, r);
+    let mut engine = engine_on(spec.backend, &o)?;
+    let n = conv.stream.n_exchanges();
+    let distinct = match spec.resample {
+        Resample::None => {
+            engine.run(conv.stream, conv.speakers, 0..n)?;
+            n
+        }
+        Resample::Exchanges => {
+            let p = picks(n, spec, r);
+            let stream = conv.stream.resampled(&p);
+            let speakers: Vec<String> = p.iter().map(|&k| conv.speakers[k].clone()).collect();
+            engine.run(&stream, &speakers, 0..p.len())?;
+            let mut distinct = p;
+            distinct.dedup();
+            distinct.len()
+        }
+    };
+    Ok(Learned { network: engine.snapshot()?, distinct, device: engine.device() })
+}
+
+/// Run the ensemble. Fails on the first replicate that fails (a GPU that cannot start or is
+/// lost is an error, never a silent CPU run).
+pub fn run(conv: Conversation<'_>, opts: &AnalysisOptions, spec: &EnsembleSpec) -> Result<Ensemble, RunError> {
+    let started = Instant::now();
+    let spec = EnsembleSpec { replicates: spec.replicates.max(1), ..*spec };
+    // Replicate 0 first. The plain run's map (replicate 0's without resampling) fixes the
+    // concept set every replicate is positioned over: the concepts the map on show has.
+    let Learned { network: net0, distinct: distinct0, device } = replicate_network(conv, opts, &spec, 0)?;
+    let plain = match spec.resample {
+        Resample::None => None,
+        Resample::Exchanges => {
+            Some(replicate_network(conv, opts, &EnsembleSpec { resample: Resample::None, ..spec }, 0)?.network)
+        }
+    };
+    let reference_net = plain.as_ref().unwrap_or(&net0);
+    let reference_map = concept_map(reference_net, &speaker_self_mass(reference_net, conv.people), &opts.map);
+    let reference: Vec<String> = reference_map.labels.clone();
+    let one = |r: usize, net: &Network, distinct: usize| -> (Replicate, ReplicateSummary) {
+        let speaker_mass = speaker_self_mass(net, conv.people);
+        let ranked = ranked_concepts(net, &speaker_mass, &opts.map);
+        let top = ranked.iter().take(opts.map.n_concepts).map(|(c, _)| c.clone()).collect();
+        let over = concept_map_over(net, &speaker_mass, &opts.map, &reference);
+        let positions = over.labels.iter().cloned().zip(over.coords.iter().copied()).collect();
+        let summary = ReplicateSummary {
+            index: r,
+            seed: replicate_seed(opts, &spec, r),
+            distinct_exchanges: distinct,
+            neurons: net.words.iter().filter(|w| !w.is_empty()).count(),
+            connections: net.connections.len(),
+        };
+        (Replicate { masses: ranked.into_iter().collect(), top, positions }, summary)
+    };
+    let mut results: Vec<Option<Outcome>> = (0..spec.replicates).map(|_| None).collect();
+    results[0] = Some(Ok(one(0, &net0, distinct0)));
+    let work = |r: usize| replicate_network(conv, opts, &spec, r).map(|l| one(r, &l.network, l.distinct));
+    match spec.backend {
+        // One device: the replicates queue on it in turn.
+        Backend::Gpu => {
+            for (r, slot) in results.iter_mut().enumerate().skip(1) {
+                *slot = Some(work(r));
+            }
+        }
+        Backend::Cpu => {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            let threads = if spec.threads == 0 { cores } else { spec.threads }.min(spec.replicates - 1).max(1);
+            let next = AtomicUsize::new(1);
+            let done: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let r = next.fetch_add(1, Ordering::Relaxed);
+                                if r >= spec.replicates {
+                                    break mine;
+                                }
+                                mine.push((r, work(r)));
+                            }
+                        })
+                    })
+                    .collect();
+                // A panicking replicate is a bug; re-raise it on this thread.
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            });
+            for (r, result) in done.into_iter().flatten() {
+                results[r] = Some(result);
+            }
+        }
+    }
+    let mut data = Vec::with_capacity(spec.replicates);
+    let mut replicates = Vec::with_capacity(spec.replicates);
+    // Every index was claimed exactly once (replicate 0 above, the rest by the workers).
+    for result in results.into_iter().flatten() {
+        let (d, s) = result?;
+        data.push(d);
+        replicates.push(s);
+    }
+    let concepts = stability::stability(&data);
+    Ok(Ensemble {
+        concepts,
+        replicates,
+        data,
+        reference_map,
+        resample: spec.resample,
+        backend: spec.backend,
+        device,
+        secs: started.elapsed().as_secs_f64(),
+    })
+}

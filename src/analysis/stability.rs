@@ -7,19 +7,18 @@
 //! replicate's map), so rows pair by label; a concept a replicate lacks is left out of that
 //! replicate's fit and of its statistics, never put at the origin.
 
-use rustc_hash::FxHashMap;
-
 use crate::analysis::procrustes;
 
-/// What one replicate contributes.
+/// What one replicate contributes; concepts are ids into a label table the caller keeps
+/// (one for all replicates, so a replicate costs 16 bytes per concept, not a string each).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Replicate {
-    /// Every concept's mass by label (a concept not listed has mass 0 in this replicate).
-    pub masses: FxHashMap<String, f64>,
+    /// Every concept's mass by label id, each id once (a concept not listed has mass 0).
+    pub masses: Vec<(u32, f64)>,
     /// This replicate's own map concepts (its top N), heaviest first.
-    pub top: Vec<String>,
+    pub top: Vec<u32>,
     /// Positions (first three map dimensions) of the reference concepts this replicate maps.
-    pub positions: Vec<(String, [f64; 3])>,
+    pub positions: Vec<(u32, [f64; 3])>,
 }
 
 /// One concept's stability over the replicates.
@@ -71,36 +70,52 @@ pub fn interval(values: &[f64], level: f64) -> (f64, f64) {
 /// the mean to rounding on every case tried; each is O(replicates × concepts).
 const PROCRUSTES_ROUNDS: usize = 3;
 
-/// Per-concept stability over `replicates`. Concepts are
-/// those in any replicate's top N, heaviest mean mass first.
-pub fn stability(replicates: &[Replicate]) -> Vec<ConceptStability> {
+/// Per-concept stability over `replicates`, whose ids name `labels`. Concepts are those in
+/// any replicate's top N, heaviest mean mass first. O(entries + replicates × N) time and
+/// memory: every replicate's lists are read once per pass.
+pub fn stability(replicates: &[Replicate], labels: &[String]) -> Vec<ConceptStability> {
     let r = replicates.len();
     if r == 0 {
         return Vec::new();
     }
-    let mut concepts: Vec<&str> = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
+    // The concepts, in order of first appearance; `slot[id]` is a concept's row.
+    let mut slot: Vec<Option<usize>> = vec![None; labels.len()];
+    let mut concepts: Vec<u32> = Vec::new();
+    let mut in_top: Vec<usize> = Vec::new();
     for rep in replicates {
-        for c in &rep.top {
-            if seen.insert(c.as_str()) {
+        for &c in &rep.top {
+            let row = *slot[c as usize].get_or_insert_with(|| {
                 concepts.push(c);
+                in_top.push(0);
+                concepts.len() - 1
+            });
+            in_top[row] += 1;
+        }
+    }
+    // Each concept's masses over the replicates that have it; the others add zeros.
+    let mut masses: Vec<Vec<f64>> = vec![Vec::new(); concepts.len()];
+    for rep in replicates {
+        for &(c, m) in &rep.masses {
+            if let Some(row) = slot.get(c as usize).copied().flatten() {
+                masses[row].push(m);
             }
         }
     }
-    let aligned = aligned_positions(replicates);
+    let aligned = aligned_positions(replicates, labels.len());
     let mut out: Vec<ConceptStability> = concepts
         .iter()
-        .map(|&c| {
-            let masses: Vec<f64> = replicates.iter().map(|rep| rep.masses.get(c).copied().unwrap_or(0.0)).collect();
-            let (mass_low, mass_high) = interval(&masses, 0.95);
-            let in_top = replicates.iter().filter(|rep| rep.top.iter().any(|t| t == c)).count();
-            let points = aligned.get(c).map_or(&[][..], Vec::as_slice);
+        .enumerate()
+        .map(|(row, &c)| {
+            let values = &mut masses[row];
+            values.resize(r, 0.0);
+            let (mass_low, mass_high) = interval(values, 0.95);
+            let points = aligned[c as usize].as_slice();
             ConceptStability {
-                concept: c.to_owned(),
-                mass_mean: masses.iter().sum::<f64>() / r as f64,
+                concept: labels[c as usize].clone(),
+                mass_mean: values.iter().sum::<f64>() / r as f64,
                 mass_low,
                 mass_high,
-                top_frequency: in_top as f64 / r as f64,
+                top_frequency: in_top[row] as f64 / r as f64,
                 mapped: points.len(),
                 position_mean: (!points.is_empty()).then(|| mean(points)),
                 position_cov: (points.len() >= 2).then(|| covariance(points)),
@@ -111,23 +126,27 @@ pub fn stability(replicates: &[Replicate]) -> Vec<ConceptStability> {
     out
 }
 
-/// Each concept's positions over the replicates that map it, aligned by generalised
-/// Procrustes onto a common mean shape.
-fn aligned_positions(replicates: &[Replicate]) -> FxHashMap<&str, Vec<[f64; 3]>> {
-    let mut target: FxHashMap<&str, [f64; 3]> = replicates[0].positions.iter().map(|(c, p)| (c.as_str(), *p)).collect();
-    let mut aligned: FxHashMap<&str, Vec<[f64; 3]>> = FxHashMap::default();
+/// Each concept's positions (by label id) over the replicates that map it, aligned by
+/// generalised Procrustes onto a common mean shape.
+fn aligned_positions(replicates: &[Replicate], n_labels: usize) -> Vec<Vec<[f64; 3]>> {
+    let mut target: Vec<Option<[f64; 3]>> = vec![None; n_labels];
+    for &(c, p) in &replicates[0].positions {
+        target[c as usize] = Some(p);
+    }
+    let mut aligned: Vec<Vec<[f64; 3]>> = vec![Vec::new(); n_labels];
     for _ in 0..PROCRUSTES_ROUNDS {
-        aligned.clear();
+        aligned.iter_mut().for_each(Vec::clear);
         for rep in replicates {
-            let paired: Vec<([f64; 3], [f64; 3])> =
-                rep.positions.iter().filter_map(|(c, p)| target.get(c.as_str()).map(|t| (*p, *t))).collect();
-            let (xs, ys): (Vec<[f64; 3]>, Vec<[f64; 3]>) = paired.into_iter().unzip();
+            let (xs, ys): (Vec<[f64; 3]>, Vec<[f64; 3]>) =
+                rep.positions.iter().filter_map(|&(c, p)| target[c as usize].map(|t| (p, t))).unzip();
             let fit = procrustes::fit(&xs, &ys);
-            for (c, p) in &rep.positions {
-                aligned.entry(c.as_str()).or_default().push(fit.apply(*p));
+            for &(c, p) in &rep.positions {
+                aligned[c as usize].push(fit.apply(p));
             }
         }
-        target = aligned.iter().map(|(c, ps)| (*c, mean(ps))).collect();
+        for (t, ps) in target.iter_mut().zip(&aligned) {
+            *t = (!ps.is_empty()).then(|| mean(ps));
+        }
     }
     aligned
 }
@@ -175,11 +194,21 @@ mod tests {
         assert_eq!(interval(&[2.0, 1.0], 1.0), (1.0, 2.0));
     }
 
+    const LABELS: [&str; 7] = ["a", "b", "c", "p", "q", "r", "m"];
+
+    fn id(c: &str) -> u32 {
+        LABELS.iter().position(|l| *l == c).unwrap() as u32
+    }
+
+    fn labels() -> Vec<String> {
+        LABELS.iter().map(|l| (*l).to_owned()).collect()
+    }
+
     fn rep(masses: &[(&str, f64)], top: &[&str], positions: &[(&str, [f64; 3])]) -> Replicate {
         Replicate {
-            masses: masses.iter().map(|(c, m)| ((*c).to_owned(), *m)).collect(),
-            top: top.iter().map(|c| (*c).to_owned()).collect(),
-            positions: positions.iter().map(|(c, p)| ((*c).to_owned(), *p)).collect(),
+            masses: masses.iter().map(|(c, m)| (id(c), *m)).collect(),
+            top: top.iter().map(|c| id(c)).collect(),
+            positions: positions.iter().map(|(c, p)| (id(c), *p)).collect(),
         }
     }
 
@@ -189,7 +218,7 @@ mod tests {
         // The same shape turned by 90° and mirrored in y: alignment must undo both.
         let turned: Vec<(&str, [f64; 3])> = base.iter().map(|(c, p)| (*c, [p[1], p[0], 0.0])).collect();
         let reps = [rep(&[("a", 1.0)], &["a", "b", "c"], &base), rep(&[("a", 3.0)], &["a", "b"], &turned)];
-        let s = stability(&reps);
+        let s = stability(&reps, &labels());
         let a = s.iter().find(|c| c.concept == "a").unwrap();
         assert_eq!((a.mass_mean, a.top_frequency, a.mapped), (2.0, 1.0, 2));
         let m = a.position_mean.unwrap();
@@ -207,7 +236,7 @@ mod tests {
             vec![("p", [10.0, 0.0, 0.0]), ("q", [0.0, 10.0, 0.0]), ("r", [-10.0, -10.0, 0.0]), ("m", [x, 0.0, 0.0])]
         };
         let reps: Vec<Replicate> = [-1.0, 1.0, -1.0, 1.0].iter().map(|&x| rep(&[], &["m"], &frame(x))).collect();
-        let s = stability(&reps);
+        let s = stability(&reps, &labels());
         let cov = s[0].position_cov.unwrap();
         // Alignment may absorb a little of the motion; the x variance stays near 4/3.
         assert!((cov[0][0] - 4.0 / 3.0).abs() < 0.1 && cov[1][1] < 0.05, "{cov:?}");

@@ -90,17 +90,29 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
     for w in &warnings {
         eprintln!("warning: {}", super::printable(w));
     }
-    if spec.resample == Resample::None && matches!(opts.engine.specific, Specific::Temporal(_)) && spec.replicates > 1 {
-        eprintln!(
-            "warning: the temporal engine draws nothing: without --resample exchanges every replicate is the same run"
-        );
-    }
     let kill_source = args.flags.kill_source()?.for_text(&text);
     let (kill, _) = crate::io::kill_list::load(&kill_source)?;
     let prepared = prepare(&text, &opts, &kill)?;
     let (stream, speakers) = prepared.pipeline.tokens();
     let conv = Conversation { stream, speakers, people: &prepared.detection.speakers };
-    let ensemble = crate::run::ensemble::run(conv, &opts, &spec)?;
+    crate::run::ensemble::check_size(conv, &opts, spec.replicates)?;
+    if spec.resample == Resample::None && matches!(opts.engine.specific, Specific::Temporal(_)) && spec.replicates > 1 {
+        eprintln!(
+            "warning: the temporal engine draws nothing: without --resample exchanges every replicate is the same run"
+        );
+    }
+    // Progress on a terminal only (a log or a test gets the summary alone).
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let total = spec.replicates;
+    let progress = move |done: usize| {
+        if tty && (done == total || done.is_multiple_of((total / 20).max(1))) {
+            eprint!("\rreplicates: {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let ensemble = crate::run::ensemble::run_reporting(conv, &opts, &spec, &progress)?;
     let mut out = summary(&name, &spec, &ensemble, args.top);
     if let Some(path) = args.json.as_deref() {
         let doc = serde_json::json!({

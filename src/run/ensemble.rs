@@ -12,6 +12,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use rustc_hash::FxHashMap;
+
 use crate::analysis::concept_map::{ConceptMap, concept_map, concept_map_over, ranked_concepts};
 use crate::analysis::mass::speaker_self_mass;
 use crate::analysis::stability::{self, ConceptStability, Replicate};
@@ -84,8 +86,10 @@ pub struct Ensemble {
     pub concepts: Vec<ConceptStability>,
     /// Per replicate.
     pub replicates: Vec<ReplicateSummary>,
-    /// What each replicate contributed (masses, top concepts, positions).
+    /// What each replicate contributed (masses, top concepts, positions; ids into `labels`).
     pub data: Vec<Replicate>,
+    /// The concept labels `data`'s ids name.
+    pub labels: Vec<String>,
     /// The plain run's map (seed `S`, every exchange): the concept set positions are computed
     /// over.
     pub reference_map: ConceptMap,
@@ -120,6 +124,48 @@ pub fn picks(n: usize, spec: &EnsembleSpec, r: usize) -> Vec<usize> {
             p
         }
     }
+}
+
+/// Most (replicate, concept) masses an ensemble keeps: 2²⁶ entries of 16 bytes, 1 GiB.
+pub const MAX_ENTRIES: u64 = 1 << 26;
+
+/// Concept labels as ids, one table for all replicates (a replicate's thread interns its
+/// labels in one short critical section, after its engine has run).
+#[derive(Debug, Default)]
+struct Labels {
+    ids: FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Labels {
+    fn id(&mut self, label: &str) -> u32 {
+        if let Some(&id) = self.ids.get(label) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(label.to_owned(), id);
+        self.names.push(label.to_owned());
+        id
+    }
+}
+
+/// Refuse an ensemble whose masses would not fit [`MAX_ENTRIES`]: a replicate has at most as
+/// many concepts as the vocabulary cap and as the conversation has words (and speakers).
+pub fn check_size(conv: Conversation<'_>, opts: &AnalysisOptions, replicates: usize) -> Result<(), RunError> {
+    let mut words: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    for k in 0..conv.stream.n_exchanges() {
+        words.extend(conv.stream.exchange(k));
+    }
+    let concepts = opts.engine.common.max_neurons.min(words.len() + 2 * conv.people.len()).max(1);
+    if replicates as u64 * concepts as u64 > MAX_ENTRIES {
+        return Err(RunError::EnsembleTooLarge {
+            replicates,
+            concepts,
+            max: MAX_ENTRIES,
+            fits: MAX_ENTRIES / concepts as u64,
+        });
+    }
+    Ok(())
 }
 
 /// What a replicate's work gives: its contribution and its summary, or why it failed.
@@ -175,8 +221,20 @@ pub fn replicate_network(
 /// Run the ensemble. Fails on the first replicate that fails (a GPU that cannot start or is
 /// lost is an error, never a silent CPU run).
 pub fn run(conv: Conversation<'_>, opts: &AnalysisOptions, spec: &EnsembleSpec) -> Result<Ensemble, RunError> {
+    run_reporting(conv, opts, spec, &|_| {})
+}
+
+/// [`run`], calling `progress` with the number of replicates done after each one (from the
+/// threads that run them, so in any order of completion but with a growing count).
+pub fn run_reporting(
+    conv: Conversation<'_>,
+    opts: &AnalysisOptions,
+    spec: &EnsembleSpec,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Ensemble, RunError> {
     let started = Instant::now();
     let spec = EnsembleSpec { replicates: spec.replicates.max(1), ..*spec };
+    check_size(conv, opts, spec.replicates)?;
     // Replicate 0 first. The plain run's map (replicate 0's without resampling) fixes the
     // concept set every replicate is positioned over: the concepts the map on show has.
     let Learned { network: net0, distinct: distinct0, device } = replicate_network(conv, opts, &spec, 0)?;
@@ -189,12 +247,11 @@ pub fn run(conv: Conversation<'_>, opts: &AnalysisOptions, spec: &EnsembleSpec) 
     let reference_net = plain.as_ref().unwrap_or(&net0);
     let reference_map = concept_map(reference_net, &speaker_self_mass(reference_net, conv.people), &opts.map);
     let reference: Vec<String> = reference_map.labels.clone();
+    let labels = std::sync::Mutex::new(Labels::default());
     let one = |r: usize, net: &Network, distinct: usize| -> (Replicate, ReplicateSummary) {
         let speaker_mass = speaker_self_mass(net, conv.people);
         let ranked = ranked_concepts(net, &speaker_mass, &opts.map);
-        let top = ranked.iter().take(opts.map.n_concepts).map(|(c, _)| c.clone()).collect();
         let over = concept_map_over(net, &speaker_mass, &opts.map, &reference);
-        let positions = over.labels.iter().cloned().zip(over.coords.iter().copied()).collect();
         let summary = ReplicateSummary {
             index: r,
             seed: replicate_seed(opts, &spec, r),
@@ -202,11 +259,24 @@ pub fn run(conv: Conversation<'_>, opts: &AnalysisOptions, spec: &EnsembleSpec) 
             neurons: net.words.iter().filter(|w| !w.is_empty()).count(),
             connections: net.connections.len(),
         };
-        (Replicate { masses: ranked.into_iter().collect(), top, positions }, summary)
+        // A panic elsewhere cannot leave the table half-written (inserts are whole), so a
+        // poisoned lock is still a good table.
+        let mut table = labels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let masses: Vec<(u32, f64)> = ranked.iter().map(|(c, m)| (table.id(c), *m)).collect();
+        let top = masses.iter().take(opts.map.n_concepts).map(|&(c, _)| c).collect();
+        let positions = over.labels.iter().zip(&over.coords).map(|(c, p)| (table.id(c), *p)).collect();
+        drop(table);
+        (Replicate { masses, top, positions }, summary)
     };
     let mut results: Vec<Option<Outcome>> = (0..spec.replicates).map(|_| None).collect();
     results[0] = Some(Ok(one(0, &net0, distinct0)));
-    let work = |r: usize| replicate_network(conv, opts, &spec, r).map(|l| one(r, &l.network, l.distinct));
+    let finished = AtomicUsize::new(1);
+    progress(1);
+    let work = |r: usize| {
+        let out = replicate_network(conv, opts, &spec, r).map(|l| one(r, &l.network, l.distinct));
+        progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
+        out
+    };
     match spec.backend {
         // One device: the replicates queue on it in turn.
         Backend::Gpu => {
@@ -249,11 +319,13 @@ pub fn run(conv: Conversation<'_>, opts: &AnalysisOptions, spec: &EnsembleSpec) 
         data.push(d);
         replicates.push(s);
     }
-    let concepts = stability::stability(&data);
+    let names = labels.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).names;
+    let concepts = stability::stability(&data, &names);
     Ok(Ensemble {
         concepts,
         replicates,
         data,
+        labels: names,
         reference_map,
         resample: spec.resample,
         backend: spec.backend,

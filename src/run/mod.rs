@@ -32,4 +32,18 @@ pub enum RunError {
     /// An engine could not be built or failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// An ensemble would keep more masses than its memory bound allows.
+    #[error(
+        "{replicates} replicates of up to {concepts} concepts each would keep over {max} masses in memory; use at most {fits} replicates or a lower --max-neurons"
+    )]
+    EnsembleTooLarge {
+        /// Replicates asked for.
+        replicates: usize,
+        /// Concepts a replicate can have (the vocabulary cap, or the conversation's words).
+        concepts: usize,
+        /// The bound on replicates × concepts.
+        max: u64,
+        /// Replicates that fit.
+        fits: u64,
+    },
 }

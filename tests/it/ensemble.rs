@@ -56,10 +56,23 @@ fn replicates_are_seeded_and_independent_of_the_thread_count() {
     let one_thread = EnsembleSpec { threads: 1, ..spec(6, Resample::Exchanges, Backend::Cpu) };
     let a = huey::run::ensemble::run(conv, &opts, &one_thread).unwrap();
     let b = huey::run::ensemble::run(conv, &opts, &EnsembleSpec { threads: 3, ..one_thread }).unwrap();
-    assert_eq!(a.data, b.data);
+    assert_eq!(named(&a), named(&b));
     assert_eq!(a.concepts, b.concepts);
     assert_eq!(a.replicates.iter().map(|r| r.seed).collect::<Vec<_>>(), (0..6).map(Some).collect::<Vec<_>>());
-    assert!(a.data.windows(2).any(|w| w[0].masses != w[1].masses), "replicates differ");
+    let masses = named(&a);
+    assert!(masses.windows(2).any(|w| w[0] != w[1]), "replicates differ");
+}
+
+/// Each replicate's masses by label (ids depend on which thread interned a label first).
+fn named(e: &huey::run::ensemble::Ensemble) -> Vec<Vec<(String, f64)>> {
+    e.data
+        .iter()
+        .map(|d| {
+            let mut m: Vec<(String, f64)> = d.masses.iter().map(|&(c, m)| (e.labels[c as usize].clone(), m)).collect();
+            m.sort_by(|x, y| x.0.cmp(&y.0));
+            m
+        })
+        .collect()
 }
 
 /// A bootstrap over n exchanges leaves out a given exchange with probability (1 − 1/n)ⁿ, so a
@@ -192,4 +205,14 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
     let temporal = super::cli::huey(&["ensemble", file.to_str().unwrap(), "--replicates", "2", "--seed", "3"]);
     assert!(temporal.status.success(), "{}", String::from_utf8_lossy(&temporal.stderr));
     assert!(String::from_utf8_lossy(&temporal.stderr).contains("every replicate is the same run"));
+    // Refused up front: more masses than the memory bound (2²⁶), with what would fit.
+    let spec = huey::text::synthetic::SynthSpec { words: 10_000, vocabulary: 5_000, ..Default::default() };
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, huey::text::synthetic::conversation(&spec)).unwrap();
+    let too_many =
+        super::cli::huey(&["ensemble", big.to_str().unwrap(), "--replicates", "100000", "--max-neurons", "1000"]);
+    assert!(!too_many.status.success());
+    let err = String::from_utf8_lossy(&too_many.stderr);
+    assert!(err.contains("use at most 67108 replicates"), "{err}");
+    assert!(!err.contains("same run"), "refused before any warning: {err}");
 }

@@ -80,6 +80,15 @@ pub enum Action {
     SaveSettings,
 }
 
+impl Action {
+    /// Open `path` as what its name says: a session (`*.ron`, as the app and `huey analyze
+    /// --save-session` write them; a double-click on one starts `huey FILE`) or a conversation.
+    pub fn open(path: PathBuf) -> Self {
+        let session = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+        if session { Self::OpenSession(path) } else { Self::Open(path) }
+    }
+}
+
 impl Purpose {
     /// What choosing `path` for this purpose asks for.
     pub fn action(self, path: PathBuf) -> Action {
@@ -97,5 +106,19 @@ impl Purpose {
             Self::OpenCorpus => Action::OpenCorpus(path),
             Self::ExportComparison => Action::ExportComparison(path),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ron_file_opens_as_a_session_anything_else_as_a_conversation() {
+        let open = |p: &str| Action::open(PathBuf::from(p));
+        assert_eq!(open("a/talk.huey.ron"), Action::OpenSession(PathBuf::from("a/talk.huey.ron")));
+        assert_eq!(open("old.RON"), Action::OpenSession(PathBuf::from("old.RON")));
+        assert_eq!(open("talk.txt"), Action::Open(PathBuf::from("talk.txt")));
+        assert_eq!(open("ron"), Action::Open(PathBuf::from("ron")));
     }
 }

@@ -35,7 +35,7 @@ impl HueyApp {
         }
         self.script = launch.script.map(script::Autopilot::new);
         match launch.file {
-            Some(path) => self.apply(Action::Open(path)),
+            Some(path) => self.apply(Action::open(path)),
             None => {
                 // Without a file, the sample runs on its own (a script decides for itself).
                 self.autorun = self.script.is_none();

@@ -11,6 +11,7 @@ mod action;
 mod browser;
 mod derived;
 mod export;
+mod icon;
 pub mod jobs;
 mod logic;
 mod panels;
@@ -300,7 +301,7 @@ impl eframe::App for HueyApp {
             i.raw.dropped_files.first().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty())
         });
         if let Some(path) = dropped {
-            self.apply(Action::Open(path));
+            self.apply(Action::open(path));
         }
         let started = Instant::now();
         self.logic();
@@ -333,7 +334,16 @@ pub struct AppError(#[from] eframe::Error);
 /// Open the window (`huey` with no subcommand) as `launch` says.
 pub fn run(launch: Launch) -> Result<(), AppError> {
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Huey"),
+        viewport: {
+            let v = egui::ViewportBuilder::default()
+                .with_inner_size([1280.0, 800.0])
+                .with_title("Huey")
+                .with_app_id(icon::APP_ID);
+            match icon::icon() {
+                Some(i) => v.with_icon(std::sync::Arc::new(i)),
+                None => v,
+            }
+        },
         ..Default::default()
     };
     eframe::run_native(

@@ -1,5 +1,5 @@
 //! The command line: `huey analyze`, `huey batch`, `huey merge`, `huey compare`,
-//! `huey align`, `huey ensemble`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, and
+//! `huey align`, `huey ensemble`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, `huey completions`, and
 //! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
@@ -17,6 +17,7 @@ mod compare;
 mod ensemble;
 mod export;
 mod gpu_info;
+mod manual;
 mod session;
 mod synth;
 mod timeline;
@@ -115,6 +116,15 @@ pub enum Command {
     Session(SessionArgs),
     /// Show the GPU adapter Huey would use, and run the bundled sample on the CPU and the GPU.
     GpuInfo,
+    /// Print shell completions for bash, zsh, fish, elvish or PowerShell
+    /// (e.g. `huey completions bash > ~/.local/share/bash-completion/completions/huey`).
+    Completions(manual::CompletionsArgs),
+    /// Print the man page (roff) of huey or of one subcommand.
+    #[command(hide = true)]
+    Manpage(manual::ManpageArgs),
+    /// List the subcommands that have a man page of their own, one per line.
+    #[command(hide = true)]
+    ManpageList,
 }
 
 /// Errors that end a command; printed once by [`run`].
@@ -205,6 +215,12 @@ pub enum CliError {
     /// Two maps cannot be aligned.
     #[error("huey align: {0}")]
     Align(String),
+    /// `huey manpage NAME` names no subcommand.
+    #[error("no subcommand '{0}' (huey --help lists them)")]
+    NoSubcommand(String),
+    /// A man page could not be rendered.
+    #[error("cannot render the man page: {0}")]
+    Manpage(String),
     /// Two outputs of one command name the same file.
     #[error("two outputs name the same file: {}", .0.display())]
     SameOutput(PathBuf),
@@ -233,6 +249,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Synth(args)) => synth::run(&args),
         Some(Command::Session(args)) => session::run(&args),
         Some(Command::GpuInfo) => gpu_info::run(),
+        Some(Command::Completions(args)) => manual::completions(&args),
+        Some(Command::Manpage(args)) => manual::manpage(&args),
+        Some(Command::ManpageList) => {
+            emit(&manual::subcommands().iter().map(|s| format!("{s}\n")).collect::<String>());
+            Ok(())
+        }
         None if cli.print => analyze::run(&printed(&cli)),
         None => match crate::app::run(launch(&cli)) {
             Ok(()) => Ok(()),

@@ -13,6 +13,7 @@ mod gpu;
 mod history;
 mod kernels;
 mod parity;
+mod packaging;
 mod properties;
 mod sessions;
 mod shaders;

@@ -191,8 +191,16 @@ fn save_and_reopen_a_session() {
     }
     assert!(md.contains(&hash), "{md}");
 
+    // Started on the file, as a double-click on a session starts `huey FILE`: a `.ron` file
+    // opens as a session, not as a conversation.
     let mut other = new_app();
-    other.apply(Action::OpenSession(session.clone()));
+    other.start(huey::app::Launch {
+        file: Some(session.clone()),
+        max_neurons: None,
+        engine: None,
+        preset: None,
+        script: None,
+    });
     let mut h2 = harness(other);
     until(&mut h2, "the restored network", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done > 0));
     assert_eq!(h2.state().view.run.frame.as_ref().unwrap().network, saved);
@@ -1100,7 +1108,7 @@ fn an_open_native_dialog_never_stops_the_redraws() {
     assert!(h.state().source().is_none(), "a cancelled dialog opens nothing");
 }
 
-/// The built-in browser chosen in the settings: Ctrl+S offers `session.ron` in the
+/// The built-in browser chosen in the settings: Ctrl+S offers `session.huey.ron` in the
 /// conversation's folder and *Save* writes it there; the native dialog is never asked.
 #[test]
 fn the_built_in_browser_saves_a_session_where_the_conversation_is() {
@@ -1118,7 +1126,7 @@ fn the_built_in_browser_saves_a_session_where_the_conversation_is() {
     until_h(&mut h, "the folder's listing", |h| h.query_by_label("🗋 notes.csv").is_some());
     h.get_by_label("Save").click();
     until(&mut h, "the session file", |a| a.view.notices.any(|m| matches!(m, Message::App(Info::SessionSaved(_)))));
-    assert!(dir.path().join("session.ron").is_file(), "{:?}", h.state().view.notices);
+    assert!(dir.path().join("session.huey.ron").is_file(), "{:?}", h.state().view.notices);
 }
 
 /// Before anything is loaded there is nothing to save or export: the buttons say so by being

@@ -289,7 +289,7 @@ impl Purpose {
     /// The file name a save dialog proposes.
     pub fn file_name(self) -> Option<String> {
         match self {
-            Self::SaveSession => Some("session.ron".to_owned()),
+            Self::SaveSession => Some("session.huey.ron".to_owned()),
             Self::ExportConcepts => Some("concepts.csv".to_owned()),
             Self::ExportReport => Some("report.md".to_owned()),
             Self::Export(format) => Some(format.suggested_name("huey")),

@@ -69,9 +69,10 @@ pub struct BenchArgs {
     /// Instead of files: both engines over `--sizes` on synthetic corpora (see docs/BENCHMARKS.md).
     #[arg(long, conflicts_with = "files")]
     pub sweep: bool,
-    /// Instead: the same replicate ensemble (windowed engine, f32, seeds 0…R−1) of the first
-    /// file (the bundled sample when none) on the CPU's cores and on the GPU, side by side:
-    /// replicates per second and the ratio.
+    /// Instead: the same replicate ensemble (always the windowed engine in f32, seeds 0…R−1;
+    /// `--engine`, `--precision` and `--backend` do not apply) of the first file (the bundled
+    /// sample when none) on the CPU's cores and on the GPU, side by side: replicates per
+    /// second and the ratio.
     #[arg(long, conflicts_with_all = ["sweep", "seeks", "scrubs"])]
     pub ensemble: bool,
     /// Replicates of `--ensemble` (1 to 100,000).
@@ -380,12 +381,17 @@ fn ensemble(args: &BenchArgs, json: Option<(&std::path::Path, &Outputs)>) -> Res
     a.flags.exchange_limit = args.exchange_limit;
     let opts = a.options()?;
     let (kill, _) = a.kill_list()?;
-    let (name, text, _) = load_input(&a)?;
+    let (name, text, warnings) = load_input(&a)?;
+    for w in &warnings {
+        eprintln!("warning: {}", super::printable(w));
+    }
+    if args.files.len() > 1 {
+        eprintln!("warning: --ensemble times the first file only");
+    }
     let prepared = crate::run::pipeline::prepare(&text, &opts, &kill)?;
     let (stream, speakers) = prepared.pipeline.tokens();
     let conv = Conversation { stream, speakers, people: &prepared.detection.speakers };
     let reps = args.reps.unwrap_or(3).max(1);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut header = format!(
         "ensemble of {} replicates of {name} ({} exchanges), windowed engine, f32, median of {reps}\n",
         args.replicates,
@@ -415,7 +421,7 @@ fn ensemble(args: &BenchArgs, json: Option<(&std::path::Path, &Outputs)>) -> Res
         let row = EnsembleBench {
             backend,
             device: warm.device,
-            threads: if backend == Backend::Cpu { threads } else { 0 },
+            threads: if backend == Backend::Cpu { crate::run::ensemble::threads_for(&spec) } else { 0 },
             replicates: args.replicates,
             reps,
             median_secs,

@@ -17,6 +17,8 @@ pub struct EnsembleArgs {
     pub file: Option<std::path::PathBuf>,
     /// The analysis options, as `huey analyze`. `--seed S` is the ensemble's base seed:
     /// replicate r draws the windowed engine's connections, and its resample, with S + r.
+    /// `--backend gpu` runs the replicates on the GPU; without one it is an error (no
+    /// fallback). The cluster options change nothing here.
     #[command(flatten)]
     pub flags: AnalysisFlags,
     /// Number of replicates (1 to 100,000).
@@ -26,10 +28,11 @@ pub struct EnsembleArgs {
     /// of the exchanges (n drawn with replacement from the n, kept in conversation order).
     #[arg(long, value_enum, default_value_t = ResampleArg::None)]
     pub resample: ResampleArg,
-    /// CPU threads the replicates share (0: all cores).
+    /// CPU threads the replicates share (0: all cores; never more than the cores).
     #[arg(long, default_value_t = 0, value_parser = super::count_in(0, 4096))]
     pub threads: usize,
-    /// Write the ensemble (per concept and per replicate) as JSON to this file.
+    /// Write the ensemble as JSON to this file: per concept its stability, per replicate its
+    /// seed, distinct exchanges, neurons and connections, and the options.
     #[arg(long, value_name = "OUT")]
     pub json: Option<std::path::PathBuf>,
     /// Write the per-concept stability as a CSV table to this file.
@@ -96,10 +99,17 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
     let (stream, speakers) = prepared.pipeline.tokens();
     let conv = Conversation { stream, speakers, people: &prepared.detection.speakers };
     crate::run::ensemble::check_size(conv, &opts, spec.replicates)?;
-    if spec.resample == Resample::None && matches!(opts.engine.specific, Specific::Temporal(_)) && spec.replicates > 1 {
-        eprintln!(
-            "warning: the temporal engine draws nothing: without --resample exchanges every replicate is the same run"
-        );
+    for w in &prepared.detection.warnings {
+        eprintln!("warning: {}", super::printable(&crate::run::notice::Notice::Detection(w.clone())));
+    }
+    if stream.n_exchanges() > 0 && stream.n_tokens() == 0 {
+        eprintln!("warning: {}", super::printable(&crate::run::notice::Notice::AllKilled));
+    }
+    if let Some(why) = identical_replicates(&opts, &spec, stream.n_exchanges()) {
+        eprintln!("warning: {why}: every replicate is the same run");
+    }
+    if spec.backend == crate::model::options::Backend::Gpu && args.threads != 0 {
+        eprintln!("warning: --threads has no effect with --backend gpu (the replicates queue on the one device)");
     }
     // Progress on a terminal only (a log or a test gets the summary alone).
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -113,6 +123,9 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
         }
     };
     let ensemble = crate::run::ensemble::run_reporting(conv, &opts, &spec, &progress)?;
+    if ensemble.concepts.is_empty() {
+        eprintln!("warning: no replicate has a concept (no connection formed); the table is empty");
+    }
     let mut out = summary(&name, &spec, &ensemble, args.top);
     if let Some(path) = args.json.as_deref() {
         let doc = serde_json::json!({
@@ -139,6 +152,27 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Why every replicate would be the same run, if it would: nothing drawn (the temporal engine,
+/// or the windowed engine with every connection allowed) and nothing resampled (or one
+/// exchange only, which every resample repeats).
+fn identical_replicates(opts: &AnalysisOptions, spec: &EnsembleSpec, exchanges: usize) -> Option<String> {
+    if spec.replicates < 2 {
+        return None;
+    }
+    let nothing_drawn = match &opts.engine.specific {
+        Specific::Temporal(_) => "the temporal engine draws nothing",
+        Specific::Windowed(w) if w.connection_prob >= 1.0 => "with --connection-prob 1 nothing is drawn",
+        Specific::Windowed(_) => return None,
+    };
+    match spec.resample {
+        Resample::None => Some(format!("{nothing_drawn} and nothing is resampled (add --resample exchanges)")),
+        Resample::Exchanges if exchanges <= 1 => {
+            Some(format!("{nothing_drawn}, and a resample of one exchange is that exchange"))
+        }
+        Resample::Exchanges => None,
+    }
+}
+
 fn resample_name(r: Resample) -> &'static str {
     match r {
         Resample::None => "none",
@@ -151,7 +185,8 @@ fn summary(name: &str, spec: &EnsembleSpec, e: &Ensemble, top: usize) -> String 
     let mut out = String::new();
     outln!(
         out,
-        "{name}: {} replicates (resample: {}, seeds {}…), {} on {}, {:.2} s ({:.1} replicates/s)",
+        "{}: {} replicates (resample: {}, seeds {}…), {} on {}, {:.2} s ({:.1} replicates/s)",
+        super::printable(&name),
         spec.replicates,
         resample_name(spec.resample),
         spec.seed,

@@ -342,8 +342,7 @@ impl Outputs {
         let outputs = Self { inputs, force };
         let given: Vec<&Path> = paths.iter().flatten().copied().collect();
         for (k, a) in given.iter().enumerate() {
-            let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-            if given[k + 1..].iter().any(|b| absolute(a) == absolute(b)) {
+            if given[k + 1..].iter().any(|b| crate::io::atomic::same_target(a, b)) {
                 return Err(CliError::SameOutput(a.to_path_buf()));
             }
             let inputs: Vec<&Path> = outputs.inputs.iter().map(PathBuf::as_path).collect();

@@ -83,6 +83,35 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
     }
 }
 
+/// Whether two output paths name one file: the same place once folders and links are
+/// resolved (`a/../x` and `x`, a link and its target, a path through a linked folder), or one
+/// existing file under two names (a hard link). Two outputs of one command must not, or the
+/// later write would silently replace the earlier.
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b))
+        && same_file(&x, &y)
+    {
+        return true;
+    }
+    match (resolved(a, 8), resolved(b, 8)) {
+        (Some(x), Some(y)) => x == y,
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
+    }
+}
+
+/// Where a write to `path` lands: its canonical folder joined with its name, after following
+/// `path` itself if it is a link (`depth` links at most), whether or not the file exists yet.
+fn resolved(path: &Path, depth: usize) -> Option<PathBuf> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if depth > 0
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && let Ok(target) = std::fs::read_link(path)
+    {
+        return resolved(&parent.join(target), depth - 1);
+    }
+    Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+}
+
 /// Check that `path` may be written under `rules`, without writing; where the bytes will go.
 /// The CLI calls it before a long analysis, so a bad output path fails at once.
 pub fn check(path: &Path, rules: Rules<'_>) -> Result<Target, WriteError> {

@@ -18,7 +18,7 @@ use crate::analysis::concept_map::{ConceptMap, concept_map, concept_map_over, ra
 use crate::analysis::mass::speaker_self_mass;
 use crate::analysis::stability::{self, ConceptStability, Replicate};
 use crate::model::network::Network;
-use crate::model::options::{AnalysisOptions, Backend};
+use crate::model::options::{AnalysisOptions, Backend, MapOptions};
 use crate::model::params::Specific;
 use crate::model::rng::SplitMix;
 use crate::model::tokens::TokenStream;
@@ -126,8 +126,22 @@ pub fn picks(n: usize, spec: &EnsembleSpec, r: usize) -> Vec<usize> {
     }
 }
 
-/// Most (replicate, concept) masses an ensemble keeps: 2²⁶ entries of 16 bytes, 1 GiB.
-pub const MAX_ENTRIES: u64 = 1 << 26;
+/// Bytes an ensemble keeps per (replicate, concept) at most: the mass (id and value, 16), the
+/// concept's value in its interval's column (8), and where the concept is mapped, its position
+/// and aligned copy (32 + 24).
+const BYTES_PER_ENTRY: u64 = 80;
+
+/// Most (replicate, concept) entries an ensemble keeps: 1 GiB at [`BYTES_PER_ENTRY`] each.
+pub const MAX_ENTRIES: u64 = (1 << 30) / BYTES_PER_ENTRY;
+
+/// Worker threads of a CPU ensemble: as asked (0: every core), never more than the cores
+/// (each holds a network and, resampling, a copy of the tokens) or the replicates after the
+/// first (which runs before them).
+pub fn threads_for(spec: &EnsembleSpec) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let asked = if spec.threads == 0 { cores } else { spec.threads };
+    asked.min(cores).min(spec.replicates.saturating_sub(1)).max(1)
+}
 
 /// Concept labels as ids, one table for all replicates (a replicate's thread interns its
 /// labels in one short critical section, after its engine has run).
@@ -156,7 +170,13 @@ pub fn check_size(conv: Conversation<'_>, opts: &AnalysisOptions, replicates: us
     for k in 0..conv.stream.n_exchanges() {
         words.extend(conv.stream.exchange(k));
     }
-    let concepts = opts.engine.common.max_neurons.min(words.len() + 2 * conv.people.len()).max(1);
+    // The windowed engine never evicts a neuron of the current window, so its network can
+    // exceed the cap by a window's neurons.
+    let slack = match &opts.engine.specific {
+        Specific::Windowed(w) => w.window + 1,
+        Specific::Temporal(_) => 0,
+    };
+    let concepts = (opts.engine.common.max_neurons + slack).min(words.len() + 2 * conv.people.len()).max(1);
     if replicates as u64 * concepts as u64 > MAX_ENTRIES {
         return Err(RunError::EnsembleTooLarge {
             replicates,
@@ -250,7 +270,10 @@ pub fn run_reporting(
     let labels = std::sync::Mutex::new(Labels::default());
     let one = |r: usize, net: &Network, distinct: usize| -> (Replicate, ReplicateSummary) {
         let speaker_mass = speaker_self_mass(net, conv.people);
-        let ranked = ranked_concepts(net, &speaker_mass, &opts.map);
+        // Every concept's mass, also below `--min-mass` (a concept under the threshold is
+        // there, not at 0); the threshold decides only which concepts are the top N.
+        let everything = MapOptions { min_mass: f64::NEG_INFINITY, ..opts.map.clone() };
+        let ranked = ranked_concepts(net, &speaker_mass, &everything);
         let over = concept_map_over(net, &speaker_mass, &opts.map, &reference);
         let summary = ReplicateSummary {
             index: r,
@@ -263,7 +286,8 @@ pub fn run_reporting(
         // poisoned lock is still a good table.
         let mut table = labels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let masses: Vec<(u32, f64)> = ranked.iter().map(|(c, m)| (table.id(c), *m)).collect();
-        let top = masses.iter().take(opts.map.n_concepts).map(|&(c, _)| c).collect();
+        let top =
+            masses.iter().filter(|m| m.1 >= opts.map.min_mass).take(opts.map.n_concepts).map(|&(c, _)| c).collect();
         let positions = over.labels.iter().zip(&over.coords).map(|(c, p)| (table.id(c), *p)).collect();
         drop(table);
         (Replicate { masses, top, positions }, summary)
@@ -285,26 +309,28 @@ pub fn run_reporting(
             }
         }
         Backend::Cpu => {
-            let cores = std::thread::available_parallelism().map_or(1, usize::from);
-            let threads = if spec.threads == 0 { cores } else { spec.threads }.min(spec.replicates - 1).max(1);
+            let threads = threads_for(&spec);
             let next = AtomicUsize::new(1);
+            let drain = || {
+                let mut mine = Vec::new();
+                loop {
+                    let r = next.fetch_add(1, Ordering::Relaxed);
+                    if r >= spec.replicates {
+                        break mine;
+                    }
+                    mine.push((r, work(r)));
+                }
+            };
             let done: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|_| {
-                        s.spawn(|| {
-                            let mut mine = Vec::new();
-                            loop {
-                                let r = next.fetch_add(1, Ordering::Relaxed);
-                                if r >= spec.replicates {
-                                    break mine;
-                                }
-                                mine.push((r, work(r)));
-                            }
-                        })
-                    })
+                // A thread the system refuses (a process limit) is one fewer worker: the
+                // others, or this thread, take its replicates.
+                let handles: Vec<_> = (0..threads - 1)
+                    .map_while(|_| std::thread::Builder::new().name("replicate".into()).spawn_scoped(s, drain).ok())
                     .collect();
+                let mut done = vec![drain()];
                 // A panicking replicate is a bug; re-raise it on this thread.
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+                done.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
+                done
             });
             for (r, result) in done.into_iter().flatten() {
                 results[r] = Some(result);

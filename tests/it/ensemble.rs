@@ -75,6 +75,37 @@ fn named(e: &huey::run::ensemble::Ensemble) -> Vec<Vec<(String, f64)>> {
         .collect()
 }
 
+/// `--min-mass` decides which concepts are a replicate's top N, never their masses: a concept
+/// under the threshold in one replicate counts with its mass there, not with 0.
+#[test]
+fn the_minimum_mass_cuts_the_top_not_the_masses() {
+    let text = std::fs::read_to_string(fixture("labeled_three_speakers.txt")).unwrap();
+    let mut opts = windowed();
+    let prepared = prepare(&text, &opts, &kill()).unwrap();
+    let (stream, speakers) = prepared.pipeline.tokens();
+    let conv = Conversation { stream, speakers, people: &prepared.detection.speakers };
+    let s = spec(8, Resample::Exchanges, Backend::Cpu);
+    let all = huey::run::ensemble::run(conv, &opts, &s).unwrap();
+    // Just above the lightest concept's largest mass in any replicate: it is never in a top N.
+    let lightest = &all.concepts.last().unwrap().concept;
+    let id = all.labels.iter().position(|l| l == lightest).unwrap() as u32;
+    let heaviest_there =
+        all.data.iter().flat_map(|d| d.masses.iter().filter(|m| m.0 == id).map(|m| m.1)).fold(0.0, f64::max);
+    opts.map.min_mass = heaviest_there + 1e-9;
+    let cut = huey::run::ensemble::run(conv, &opts, &s).unwrap();
+    assert!(cut.concepts.len() < all.concepts.len(), "the threshold cuts the concepts");
+    for c in &cut.concepts {
+        let same = all.concepts.iter().find(|a| a.concept == c.concept).unwrap();
+        assert_eq!(
+            (c.mass_mean, c.mass_low, c.mass_high),
+            (same.mass_mean, same.mass_low, same.mass_high),
+            "{}",
+            c.concept
+        );
+        assert!(c.top_frequency <= same.top_frequency);
+    }
+}
+
 /// A bootstrap over n exchanges leaves out a given exchange with probability (1 − 1/n)ⁿ, so a
 /// word said only there is in a replicate's network with probability 1 − (1 − 1/n)ⁿ ≈ 0.637
 /// at n = 40; its 95% interval starts at 0 (absent in over 2.5% of replicates) and a word said
@@ -204,7 +235,44 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
     assert!(!bad.status.success());
     let temporal = super::cli::huey(&["ensemble", file.to_str().unwrap(), "--replicates", "2", "--seed", "3"]);
     assert!(temporal.status.success(), "{}", String::from_utf8_lossy(&temporal.stderr));
-    assert!(String::from_utf8_lossy(&temporal.stderr).contains("every replicate is the same run"));
+    assert!(
+        String::from_utf8_lossy(&temporal.stderr)
+            .contains("the temporal engine draws nothing and nothing is resampled")
+    );
+    // Two outputs naming one file, however spelled, are refused before anything runs.
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let same = dir.path().join("same.out");
+    let dotted = dir.path().join("sub/../same.out");
+    let twice = super::cli::huey(&[
+        "ensemble",
+        file.to_str().unwrap(),
+        "--replicates",
+        "2",
+        "--json",
+        dotted.to_str().unwrap(),
+        "--csv",
+        same.to_str().unwrap(),
+    ]);
+    assert!(!twice.status.success());
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("two outputs name the same file"));
+    assert!(!same.exists());
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.out");
+        std::os::unix::fs::symlink(&same, &link).unwrap();
+        let through = super::cli::huey(&[
+            "ensemble",
+            file.to_str().unwrap(),
+            "--replicates",
+            "2",
+            "--json",
+            same.to_str().unwrap(),
+            "--csv",
+            link.to_str().unwrap(),
+            "--force",
+        ]);
+        assert!(String::from_utf8_lossy(&through.stderr).contains("two outputs name the same file"));
+    }
     // Refused up front: more masses than the memory bound (2²⁶), with what would fit.
     let spec = huey::text::synthetic::SynthSpec { words: 10_000, vocabulary: 5_000, ..Default::default() };
     let big = dir.path().join("big.txt");
@@ -213,6 +281,6 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
         super::cli::huey(&["ensemble", big.to_str().unwrap(), "--replicates", "100000", "--max-neurons", "1000"]);
     assert!(!too_many.status.success());
     let err = String::from_utf8_lossy(&too_many.stderr);
-    assert!(err.contains("use at most 67108 replicates"), "{err}");
+    assert!(err.contains("use at most 13421 replicates"), "{err}");
     assert!(!err.contains("same run"), "refused before any warning: {err}");
 }

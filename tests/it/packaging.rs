@@ -42,8 +42,10 @@ fn one_application_id_names_every_file() {
     ] {
         assert!(metainfo.contains(&needle), "metainfo lacks {needle}");
     }
-    // The metainfo's release is the crate's version.
+    // The metainfo's latest release and the Debian changelog's are the crate's version.
     assert!(metainfo.contains(&format!("<release version=\"{}\"", env!("CARGO_PKG_VERSION"))));
+    let changelog = read("packaging/debian/changelog");
+    assert!(changelog.starts_with(&format!("huey ({}-1) ", env!("CARGO_PKG_VERSION"))), "{changelog}");
     let mime = read(&format!("packaging/linux/{ID}.mime.xml"));
     assert!(mime.contains("<mime-type type=\"application/x-huey-session\">") && mime.contains("*.huey.ron"));
     assert!(read("src/app/icon.rs").contains(&format!("pub const APP_ID: &str = \"{ID}\";")));

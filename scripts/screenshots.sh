@@ -24,6 +24,7 @@ shot map3d "$input" --tab map3d
 shot inspector "$input" --tab inspector --select still
 shot concepts "$input" --tab concepts
 shot time "$input" --tab time --select still
+shot stability "$input" --tab stability --engine windowed --select still
 # A run long enough for the live timing plot: 200,000 synthetic words, windowed, 16k neurons.
 synth="$(mktemp -d)/synth.txt"
 "$bin" synth "$synth" --words 200000 --vocabulary 20000 >/dev/null

@@ -19,7 +19,9 @@ pub struct Script {
     /// Start running as soon as the conversation is loaded.
     pub run: bool,
     /// Tab to show: map, map3d, timing, spectrum, inspector, speakers, concepts, clusters, time
-    /// (its timeline computed when the run ends).
+    /// (its timeline computed when the run ends), stability (the map with the ellipses of a
+    /// 32-replicate ensemble — seeds, and a bootstrap for the temporal engine — computed when
+    /// the run ends).
     pub tab: Option<String>,
     /// Concept to select.
     pub select: Option<String>,
@@ -39,7 +41,7 @@ pub(super) struct Autopilot {
     wrote_report: bool,
     shot: Option<Receiver<Arc<egui::ColorImage>>>,
     shot_queued: bool,
-    /// The Time tab's timeline was asked for.
+    /// The Time tab's timeline (or the map's ensemble) was asked for.
     timeline_asked: bool,
 }
 
@@ -75,6 +77,12 @@ impl HueyApp {
                 Some("time") => widgets.tab = Tab::Time,
                 Some("corpus") => widgets.tab = Tab::Corpus,
                 Some("clusters") => widgets.map_colour = crate::export::figure::Colouring::Clusters,
+                Some("stability") => {
+                    // Seeds alone vary the windowed engine; the temporal engine needs a resample.
+                    let bootstrap = self.settings.options.engine.kind() == crate::model::options::EngineKind::Temporal;
+                    widgets.stability =
+                        crate::app::view::StabilityWidgets { replicates: 32, bootstrap, ellipses: true };
+                }
                 _ => {}
             }
             widgets.selected.clone_from(&pilot.script.select);
@@ -82,14 +90,17 @@ impl HueyApp {
                 self.apply(Action::Run);
             }
         }
-        // The Time tab's shot waits for its timeline, computed once the run is done.
-        let wants_timeline = pilot.script.tab.as_deref() == Some("time");
-        if self.view.run.finished && wants_timeline && !pilot.timeline_asked {
-            self.apply(Action::ComputeTimeline);
+        // The Time tab's shot waits for its timeline, the stability shot for its ensemble,
+        // computed once the run is done.
+        let (wants_timeline, wants_ensemble) =
+            (pilot.script.tab.as_deref() == Some("time"), pilot.script.tab.as_deref() == Some("stability"));
+        if self.view.run.finished && (wants_timeline || wants_ensemble) && !pilot.timeline_asked {
+            self.apply(if wants_timeline { Action::ComputeTimeline } else { Action::ComputeStability });
             pilot.timeline_asked = true;
         }
-        // Asked and answered (a timeline, or a failure in the status bar).
-        let timeline_due = wants_timeline && (!pilot.timeline_asked || self.view.run.time.computing.is_some());
+        // Asked and answered (a result, or a failure in the status bar).
+        let computing = self.view.run.time.computing.is_some() || self.view.run.stability.computing.is_some();
+        let timeline_due = (wants_timeline || wants_ensemble) && (!pilot.timeline_asked || computing);
         if self.view.run.finished && !timeline_due && pilot.finished_at.is_none() {
             pilot.finished_at = Some(Instant::now());
         }

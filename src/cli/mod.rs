@@ -61,7 +61,7 @@ pub struct Cli {
     /// App: start running at once (scripts/screenshots.sh, responsiveness runs).
     #[arg(long, hide = true)]
     pub run: bool,
-    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers, concepts, time; clusters: the map by cluster).
+    /// App: tab to show (map, map3d, timing, spectrum, inspector, speakers, concepts, time; clusters: the map by cluster; stability: the map with a bootstrap ensemble's ellipses).
     #[arg(long, hide = true)]
     pub tab: Option<String>,
     /// App: concept to select.

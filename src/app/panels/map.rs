@@ -249,6 +249,15 @@ fn canvas_ui(
             link_range = Some((selected.clone(), last.1, first.1, shown.len()));
         }
     }
+    // Under the points: every concept's 95% ellipse faint, the selected concept's bold.
+    view.run.stability.drawn =
+        view.run.stability.ensemble.as_ref().filter(|_| view.widgets.stability.ellipses).and_then(|e| {
+            let ink = map_stability::EllipseInk {
+                all: mix(ink.fill, ink.text, 0.3),
+                selected: Color32::from_rgb(240, 228, 66),
+            };
+            map_stability::ellipses_ui(&painter, &canvas, map, e, ink, selected_label.as_deref())
+        });
     // Points far to near; nearer points larger and brighter in 3-D.
     let mut order: Vec<usize> = (0..screen.len()).collect();
     order.sort_by(|&a, &b| projected[a].1.total_cmp(&projected[b].1));
@@ -298,13 +307,6 @@ fn canvas_ui(
             painter.circle_stroke(screen[i], radius + 3.0, Stroke::new(2.0, Color32::from_rgb(240, 228, 66)));
         }
     }
-    view.run.stability.drawn = view
-        .run
-        .stability
-        .ensemble
-        .as_ref()
-        .filter(|_| view.widgets.stability.ellipses)
-        .and_then(|e| map_stability::ellipses_ui(&painter, &canvas, map, e, mix(ink.fill, ink.text, 0.6)));
     // Labels heaviest first, skipped where they would overlap.
     let mut by_mass: Vec<usize> = (0..screen.len()).collect();
     by_mass.sort_by(|&a, &b| map.masses[b].total_cmp(&map.masses[a]));

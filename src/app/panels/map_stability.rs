@@ -60,6 +60,16 @@ fn rotated(cov: &[[f64; 3]; 3], r: &procrustes::Alignment) -> [[f64; 3]; 3] {
     })
 }
 
+/// The ellipses' colours: every concept's (faint: on a small conversation they cover the map)
+/// and the selected concept's.
+#[derive(Clone, Copy, Debug)]
+pub struct EllipseInk {
+    /// Every concept's outline.
+    pub all: egui::Color32,
+    /// The selected concept's outline, drawn bold.
+    pub selected: egui::Color32,
+}
+
 /// Draw the ellipses of the map's concepts; returns how many were drawn, or `None` when the
 /// view shows other axes than the first three (the ensemble's positions are in those).
 pub fn ellipses_ui(
@@ -67,7 +77,8 @@ pub fn ellipses_ui(
     canvas: &Canvas,
     map: &ConceptMap,
     ensemble: &Ensemble,
-    colour: egui::Color32,
+    ink: EllipseInk,
+    selected: Option<&str>,
 ) -> Option<usize> {
     if canvas.camera.axes != [0, 1, 2] {
         return None;
@@ -93,7 +104,9 @@ pub fn ellipses_ui(
                 canvas.to_screen([p[0] + u * c - v * s, p[1] + u * s + v * c, p[2]])
             })
             .collect();
-        painter.add(egui::Shape::closed_line(outline, Stroke::new(1.0, colour)));
+        let stroke =
+            if selected == Some(label.as_str()) { Stroke::new(2.0, ink.selected) } else { Stroke::new(1.0, ink.all) };
+        painter.add(egui::Shape::closed_line(outline, stroke));
         drawn += 1;
     }
     Some(drawn)

@@ -170,6 +170,21 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// The analysis options of `huey bench`'s flags, for `file`.
+fn analyze_args(args: &BenchArgs, file: Option<PathBuf>) -> AnalyzeArgs {
+    let mut a = AnalyzeArgs::for_file(file);
+    a.flags.kill_list.clone_from(&args.kill_list);
+    a.flags.engine = args.engine;
+    a.flags.preset = args.preset;
+    a.flags.backend = args.backend;
+    a.flags.precision = args.precision;
+    a.flags.connection_prob = args.connection_prob;
+    a.flags.max_neurons = args.max_neurons;
+    a.flags.concepts = args.concepts;
+    a.flags.exchange_limit = args.exchange_limit;
+    a
+}
+
 pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     let inputs: Vec<PathBuf> = args.files.iter().chain(&args.kill_list).cloned().collect();
     let outputs = Outputs::checked(&[args.json.as_deref()], inputs, args.force)?;
@@ -189,16 +204,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<(), CliError> {
     ));
     for file in files {
         let path = file.clone();
-        let mut a = AnalyzeArgs::for_file(file);
-        a.flags.kill_list.clone_from(&args.kill_list);
-        a.flags.engine = args.engine;
-        a.flags.preset = args.preset;
-        a.flags.backend = args.backend;
-        a.flags.precision = args.precision;
-        a.flags.connection_prob = args.connection_prob;
-        a.flags.max_neurons = args.max_neurons;
-        a.flags.concepts = args.concepts;
-        a.flags.exchange_limit = args.exchange_limit;
+        let a = analyze_args(args, file);
         let opts = a.options()?;
         let (kill, _) = a.kill_list()?;
         let (name, text, _) = load_input(&a)?;
@@ -370,15 +376,10 @@ pub struct EnsembleBench {
 /// `--reps` ensembles each after a warm-up one.
 fn ensemble(args: &BenchArgs, json: Option<(&std::path::Path, &Outputs)>) -> Result<(), CliError> {
     use crate::run::ensemble::{Conversation, EnsembleSpec, Resample};
-    let mut a = AnalyzeArgs::for_file(args.files.first().cloned());
-    a.flags.kill_list.clone_from(&args.kill_list);
+    let mut a = analyze_args(args, args.files.first().cloned());
     a.flags.engine = super::analyze::EngineArg::Windowed;
-    a.flags.preset = args.preset;
+    a.flags.backend = super::analyze::BackendArg::Cpu;
     a.flags.precision = Some(super::analyze::PrecisionArg::F32);
-    a.flags.connection_prob = args.connection_prob;
-    a.flags.max_neurons = args.max_neurons;
-    a.flags.concepts = args.concepts;
-    a.flags.exchange_limit = args.exchange_limit;
     let opts = a.options()?;
     let (kill, _) = a.kill_list()?;
     let (name, text, warnings) = load_input(&a)?;

@@ -284,3 +284,37 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
     assert!(err.contains("use at most 13421 replicates"), "{err}");
     assert!(!err.contains("same run"), "refused before any warning: {err}");
 }
+
+/// `huey bench --ensemble`: the same ensemble on both backends side by side, replicates/s and
+/// the GPU's ratio to the CPU (lavapipe on CI, where the GPU row must be there).
+#[test]
+fn the_ensemble_bench_measures_both_backends() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = super::cli::huey(&[
+        "bench",
+        "--ensemble",
+        "--replicates",
+        "3",
+        "--reps",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("ensemble of 3 replicates"), "{stdout}");
+    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows[0]["backend"], "cpu");
+    assert!(rows[0]["replicates_per_sec"].as_f64().unwrap() > 0.0);
+    assert!(rows[0]["speedup_vs_cpu"].is_null());
+    let gpu_required = std::env::var("REQUIRE_GPU").is_ok_and(|v| v == "1");
+    if gpu_required || rows.len() > 1 {
+        assert_eq!(rows.len(), 2, "{stdout}");
+        assert_eq!(rows[1]["backend"], "gpu");
+        let ratio = rows[1]["speedup_vs_cpu"].as_f64().unwrap();
+        let want = rows[1]["replicates_per_sec"].as_f64().unwrap() / rows[0]["replicates_per_sec"].as_f64().unwrap();
+        assert!((ratio - want).abs() <= 1e-9 * want, "{ratio} vs {want}");
+    }
+}

@@ -129,7 +129,7 @@ pub fn picks(n: usize, spec: &EnsembleSpec, r: usize) -> Vec<usize> {
 /// Bytes an ensemble keeps per (replicate, concept) at most: the mass (id and value, 16), the
 /// concept's value in its interval's column (8), and where the concept is mapped, its position
 /// and aligned copy (32 + 24).
-const BYTES_PER_ENTRY: u64 = 80;
+pub const BYTES_PER_ENTRY: u64 = 80;
 
 /// Most (replicate, concept) entries an ensemble keeps: 1 GiB at [`BYTES_PER_ENTRY`] each.
 pub const MAX_ENTRIES: u64 = (1 << 30) / BYTES_PER_ENTRY;

@@ -13,9 +13,11 @@ if dpkg -s huey >/dev/null 2>&1; then
   echo "huey is already installed here; not touching it" >&2
   exit 1
 fi
-$sudo_cmd dpkg -i "$deb"
 files="$(mktemp)"
-trap 'rm -f "$files"' EXIT
+# Whatever fails after the install, the package is removed again (a failed run must not leave
+# huey installed for the next one to stop at).
+trap 'rm -f "$files"; dpkg -s huey >/dev/null 2>&1 && $sudo_cmd dpkg -r huey >/dev/null 2>&1 || true' EXIT
+$sudo_cmd dpkg -i "$deb"
 dpkg -L huey > "$files"
 version="$(dpkg-deb -f "$deb" Version)"
 got="$(/usr/bin/huey --version)"
@@ -39,8 +41,22 @@ if command -v update-mime-database >/dev/null 2>&1; then
   grep -q 'application/x-huey-session:\*\.huey\.ron' /usr/share/mime/globs2 \
     || { echo "the session MIME type is not registered" >&2; exit 1; }
 fi
-# The installed binary works beyond --version: the bundled sample, analysed.
+# The installed binary works beyond --version: the bundled sample, analysed; and where a
+# virtual display exists, the installed app opens its window on the package's libraries, runs
+# the sample and saves a screenshot of it.
 /usr/bin/huey --print >/dev/null
+if command -v xvfb-run >/dev/null 2>&1; then
+  # wgpu's Vulkan loader wants a runtime directory; a CI shell may have none.
+  if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
+    XDG_RUNTIME_DIR="$(mktemp -d)"
+    export XDG_RUNTIME_DIR
+  fi
+  shot="$(mktemp -d)/window.png"
+  HUEY_CONFIG_DIR="$(mktemp -d)" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
+    /usr/bin/huey --run --exit-after 0.5 --screenshot "$shot"
+  [ -s "$shot" ] || { echo "the installed app wrote no screenshot" >&2; exit 1; }
+  echo "the installed app opened its window: $(wc -c < "$shot") bytes of screenshot"
+fi
 $sudo_cmd dpkg -r huey
 if dpkg -s huey 2>/dev/null | grep -q '^Status: install'; then
   echo "huey is still installed after dpkg -r" >&2

@@ -18,8 +18,8 @@ rm -rf "$out"
 mkdir -p "$out/man" "$out/completions"
 # gzip -n: no name or time stamp in the header, so the same input gives the same package.
 "$bin" manpage | gzip -9n > "$out/man/huey.1.gz"
-for sub in $("$bin" manpage-list); do
-  "$bin" manpage "$sub" | gzip -9n > "$out/man/huey-$sub.1.gz"
+for page in $("$bin" manpage --list); do
+  "$bin" manpage "$page" | gzip -9n > "$out/man/huey-$page.1.gz"
 done
 "$bin" completions bash > "$out/completions/huey"
 "$bin" completions zsh > "$out/completions/_huey"
@@ -31,5 +31,7 @@ if ! command -v cargo-deb >/dev/null 2>&1; then
   export PATH="$PWD/target/tools/bin:$PATH"
 fi
 # --strip: the release profile keeps line tables for perf (debug = 1); the package does not.
+# A fresh target/debian, so the package built is the only one there.
+rm -rf target/debian
 cargo deb --no-build --locked --strip --output target/debian/
 ls target/debian/*.deb

@@ -157,7 +157,7 @@ impl HueyApp {
                 if self.view.run.stability.computing == Some(request) {
                     self.view.run.stability.computing = None;
                     match ensemble {
-                        Ok(ensemble) => self.view.run.stability.ensemble = Some(ensemble),
+                        Ok(ensemble) => self.view.run.stability.set(ensemble),
                         Err(e) => self.view.notices.push(e),
                     }
                 }
@@ -549,6 +549,9 @@ impl HueyApp {
             backend: Backend::Cpu,
             threads: 0,
         };
+        if let Some(why) = crate::run::ensemble::identical_replicates(&opts, &spec, summary.exchanges) {
+            self.view.notices.push(Info::IdenticalReplicates(why));
+        }
         self.timeline_requests += 1;
         let request = self.timeline_requests;
         self.view.run.stability.computing = Some(request);

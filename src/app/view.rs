@@ -132,11 +132,13 @@ pub struct RunView {
     pub stability: StabilityView,
 }
 
-/// An ensemble of the run on show and its per-concept stability.
+/// An ensemble of the run on show (at its end) and its per-concept stability.
 #[derive(Debug, Default)]
 pub struct StabilityView {
     /// The ensemble, once computed.
     pub ensemble: Option<Arc<crate::run::ensemble::Ensemble>>,
+    /// Each concept's row in the ensemble, by label (looked up per map entry and frame).
+    index: rustc_hash::FxHashMap<String, usize>,
     /// An ensemble is being computed (the request it answers).
     pub computing: Option<u64>,
     /// Ellipses the map drew in its last frame (`None`: none were asked for or possible).
@@ -144,9 +146,15 @@ pub struct StabilityView {
 }
 
 impl StabilityView {
+    /// Show `ensemble`.
+    pub fn set(&mut self, ensemble: Arc<crate::run::ensemble::Ensemble>) {
+        self.index = ensemble.concepts.iter().enumerate().map(|(k, c)| (c.concept.clone(), k)).collect();
+        self.ensemble = Some(ensemble);
+    }
+
     /// The stability of the concept labelled `label`, if the ensemble has it.
     pub fn of(&self, label: &str) -> Option<&crate::analysis::stability::ConceptStability> {
-        self.ensemble.as_ref()?.concepts.iter().find(|c| c.concept == label)
+        self.ensemble.as_ref()?.concepts.get(*self.index.get(label)?)
     }
 }
 
@@ -442,6 +450,8 @@ pub enum Info {
     SettingsNotSaved,
     /// None of the cascade's inputs is a concept.
     NoCascadeInput,
+    /// The stability ensemble asked for would repeat one run (why).
+    IdenticalReplicates(String),
 }
 
 impl std::fmt::Display for Info {
@@ -474,6 +484,7 @@ impl std::fmt::Display for Info {
             ),
             Self::NativeDialog(why) => write!(f, "{why}; using the built-in file browser"),
             Self::NoCascadeInput => f.write_str("none of the cascade inputs is a concept of the network"),
+            Self::IdenticalReplicates(why) => write!(f, "{why}; tick bootstrap exchanges to vary them"),
             Self::SettingsNotSaved => {
                 f.write_str("this session's settings will not be saved, so the settings file stays as it is")
             }

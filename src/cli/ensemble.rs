@@ -105,8 +105,8 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
     if stream.n_exchanges() > 0 && stream.n_tokens() == 0 {
         eprintln!("warning: {}", super::printable(&crate::run::notice::Notice::AllKilled));
     }
-    if let Some(why) = identical_replicates(&opts, &spec, stream.n_exchanges()) {
-        eprintln!("warning: {why}: every replicate is the same run");
+    if let Some(why) = crate::run::ensemble::identical_replicates(&opts, &spec, stream.n_exchanges()) {
+        eprintln!("warning: {why} (--resample exchanges varies them)");
     }
     if spec.backend == crate::model::options::Backend::Gpu && args.threads != 0 {
         eprintln!("warning: --threads has no effect with --backend gpu (the replicates queue on the one device)");
@@ -150,27 +150,6 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
     }
     emit(&out);
     Ok(())
-}
-
-/// Why every replicate would be the same run, if it would: nothing drawn (the temporal engine,
-/// or the windowed engine with every connection allowed) and nothing resampled (or one
-/// exchange only, which every resample repeats).
-fn identical_replicates(opts: &AnalysisOptions, spec: &EnsembleSpec, exchanges: usize) -> Option<String> {
-    if spec.replicates < 2 {
-        return None;
-    }
-    let nothing_drawn = match &opts.engine.specific {
-        Specific::Temporal(_) => "the temporal engine draws nothing",
-        Specific::Windowed(w) if w.connection_prob >= 1.0 => "with --connection-prob 1 nothing is drawn",
-        Specific::Windowed(_) => return None,
-    };
-    match spec.resample {
-        Resample::None => Some(format!("{nothing_drawn} and nothing is resampled (add --resample exchanges)")),
-        Resample::Exchanges if exchanges <= 1 => {
-            Some(format!("{nothing_drawn}, and a resample of one exchange is that exchange"))
-        }
-        Resample::Exchanges => None,
-    }
 }
 
 fn resample_name(r: Resample) -> &'static str {

@@ -17,8 +17,12 @@ pub struct CompletionsArgs {
 /// `huey manpage` arguments.
 #[derive(clap::Args, Debug)]
 pub struct ManpageArgs {
-    /// A subcommand's page (`huey-analyze(1)`, …) instead of `huey(1)`.
-    pub subcommand: Option<String>,
+    /// A page other than `huey(1)`: a subcommand's (`analyze` for `huey-analyze(1)`), or a
+    /// nested one's (`session-check` for `huey-session-check(1)`).
+    pub page: Option<String>,
+    /// List the pages there are, one name per line (what PAGE takes).
+    #[arg(long, conflicts_with = "page")]
+    pub list: bool,
 }
 
 pub(super) fn completions(args: &CompletionsArgs) -> Result<(), CliError> {
@@ -29,16 +33,16 @@ pub(super) fn completions(args: &CompletionsArgs) -> Result<(), CliError> {
 }
 
 pub(super) fn manpage(args: &ManpageArgs) -> Result<(), CliError> {
-    let cmd = Cli::command();
-    let page = match &args.subcommand {
-        None => cmd,
-        Some(name) => {
-            let Some(sub) = cmd.find_subcommand(name) else {
-                return Err(CliError::NoSubcommand(name.clone()));
-            };
-            // The page's name is `huey-NAME`, as man(1) looks it up.
-            sub.clone().name(format!("huey-{name}"))
-        }
+    if args.list {
+        emit(&pages().iter().map(|(name, _)| format!("{name}\n")).collect::<String>());
+        return Ok(());
+    }
+    let page = match &args.page {
+        None => Cli::command(),
+        Some(name) => match pages().into_iter().find(|(n, _)| n == name) {
+            Some((_, cmd)) => cmd,
+            None => return Err(CliError::NoSubcommand(name.clone())),
+        },
     };
     let mut out = Vec::new();
     clap_mangen::Man::new(page).render(&mut out).map_err(|e| CliError::Manpage(e.to_string()))?;
@@ -46,7 +50,24 @@ pub(super) fn manpage(args: &ManpageArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The names of the subcommands with a page of their own (the package installs one each).
-pub fn subcommands() -> Vec<String> {
-    Cli::command().get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name().to_owned()).collect()
+/// Every page below `huey(1)`, as (name without the `huey-` prefix, the command named
+/// `huey-NAME` as man(1) looks it up, with the version): each visible subcommand and, under
+/// it, each of its own (`session-check`, clap's `help`), as their parents' pages name them.
+pub fn pages() -> Vec<(String, clap::Command)> {
+    fn walk(prefix: &str, cmd: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+            let name =
+                if prefix.is_empty() { sub.get_name().to_owned() } else { format!("{prefix}-{}", sub.get_name()) };
+            let page = sub.clone().name(format!("huey-{name}")).version(env!("CARGO_PKG_VERSION"));
+            walk(&name, sub, out);
+            out.push((name, page));
+        }
+    }
+    // Built, so clap's own `help` subcommands are there: the pages name them too.
+    let mut root = Cli::command();
+    root.build();
+    let mut out = Vec::new();
+    walk("", &root, &mut out);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }

@@ -1,5 +1,5 @@
 //! The command line: `huey analyze`, `huey batch`, `huey merge`, `huey compare`,
-//! `huey align`, `huey ensemble`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, `huey completions`, and
+//! `huey align`, `huey ensemble`, `huey export`, `huey figure`, `huey bench`, `huey synth`, `huey gpu-info`, `huey completions`, `huey manpage`, and
 //! `huey [FILE]` (the desktop app on FILE or the bundled sample; `--print` analyses instead).
 
 /// Append one formatted line to a `String` (CLI output is built, then written once by [`emit`]).
@@ -119,12 +119,8 @@ pub enum Command {
     /// Print shell completions for bash, zsh, fish, elvish or PowerShell
     /// (e.g. `huey completions bash > ~/.local/share/bash-completion/completions/huey`).
     Completions(manual::CompletionsArgs),
-    /// Print the man page (roff) of huey or of one subcommand.
-    #[command(hide = true)]
+    /// Print the man page (roff) of huey or of one subcommand (`huey manpage ensemble | man -l -`).
     Manpage(manual::ManpageArgs),
-    /// List the subcommands that have a man page of their own, one per line.
-    #[command(hide = true)]
-    ManpageList,
 }
 
 /// Errors that end a command; printed once by [`run`].
@@ -251,10 +247,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::GpuInfo) => gpu_info::run(),
         Some(Command::Completions(args)) => manual::completions(&args),
         Some(Command::Manpage(args)) => manual::manpage(&args),
-        Some(Command::ManpageList) => {
-            emit(&manual::subcommands().iter().map(|s| format!("{s}\n")).collect::<String>());
-            Ok(())
-        }
         None if cli.print => analyze::run(&printed(&cli)),
         None => match crate::app::run(launch(&cli)) {
             Ok(()) => Ok(()),

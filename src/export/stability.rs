@@ -1,6 +1,7 @@
 //! An ensemble's per-concept stability as one CSV table (a row per concept): mass mean and
-//! 95% interval, top-N frequency, mean aligned position and its covariance, and the 95%
-//! ellipse the app draws — columns R, pandas and spreadsheets read directly.
+//! 95% interval, top-N frequency, mean aligned position and its covariance, and its 95%
+//! ellipse — columns R, pandas and spreadsheets read directly. Positions, covariances and
+//! ellipses are in the ensemble's aligned frame (the app turns them onto the map it shows).
 
 use crate::analysis::stability::{ConceptStability, ellipse_95};
 use crate::export::text::{csv as field, num};

@@ -9,7 +9,7 @@
 //! ensemble of one equals `huey analyze` (a test checks it). The plain run's map fixes the
 //! concept set every replicate's positions are computed over.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rustc_hash::FxHashMap;
@@ -188,6 +188,28 @@ pub fn check_size(conv: Conversation<'_>, opts: &AnalysisOptions, replicates: us
     Ok(())
 }
 
+/// Why every replicate of `spec` would be the same run, if it would: nothing drawn (the
+/// temporal engine, or the windowed engine with every connection allowed) and nothing
+/// resampled, or a resample of one exchange (which every resample repeats).
+pub fn identical_replicates(opts: &AnalysisOptions, spec: &EnsembleSpec, exchanges: usize) -> Option<String> {
+    if spec.replicates < 2 {
+        return None;
+    }
+    let nothing_drawn = match &opts.engine.specific {
+        Specific::Temporal(_) => "the temporal engine draws nothing",
+        Specific::Windowed(w) if w.connection_prob >= 1.0 => "with connection probability 1 nothing is drawn",
+        Specific::Windowed(_) => return None,
+    };
+    let same = "every replicate is the same run";
+    match spec.resample {
+        Resample::None => Some(format!("{nothing_drawn} and nothing is resampled: {same}")),
+        Resample::Exchanges if exchanges <= 1 => {
+            Some(format!("{nothing_drawn}, and a resample of one exchange is that exchange: {same}"))
+        }
+        Resample::Exchanges => None,
+    }
+}
+
 /// What a replicate's work gives: its contribution and its summary, or why it failed.
 type Outcome = Result<(Replicate, ReplicateSummary), RunError>;
 
@@ -271,9 +293,11 @@ pub fn run_reporting(
     let one = |r: usize, net: &Network, distinct: usize| -> (Replicate, ReplicateSummary) {
         let speaker_mass = speaker_self_mass(net, conv.people);
         // Every concept's mass, also below `--min-mass` (a concept under the threshold is
-        // there, not at 0); the threshold decides only which concepts are the top N.
+        // there, not at 0); the map's own selection (the threshold, the speakers' entries)
+        // decides which concepts are the top N.
         let everything = MapOptions { min_mass: f64::NEG_INFINITY, ..opts.map.clone() };
         let ranked = ranked_concepts(net, &speaker_mass, &everything);
+        let shown = ranked_concepts(net, &speaker_mass, &opts.map);
         let over = concept_map_over(net, &speaker_mass, &opts.map, &reference);
         let summary = ReplicateSummary {
             index: r,
@@ -286,8 +310,7 @@ pub fn run_reporting(
         // poisoned lock is still a good table.
         let mut table = labels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let masses: Vec<(u32, f64)> = ranked.iter().map(|(c, m)| (table.id(c), *m)).collect();
-        let top =
-            masses.iter().filter(|m| m.1 >= opts.map.min_mass).take(opts.map.n_concepts).map(|&(c, _)| c).collect();
+        let top = shown.iter().take(opts.map.n_concepts).map(|(c, _)| table.id(c)).collect();
         let positions = over.labels.iter().zip(&over.coords).map(|(c, p)| (table.id(c), *p)).collect();
         drop(table);
         (Replicate { masses, top, positions }, summary)
@@ -305,20 +328,31 @@ pub fn run_reporting(
         // One device: the replicates queue on it in turn.
         Backend::Gpu => {
             for (r, slot) in results.iter_mut().enumerate().skip(1) {
-                *slot = Some(work(r));
+                let outcome = work(r);
+                let failed = outcome.is_err();
+                *slot = Some(outcome);
+                if failed {
+                    break;
+                }
             }
         }
         Backend::Cpu => {
             let threads = threads_for(&spec);
             let next = AtomicUsize::new(1);
+            // After a failure no worker starts another replicate (the ensemble fails anyway).
+            let failed = AtomicBool::new(false);
             let drain = || {
                 let mut mine = Vec::new();
                 loop {
                     let r = next.fetch_add(1, Ordering::Relaxed);
-                    if r >= spec.replicates {
+                    if r >= spec.replicates || failed.load(Ordering::Relaxed) {
                         break mine;
                     }
-                    mine.push((r, work(r)));
+                    let outcome = work(r);
+                    if outcome.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    mine.push((r, outcome));
                 }
             };
             let done: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|s| {

@@ -138,7 +138,19 @@ fn a_bootstrap_matches_its_known_answer() {
     assert!(zephyr.mass_high > 0.0 && zephyr.mass_mean > 0.0);
     let rivers = e.concepts.iter().find(|c| c.concept == "rivers").unwrap();
     assert_eq!(rivers.top_frequency, 1.0);
-    assert!(rivers.mass_low > 0.0 && rivers.mass_low <= rivers.mass_mean && rivers.mass_mean <= rivers.mass_high);
+    // The interval recomputed here from each replicate's mass: NumPy's default percentile
+    // (linear between order statistics at h = (n − 1)·q).
+    let id = e.labels.iter().position(|l| l == "rivers").unwrap() as u32;
+    let mut masses: Vec<f64> =
+        e.data.iter().map(|d| d.masses.iter().find(|m| m.0 == id).map_or(0.0, |m| m.1)).collect();
+    masses.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let h = (masses.len() - 1) as f64 * q;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        masses[lo] + (h - h.floor()) * (masses[hi] - masses[lo])
+    };
+    assert_eq!((rivers.mass_low, rivers.mass_high), (at(0.025), at(0.975)));
+    assert!(rivers.mass_low > 0.0 && rivers.mass_high > rivers.mass_low, "{rivers:?}");
     // Each resample holds n exchanges, about 63% of them distinct.
     let distinct: f64 = e.replicates.iter().map(|x| x.distinct_exchanges as f64).sum::<f64>() / r as f64;
     assert!((distinct / n as f64 - p).abs() < 0.03, "{distinct}");
@@ -207,24 +219,29 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
     assert_eq!(doc["runs"][4]["seed"], 11);
     let concepts = doc["concepts"].as_array().unwrap();
     assert!(!concepts.is_empty());
-    for c in concepts {
-        let (lo, mean, hi) =
-            (c["mass_low"].as_f64().unwrap(), c["mass_mean"].as_f64().unwrap(), c["mass_high"].as_f64().unwrap());
-        assert!(lo <= mean && mean <= hi, "{c}");
-    }
-    // Python's csv module reads the table back, one row per concept.
+    // Python's csv module reads the table back: a row per concept, the JSON's numbers.
     let read = std::process::Command::new("python3")
         .args([
             "-c",
             "import csv,sys; rows=list(csv.DictReader(open(sys.argv[1]))); \
-             assert all(float(r['mass_low_95'])<=float(r['mass_mean'])<=float(r['mass_high_95']) for r in rows); \
-             print(len(rows))",
+             print('\\n'.join(r['concept']+' '+r['mass_low_95']+' '+r['mass_mean']+' '+r['mass_high_95']+' '+r['top_frequency'] for r in rows))",
             csv.to_str().unwrap(),
         ])
         .output();
     match read {
         Ok(o) if o.status.success() => {
-            assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), concepts.len().to_string());
+            let text = String::from_utf8_lossy(&o.stdout);
+            let rows: Vec<&str> = text.lines().collect();
+            assert_eq!(rows.len(), concepts.len());
+            for (row, c) in rows.iter().zip(concepts) {
+                let cells: Vec<&str> = row.split(' ').collect();
+                assert_eq!(cells[0], c["concept"].as_str().unwrap());
+                for (cell, key) in cells[1..].iter().zip(["mass_low", "mass_mean", "mass_high", "top_frequency"]) {
+                    // serde_json's default float parsing may be an ulp off; Python's is exact.
+                    let (a, b) = (cell.parse::<f64>().unwrap(), c[key].as_f64().unwrap());
+                    assert!((a - b).abs() <= 1e-14 * a.abs().max(1.0), "{key} of {row}: {a} vs {b}");
+                }
+            }
         }
         Ok(o) => panic!("python3 could not read the CSV: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) if std::env::var("REQUIRE_READERS").is_ok_and(|v| v == "1") => panic!("REQUIRE_READERS=1 but {e}"),
@@ -237,7 +254,7 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
     assert!(temporal.status.success(), "{}", String::from_utf8_lossy(&temporal.stderr));
     assert!(
         String::from_utf8_lossy(&temporal.stderr)
-            .contains("the temporal engine draws nothing and nothing is resampled")
+            .contains("the temporal engine draws nothing and nothing is resampled: every replicate is the same run")
     );
     // Two outputs naming one file, however spelled, are refused before anything runs.
     std::fs::create_dir(dir.path().join("sub")).unwrap();
@@ -273,7 +290,7 @@ fn the_cli_writes_json_and_csv_that_readers_load() {
         ]);
         assert!(String::from_utf8_lossy(&through.stderr).contains("two outputs name the same file"));
     }
-    // Refused up front: more masses than the memory bound (2²⁶), with what would fit.
+    // Refused up front: more entries than the memory bound (1 GiB at 80 bytes each), with what would fit.
     let spec = huey::text::synthetic::SynthSpec { words: 10_000, vocabulary: 5_000, ..Default::default() };
     let big = dir.path().join("big.txt");
     std::fs::write(&big, huey::text::synthetic::conversation(&spec)).unwrap();

@@ -87,14 +87,30 @@ fn the_binary_prints_its_man_pages_and_completions() {
     assert!(page.status.success());
     let page = String::from_utf8(page.stdout).unwrap();
     assert!(page.contains(".TH huey 1") && page.contains(".SH SYNOPSIS"), "{page}");
-    let subs = String::from_utf8(huey(&["manpage-list"]).stdout).unwrap();
-    let subs: Vec<&str> = subs.lines().collect();
-    for expected in ["analyze", "ensemble", "timeline", "batch", "completions"] {
-        assert!(subs.contains(&expected), "{subs:?}");
+    let list = String::from_utf8(huey(&["manpage", "--list"]).stdout).unwrap();
+    let pages: Vec<&str> = list.lines().collect();
+    for expected in ["analyze", "ensemble", "timeline", "batch", "completions", "session", "session-check"] {
+        assert!(pages.contains(&expected), "{pages:?}");
     }
-    assert!(!subs.contains(&"manpage"), "hidden commands have no page");
+
     let sub = String::from_utf8(huey(&["manpage", "ensemble"]).stdout).unwrap();
-    assert!(sub.contains(".TH huey-ensemble 1") && sub.contains("replicates"), "{sub}");
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(sub.contains(&format!(".TH huey-ensemble 1  \"huey-ensemble {version}\"")), "{sub}");
+    assert!(sub.contains("replicates"));
+    // Every page a SEE ALSO names exists (huey-session(1) names huey-session-check(1), …).
+    for page in std::iter::once("".to_owned()).chain(pages.iter().map(|p| (*p).to_owned())) {
+        let args: Vec<&str> = if page.is_empty() { vec!["manpage"] } else { vec!["manpage", &page] };
+        let text = String::from_utf8(huey(&args).stdout).unwrap();
+        // clap_mangen lists them as lines `huey\-NAME(1)`.
+        let named: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("huey\\-")?.strip_suffix("(1)").map(|n| n.replace("\\-", "-")))
+            .collect();
+        assert!(page != "session" || named.contains(&"session-check".to_owned()), "{text}");
+        for name in &named {
+            assert!(pages.contains(&name.as_str()), "huey-{page} names huey-{name}(1), which has no page");
+        }
+    }
     assert!(!huey(&["manpage", "nope"]).status.success());
     for (shell, marker) in [("bash", "complete -F _huey"), ("zsh", "#compdef huey"), ("fish", "complete -c huey")] {
         let out = String::from_utf8(huey(&["completions", shell]).stdout).unwrap();

@@ -345,6 +345,12 @@ fn the_map_draws_stability_ellipses_and_the_inspector_shows_intervals() {
     until(&mut h, "loading", |a| a.view.run.frame.is_some());
     h.get_by_label("Run").click();
     until(&mut h, "the end", |a| a.view.run.finished);
+    // The temporal engine without a bootstrap repeats one run: the app says so.
+    h.state_mut().view.widgets.stability.replicates = 3;
+    h.state_mut().apply(Action::ComputeStability);
+    assert!(h.state().view.notices.any(|m| matches!(m, Message::App(Info::IdenticalReplicates(_)))));
+    until(&mut h, "the identical ensemble", |a| a.view.run.stability.computing.is_none());
+    h.state_mut().view.run.stability = Default::default();
     h.state_mut().view.widgets.stability.replicates = 12;
     h.state_mut().view.widgets.stability.bootstrap = true;
     h.run();
@@ -364,6 +370,17 @@ fn the_map_draws_stability_ellipses_and_the_inspector_shows_intervals() {
         map.labels.len()
     ));
     assert_eq!(h.state().view.run.stability.drawn, Some(with), "an ellipse per concept with a covariance");
+    // On an earlier exchange the map is another map: no ellipses there, and the header says so.
+    h.state_mut().apply(Action::Seek(2));
+    until(&mut h, "the seek", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == 2));
+    h.run();
+    assert_eq!(h.state().view.run.stability.drawn, None);
+    h.get_by_label_contains("(shown at the end of the run only)");
+    let total = h.state().view.run.frame.as_ref().unwrap().total;
+    h.state_mut().apply(Action::Seek(total));
+    until(&mut h, "the end again", |a| a.view.run.frame.as_ref().is_some_and(|f| f.done == total));
+    h.run();
+    assert_eq!(h.state().view.run.stability.drawn, Some(with));
     // Off, then on other axes: none drawn (the ensemble's positions are in axes 1–3).
     h.state_mut().view.widgets.stability.ellipses = false;
     h.run();

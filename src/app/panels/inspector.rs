@@ -14,7 +14,11 @@ fn stability_ui(ui: &mut Ui, view: &View, selected: &str) {
     match view.run.stability.of(selected) {
         Some(c) => {
             let spread = c.position_cov.map_or_else(String::new, |cov| {
-                format!(" · position sd x {:.3}, y {:.3}", cov[0][0].max(0.0).sqrt(), cov[1][1].max(0.0).sqrt())
+                format!(
+                    " · position sd (aligned frame) x {:.3}, y {:.3}",
+                    cov[0][0].max(0.0).sqrt(),
+                    cov[1][1].max(0.0).sqrt()
+                )
             });
             ui.label(format!(
                 "Over {r} replicates: mass {:.3} (95% interval {:.3} – {:.3}) · in the top {} in {:.0}% · mapped in {}{spread}",

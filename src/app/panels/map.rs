@@ -41,7 +41,13 @@ pub fn map_ui(ui: &mut Ui, view: &mut View, settings: &mut Settings, actions: &m
     if let Some(e) = &view.run.stability.ensemble {
         let with =
             map.labels.iter().filter(|l| view.run.stability.of(l).is_some_and(|c| c.position_cov.is_some())).count();
-        let axes = if view.widgets.camera.axes == [0, 1, 2] { "" } else { " (shown on axes 1–3 only)" };
+        let axes = if frame.done < frame.total {
+            " (shown at the end of the run only)"
+        } else if view.widgets.camera.axes == [0, 1, 2] {
+            ""
+        } else {
+            " (shown on axes 1–3 only)"
+        };
         ui.label(format!(
             "Stability over {} replicates{}: 95% ellipses for {with} of {} concepts{axes}",
             e.replicates.len(),
@@ -250,14 +256,15 @@ fn canvas_ui(
         }
     }
     // Under the points: every concept's 95% ellipse faint, the selected concept's bold.
-    view.run.stability.drawn =
-        view.run.stability.ensemble.as_ref().filter(|_| view.widgets.stability.ellipses).and_then(|e| {
-            let ink = map_stability::EllipseInk {
-                all: mix(ink.fill, ink.text, 0.3),
-                selected: Color32::from_rgb(240, 228, 66),
-            };
-            map_stability::ellipses_ui(&painter, &canvas, map, e, ink, selected_label.as_deref())
-        });
+    // The ensemble describes the map at the run's end: not drawn on an earlier exchange.
+    let at_end = frame.done == frame.total;
+    view.run.stability.drawn = if view.run.stability.ensemble.is_some() && view.widgets.stability.ellipses && at_end {
+        let ink =
+            map_stability::EllipseInk { all: mix(ink.fill, ink.text, 0.3), selected: Color32::from_rgb(240, 228, 66) };
+        map_stability::ellipses_ui(&painter, &canvas, map, &view.run.stability, ink, selected_label.as_deref())
+    } else {
+        None
+    };
     // Points far to near; nearer points larger and brighter in 3-D.
     let mut order: Vec<usize> = (0..screen.len()).collect();
     order.sort_by(|&a, &b| projected[a].1.total_cmp(&projected[b].1));

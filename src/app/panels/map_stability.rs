@@ -10,8 +10,7 @@ use crate::analysis::procrustes;
 use crate::analysis::stability::{ConceptStability, ellipse_95};
 use crate::app::Action;
 use crate::app::logic::MAX_APP_REPLICATES;
-use crate::app::view::View;
-use crate::run::ensemble::Ensemble;
+use crate::app::view::{StabilityView, View};
 
 /// Points per ellipse outline.
 const OUTLINE: usize = 48;
@@ -24,7 +23,12 @@ pub fn stability_controls_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Act
     ui.checkbox(&mut w.bootstrap, "bootstrap exchanges")
         .on_hover_text("each replicate also learns from a resample of the exchanges (drawn with replacement)");
     let computing = view.run.stability.computing.is_some();
-    if ui.add_enabled(!computing && view.run.summary.is_some(), egui::Button::new("Run stability")).clicked() {
+    // The ensemble re-runs the whole conversation: it describes the map at the run's end.
+    let ready = view.run.finished && view.run.summary.is_some();
+    let button = ui
+        .add_enabled(!computing && ready, egui::Button::new("Run stability"))
+        .on_disabled_hover_text("after the run has ended: the ensemble describes the map at the end");
+    if button.clicked() {
         actions.push(Action::ComputeStability);
     }
     if computing {
@@ -39,10 +43,10 @@ pub fn stability_controls_ui(ui: &mut Ui, view: &mut View, actions: &mut Vec<Act
 /// The ensemble's mean shape turned onto `map` (over the concepts both have): the rotation
 /// that carries its covariances into the map's frame. Eigenvector signs and rotations are
 /// arbitrary per map, so the ensemble's frame is not the map's.
-fn onto_map(ensemble: &Ensemble, map: &ConceptMap) -> procrustes::Alignment {
+fn onto_map(stability: &StabilityView, map: &ConceptMap) -> procrustes::Alignment {
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     for (i, label) in map.labels.iter().enumerate() {
-        if let Some(m) = ensemble.concepts.iter().find(|c| &c.concept == label).and_then(|c| c.position_mean) {
+        if let Some(m) = stability.of(label).and_then(|c| c.position_mean) {
             xs.push(m);
             ys.push(map.coords[i]);
         }
@@ -76,19 +80,17 @@ pub fn ellipses_ui(
     painter: &egui::Painter,
     canvas: &Canvas,
     map: &ConceptMap,
-    ensemble: &Ensemble,
+    stability: &StabilityView,
     ink: EllipseInk,
     selected: Option<&str>,
 ) -> Option<usize> {
     if canvas.camera.axes != [0, 1, 2] {
         return None;
     }
-    let turn = onto_map(ensemble, map);
+    let turn = onto_map(stability, map);
     let mut drawn = 0;
     for (i, label) in map.labels.iter().enumerate() {
-        let Some(ConceptStability { position_cov: Some(cov), .. }) =
-            ensemble.concepts.iter().find(|c| &c.concept == label)
-        else {
+        let Some(ConceptStability { position_cov: Some(cov), .. }) = stability.of(label) else {
             continue;
         };
         let (major, minor, angle) = ellipse_95(&rotated(cov, &turn));
@@ -116,12 +118,29 @@ pub fn ellipses_ui(
 mod tests {
     use super::*;
 
+    /// `rotated` must give the covariance of the points `p·R`: checked against the sample
+    /// covariance of moved points, for a turn by 30° and a tilted spread (a transposed `R`
+    /// would turn the spread the other way).
     #[test]
-    fn a_quarter_turn_swaps_the_variances() {
-        let turn =
-            procrustes::Alignment { rotation: nalgebra::Matrix3::new(0.0, 1.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 1.0) };
-        let cov = [[4.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]];
-        let r = rotated(&cov, &turn);
-        assert!((r[0][0] - 1.0).abs() < 1e-12 && (r[1][1] - 4.0).abs() < 1e-12, "{r:?}");
+    fn rotating_a_covariance_equals_the_covariance_of_rotated_points() {
+        let (s, c) = (30f64.to_radians().sin(), 30f64.to_radians().cos());
+        let turn = procrustes::Alignment { rotation: nalgebra::Matrix3::new(c, s, 0.0, -s, c, 0.0, 0.0, 0.0, 1.0) };
+        let points: Vec<[f64; 3]> =
+            [[1.0, 0.2, 0.0], [-1.0, -0.2, 0.1], [0.5, 0.5, -0.1], [-0.5, -0.4, 0.0], [0.3, -0.3, 0.2]].to_vec();
+        let cov = |ps: &[[f64; 3]]| -> [[f64; 3]; 3] {
+            let n = ps.len() as f64;
+            let m: [f64; 3] = std::array::from_fn(|i| ps.iter().map(|p| p[i]).sum::<f64>() / n);
+            std::array::from_fn(|i| {
+                std::array::from_fn(|j| ps.iter().map(|p| (p[i] - m[i]) * (p[j] - m[j])).sum::<f64>() / (n - 1.0))
+            })
+        };
+        let moved: Vec<[f64; 3]> = points.iter().map(|&p| turn.apply(p)).collect();
+        let (want, got) = (cov(&moved), rotated(&cov(&points), &turn));
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!((want[i][j] - got[i][j]).abs() < 1e-12, "{want:?} vs {got:?}");
+            }
+        }
+        assert!(cov(&points)[0][1].abs() > 0.05, "the spread is tilted, so a transpose would show");
     }
 }

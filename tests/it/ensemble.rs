@@ -106,6 +106,29 @@ fn the_minimum_mass_cuts_the_top_not_the_masses() {
     }
 }
 
+/// Replicate 0 without a resample is the plain run, so every concept of the plain run's map
+/// is in its top N — speakers' entries too, which the map keeps whatever `--min-mass` says.
+#[test]
+fn the_plain_runs_map_concepts_are_in_replicate_zeros_top() {
+    let text = std::fs::read_to_string(fixture("labeled_three_speakers.txt")).unwrap();
+    // No kill words: the self pronouns give the speakers their self-concept mass.
+    let none = KillList::empty();
+    let mut opts = AnalysisOptions::preset(Preset::Reference, EngineKind::Windowed);
+    opts.map.leave_out_speakers = false;
+    let plain = analyze_text(&text, &opts, &none).unwrap();
+    let speaker = plain.map.labels.iter().position(|l| l.starts_with("Speaker_")).expect("a speaker's entry");
+    // Above that entry's mass: the map keeps it anyway.
+    opts.map.min_mass = plain.map.masses[speaker] + 1.0;
+    let plain = analyze_text(&text, &opts, &none).unwrap();
+    assert!(plain.map.labels.iter().any(|l| l.starts_with("Speaker_")), "{:?}", plain.map.labels);
+    let prepared = prepare(&text, &opts, &none).unwrap();
+    let (stream, speakers) = prepared.pipeline.tokens();
+    let conv = Conversation { stream, speakers, people: &prepared.detection.speakers };
+    let e = huey::run::ensemble::run(conv, &opts, &spec(3, Resample::None, Backend::Cpu)).unwrap();
+    let top0: Vec<&str> = e.data[0].top.iter().map(|&c| e.labels[c as usize].as_str()).collect();
+    assert_eq!(top0, plain.map.labels.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
 /// A bootstrap over n exchanges leaves out a given exchange with probability (1 − 1/n)ⁿ, so a
 /// word said only there is in a replicate's network with probability 1 − (1 − 1/n)ⁿ ≈ 0.637
 /// at n = 40; its 95% interval starts at 0 (absent in over 2.5% of replicates) and a word said

@@ -135,7 +135,12 @@ impl HueyApp {
                 (None, _) => close = true,
             }
         }
-        ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        // Polled while something is due (the start, the run's end, the timer to close); a
+        // plain `--run` with nothing left to do lets the window go idle.
+        let due = !pilot.started || !self.view.run.finished || pilot.script.exit_after.is_some() || timeline_due;
+        if due {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
         self.script = Some(pilot);
         close
     }

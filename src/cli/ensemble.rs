@@ -174,7 +174,8 @@ fn summary(name: &str, spec: &EnsembleSpec, e: &Ensemble, top: usize) -> String 
         e.secs,
         spec.replicates as f64 / e.secs.max(1e-9)
     );
-    outln!(out, "  {:<24} {:>10} {:>21} {:>6} {:>9}", "concept", "mass mean", "95% interval", "top N", "pos. sd");
+    let top_n = format!("top {}", e.reference_map.labels.len().max(1));
+    outln!(out, "  {:<24} {:>10} {:>21} {:>7} {:>9}", "concept", "mass mean", "95% interval", top_n, "pos. sd");
     for c in e.concepts.iter().take(top) {
         let sd = c.position_cov.map_or_else(
             || "-".to_owned(),
@@ -182,7 +183,7 @@ fn summary(name: &str, spec: &EnsembleSpec, e: &Ensemble, top: usize) -> String 
         );
         outln!(
             out,
-            "  {:<24} {:>10.3} [{:>8.3}, {:>9.3}] {:>5.0}% {:>9}",
+            "  {:<24} {:>10.3} [{:>8.3}, {:>9.3}] {:>6.0}% {:>9}",
             super::printable(&c.concept),
             c.mass_mean,
             c.mass_low,
@@ -191,5 +192,10 @@ fn summary(name: &str, spec: &EnsembleSpec, e: &Ensemble, top: usize) -> String 
             sd
         );
     }
+    outln!(
+        out,
+        "  (95% interval: 2.5th–97.5th percentile of the replicates' masses; top N: share of replicates with the \
+         concept among their N; pos. sd: √(total variance) of its aligned 3-D position)"
+    );
     out
 }

@@ -69,7 +69,7 @@ pub struct Conversation<'a> {
 pub struct ReplicateSummary {
     /// Index `r`.
     pub index: usize,
-    /// The windowed engine's seed (`S + r`; none for the temporal engine, which draws nothing).
+    /// Its seed `S + r` (draws and resample; none for the temporal engine without a resample).
     pub seed: Option<u64>,
     /// Distinct exchanges learned from (all of them without resampling).
     pub distinct_exchanges: usize,
@@ -213,11 +213,13 @@ pub fn identical_replicates(opts: &AnalysisOptions, spec: &EnsembleSpec, exchang
 /// What a replicate's work gives: its contribution and its summary, or why it failed.
 type Outcome = Result<(Replicate, ReplicateSummary), RunError>;
 
-/// The windowed engine's seed of replicate `r` (`None` for the temporal engine).
+/// The seed of replicate `r`, `S + r` (its draws and its resample), or `None` where it has
+/// none to use (the temporal engine without a resample).
 pub fn replicate_seed(opts: &AnalysisOptions, spec: &EnsembleSpec, r: usize) -> Option<u64> {
-    match replicate_options(opts, spec, r).engine.specific {
-        Specific::Windowed(w) => Some(w.seed),
-        Specific::Temporal(_) => None,
+    match (replicate_options(opts, spec, r).engine.specific, spec.resample) {
+        (Specific::Windowed(w), _) => Some(w.seed),
+        (Specific::Temporal(_), Resample::Exchanges) => Some(spec.seed.wrapping_add(r as u64)),
+        (Specific::Temporal(_), Resample::None) => None,
     }
 }
 

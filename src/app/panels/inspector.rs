@@ -21,7 +21,7 @@ fn stability_ui(ui: &mut Ui, view: &View, selected: &str) {
                 )
             });
             ui.label(format!(
-                "Over {r} replicates: mass {:.3} (95% interval {:.3} – {:.3}) · in the top {} in {:.0}% · mapped in {}{spread}",
+                "Over {r} replicates: mass {:.3} (95% interval {:.3} – {:.3}) · in the top {} in {:.0}% · positioned in {}{spread} (the run's end)",
                 c.mass_mean,
                 c.mass_low,
                 c.mass_high,

@@ -518,8 +518,8 @@ impl HueyApp {
             },
             track,
         };
-        self.timeline_requests += 1;
-        let request = self.timeline_requests;
+        self.job_requests += 1;
+        let request = self.job_requests;
         self.view.run.time.computing = Some(request);
         // On the CPU whatever the run's backend: the worker may hold the GPU, and a GPU that
         // failed here would fall back unannounced (the job returns rows, not notices).
@@ -552,8 +552,8 @@ impl HueyApp {
         if let Some(why) = crate::run::ensemble::identical_replicates(&opts, &spec, summary.exchanges) {
             self.view.notices.push(Info::IdenticalReplicates(why));
         }
-        self.timeline_requests += 1;
-        let request = self.timeline_requests;
+        self.job_requests += 1;
+        let request = self.job_requests;
         self.view.run.stability.computing = Some(request);
         let run = (std::sync::Arc::clone(&source.text), opts, summary.kill.clone());
         self.jobs.ensemble(request, run, spec);

@@ -101,8 +101,8 @@ pub struct HueyApp {
     source: Option<Source>,
     /// The latest conversation request; older answers are ignored.
     request: u64,
-    /// Timeline requests made (each answer names its own; the Time tab keeps the latest).
-    timeline_requests: u64,
+    /// Timeline and ensemble requests made (each answer names its own; the view keeps the latest).
+    job_requests: u64,
     /// Corpus requests made (the Corpus tab keeps the latest folder's answer).
     corpus_requests: u64,
     /// What to open once the settings have been read.
@@ -150,7 +150,7 @@ impl HueyApp {
             jobs,
             source: None,
             request: 0,
-            timeline_requests: 0,
+            job_requests: 0,
             corpus_requests: 0,
             pending_start: None,
             script: None,

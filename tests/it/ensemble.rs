@@ -358,3 +358,25 @@ fn the_ensemble_bench_measures_both_backends() {
         assert!((ratio - want).abs() <= 1e-9 * want, "{ratio} vs {want}");
     }
 }
+
+/// A GPU ensemble without an adapter is an error naming why, and writes nothing: no replicate
+/// runs on the CPU under the GPU's name.
+#[test]
+fn a_gpu_ensemble_without_an_adapter_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("e.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huey"))
+        .args(["ensemble", "--engine", "windowed", "--replicates", "3", "--backend", "gpu", "--json"])
+        .arg(&json)
+        .env("VK_ICD_FILENAMES", "/nonexistent.json")
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no GPU adapter"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!json.exists());
+}

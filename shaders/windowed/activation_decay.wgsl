@@ -2,9 +2,10 @@
 // CPU twin: kernel::windowed::activation_decay.
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    enter(gid.z);
     let i = thread_index(gid, groups);
-    if (i >= atomicLoad(&counters[NEXT_ID])) {
+    if (!in_window() || i >= atomicLoad(&counters[rc + NEXT_ID])) {
         return;
     }
-    act[i] = max(act[i] * (1.0 - params.act_decay), params.act_floor);
+    act[ri + i] = max(act[ri + i] * (1.0 - params.act_decay), params.act_floor);
 }

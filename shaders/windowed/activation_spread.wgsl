@@ -6,25 +6,27 @@
 // CPU twin: kernel::windowed::activation_spread.
 @compute @workgroup_size(64)
 fn accumulate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    enter(gid.z);
     let k = thread_index(gid, groups);
-    if (!slot_in_use(k)) {
+    if (!in_window() || !slot_in_use(k)) {
         return;
     }
-    let e = slot_ends[k];
-    if (atomicLoad(&counters[NEXT_ID]) >= params.dense_min_ids && e.x > e.y) {
+    let e = slot_ends[rs + k];
+    if (atomicLoad(&counters[rc + NEXT_ID]) >= params.dense_min_ids && e.x > e.y) {
         return;
     }
-    let s = slot_val[k].x;
-    fixed_add(e.y, s * act[e.x]);
-    fixed_add(e.x, s * act[e.y]);
+    let s = slot_val[rs + k].x;
+    fixed_add(ri + e.y, s * act[ri + e.x]);
+    fixed_add(ri + e.x, s * act[ri + e.y]);
 }
 
 @compute @workgroup_size(64)
 fn activate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    enter(gid.z);
     let i = thread_index(gid, groups);
-    if (i >= atomicLoad(&counters[NEXT_ID])) {
+    if (!in_window() || i >= atomicLoad(&counters[rc + NEXT_ID])) {
         return;
     }
-    let sum = take_sum(i);
-    act[i] = select(1.0 / (1.0 + exp_real(-sum.x)), 0.5, sum.y != 0.0);
+    let sum = take_sum(ri + i);
+    act[ri + i] = select(1.0 / (1.0 + exp_real(-sum.x)), 0.5, sum.y != 0.0);
 }

@@ -4,29 +4,30 @@
 // CPU twin: kernel::windowed::connection_decay.
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    enter(gid.z);
     let k = thread_index(gid, groups);
-    if (!slot_in_use(k)) {
+    if (!in_window() || !slot_in_use(k)) {
         return;
     }
-    let e = slot_ends[k];
-    let first = pos[e.x].x;
-    let last = pos[e.y].y;
+    let e = slot_ends[rs + k];
+    let first = pos[ri + e.x].x;
+    let last = pos[ri + e.y].y;
     if (first != NONE && last != NONE && first < last) {
-        slot_meta[k].x = atomicLoad(&counters[WIN]);
+        slot_meta[rs + k].x = atomicLoad(&counters[rc + WIN]);
         let n = window_len();
         for (var p = first; p < n; p++) {
-            if (scratch[p] == e.x) {
+            if (scratch[rx + p] == e.x) {
                 for (var q = p + 1u; q < n; q++) {
-                    if (scratch[q] == e.y) {
-                        scratch[key_index(p, q)] = k;
+                    if (scratch[rx + q] == e.y) {
+                        scratch[rx + key_index(p, q)] = k;
                     }
                 }
             }
         }
         return;
     }
-    let s = max(slot_val[k].x * (1.0 - params.conn_decay), params.decay_floor);
-    slot_val[k].x = s;
+    let s = max(slot_val[rs + k].x * (1.0 - params.conn_decay), params.decay_floor);
+    slot_val[rs + k].x = s;
     if (s <= params.removal) {
         remove_slot(k);
     }

@@ -9,73 +9,74 @@ fn mass_target(x: real) -> real {
 }
 
 fn new_slot() -> u32 {
-    let top = atomicLoad(&counters[FREE_TOP]);
+    let top = atomicLoad(&counters[rc + FREE_TOP]);
     if (top > 0u) {
-        atomicStore(&counters[FREE_TOP], top - 1u);
-        return free_stack[top - 1u];
+        atomicStore(&counters[rc + FREE_TOP], top - 1u);
+        return free_stack[rs + top - 1u];
     }
-    let hw = atomicLoad(&counters[HW]);
+    let hw = atomicLoad(&counters[rc + HW]);
     if (hw >= params.slots_cap) {
-        atomicOr(&counters[OVERFLOW], 2u);
+        atomicOr(&counters[rc + OVERFLOW], 2u);
         return NONE;
     }
-    atomicStore(&counters[HW], hw + 1u);
+    atomicStore(&counters[rc + HW], hw + 1u);
     return hw;
 }
 
 @compute @workgroup_size(1)
-fn main() {
-    let win = atomicLoad(&counters[WIN]);
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    enter(gid.z);
+    let win = atomicLoad(&counters[rc + WIN]);
     if (win == 0u) {
         return;
     }
     let n = window_len();
     for (var p = 0u; p < n; p++) {
         for (var q = p + 1u; q < n; q++) {
-            let i = scratch[p];
-            let j = scratch[q];
+            let i = scratch[rx + p];
+            let j = scratch[rx + q];
             let key = key_index(p, q);
             if (i == j) {
                 continue;
             }
-            var k = scratch[key];
-            scratch[key] = NONE;
+            var k = scratch[rx + key];
+            scratch[rx + key] = NONE;
             if (k == NONE) {
-                let waived = word_neuron[neuron_word[i]].y != 0u || word_neuron[neuron_word[j]].y != 0u;
-                if (!waived && (atomicLoad(&out_degree[i]) >= params.max_conn || !allows(win, i, j))) {
-                    atomicAdd(&counters[REFUSED], 1u);
+                let waived = word_neuron[rw + neuron_word[ri + i]].y != 0u || word_neuron[rw + neuron_word[ri + j]].y != 0u;
+                if (!waived && (atomicLoad(&out_degree[ri + i]) >= params.max_conn || !allows(win, i, j))) {
+                    atomicAdd(&counters[rc + REFUSED], 1u);
                     continue;
                 }
             }
-            let ai = act[i];
-            let aj = act[j];
+            let ai = act[ri + i];
+            let aj = act[ri + j];
             var sm = vec2<real>(0.0, 0.0);
             if (k != NONE) {
-                sm = slot_val[k];
+                sm = slot_val[rs + k];
             }
             let resistance = 1.0 / (1.0 + sm.y * 0.1);
             let delta = params.eta * ai * aj * resistance;
             let x = ai * aj;
             let mass = mass_update(sm.y, x, mass_target(x));
             if (k != NONE) {
-                slot_val[k] = vec2<real>(sm.x + delta, mass);
-                slot_meta[k].x = win;
+                slot_val[rs + k] = vec2<real>(sm.x + delta, mass);
+                slot_meta[rs + k].x = win;
                 continue;
             }
             k = new_slot();
             if (k == NONE) {
                 continue;
             }
-            slot_ends[k] = vec2<u32>(i, j);
-            slot_val[k] = vec2<real>(delta, mass);
-            slot_meta[k] = vec4<u32>(win, win, p * n + q, 0u);
-            atomicAdd(&out_degree[i], 1u);
+            slot_ends[rs + k] = vec2<u32>(i, j);
+            slot_val[rs + k] = vec2<real>(delta, mass);
+            slot_meta[rs + k] = vec4<u32>(win, win, p * n + q, 0u);
+            atomicAdd(&out_degree[ri + i], 1u);
             // Later visits of the same pair (repeated words) find the new connection.
             for (var p2 = p; p2 < n; p2++) {
-                if (scratch[p2] == i) {
+                if (scratch[rx + p2] == i) {
                     for (var q2 = select(p2 + 1u, q + 1u, p2 == p); q2 < n; q2++) {
-                        if (scratch[q2] == j) {
-                            scratch[key_index(p2, q2)] = k;
+                        if (scratch[rx + q2] == j) {
+                            scratch[rx + key_index(p2, q2)] = k;
                         }
                     }
                 }
@@ -83,6 +84,6 @@ fn main() {
         }
     }
     for (var p = 0u; p < n; p++) {
-        pos[scratch[p]] = vec2<u32>(NONE, NONE);
+        pos[ri + scratch[rx + p]] = vec2<u32>(NONE, NONE);
     }
 }

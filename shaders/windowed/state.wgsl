@@ -2,6 +2,12 @@
 // src/engine/gpu/shaders.rs. The whole network lives in these buffers for the whole run; the
 // host uploads steps and tokens and reads state back only for snapshots.
 //
+// Replicates side by side: every array holds one part per replicate (a replicate's counters,
+// neurons, slots, word table, input and scratch), and every dispatch covers all of them, the
+// replicate being the workgroup's z. An entry point calls `enter` first; after that `rc`, `ri`,
+// … are where the invocation's replicate starts in each array, so the kernels index their own
+// replicate as if it were alone. Replicate r draws with the seed + r (kernel::pair_rng).
+//
 // Neurons are ids issued by NEXT_ID and never reused (the CPU engine's rule); a slot is a
 // directed connection (from < to is not implied), free when its `from` is DEAD.
 // `real`, SUM_WORDS, exp_real, fixed_add and take_sum come from precision/f32.wgsl or f64.wgsl:
@@ -19,9 +25,9 @@ struct Params {
     dense_min_ids: u32,   // ids issued before the low→high kernel
     ids_cap: u32,
     slots_cap: u32,
-    tokens_offset: u32,   // where tokens start in `input` (steps come first, 4 words each)
-    _pad0: u32,
-    _pad1: u32,
+    tokens_offset: u32,   // where tokens start in a replicate's input (steps first, 4 words each)
+    input_stride: u32,    // words of input per replicate (0: all replicates read the same input)
+    words_cap: u32,       // word-table rows per replicate
     eta: real,
     act_decay: real,
     act_floor: real,
@@ -43,6 +49,7 @@ struct Params {
 const DEAD: u32 = 0xffffffffu;
 const NONE: u32 = 0xffffffffu;
 const WG: u32 = 64u;
+const N_COUNTERS: u32 = 16u;   // counter words per replicate
 
 // A step record in `input` (steps first, STEP_WORDS each; kernel::windowed::StepRecord).
 const STEP_WORDS: u32 = 4u;
@@ -51,7 +58,7 @@ const STEP_SPEAKER: u32 = 1u;  // the speaker's word index
 const STEP_WINDOW: u32 = 2u;   // window index, 0 for a turn shorter than a window
 const STEP_FLAGS: u32 = 3u;    // SPEAKER_FIRST on a turn's first step
 
-// counters[]
+// counters[] (N_COUNTERS words per replicate)
 const CUR: u32 = 0u;           // next step record to resolve
 const WIN: u32 = 1u;           // window index of the step in flight (0: no window)
 const NEXT_ID: u32 = 2u;
@@ -83,13 +90,39 @@ const OVERFLOW: u32 = 9u;      // 1: ids capacity, 2: slot capacity
 // ids of the current window (W + 1), then its pair → slot table ((W + 1)², NONE when absent)
 @group(0) @binding(13) var<storage, read_write> scratch: array<u32>;
 
+// Where the invocation's replicate starts: counters, per-id arrays (ids; sums take ids too),
+// per-slot arrays, word table, input, scratch.
+var<private> rep: u32;
+var<private> rc: u32;
+var<private> ri: u32;
+var<private> rs: u32;
+var<private> rw: u32;
+var<private> rn: u32;
+var<private> rx: u32;
+
+fn enter(r: u32) {
+    rep = r;
+    rc = r * N_COUNTERS;
+    ri = r * params.ids_cap;
+    rs = r * params.slots_cap;
+    rw = r * params.words_cap;
+    rn = r * params.input_stride;
+    rx = r * (window_len() + window_len() * window_len());
+}
+
+// Whether the replicate's step in flight is a window (the per-window kernels do nothing on a
+// step that only resolves a short turn's speaker, or pads a replicate with fewer steps).
+fn in_window() -> bool {
+    return atomicLoad(&counters[rc + WIN]) != 0u;
+}
+
 fn thread_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
     return gid.y * groups.x * WG + gid.x;
 }
 
 // Whether thread k stands on a slot in use (below the high-water mark, not freed).
 fn slot_in_use(k: u32) -> bool {
-    return k < atomicLoad(&counters[HW]) && slot_ends[k].x != DEAD;
+    return k < atomicLoad(&counters[rc + HW]) && slot_ends[rs + k].x != DEAD;
 }
 
 fn window_len() -> u32 {
@@ -101,11 +134,11 @@ fn key_index(p: u32, q: u32) -> u32 {
 }
 
 fn remove_slot(k: u32) {
-    let src = slot_ends[k].x;
-    slot_ends[k] = vec2<u32>(DEAD, DEAD);
-    atomicSub(&out_degree[src], 1u);
-    let top = atomicAdd(&counters[FREE_TOP], 1u);
-    free_stack[top] = k;
+    let src = slot_ends[rs + k].x;
+    slot_ends[rs + k] = vec2<u32>(DEAD, DEAD);
+    atomicSub(&out_degree[ri + src], 1u);
+    let top = atomicAdd(&counters[rc + FREE_TOP], 1u);
+    free_stack[rs + top] = k;
 }
 
 // kernel::pair_rng, word for word.
@@ -116,7 +149,10 @@ fn pcg_hash(x: u32) -> u32 {
 }
 
 fn allows(step: u32, src: u32, dst: u32) -> bool {
-    var h = pcg_hash(params.seed_lo ^ pcg_hash(params.seed_hi));
+    // The replicate's seed, seed + rep in 64 bits.
+    let lo = params.seed_lo + rep;
+    let hi = params.seed_hi + select(0u, 1u, lo < params.seed_lo);
+    var h = pcg_hash(lo ^ pcg_hash(hi));
     h = pcg_hash(h ^ step);
     h = pcg_hash(h ^ 0u);
     h = pcg_hash(h ^ src);

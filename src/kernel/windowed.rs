@@ -141,8 +141,12 @@ pub struct Params<R> {
     pub ids_cap: u32,
     /// Slot-array capacity.
     pub slots_cap: u32,
-    /// Where tokens start in `input` (step records come first, 4 words each).
+    /// Where tokens start in a replicate's input (step records come first, 4 words each).
     pub tokens_offset: u32,
+    /// Words of input per replicate (0: every replicate reads the same input).
+    pub input_stride: u32,
+    /// Word-table rows per replicate.
+    pub words_cap: u32,
     /// η.
     pub eta: R,
     /// Activation decay.
@@ -187,6 +191,8 @@ impl<R: Real> Params<R> {
             ids_cap: ids_cap.min(u64::from(u32::MAX)) as u32,
             slots_cap: slots_cap.min(u64::from(u32::MAX)) as u32,
             tokens_offset,
+            input_stride: 0,
+            words_cap: 0,
             eta: c(common.eta),
             act_decay: c(p.activation_decay),
             act_floor: c(p.activation_floor),
@@ -211,6 +217,7 @@ impl<R: Real> Params<R> {
         (self.window_len() + p * self.window_len() + q) as usize
     }
 
+    /// The seed of replicate 0 (replicate r of a batch draws with this + r; the twins run one).
     fn seed(&self) -> u64 {
         (u64::from(self.seed_hi) << 32) | u64::from(self.seed_lo)
     }
@@ -436,8 +443,17 @@ fn evict<R: Real>(s: &mut State<R>, p: &Params<R>, word: u32, pos: u32) {
     create(s, p, word, pos);
 }
 
+/// Whether the step in flight is a window (`in_window` in state.wgsl): the per-window kernels
+/// do nothing on a step that only resolves a short turn's speaker or pads a batch.
+fn in_window<R: Real>(s: &State<R>) -> bool {
+    s.counter(Counter::Win) != 0
+}
+
 /// `activation_decay.wgsl`: `a ← max(a·(1 − decay), floor)` for every id issued.
 pub fn activation_decay<R: Real>(s: &mut State<R>, p: &Params<R>) {
+    if !in_window(s) {
+        return;
+    }
     for i in 0..s.counter(Counter::NextId) as usize {
         s.act[i] = (s.act[i] * (R::ONE - p.act_decay)).max(p.act_floor);
     }
@@ -446,6 +462,9 @@ pub fn activation_decay<R: Real>(s: &mut State<R>, p: &Params<R>) {
 /// `connection_decay.wgsl`, per slot: a connection between positions p < q of the window is
 /// marked and entered in the pair → slot table; every other one decays and may be removed.
 pub fn connection_decay<R: Real>(s: &mut State<R>, p: &Params<R>) {
+    if !in_window(s) {
+        return;
+    }
     for k in 0..s.counter(Counter::Hw) as usize {
         if !s.slot_in_use(k) {
             continue;
@@ -559,6 +578,9 @@ pub fn pair_update<R: Real>(s: &mut State<R>, p: &Params<R>) {
 
 /// `prune.wgsl`, per slot: remove connections with `|s|` below the prune threshold.
 pub fn prune<R: Real>(s: &mut State<R>, p: &Params<R>) {
+    if !in_window(s) {
+        return;
+    }
     for k in 0..s.counter(Counter::Hw) as usize {
         if s.slot_in_use(k) && s.slot_val[k][0].abs() < p.prune {
             s.remove_slot(k);
@@ -570,6 +592,9 @@ pub fn prune<R: Real>(s: &mut State<R>, p: &Params<R>) {
 /// low → high only once `dense_min_ids` ids exist), then `activate` per id (σ, ½ exactly for
 /// a zero sum).
 pub fn activation_spread<R: Real>(s: &mut State<R>, p: &Params<R>) {
+    if !in_window(s) {
+        return;
+    }
     let low_high_only = s.counter(Counter::NextId) >= p.dense_min_ids;
     for k in 0..s.counter(Counter::Hw) as usize {
         if !s.slot_in_use(k) {

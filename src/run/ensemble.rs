@@ -1,9 +1,10 @@
 //! Replicate ensembles: R independent runs of one conversation — replicate `r` draws the
 //! windowed engine's connections with seed `S + r`, and with `Resample::Exchanges` learns from
 //! a bootstrap resample of the exchanges — then each concept's stability over them
-//! ([`crate::analysis::stability`]). On the CPU the replicates run on all cores; on the GPU
-//! they run one after another on the shared device, each a resident run with one read-back
-//! (not yet one batched computation over all replicates: see the README).
+//! ([`crate::analysis::stability`]). On the CPU the replicates run on all cores. On the GPU
+//! the windowed engine's replicates run as batches: up to [`MAX_BATCH`] of them side by side
+//! in device memory, every kernel dispatched once for all, one read-back per batch
+//! (`engine::gpu::windowed`); the temporal engine's replicates run one after another.
 //!
 //! Replicate 0 with the run's own seed and no resample is exactly the plain run, so an
 //! ensemble of one equals `huey analyze` (a test checks it). The plain run's map fixes the
@@ -17,13 +18,14 @@ use rustc_hash::FxHashMap;
 use crate::analysis::concept_map::{ConceptMap, concept_map, concept_map_over, ranked_concepts};
 use crate::analysis::mass::speaker_self_mass;
 use crate::analysis::stability::{self, ConceptStability, Replicate};
+use crate::engine::gpu::windowed::ReplicateInput;
 use crate::model::network::Network;
 use crate::model::options::{AnalysisOptions, Backend, MapOptions};
 use crate::model::params::Specific;
 use crate::model::rng::SplitMix;
 use crate::model::tokens::TokenStream;
 use crate::run::RunError;
-use crate::run::factory::engine_on;
+use crate::run::factory::{engine_on, gpu_windowed_batch};
 
 /// What varies between replicates besides the seed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -210,6 +212,74 @@ pub fn identical_replicates(opts: &AnalysisOptions, spec: &EnsembleSpec, exchang
     }
 }
 
+/// Most replicates in one GPU batch (the goal's R; more run as further batches).
+pub const MAX_BATCH: usize = 1024;
+
+/// Device bytes one batch may hold at first (it grows from there as its networks do).
+const BATCH_BYTES: u64 = 2 << 30;
+
+/// Replicates per GPU batch: every replicate's widest array (16-byte slot metadata, four
+/// slots per neuron, at least 4,096, with room to double once) within one storage binding,
+/// and its whole state (~212 bytes per neuron row) within [`BATCH_BYTES`].
+pub fn batch_size(max_binding: u64, ids: u64, remaining: usize) -> usize {
+    let slots = (4 * ids).max(4096);
+    let widest = 2 * 16 * slots;
+    let whole = 2 * (48 * ids + 44 * slots);
+    let fits = (max_binding / widest).min(BATCH_BYTES / whole);
+    remaining.min(MAX_BATCH).min(usize::try_from(fits).unwrap_or(usize::MAX)).max(1)
+}
+
+/// Replicates `first..first + count` of a windowed ensemble as one GPU batch: each network and
+/// the distinct exchanges it read.
+fn gpu_batch(
+    conv: Conversation<'_>,
+    opts: &AnalysisOptions,
+    spec: &EnsembleSpec,
+    first: usize,
+    count: usize,
+    ids: u64,
+) -> Result<Vec<(Network, usize)>, RunError> {
+    let n = conv.stream.n_exchanges();
+    let mut words: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    for k in 0..n {
+        words.extend(conv.stream.exchange(k).map(str::to_owned));
+        words.insert(conv.speakers[k].to_lowercase());
+    }
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort_unstable();
+    let seed = spec.seed.wrapping_add(first as u64);
+    let Some(mut batch) = gpu_windowed_batch(opts, seed, count, words, ids)? else {
+        unreachable!("only the windowed engine runs in batches")
+    };
+    let picks: Vec<Vec<usize>> = (first..first + count).map(|r| picks(n, spec, r)).collect();
+    match spec.resample {
+        Resample::None => {
+            batch.run_all(&[ReplicateInput { stream: conv.stream, speakers: conv.speakers, exchanges: 0..n }])?;
+        }
+        Resample::Exchanges => {
+            let streams: Vec<(TokenStream, Vec<String>)> = picks
+                .iter()
+                .map(|p| (conv.stream.resampled(p), p.iter().map(|&k| conv.speakers[k].clone()).collect()))
+                .collect();
+            let inputs: Vec<ReplicateInput<'_>> = streams
+                .iter()
+                .zip(&picks)
+                .map(|((stream, speakers), p)| ReplicateInput { stream, speakers, exchanges: 0..p.len() })
+                .collect();
+            batch.run_all(&inputs)?;
+        }
+    }
+    let networks = batch.networks()?;
+    Ok(networks
+        .into_iter()
+        .zip(picks)
+        .map(|(net, mut p)| {
+            p.dedup();
+            (net, p.len())
+        })
+        .collect())
+}
+
 /// What a replicate's work gives: its contribution and its summary, or why it failed.
 type Outcome = Result<(Replicate, ReplicateSummary), RunError>;
 
@@ -260,6 +330,14 @@ pub fn replicate_network(
         }
     };
     Ok(Learned { network: engine.snapshot()?, distinct, device: engine.device() })
+}
+
+/// The windowed engine's window W (0 for the temporal engine).
+fn opts_window(opts: &AnalysisOptions) -> u64 {
+    match &opts.engine.specific {
+        Specific::Windowed(w) => w.window as u64,
+        Specific::Temporal(_) => 0,
+    }
 }
 
 /// Run the ensemble. Fails on the first replicate that fails (a GPU that cannot start or is
@@ -327,7 +405,32 @@ pub fn run_reporting(
         out
     };
     match spec.backend {
-        // One device: the replicates queue on it in turn.
+        // The windowed engine: batches of replicates side by side on the device.
+        Backend::Gpu if matches!(opts.engine.specific, Specific::Windowed(_)) => {
+            let gpu = crate::engine::gpu::GpuDevice::shared().map_err(crate::engine::EngineError::from)?;
+            let vocabulary = net0.words.len() as u64;
+            // Room for the first replicate's ids (its vocabulary and re-created words), and
+            // a window's more; the arrays grow when a replicate needs more.
+            let ids = vocabulary + opts_window(opts) + 2;
+            let mut first = 1;
+            while first < spec.replicates {
+                let count = batch_size(gpu.info.max_storage_binding, ids, spec.replicates - first);
+                match gpu_batch(conv, opts, &spec, first, count, ids) {
+                    Ok(learned) => {
+                        for (i, (net, distinct)) in learned.iter().enumerate() {
+                            results[first + i] = Some(Ok(one(first + i, net, *distinct)));
+                            progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
+                        }
+                    }
+                    Err(e) => {
+                        results[first] = Some(Err(e));
+                        break;
+                    }
+                }
+                first += count;
+            }
+        }
+        // One device: the temporal engine's replicates queue on it in turn.
         Backend::Gpu => {
             for (r, slot) in results.iter_mut().enumerate().skip(1) {
                 let outcome = work(r);
@@ -394,4 +497,22 @@ pub fn run_reporting(
         device,
         secs: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_fit_the_binding_and_the_budget() {
+        // Small networks: the goal's 1,024 at most, and never more than remain.
+        assert_eq!(batch_size(4 << 30, 500, 5_000), MAX_BATCH);
+        assert_eq!(batch_size(4 << 30, 500, 7), 7);
+        // 128 MiB bindings and 4,096 slots of 16 bytes, doubled: 1,024 replicates.
+        assert_eq!(batch_size(128 << 20, 100, 5_000), 1_024);
+        // A large vocabulary: the binding decides (64,000 slots · 32 bytes per replicate).
+        assert_eq!(batch_size(128 << 20, 16_000, 5_000), (128 << 20) / (32 * 64_000));
+        // Nothing fits: still one replicate per batch (its allocation then says why it fails).
+        assert_eq!(batch_size(1 << 10, 1 << 20, 3), 1);
+    }
 }

@@ -6,7 +6,7 @@ use crate::engine::cpu::temporal::TemporalEngine;
 use crate::engine::cpu::windowed::WindowedEngine;
 use crate::engine::gpu::GpuDevice;
 use crate::engine::gpu::temporal::GpuTemporalEngine;
-use crate::engine::gpu::windowed::GpuWindowedEngine;
+use crate::engine::gpu::windowed::{GpuWindowedEngine, ReplicateBatch};
 use crate::engine::{EngineError, LearningEngine};
 use crate::model::options::{AnalysisOptions, Backend, Precision};
 use crate::model::params::{ParamError, Specific};
@@ -32,6 +32,26 @@ pub fn gpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, Eng
         (Specific::Temporal(p), Precision::F64) => Box::new(GpuTemporalEngine::<f64>::new(gpu, common, p.clone())?),
         (Specific::Temporal(p), Precision::F32) => Box::new(GpuTemporalEngine::<f32>::new(gpu, common, p.clone())?),
     })
+}
+
+/// A batch of `reps` windowed replicates on the shared device, replicate r drawing with
+/// `seed + r` (the rest of the engine as `opts` says), for runs that name only `words`, with
+/// room for `ids` neurons each at first. `None` when `opts` is not the windowed engine.
+pub fn gpu_windowed_batch(
+    opts: &AnalysisOptions,
+    seed: u64,
+    reps: usize,
+    words: Vec<String>,
+    ids: u64,
+) -> Result<Option<Box<dyn ReplicateBatch>>, EngineError> {
+    let Specific::Windowed(p) = &opts.engine.specific else { return Ok(None) };
+    let gpu = GpuDevice::shared()?;
+    let common = opts.engine.common.clone();
+    let params = crate::model::params::WindowedParams { seed, ..p.clone() };
+    Ok(Some(match opts.precision {
+        Precision::F64 => Box::new(GpuWindowedEngine::<f64>::batch(gpu, common, params, reps, words, ids)?),
+        Precision::F32 => Box::new(GpuWindowedEngine::<f32>::batch(gpu, common, params, reps, words, ids)?),
+    }))
 }
 
 /// The engine for `opts` on `backend`.

@@ -205,6 +205,22 @@ fn gpu_replicates_equal_cpu_replicates() {
             assert!(rel(c.sum_mass(), g.sum_mass()) <= 1e-4, "{engine:?} replicate {r}: Σm");
             assert!(rel(c.sum_strength(), g.sum_strength()) <= 1e-4, "{engine:?} replicate {r}: Σs");
         }
+        // What the ensemble itself kept per replicate (the windowed engine's replicates 1 and 2
+        // ran as one GPU batch): the same concepts with the same masses.
+        for r in 0..3 {
+            let masses = |e: &huey::run::ensemble::Ensemble| {
+                let mut m: Vec<(String, f64)> =
+                    e.data[r].masses.iter().map(|&(id, m)| (e.labels[id as usize].clone(), m)).collect();
+                m.sort_by(|a, b| a.0.cmp(&b.0));
+                m
+            };
+            let (c, g) = (masses(&cpu), masses(&gpu));
+            assert_eq!(c.len(), g.len(), "{engine:?} replicate {r}: concepts");
+            for (a, b) in c.iter().zip(&g) {
+                assert_eq!(a.0, b.0, "{engine:?} replicate {r}");
+                assert!((a.1 - b.1).abs() <= 1e-4 * a.1.abs().max(1e-9), "{engine:?} replicate {r}: {}", a.0);
+            }
+        }
         for (a, b) in cpu.concepts.iter().zip(&gpu.concepts) {
             assert_eq!(a.concept, b.concept);
             assert!((a.mass_mean - b.mass_mean).abs() <= 1e-4 * a.mass_mean.abs().max(1e-9), "{}", a.concept);

@@ -10,6 +10,7 @@ mod corpus;
 mod ensemble;
 mod exports;
 mod gpu;
+mod gpu_batch;
 mod history;
 mod kernels;
 mod parity;

@@ -71,6 +71,26 @@ impl Array {
         Ok(true)
     }
 
+    /// Lay the array out again as `reps` rows of `per_rep` elements (was: rows of
+    /// `old_per_rep`), each row's contents kept at its start: how arrays with one part per
+    /// replicate grow. With one replicate this is a growth that keeps the contents.
+    pub fn restride(&mut self, gpu: &GpuDevice, old_per_rep: u64, per_rep: u64, reps: u64) -> Result<(), GpuError> {
+        let grown = Self::new(gpu, self.what, self.elem, per_rep * reps)?;
+        let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("grow") });
+        let row = (old_per_rep.min(per_rep) * self.elem).min(self.bytes());
+        for r in 0..reps {
+            let (from, to) = (r * old_per_rep * self.elem, r * per_rep * self.elem);
+            // Copies are in whole words (every element is a multiple of 4 bytes).
+            let len = row.min(self.bytes().saturating_sub(from)) & !3;
+            if len > 0 {
+                encoder.copy_buffer_to_buffer(&self.buffer, from, &grown.buffer, to, len);
+            }
+        }
+        gpu.queue.submit([encoder.finish()]);
+        *self = grown;
+        Ok(())
+    }
+
     /// Upload `data` at element `at` (growing first when needed).
     pub fn write(&mut self, gpu: &GpuDevice, at: u64, data: &[u8]) -> Result<bool, GpuError> {
         let grew = self.reserve(gpu, at + (data.len() as u64).div_ceil(self.elem))?;

@@ -19,6 +19,8 @@ pub struct Dispatch {
     pub entry: u8,
     /// Workgroups in x and y.
     pub groups: (u32, u32),
+    /// Workgroups in z: the replicates side by side (1 for a single network).
+    pub layers: u32,
     /// Dynamic offset of bind group 1 (the temporal engine's exchange record), if any.
     pub offset: Option<u32>,
 }
@@ -96,7 +98,7 @@ impl Executor {
             if let (Some(offset), Some(group)) = (d.offset, groups.get(1)) {
                 pass.set_bind_group(1, *group, &[offset]);
             }
-            pass.dispatch_workgroups(d.groups.0, d.groups.1, 1);
+            pass.dispatch_workgroups(d.groups.0, d.groups.1, d.layers);
         }
         Ok(())
     }
@@ -126,7 +128,7 @@ impl Executor {
                     if let (Some(offset), Some(group)) = (d.offset, groups.get(1)) {
                         pass.set_bind_group(1, *group, &[offset]);
                     }
-                    pass.dispatch_workgroups(d.groups.0, d.groups.1, 1);
+                    pass.dispatch_workgroups(d.groups.0, d.groups.1, d.layers);
                 }
                 self.sampler.recorded(kernels);
             } else {

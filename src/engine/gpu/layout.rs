@@ -58,8 +58,9 @@ macro_rules! uniform {
 }
 
 uniform!("Params", windowed::Params<R>, WindowedParams32, WindowedParams64, size (112, 176),
-    u32 [window, max_neurons, max_conn, threshold, seed_lo, seed_hi, dense_min_ids, ids_cap, slots_cap, tokens_offset],
-    pad32 2,
+    u32 [window, max_neurons, max_conn, threshold, seed_lo, seed_hi, dense_min_ids, ids_cap, slots_cap, tokens_offset,
+        input_stride, words_cap],
+    pad32 0,
     real [eta, act_decay, act_floor, conn_decay, decay_floor, removal, prune, m_max, a0, k, homeostatic, ltd, rate],
     pad_real 3);
 

@@ -188,6 +188,19 @@ impl Resident {
         Ok(grew)
     }
 
+    /// Lay `binding` out again as `reps` rows of `per_rep` elements (was: `old_per_rep`), each
+    /// row's contents kept ([`Array::restride`]); the bind group is rebuilt.
+    pub fn restride(&mut self, binding: u32, old_per_rep: u64, per_rep: u64, reps: u64) -> Result<(), GpuError> {
+        self.arrays[binding as usize - 1].restride(&self.gpu, old_per_rep, per_rep, reps)?;
+        self.rebind();
+        Ok(())
+    }
+
+    /// Bytes per element of `binding`.
+    pub fn elem(&self, binding: u32) -> u64 {
+        self.arrays[binding as usize - 1].elem()
+    }
+
     /// Upload `bytes` at element `at` of `binding`, growing it first when needed; whether
     /// it grew.
     pub fn write(&mut self, binding: u32, at: u64, bytes: &[u8]) -> Result<bool, GpuError> {

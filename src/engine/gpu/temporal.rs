@@ -283,7 +283,8 @@ impl<R: Real> GpuTemporalEngine<R> {
     fn plan(&self, j: usize, e: &Exchange, slot_bound: u64) -> Vec<Dispatch> {
         let offset = Some((j as u64 * self.record_stride) as u32);
         let d = u64::from(e.d);
-        let one = |kernel: TemporalKernel, groups| Dispatch { kernel: kernel.into(), entry: 0, groups, offset };
+        let one =
+            |kernel: TemporalKernel, groups| Dispatch { kernel: kernel.into(), entry: 0, groups, layers: 1, offset };
         vec![
             one(TemporalKernel::Begin, grid(d.max(1))),
             one(TemporalKernel::Prune, grid(slot_bound)),
@@ -308,8 +309,13 @@ impl<R: Real> GpuTemporalEngine<R> {
     fn commit(&mut self) -> Result<(), GpuError> {
         let last = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
         self.gpu.queue.write_buffer(&self.records, last, bytemuck::bytes_of(&Exchange::default()));
-        let begin =
-            Dispatch { kernel: TemporalKernel::Begin.into(), entry: 0, groups: (1, 1), offset: Some(last as u32) };
+        let begin = Dispatch {
+            kernel: TemporalKernel::Begin.into(),
+            entry: 0,
+            groups: (1, 1),
+            layers: 1,
+            offset: Some(last as u32),
+        };
         self.executor.run_now(&[begin], &[self.state.bind(), &self.record_bind])?;
         self.sync()
     }
@@ -398,8 +404,13 @@ impl<R: Real> GpuTemporalEngine<R> {
         })?;
         let end = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
         self.gpu.queue.write_buffer(&self.records, end, bytemuck::bytes_of(&Exchange::default()));
-        let commit =
-            Dispatch { kernel: TemporalKernel::Begin.into(), entry: 0, groups: (1, 1), offset: Some(end as u32) };
+        let commit = Dispatch {
+            kernel: TemporalKernel::Begin.into(),
+            entry: 0,
+            groups: (1, 1),
+            layers: 1,
+            offset: Some(end as u32),
+        };
         self.check_one(TemporalKernel::Begin, commit, &Exchange::default(), &mut check)?;
         Ok(self.sync()?)
     }

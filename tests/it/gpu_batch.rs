@@ -1,0 +1,142 @@
+//! Batches of windowed replicates on the GPU (issue 15): R networks side by side in device
+//! memory, every kernel dispatched once for all. Each replicate equals the CPU engine run
+//! alone with seed + r — with one input all replicates share, with an input per replicate
+//! (bootstrap resamples of different lengths, so shorter ones are padded), across arrays that
+//! must grow (restrided per replicate), at capacity (evictions), and across the seed's 32-bit
+//! carry. Lavapipe on CI (`REQUIRE_GPU=1`).
+
+use huey::engine::LearningEngine;
+use huey::engine::cpu::windowed::WindowedEngine;
+use huey::engine::gpu::windowed::{GpuWindowedEngine, ReplicateInput};
+use huey::model::network::Network;
+use huey::model::options::{AnalysisOptions, EngineKind, Precision, Preset};
+use huey::model::params::{Common, Specific, WindowedParams};
+use huey::model::tokens::TokenStream;
+use huey::run::pipeline::prepare;
+use huey::text::kill_words::KillList;
+
+use huey::text::synthetic::SynthSpec;
+
+/// A synthetic conversation's tokens and speakers (3,000 words over 600 distinct ones, so the
+/// default 250 neurons evict), and the default windowed parameters.
+fn conversation() -> (TokenStream, Vec<String>, Common, WindowedParams) {
+    let spec = SynthSpec { words: 3_000, vocabulary: 600, ..SynthSpec::default() };
+    let text = huey::text::synthetic::conversation(&spec);
+    let opts =
+        AnalysisOptions { precision: Precision::F32, ..AnalysisOptions::preset(Preset::Default, EngineKind::Windowed) };
+    let prepared = prepare(&text, &opts, &KillList::bundled("en").unwrap()).unwrap();
+    let (stream, speakers) = prepared.pipeline.tokens();
+    let Specific::Windowed(params) = opts.engine.specific.clone() else { unreachable!() };
+    (stream.clone(), speakers.to_vec(), opts.engine.common.clone(), params)
+}
+
+/// Every token and lowercased speaker: the batch's vocabulary.
+fn vocabulary(stream: &TokenStream, speakers: &[String]) -> Vec<String> {
+    let mut words: Vec<String> =
+        (0..stream.n_exchanges()).flat_map(|k| stream.exchange(k).map(str::to_owned)).collect();
+    words.extend(speakers.iter().map(|s| s.to_lowercase()));
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// The CPU engine alone, f32, on `exchanges` of `stream` with `seed`.
+fn cpu_run(common: &Common, params: &WindowedParams, seed: u64, stream: &TokenStream, speakers: &[String]) -> Network {
+    let mut engine = WindowedEngine::<f32>::new(common.clone(), WindowedParams { seed, ..params.clone() }).unwrap();
+    engine.run(stream, speakers, 0..stream.n_exchanges()).unwrap();
+    engine.snapshot().unwrap()
+}
+
+/// The same neurons, the same connections in the same order, strengths and masses within a
+/// few f32 ulp of `exp` and division.
+fn assert_same(cpu: &Network, gpu: &Network, what: &str) {
+    assert_eq!(cpu.words, gpu.words, "{what}: neurons");
+    assert_eq!(cpu.connections.len(), gpu.connections.len(), "{what}: connections");
+    assert!(!cpu.connections.is_empty(), "{what}: a network was learned");
+    for (c, g) in cpu.connections.iter().zip(&gpu.connections) {
+        assert_eq!((c.from, c.to), (g.from, g.to), "{what}: connection order");
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-4 * a.abs().max(1e-6);
+        assert!(close(c.strength, g.strength), "{what}: strength {} vs {}", c.strength, g.strength);
+        assert!(close(c.mass, g.mass), "{what}: mass {} vs {}", c.mass, g.mass);
+    }
+}
+
+/// A bootstrap resample of the exchanges (in order), different for each `r`.
+fn resample(stream: &TokenStream, speakers: &[String], r: u64) -> (TokenStream, Vec<String>) {
+    let n = stream.n_exchanges();
+    let mut rng = huey::model::rng::SplitMix(r.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 7);
+    let mut picks: Vec<usize> = (0..n - (r as usize % 3)).map(|_| rng.below(n)).collect();
+    picks.sort_unstable();
+    (stream.resampled(&picks), picks.iter().map(|&k| speakers[k].clone()).collect())
+}
+
+#[test]
+fn a_shared_input_batch_equals_each_replicate_run_alone() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    let (stream, speakers, common, params) = conversation();
+    // Room for 8 neurons at first, so the arrays grow (restrided) during the run.
+    let words = vocabulary(&stream, &speakers);
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 5, words, 8).unwrap();
+    let exchanges = 0..stream.n_exchanges();
+    batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges }]).unwrap();
+    let nets = batch.snapshots().unwrap();
+    assert_eq!(nets.len(), 5);
+    for (r, net) in nets.iter().enumerate() {
+        let cpu = cpu_run(&common, &params, params.seed + r as u64, &stream, &speakers);
+        assert_same(&cpu, net, &format!("replicate {r}"));
+    }
+    assert_ne!(nets[0].connections.len(), 0);
+    assert!(nets.windows(2).any(|w| w[0].connections != w[1].connections), "the seeds differ");
+}
+
+#[test]
+fn a_batch_of_resamples_equals_each_resample_run_alone() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    let (stream, speakers, common, params) = conversation();
+    let resamples: Vec<(TokenStream, Vec<String>)> = (0..4).map(|r| resample(&stream, &speakers, r)).collect();
+    let inputs: Vec<ReplicateInput<'_>> = resamples
+        .iter()
+        .map(|(s, sp)| ReplicateInput { stream: s, speakers: sp, exchanges: 0..s.n_exchanges() })
+        .collect();
+    let words = vocabulary(&stream, &speakers);
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, 8).unwrap();
+    batch.run_batch(&inputs).unwrap();
+    for (r, (net, (s, sp))) in batch.snapshots().unwrap().iter().zip(&resamples).enumerate() {
+        let cpu = cpu_run(&common, &params, params.seed + r as u64, s, sp);
+        assert_same(&cpu, net, &format!("resample {r}"));
+        let stats = batch.replicate_stats(r).unwrap();
+        assert_eq!(stats.turns, s.n_exchanges() as u64, "resample {r}: its own turns");
+    }
+}
+
+#[test]
+fn a_batch_at_capacity_evicts_per_replicate_and_carries_the_seed() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    let (stream, speakers, common, params) = conversation();
+    // Every replicate evicts (600 words, 250 neurons); the seed's low word wraps between
+    // replicates.
+    let params = WindowedParams { seed: u64::from(u32::MAX) - 1, ..params };
+    let words = vocabulary(&stream, &speakers);
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, 8).unwrap();
+    let exchanges = 0..stream.n_exchanges();
+    batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges }]).unwrap();
+    for (r, net) in batch.snapshots().unwrap().iter().enumerate() {
+        let cpu = cpu_run(&common, &params, params.seed + r as u64, &stream, &speakers);
+        assert_same(&cpu, net, &format!("replicate {r} (seed {})", params.seed + r as u64));
+        assert!(batch.replicate_stats(r).unwrap().evictions > 0, "replicate {r} evicted");
+    }
+}
+
+#[test]
+fn a_batch_refuses_what_replaces_one_network() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    let (stream, speakers, common, params) = conversation();
+    let words = vocabulary(&stream, &speakers);
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common, params, 2, words, 8).unwrap();
+    let e = batch.load(&Network::default(), huey::model::engine_stats::EngineStats::Windowed(Default::default()));
+    assert!(e.unwrap_err().to_string().contains("batch of 2"));
+    // Three inputs for two replicates is a caller's error, not a panic.
+    let input = ReplicateInput { stream: &stream, speakers: &speakers, exchanges: 0..1 };
+    let e = batch.run_batch(&[input.clone(), input.clone(), input]).unwrap_err();
+    assert!(e.to_string().contains("3 inputs for 2 replicates"), "{e}");
+}

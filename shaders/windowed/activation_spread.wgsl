@@ -2,7 +2,9 @@
 // high only once dense_min_ids ids exist: the reference's vectorised kernel). Two entry points,
 // dispatched in order:
 //   accumulate (per slot): sums[to] += s·a[from], sums[from] += s·a[to], in fixed point;
-//   activate (per id): a = σ(sum), 1/2 exactly for a zero sum; the sums return to 0.
+//   activate (per explicit neuron): a = σ(sum), 1/2 exactly for a zero sum; the sums return to
+//   0; the neuron stays listed (in the next list) unless it is dead, or at ½ with no
+//   connection, when it goes quiet. Only explicit neurons can have a non-zero sum.
 // CPU twin: kernel::windowed::activation_spread.
 @compute @workgroup_size(64)
 fn accumulate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -23,10 +25,26 @@ fn accumulate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
 @compute @workgroup_size(64)
 fn activate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     enter(gid.z);
-    let i = thread_index(gid, groups);
-    if (!in_window() || i >= atomicLoad(&counters[rc + NEXT_ID])) {
+    let k = thread_index(gid, groups);
+    if (!in_window() || k >= atomicLoad(&counters[rc + EXPL_N])) {
+        return;
+    }
+    let half = atomicLoad(&counters[rc + EXPL_PAR]);
+    if (k == 0u) {
+        atomicStore(&counters[rc + EXPL_SWAP], 1u);
+    }
+    let i = listed(half, k);
+    if (neuron_word[ri + i] == DEAD) {
+        atomicAnd(&nstate[ri + i], DEGREE);
         return;
     }
     let sum = take_sum(ri + i);
-    act[ri + i] = select(1.0 / (1.0 + exp_real(-sum.x)), 0.5, sum.y != 0.0);
+    let zero = sum.y != 0.0;
+    act[ri + i] = select(1.0 / (1.0 + exp_real(-sum.x)), 0.5, zero);
+    if (!zero || degree(i) > 0u) {
+        set_listed(1u - half, atomicAdd(&counters[rc + EXPL_NEXT], 1u), i);
+    } else {
+        atomicAnd(&nstate[ri + i], DEGREE);
+        quiet_insert(i);
+    }
 }

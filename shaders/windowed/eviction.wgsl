@@ -1,10 +1,14 @@
-// windowed/eviction.wgsl — kernel `eviction` (one workgroup): resolve the step's words to neuron
-// ids (§1.4: a known word's activation becomes 1; a new word gets the next id, first evicting
-// the least important neuron when the network is full). Dispatched once per step.
+// windowed/eviction.wgsl — kernel `eviction` (one workgroup per replicate): resolve the step's
+// words to neuron ids (§1.4: a known word's activation becomes 1; a new word gets the next id,
+// first evicting the least important neuron when the network is full). Dispatched once per step.
 // CPU twin: kernel::windowed::eviction.
 //
-// Thread 0 walks the words in order; an eviction is done by the whole workgroup (importance
-// needs every slot's strength and every neuron's activation), then thread 0 goes on.
+// Thread 0 first makes the last activation kernel's explicit list current, then walks the words
+// in order, listing each one it touches (a touched neuron is explicit until the next kernel).
+// An eviction is done by the whole workgroup: importance needs every slot's strength and every
+// explicit neuron's activation; the lowest quiet id stands for the quiet ones (they tie at
+// 0.4 + 0.2·½, and the lowest id wins ties). No neuron of the window is quiet: each was
+// touched, the speaker when it opened the window.
 
 const RW: u32 = 256u;
 const SPEAKER_FIRST: u32 = 1u;
@@ -32,6 +36,19 @@ fn place(id: u32, p: u32) {
     pos[ri + id] = fl;
 }
 
+// List `id` as explicit unless it is; `was_quiet`: it leaves the quiet set.
+fn make_explicit(id: u32, was_quiet: bool) {
+    let old = atomicOr(&nstate[ri + id], EXPLICIT);
+    if ((old & EXPLICIT) != 0u) {
+        return;
+    }
+    if (was_quiet) {
+        quiet_remove(id);
+    }
+    let n = atomicAdd(&counters[rc + EXPL_N], 1u);
+    set_listed(atomicLoad(&counters[rc + EXPL_PAR]), n, id);
+}
+
 fn create(word: u32, p: u32) {
     let id = atomicLoad(&counters[rc + NEXT_ID]);
     if (id >= params.ids_cap) {
@@ -44,6 +61,8 @@ fn create(word: u32, p: u32) {
     word_neuron[rw + word].x = id;
     act[ri + id] = 1.0;
     atomicStore(&out_degree[ri + id], 0u);
+    atomicStore(&nstate[ri + id], 0u);
+    make_explicit(id, false);
     pos[ri + id] = vec2<u32>(NONE, NONE);
     place(id, p);
 }
@@ -63,13 +82,17 @@ fn begin_item(t: u32) -> u32 {
         word = input[rn + params.tokens_offset + input[rn + at + STEP_TOKENS] + j];
         p = j + 1u;
         if (j == 0u) {
-            // The turn's speaker opens every window, protected from eviction.
-            place(atomicLoad(&counters[rc + TURN_SPEAKER]), 0u);
+            // The turn's speaker opens every window, protected from eviction (resolved once
+            // per turn, it may have gone quiet since).
+            let speaker = atomicLoad(&counters[rc + TURN_SPEAKER]);
+            place(speaker, 0u);
+            make_explicit(speaker, true);
         }
     }
     let id = word_neuron[rw + word].x;
     if (id != DEAD) {
         act[ri + id] = 1.0;
+        make_explicit(id, true);
         place(id, p);
         return 0u;
     }
@@ -86,6 +109,12 @@ fn begin_item(t: u32) -> u32 {
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
     enter(wid.z);
     if (lid == 0u) {
+        if (atomicLoad(&counters[rc + EXPL_SWAP]) != 0u) {
+            atomicStore(&counters[rc + EXPL_PAR], 1u - atomicLoad(&counters[rc + EXPL_PAR]));
+            atomicStore(&counters[rc + EXPL_N], atomicLoad(&counters[rc + EXPL_NEXT]));
+            atomicStore(&counters[rc + EXPL_NEXT], 0u);
+            atomicStore(&counters[rc + EXPL_SWAP], 0u);
+        }
         let s = atomicAdd(&counters[rc + CUR], 1u);
         let window = input[rn + STEP_WORDS * s + STEP_WINDOW];
         let flags = input[rn + STEP_WORDS * s + STEP_FLAGS];
@@ -103,11 +132,13 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     }
 }
 
-// The whole workgroup: importance 0.4 + 0.4·Σs + 0.2·a over live, unprotected neurons; the
-// lowest id wins ties; the victim's connections go; then thread 0 creates the pending word.
+// The whole workgroup: importance 0.4 + 0.4·Σs + 0.2·a over live, unprotected neurons (the
+// explicit ones and the lowest quiet one); the lowest id wins ties; the victim's connections
+// go; then thread 0 creates the pending word.
 fn evict(lid: u32) {
     let hw = atomicLoad(&counters[rc + HW]);
-    let n_ids = atomicLoad(&counters[rc + NEXT_ID]);
+    let n_listed = atomicLoad(&counters[rc + EXPL_N]);
+    let half = atomicLoad(&counters[rc + EXPL_PAR]);
     for (var k = lid; k < hw; k += RW) {
         let e = slot_ends[rs + k];
         if (e.x != DEAD) {
@@ -120,13 +151,25 @@ fn evict(lid: u32) {
     workgroupBarrier();
     var best_imp: real = 0.0;
     var best_id = NONE;
-    for (var k = lid; k < n_ids; k += RW) {
-        let strength = take_sum(ri + k).x;
-        if (neuron_word[ri + k] != DEAD && pos[ri + k].x == NONE) {
-            let imp = 0.4 * 1.0 + 0.4 * strength + 0.2 * act[ri + k];
-            if (best_id == NONE || imp < best_imp) {
+    for (var k = lid; k < n_listed; k += RW) {
+        let id = listed(half, k);
+        let strength = take_sum(ri + id).x;
+        if (neuron_word[ri + id] != DEAD && pos[ri + id].x == NONE) {
+            let imp = 0.4 * 1.0 + 0.4 * strength + 0.2 * act[ri + id];
+            if (best_id == NONE || imp < best_imp || (imp == best_imp && id < best_id)) {
                 best_imp = imp;
-                best_id = k;
+                best_id = id;
+            }
+        }
+    }
+    if (lid == 0u) {
+        let q = quiet_min();
+        if (q != NONE) {
+            let strength: real = 0.0;
+            let imp = 0.4 * 1.0 + 0.4 * strength + 0.2 * act[ri + q];
+            if (best_id == NONE || imp < best_imp || (imp == best_imp && q < best_id)) {
+                best_imp = imp;
+                best_id = q;
             }
         }
     }
@@ -149,6 +192,9 @@ fn evict(lid: u32) {
     if (lid == 0u) {
         let v = w_id[0];
         if (v != NONE) {
+            if ((atomicLoad(&nstate[ri + v]) & EXPLICIT) == 0u) {
+                quiet_remove(v);
+            }
             word_neuron[rw + neuron_word[ri + v]].x = DEAD;
             neuron_word[ri + v] = DEAD;
             act[ri + v] = 0.0;
@@ -158,7 +204,7 @@ fn evict(lid: u32) {
         w_victim = v;
     }
     let victim = workgroupUniformLoad(&w_victim);
-    if (victim != NONE) {
+    if (victim != NONE && degree(victim) > 0u) {
         for (var k = lid; k < hw; k += RW) {
             let e = slot_ends[rs + k];
             if (e.x != DEAD && (e.x == victim || e.y == victim)) {

@@ -71,6 +71,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             slot_val[rs + k] = vec2<real>(delta, mass);
             slot_meta[rs + k] = vec4<u32>(win, win, p * n + q, 0u);
             atomicAdd(&out_degree[ri + i], 1u);
+            atomicAdd(&nstate[ri + i], 1u);
+            atomicAdd(&nstate[ri + j], 1u);
             // Later visits of the same pair (repeated words) find the new connection.
             for (var p2 = p; p2 < n; p2++) {
                 if (scratch[rx + p2] == i) {

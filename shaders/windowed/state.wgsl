@@ -10,6 +10,13 @@
 //
 // Neurons are ids issued by NEXT_ID and never reused (the CPU engine's rule); a slot is a
 // directed connection (from < to is not implied), free when its `from` is DEAD.
+//
+// The sparse rule (engine::cpu::windowed explains why it gives the same numbers): a live
+// neuron is *explicit* (connected, or touched since the last activation kernel: listed in
+// `explicit`, flagged in `nstate`) or *quiet* (no connection, activation ½: a bit in `quiet`).
+// Decay and activation run over the explicit list; an eviction weighs the explicit neurons
+// and the lowest-id quiet one, which stands for all quiet neurons (they tie). So no kernel
+// passes over every neuron: a window costs O(W² + slots + explicit neurons).
 // `real`, SUM_WORDS, exp_real, fixed_add and take_sum come from precision/f32.wgsl or f64.wgsl:
 // sums are fixed point in u32 atomics, so they do not depend on the order threads add in.
 // The host mirrors Params, the bindings and the counters (kernel::windowed,
@@ -68,6 +75,14 @@ const FREE_TOP: u32 = 5u;
 const TURN_SPEAKER: u32 = 6u;
 const EVICTIONS: u32 = 7u;
 const REFUSED: u32 = 8u;
+const EXPL_N: u32 = 10u;       // entries of the current explicit list
+const EXPL_NEXT: u32 = 11u;    // entries of the next one (the activation kernel's survivors)
+const EXPL_PAR: u32 = 12u;     // which half of `explicit_list` is current (0: .x, 1: .y)
+const EXPL_SWAP: u32 = 13u;    // 1: the next eviction kernel makes the next list current
+
+// nstate[]: live connections either way in the low bits, EXPLICIT when listed.
+const EXPLICIT: u32 = 0x80000000u;
+const DEGREE: u32 = 0x7fffffffu;
 const OVERFLOW: u32 = 9u;      // 1: ids capacity, 2: slot capacity
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -89,6 +104,11 @@ const OVERFLOW: u32 = 9u;      // 1: ids capacity, 2: slot capacity
 @group(0) @binding(12) var<storage, read_write> free_stack: array<u32>;
 // ids of the current window (W + 1), then its pair → slot table ((W + 1)², NONE when absent)
 @group(0) @binding(13) var<storage, read_write> scratch: array<u32>;
+@group(0) @binding(14) var<storage, read_write> nstate: array<atomic<u32>>;  // per id: degree | EXPLICIT
+// the explicit lists, two halves side by side (.x and .y), EXPL_PAR says which is current
+@group(0) @binding(15) var<storage, read_write> explicit_list: array<vec2<u32>>;
+// quiet neurons as a 32-way bit tree (see quiet_at), quiet_words(ids_cap) words per replicate
+@group(0) @binding(16) var<storage, read_write> quiet: array<atomic<u32>>;
 
 // Where the invocation's replicate starts: counters, per-id arrays (ids; sums take ids too),
 // per-slot arrays, word table, input, scratch.
@@ -99,6 +119,7 @@ var<private> rs: u32;
 var<private> rw: u32;
 var<private> rn: u32;
 var<private> rx: u32;
+var<private> rq: u32;
 
 fn enter(r: u32) {
     rep = r;
@@ -108,6 +129,7 @@ fn enter(r: u32) {
     rw = r * params.words_cap;
     rn = r * params.input_stride;
     rx = r * (window_len() + window_len() * window_len());
+    rq = r * quiet_words(params.ids_cap);
 }
 
 // Whether the replicate's step in flight is a window (the per-window kernels do nothing on a
@@ -134,11 +156,96 @@ fn key_index(p: u32, q: u32) -> u32 {
 }
 
 fn remove_slot(k: u32) {
-    let src = slot_ends[rs + k].x;
+    let e = slot_ends[rs + k];
+    let src = e.x;
     slot_ends[rs + k] = vec2<u32>(DEAD, DEAD);
     atomicSub(&out_degree[ri + src], 1u);
+    atomicSub(&nstate[ri + e.x], 1u);
+    atomicSub(&nstate[ri + e.y], 1u);
     let top = atomicAdd(&counters[rc + FREE_TOP], 1u);
     free_stack[rs + top] = k;
+}
+
+fn degree(id: u32) -> u32 {
+    return atomicLoad(&nstate[ri + id]) & DEGREE;
+}
+
+// Entry k of half `half` of the explicit lists.
+fn listed(half: u32, k: u32) -> u32 {
+    // One component only: the other half may be being written by another thread.
+    if (half == 0u) {
+        return explicit_list[ri + k].x;
+    }
+    return explicit_list[ri + k].y;
+}
+
+fn set_listed(half: u32, k: u32, id: u32) {
+    if (half == 0u) {
+        explicit_list[ri + k].x = id;
+    } else {
+        explicit_list[ri + k].y = id;
+    }
+}
+
+// The quiet set is a tree of 32-bit words, laid out depth first: a level-k block (k ≥ 1,
+// covering 32^(k+1) ids) is one summary word (bit c: child c is not empty) followed by its 32
+// level-(k−1) blocks; a level-0 block is one word of 32 ids. The root is level 5 (2^30 ids).
+// A row for fewer ids is a prefix of that layout, so it grows by copying (kernel::windowed
+// mirrors it: quiet_at, quiet_words).
+fn quiet_block(k: u32) -> u32 {
+    return ((1u << (5u * (k + 1u))) - 1u) / 31u;   // words of a level-k block
+}
+
+// The word of level `level` on id i's path.
+fn quiet_at(i: u32, level: u32) -> u32 {
+    var p = 0u;
+    for (var k = 5u; k > level; k--) {
+        p += 1u + ((i >> (5u * k)) & 31u) * quiet_block(k - 1u);
+    }
+    return p;
+}
+
+fn quiet_words(ids: u32) -> u32 {
+    return quiet_at(max(ids, 1u) - 1u, 0u) + 1u;
+}
+
+// Insert id i (any number of threads at once: every write is an OR).
+fn quiet_insert(i: u32) {
+    for (var k = 0u; k <= 5u; k++) {
+        atomicOr(&quiet[rq + quiet_at(i, k)], 1u << ((i >> (5u * k)) & 31u));
+    }
+}
+
+// Remove quiet id i (one thread, no insert at the same time): a word left empty clears its
+// bit in the level above.
+fn quiet_remove(i: u32) {
+    for (var k = 0u; k <= 5u; k++) {
+        let bit = 1u << ((i >> (5u * k)) & 31u);
+        let old = atomicAnd(&quiet[rq + quiet_at(i, k)], ~bit);
+        if ((old & ~bit) != 0u) {
+            return;
+        }
+    }
+}
+
+// The lowest quiet id, NONE when there is none.
+fn quiet_min() -> u32 {
+    var p = 0u;
+    var id = 0u;
+    for (var k = 5u; k > 0u; k--) {
+        let w = atomicLoad(&quiet[rq + p]);
+        if (w == 0u) {
+            return NONE;
+        }
+        let c = firstTrailingBit(w);
+        id |= c << (5u * k);
+        p += 1u + c * quiet_block(k - 1u);
+    }
+    let w = atomicLoad(&quiet[rq + p]);
+    if (w == 0u) {
+        return NONE;
+    }
+    return id | firstTrailingBit(w);
 }
 
 // kernel::pair_rng, word for word.

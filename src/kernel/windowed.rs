@@ -4,8 +4,9 @@
 //! shader's words, the shader's operation order). The per-kernel conformance test runs each
 //! twin and its shader on the same state and compares them.
 //!
-//! Where threads race (the order of pushes onto the free-slot stack), the twin takes thread
-//! order; [`State::diff`] compares that stack as a set.
+//! Where threads race (the order of pushes onto the free-slot stack, of survivors appended to
+//! the next explicit list), the twin takes thread order; [`State::diff`] compares those as
+//! sets.
 
 use super::WindowedKernel;
 use super::pair_rng;
@@ -20,8 +21,44 @@ pub const NONE: u32 = u32::MAX;
 pub const SPEAKER_FIRST: u32 = 1;
 /// Threads of the eviction kernel's workgroup (`RW` in eviction.wgsl).
 pub const EVICTION_THREADS: u32 = 256;
-/// Words of the counters buffer.
+/// Words of the counters buffer (per replicate).
 pub const N_COUNTERS: usize = 16;
+/// Bit of `nstate`: the neuron is on the explicit list.
+pub const EXPLICIT: u32 = 0x8000_0000;
+/// Bits of `nstate`: its live connections.
+pub const DEGREE: u32 = !EXPLICIT;
+
+/// Words of a level-`k` block of the quiet tree (`quiet_block` in state.wgsl).
+const fn quiet_block(k: u32) -> u32 {
+    ((1 << (5 * (k + 1))) - 1) / 31
+}
+
+/// The word of level `level` on id `i`'s path in the quiet tree (`quiet_at` in state.wgsl): a
+/// level-k block (k ≥ 1) is a summary word (bit c: child c not empty) and its 32 children,
+/// depth first; level 0 is one word of 32 ids; the root is level 5. A row for fewer ids is a
+/// prefix of the layout for more, so growing keeps it.
+pub const fn quiet_at(i: u32, level: u32) -> usize {
+    let mut p = 0;
+    let mut k = 5;
+    while k > level {
+        p += 1 + ((i >> (5 * k)) & 31) * quiet_block(k - 1);
+        k -= 1;
+    }
+    p as usize
+}
+
+/// Insert id `i` into quiet tree `tree` (`quiet_insert` in state.wgsl).
+pub fn quiet_insert(tree: &mut [u32], i: u32) {
+    for k in 0..=5 {
+        tree[quiet_at(i, k)] |= 1 << ((i >> (5 * k)) & 31);
+    }
+}
+
+/// Words of a quiet tree for `ids` neuron ids (`quiet_words` in state.wgsl).
+pub const fn quiet_words(ids: u64) -> u64 {
+    let last = if ids == 0 { 0 } else { ids - 1 };
+    quiet_at(last as u32, 0) as u64 + 1
+}
 
 counters! {
     /// Indices into the counters buffer (the `const`s of state.wgsl).
@@ -46,6 +83,14 @@ counters! {
         Refused = 8 "REFUSED";
         /// 1: ids capacity exceeded, 2: slot capacity exceeded (a host planning bug).
         Overflow = 9 "OVERFLOW";
+        /// Entries of the current explicit list.
+        ExplN = 10 "EXPL_N";
+        /// Entries of the next explicit list (the activation kernel's survivors).
+        ExplNext = 11 "EXPL_NEXT";
+        /// Which half of `explicit_list` is current (0: first, 1: second).
+        ExplPar = 12 "EXPL_PAR";
+        /// 1: the next eviction kernel makes the next list current.
+        ExplSwap = 13 "EXPL_SWAP";
     }
 }
 
@@ -117,6 +162,12 @@ device_state! {
         12 FreeStack free_stack: u32, rw;
         /// The window's ids, then its (W + 1)² pair → slot table.
         13 Scratch scratch: u32, rw;
+        /// Per neuron id: live connections either way, [`EXPLICIT`] when listed.
+        14 NState nstate: u32, rw;
+        /// The explicit lists, two halves side by side; `ExplPar` says which is current.
+        15 Explicit explicit_list: [u32; 2], rw;
+        /// The quiet neurons as a 32-way bit tree ([`quiet_at`]).
+        16 Quiet quiet: u32, rw;
     }
 }
 
@@ -237,12 +288,74 @@ impl<R: Real> State<R> {
     }
 
     fn remove_slot(&mut self, k: usize) {
-        let src = self.slot_ends[k][0] as usize;
+        let [from, to] = self.slot_ends[k];
+        let src = from as usize;
         self.slot_ends[k] = [DEAD, DEAD];
         self.out_degree[src] = self.out_degree[src].wrapping_sub(1);
+        self.nstate[from as usize] = self.nstate[from as usize].wrapping_sub(1);
+        self.nstate[to as usize] = self.nstate[to as usize].wrapping_sub(1);
         let top = self.counter(Counter::FreeTop);
         *self.counter_mut(Counter::FreeTop) = top + 1;
         self.free_stack[top as usize] = k as u32;
+    }
+
+    fn degree(&self, id: u32) -> u32 {
+        self.nstate[id as usize] & DEGREE
+    }
+
+    /// Entry `k` of half `half` of the explicit lists.
+    fn listed(&self, half: u32, k: u32) -> u32 {
+        self.explicit_list[k as usize][half as usize]
+    }
+
+    fn set_listed(&mut self, half: u32, k: u32, id: u32) {
+        self.explicit_list[k as usize][half as usize] = id;
+    }
+
+
+    /// `quiet_remove` of state.wgsl: a word left empty clears its bit in the level above.
+    fn quiet_remove(&mut self, i: u32) {
+        for k in 0..=5 {
+            let bit = 1u32 << ((i >> (5 * k)) & 31);
+            let at = quiet_at(i, k);
+            let old = self.quiet[at];
+            self.quiet[at] = old & !bit;
+            if old & !bit != 0 {
+                return;
+            }
+        }
+    }
+
+    /// `quiet_min` of state.wgsl: the lowest quiet id.
+    fn quiet_min(&self) -> Option<u32> {
+        let (mut p, mut id) = (0usize, 0u32);
+        for k in (1..=5).rev() {
+            let w = self.quiet[p];
+            if w == 0 {
+                return None;
+            }
+            let c = w.trailing_zeros();
+            id |= c << (5 * k);
+            p += 1 + (c * quiet_block(k - 1)) as usize;
+        }
+        let w = self.quiet[p];
+        (w != 0).then(|| id | w.trailing_zeros())
+    }
+
+    /// `make_explicit` of eviction.wgsl.
+    fn make_explicit(&mut self, id: u32, was_quiet: bool) {
+        let old = self.nstate[id as usize];
+        self.nstate[id as usize] = old | EXPLICIT;
+        if old & EXPLICIT != 0 {
+            return;
+        }
+        if was_quiet {
+            self.quiet_remove(id);
+        }
+        let n = self.counter(Counter::ExplN);
+        *self.counter_mut(Counter::ExplN) = n + 1;
+        let half = self.counter(Counter::ExplPar);
+        self.set_listed(half, n, id);
     }
 
     fn sum_words(&mut self, i: u32) -> &mut [u32] {
@@ -265,7 +378,19 @@ impl<R: Real> State<R> {
                 }
             )+};
         }
-        exact!(input, word_neuron, neuron_word, out_degree, pos, sums, slot_ends, slot_meta, scratch);
+        exact!(input, word_neuron, neuron_word, out_degree, pos, sums, slot_ends, slot_meta, scratch, nstate, quiet);
+        // Each half of the explicit lists as a multiset (the activation kernel appends its
+        // survivors in thread order; entries past a list's end are stale on both sides alike).
+        for half in 0..2 {
+            let column = |s: &Self| {
+                let mut c: Vec<u32> = s.explicit_list.iter().map(|e| e[half]).collect();
+                c.sort_unstable();
+                c
+            };
+            if column(self) != column(other) {
+                return Some(format!("explicit half {half} as a multiset"));
+            }
+        }
         if let Some(at) = close_mismatch(&self.act, &other.act, tol) {
             return Some(format!("act[{at}]: {:?} vs {:?}", self.act.get(at), other.act.get(at)));
         }
@@ -323,9 +448,16 @@ pub fn run<R: Real>(kernel: WindowedKernel, s: &mut State<R>, p: &Params<R>) {
     }
 }
 
-/// `eviction.wgsl`: resolve the step's words to neurons (§1.4), evicting the least important
+/// `eviction.wgsl`: make the last activation kernel's explicit list current, then resolve the
+/// step's words to neurons (§1.4), listing each one touched and evicting the least important
 /// unprotected neuron when the network is full; the workgroup's phases run in order.
 pub fn eviction<R: Real>(s: &mut State<R>, p: &Params<R>) {
+    if s.counter(Counter::ExplSwap) != 0 {
+        *s.counter_mut(Counter::ExplPar) = 1 - s.counter(Counter::ExplPar);
+        *s.counter_mut(Counter::ExplN) = s.counter(Counter::ExplNext);
+        *s.counter_mut(Counter::ExplNext) = 0;
+        *s.counter_mut(Counter::ExplSwap) = 0;
+    }
     let step = StepRecord::read(&s.input, s.counter(Counter::Cur) as usize);
     *s.counter_mut(Counter::Cur) += 1;
     *s.counter_mut(Counter::Win) = step.window;
@@ -353,15 +485,18 @@ fn begin_item<R: Real>(
     } else {
         let j = t - has_speaker;
         if j == 0 {
-            // The turn's speaker opens every window, protected from eviction.
+            // The turn's speaker opens every window, protected from eviction (resolved once
+            // per turn, it may have gone quiet since).
             let speaker = s.counter(Counter::TurnSpeaker);
             place(s, speaker, 0);
+            s.make_explicit(speaker, true);
         }
         (s.input[(p.tokens_offset + offset + j) as usize], j + 1)
     };
     let id = s.word_neuron[word as usize][0];
     if id != DEAD {
         s.act[id as usize] = R::ONE;
+        s.make_explicit(id, true);
         place(s, id, pos);
         return None;
     }
@@ -398,15 +533,18 @@ fn create<R: Real>(s: &mut State<R>, p: &Params<R>, word: u32, pos: u32) {
     s.word_neuron[word as usize][0] = id;
     s.act[id as usize] = R::ONE;
     s.out_degree[id as usize] = 0;
+    s.nstate[id as usize] = 0;
+    s.make_explicit(id, false);
     s.pos[id as usize] = [NONE, NONE];
     place(s, id, pos);
 }
 
 /// The workgroup's eviction: importance `0.4 + 0.4·Σs + 0.2·a` over live neurons outside the
-/// window (lowest id on ties), the victim and its connections removed, then the new neuron.
+/// window — the explicit ones and the lowest quiet one — (lowest id on ties), the victim and
+/// its connections removed, then the new neuron.
 fn evict<R: Real>(s: &mut State<R>, p: &Params<R>, word: u32, pos: u32) {
     let hw = s.counter(Counter::Hw) as usize;
-    let n_ids = s.counter(Counter::NextId);
+    let (n_listed, half) = (s.counter(Counter::ExplN), s.counter(Counter::ExplPar));
     for k in 0..hw {
         let [from, to] = s.slot_ends[k];
         if from != DEAD {
@@ -417,23 +555,33 @@ fn evict<R: Real>(s: &mut State<R>, p: &Params<R>, word: u32, pos: u32) {
     }
     let c = R::from_f64;
     let mut best: Option<(u32, R)> = None;
-    for k in 0..n_ids {
-        let (strength, _) = R::take_sum(s.sum_words(k));
-        if s.neuron_word[k as usize] != DEAD && s.pos[k as usize][0] == NONE {
-            let importance = c(0.4) * R::ONE + c(0.4) * strength + c(0.2) * s.act[k as usize];
-            if best.is_none_or(|(_, b)| importance < b) {
-                best = Some((k, importance));
-            }
+    let mut consider = |id: u32, importance: R| {
+        if best.is_none_or(|(b_id, b)| importance < b || (importance == b && id < b_id)) {
+            best = Some((id, importance));
+        }
+    };
+    for k in 0..n_listed {
+        let id = s.listed(half, k);
+        let (strength, _) = R::take_sum(s.sum_words(id));
+        if s.neuron_word[id as usize] != DEAD && s.pos[id as usize][0] == NONE {
+            consider(id, c(0.4) * R::ONE + c(0.4) * strength + c(0.2) * s.act[id as usize]);
         }
     }
+    if let Some(q) = s.quiet_min() {
+        consider(q, c(0.4) * R::ONE + c(0.4) * R::ZERO + c(0.2) * s.act[q as usize]);
+    }
     if let Some((victim, _)) = best {
+        if s.nstate[victim as usize] & EXPLICIT == 0 {
+            s.quiet_remove(victim);
+        }
         let victim_word = s.neuron_word[victim as usize];
         s.word_neuron[victim_word as usize][0] = DEAD;
         s.neuron_word[victim as usize] = DEAD;
         s.act[victim as usize] = R::ZERO;
         *s.counter_mut(Counter::NLive) -= 1;
         *s.counter_mut(Counter::Evictions) += 1;
-        for k in 0..hw {
+        let connected = s.degree(victim) > 0;
+        for k in (0..hw).filter(|_| connected) {
             let [from, to] = s.slot_ends[k];
             if from != DEAD && (from == victim || to == victim) {
                 s.remove_slot(k);
@@ -449,12 +597,14 @@ fn in_window<R: Real>(s: &State<R>) -> bool {
     s.counter(Counter::Win) != 0
 }
 
-/// `activation_decay.wgsl`: `a ← max(a·(1 − decay), floor)` for every id issued.
+/// `activation_decay.wgsl`: `a ← max(a·(1 − decay), floor)` for every explicit neuron.
 pub fn activation_decay<R: Real>(s: &mut State<R>, p: &Params<R>) {
     if !in_window(s) {
         return;
     }
-    for i in 0..s.counter(Counter::NextId) as usize {
+    let half = s.counter(Counter::ExplPar);
+    for k in 0..s.counter(Counter::ExplN) {
+        let i = s.listed(half, k) as usize;
         s.act[i] = (s.act[i] * (R::ONE - p.act_decay)).max(p.act_floor);
     }
 }
@@ -557,6 +707,8 @@ pub fn pair_update<R: Real>(s: &mut State<R>, p: &Params<R>) {
             s.slot_val[k as usize] = [delta, new_mass];
             s.slot_meta[k as usize] = [win, win, a * n + b, 0];
             s.out_degree[i as usize] += 1;
+            s.nstate[i as usize] += 1;
+            s.nstate[j as usize] += 1;
             // Later visits of the same pair (repeated words) find the new connection.
             for a2 in a..n {
                 if s.scratch[a2 as usize] == i {
@@ -589,8 +741,9 @@ pub fn prune<R: Real>(s: &mut State<R>, p: &Params<R>) {
 }
 
 /// `activation_spread.wgsl`: `accumulate` per slot (`s·a` into both ends' fixed-point sums,
-/// low → high only once `dense_min_ids` ids exist), then `activate` per id (σ, ½ exactly for
-/// a zero sum).
+/// low → high only once `dense_min_ids` ids exist), then `activate` per explicit neuron (σ, ½
+/// exactly for a zero sum; listed again unless dead or at ½ with no connection, when it goes
+/// quiet).
 pub fn activation_spread<R: Real>(s: &mut State<R>, p: &Params<R>) {
     if !in_window(s) {
         return;
@@ -609,8 +762,25 @@ pub fn activation_spread<R: Real>(s: &mut State<R>, p: &Params<R>) {
         R::fixed_add(s.sum_words(to), strength * a_from);
         R::fixed_add(s.sum_words(from), strength * a_to);
     }
-    for i in 0..s.counter(Counter::NextId) {
+    let (half, n) = (s.counter(Counter::ExplPar), s.counter(Counter::ExplN));
+    if n > 0 {
+        *s.counter_mut(Counter::ExplSwap) = 1;
+    }
+    for k in 0..n {
+        let i = s.listed(half, k);
+        if s.neuron_word[i as usize] == DEAD {
+            s.nstate[i as usize] &= DEGREE;
+            continue;
+        }
         let (sum, zero) = R::take_sum(s.sum_words(i));
         s.act[i as usize] = if zero { R::HALF } else { R::ONE / (R::ONE + (-sum).exp()) };
+        if !zero || s.degree(i) > 0 {
+            let m = s.counter(Counter::ExplNext);
+            *s.counter_mut(Counter::ExplNext) = m + 1;
+            s.set_listed(1 - half, m, i);
+        } else {
+            s.nstate[i as usize] &= DEGREE;
+            quiet_insert(&mut s.quiet, i);
+        }
     }
 }

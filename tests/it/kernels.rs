@@ -111,6 +111,24 @@ fn windowed_walk<R: Real + Send>(gpu: &GpuDevice) -> Walk {
             if k == WindowedKernel::ActivationSpread && counter(before, C::NextId) >= 24 {
                 events.push("low-high kernel");
             }
+            // The sparse rule's paths: who an eviction took, a quiet neuron touched, one gone
+            // quiet, the explicit lists swapped.
+            let listed = |s: &windowed::State<R>, id: usize| s.nstate[id] & windowed::EXPLICIT != 0;
+            let live = |s: &windowed::State<R>, id: usize| s.neuron_word.get(id).is_some_and(|&w| w != windowed::DEAD);
+            for id in 0..counter(before, C::NextId) as usize {
+                if live(before, id) && !live(cpu, id) {
+                    events.push(if listed(before, id) { "explicit victim" } else { "quiet victim" });
+                }
+                if k == WindowedKernel::Eviction && live(cpu, id) && !listed(before, id) && listed(cpu, id) {
+                    events.push("quiet touched");
+                }
+            }
+            if k == WindowedKernel::ActivationSpread && cpu.quiet != before.quiet {
+                events.push("went quiet");
+            }
+            if k == WindowedKernel::Eviction && counter(before, C::ExplSwap) != 0 {
+                events.push("lists swapped");
+            }
             record(&mut walk, k.into(), before != cpu, cpu.diff(gpu, tolerance::<R>()), &events);
         })
         .unwrap();
@@ -207,12 +225,13 @@ macro_rules! conformance {
 }
 
 conformance! {
-    windowed_eviction: WindowedKernel::Eviction, ["eviction", "slot freed"];
+    windowed_eviction: WindowedKernel::Eviction,
+        ["eviction", "slot freed", "quiet victim", "explicit victim", "quiet touched", "lists swapped"];
     windowed_activation_decay: WindowedKernel::ActivationDecay, [];
     windowed_connection_decay: WindowedKernel::ConnectionDecay, ["slot freed"];
     windowed_pair_update: WindowedKernel::PairUpdate, ["refused", "slot taken"];
     windowed_prune: WindowedKernel::Prune, ["slot freed"];
-    windowed_activation_spread: WindowedKernel::ActivationSpread, ["low-high kernel"];
+    windowed_activation_spread: WindowedKernel::ActivationSpread, ["low-high kernel", "went quiet"];
     temporal_begin: TemporalKernel::Begin, ["committed"];
     temporal_pair_update: TemporalKernel::PairUpdate, ["new connection", "slot reused"];
     temporal_prune: TemporalKernel::Prune, ["slot freed"];

@@ -46,8 +46,17 @@ const BATCH_INPUT_WORDS: usize = 1 << 24;
 /// Dispatches of a window step.
 const DISPATCHES_PER_STEP: u32 = 7;
 
-/// Bindings growing with the neuron ids.
-const ID_ARRAYS: [Binding; 5] = [Binding::Act, Binding::NeuronWord, Binding::OutDegree, Binding::Pos, Binding::Sums];
+/// Bindings growing with the neuron ids (one row each; the quiet tree's rows are
+/// `quiet_words(ids)` long).
+const ID_ARRAYS: [Binding; 7] = [
+    Binding::Act,
+    Binding::NeuronWord,
+    Binding::OutDegree,
+    Binding::Pos,
+    Binding::Sums,
+    Binding::NState,
+    Binding::Explicit,
+];
 /// Bindings growing with the connection slots.
 const SLOT_ARRAYS: [Binding; 4] = [Binding::SlotEnds, Binding::SlotVal, Binding::SlotMeta, Binding::FreeStack];
 
@@ -85,6 +94,8 @@ pub struct GpuWindowedEngine<R: Real> {
     /// Upper bounds of `NEXT_ID` and `HW` over the replicates (exact after each read-back).
     ids_bound: u64,
     slots_bound: u64,
+    /// Upper bound of the explicit list's length over the replicates (exact after a read-back).
+    listed_bound: u64,
     tokens_offset: u32,
     input_stride: u32,
     /// Per replicate: the counters at the last read-back, and the run's statistics.
@@ -150,7 +161,14 @@ impl<R: Real> GpuWindowedEngine<R> {
             Binding::Counters => N_COUNTERS as u64 * reps,
             Binding::Input => 1 << 16,
             Binding::WordNeuron => words.max(4096) * reps,
-            Binding::Act | Binding::NeuronWord | Binding::OutDegree | Binding::Pos | Binding::Sums => ids * reps,
+            Binding::Act
+            | Binding::NeuronWord
+            | Binding::OutDegree
+            | Binding::Pos
+            | Binding::Sums
+            | Binding::NState
+            | Binding::Explicit => ids * reps,
+            Binding::Quiet => twin::quiet_words(ids) * reps,
             Binding::SlotEnds | Binding::SlotVal | Binding::SlotMeta | Binding::FreeStack => slots * reps,
             Binding::Scratch => (wl + wl * wl) * reps,
         };
@@ -175,6 +193,7 @@ impl<R: Real> GpuWindowedEngine<R> {
             words_cap,
             ids_bound: 0,
             slots_bound: 0,
+            listed_bound: 0,
             tokens_offset: 0,
             input_stride: 0,
             counters: vec![[0; N_COUNTERS]; reps as usize],
@@ -224,7 +243,30 @@ impl<R: Real> GpuWindowedEngine<R> {
             network.connections.iter().map(|c| [R::from_f64(c.strength), R::from_f64(c.mass)]).collect();
         let meta: Vec<[u32; 4]> = (0..n_slots as u32).map(|k| [0, 0, k, 0]).collect();
         let pos = vec![[DEAD; 2]; network.words.len()];
+        // The sparse rule's classes (engine::cpu::windowed's `classify`): explicit where
+        // connected or not at ½, quiet otherwise.
+        let mut nstate = vec![0u32; network.words.len()];
+        for c in &network.connections {
+            nstate[c.from as usize] += 1;
+            nstate[c.to as usize] += 1;
+        }
+        let mut listed: Vec<[u32; 2]> = Vec::new();
+        let mut quiet = vec![0u32; twin::quiet_words(self.ids_cap) as usize];
+        for (id, &w) in neuron_word.iter().enumerate() {
+            if w == DEAD {
+                continue;
+            }
+            if nstate[id] > 0 || act[id] != R::HALF {
+                nstate[id] |= twin::EXPLICIT;
+                listed.push([id as u32, DEAD]);
+            } else {
+                twin::quiet_insert(&mut quiet, id as u32);
+            }
+        }
         let s = &mut self.state;
+        s.write(Binding::NState as u32, 0, bytes_of(&nstate))?;
+        s.write(Binding::Explicit as u32, 0, bytemuck::cast_slice(&listed))?;
+        s.write(Binding::Quiet as u32, 0, bytes_of(&quiet))?;
         s.write(Binding::Act as u32, 0, bytemuck::cast_slice(&act))?;
         s.write(Binding::NeuronWord as u32, 0, bytes_of(&neuron_word))?;
         s.write(Binding::OutDegree as u32, 0, bytes_of(&out_degree))?;
@@ -238,10 +280,12 @@ impl<R: Real> GpuWindowedEngine<R> {
         counters[Counter::Hw as usize] = n_slots as u32;
         counters[Counter::Evictions as usize] = stats.evictions as u32;
         counters[Counter::Refused as usize] = stats.refused as u32;
+        counters[Counter::ExplN as usize] = listed.len() as u32;
         s.write(Binding::Counters as u32, 0, bytes_of(&counters))?;
         self.counters = vec![counters];
         self.ids_bound = n_ids;
         self.slots_bound = n_slots;
+        self.listed_bound = listed.len() as u64;
         self.stats = vec![stats];
         self.write_params();
         super::buffers::wait(&self.gpu)
@@ -437,6 +481,8 @@ impl<R: Real> GpuWindowedEngine<R> {
                 self.state.restride(b as u32, cap, rows, self.reps)?;
             }
             if group[0] == ID_ARRAYS[0] {
+                let (old, new) = (twin::quiet_words(cap), twin::quiet_words(rows));
+                self.state.restride(Binding::Quiet as u32, old, new, self.reps)?;
                 self.ids_cap = rows;
             } else {
                 self.slots_cap = rows;
@@ -464,6 +510,12 @@ impl<R: Real> GpuWindowedEngine<R> {
         }
         self.ids_bound = self.counters.iter().map(|c| u64::from(c[Counter::NextId as usize])).max().unwrap_or(0);
         self.slots_bound = self.counters.iter().map(|c| u64::from(c[Counter::Hw as usize])).max().unwrap_or(0);
+        // The list the next kernels read: the survivors' when a swap is pending.
+        let listed = |c: &[u32; N_COUNTERS]| {
+            let pending = c[Counter::ExplSwap as usize] != 0;
+            u64::from(c[if pending { Counter::ExplNext } else { Counter::ExplN } as usize])
+        };
+        self.listed_bound = self.counters.iter().map(listed).max().unwrap_or(0);
         for (stats, c) in self.stats.iter_mut().zip(&self.counters) {
             stats.evictions = u64::from(c[Counter::Evictions as usize]);
             stats.refused = u64::from(c[Counter::Refused as usize]);
@@ -483,22 +535,28 @@ impl<R: Real> GpuWindowedEngine<R> {
             offset: None,
         };
         let w = self.params.window as u64;
-        self.ids_bound += u64::from(step.flags & SPEAKER_FIRST) + if step.window != 0 { w } else { 0 };
+        // Each item resolved may list one neuron (touched or new).
+        let items = u64::from(step.flags & SPEAKER_FIRST) + if step.window != 0 { w } else { 0 };
+        self.ids_bound += items;
+        self.listed_bound += items;
         if step.window == 0 {
             return vec![one(WindowedKernel::Eviction, 0, (1, 1))];
         }
-        let ids = grid(self.ids_bound.min(self.ids_cap));
+        // Decay and activation run over the explicit list, not over every neuron.
+        let listed = grid(self.listed_bound.min(self.ids_bound).min(self.ids_cap));
         let before = grid(self.slots_bound.min(self.slots_cap));
         self.slots_bound += w * (w + 1) / 2;
         let after = grid(self.slots_bound.min(self.slots_cap));
+        // After the kernel only connected neurons stay listed: two per live slot at most.
+        self.listed_bound = self.listed_bound.min(2 * self.slots_bound);
         vec![
             one(WindowedKernel::Eviction, 0, (1, 1)),
-            one(WindowedKernel::ActivationDecay, 0, ids),
+            one(WindowedKernel::ActivationDecay, 0, listed),
             one(WindowedKernel::ConnectionDecay, 0, before),
             one(WindowedKernel::PairUpdate, 0, (1, 1)),
             one(WindowedKernel::Prune, 0, after),
             one(WindowedKernel::ActivationSpread, 0, after),
-            one(WindowedKernel::ActivationSpread, 1, ids),
+            one(WindowedKernel::ActivationSpread, 1, listed),
         ]
     }
 
@@ -591,14 +649,14 @@ impl<R: Real> GpuWindowedEngine<R> {
                     let part = &plan[done..done + count];
                     // Grids from the exact state (the host's bounds are upper bounds).
                     let dispatches = |before: &State<R>| -> Vec<Dispatch> {
-                        let ids = u64::from(before.counters[Counter::NextId as usize]);
+                        let listed = u64::from(before.counters[Counter::ExplN as usize]);
                         let slots = u64::from(before.counters[Counter::Hw as usize]);
                         part.iter()
                             .map(|d| {
                                 let groups = match (k, d.entry) {
                                     (WindowedKernel::Eviction | WindowedKernel::PairUpdate, _) => (1, 1),
                                     (WindowedKernel::ActivationDecay, _) | (WindowedKernel::ActivationSpread, 1) => {
-                                        grid(ids)
+                                        grid(listed)
                                     }
                                     _ => grid(slots),
                                 };

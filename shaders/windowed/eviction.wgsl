@@ -10,7 +10,7 @@
 // 0.4 + 0.2·½, and the lowest id wins ties). No neuron of the window is quiet: each was
 // touched, the speaker when it opened the window.
 
-const RW: u32 = 256u;
+const RW: u32 = 64u;
 const SPEAKER_FIRST: u32 = 1u;
 
 var<workgroup> w_items: u32;
@@ -18,8 +18,8 @@ var<workgroup> w_need: u32;
 var<workgroup> w_word: u32;
 var<workgroup> w_pos: u32;
 var<workgroup> w_victim: u32;
-var<workgroup> w_imp: array<real, 256>;
-var<workgroup> w_id: array<u32, 256>;
+var<workgroup> w_imp: array<real, 64>;
+var<workgroup> w_id: array<u32, 64>;
 
 // Record the resolved id: the turn's speaker (pos NONE) or window position `p`.
 fn place(id: u32, p: u32) {
@@ -105,7 +105,7 @@ fn begin_item(t: u32) -> u32 {
     return 0u;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
     enter(wid.z);
     if (lid == 0u) {

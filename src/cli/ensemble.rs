@@ -109,7 +109,9 @@ pub(super) fn run(args: &EnsembleArgs) -> Result<(), CliError> {
         eprintln!("warning: {why} (--resample exchanges varies them)");
     }
     if spec.backend == crate::model::options::Backend::Gpu && args.threads != 0 {
-        eprintln!("warning: --threads has no effect with --backend gpu (the replicates queue on the one device)");
+        eprintln!(
+            "warning: --threads has no effect with --backend gpu (the replicates run as batches on the one device)"
+        );
     }
     // Progress on a terminal only (a log or a test gets the summary alone).
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());

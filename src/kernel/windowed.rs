@@ -20,7 +20,7 @@ pub const NONE: u32 = u32::MAX;
 /// Flag of a step record: the turn's first step, which resolves the speaker.
 pub const SPEAKER_FIRST: u32 = 1;
 /// Threads of the eviction kernel's workgroup (`RW` in eviction.wgsl).
-pub const EVICTION_THREADS: u32 = 256;
+pub const EVICTION_THREADS: u32 = 64;
 /// Words of the counters buffer (per replicate).
 pub const N_COUNTERS: usize = 16;
 /// Bit of `nstate`: the neuron is on the explicit list.
@@ -311,7 +311,6 @@ impl<R: Real> State<R> {
     fn set_listed(&mut self, half: u32, k: u32, id: u32) {
         self.explicit_list[k as usize][half as usize] = id;
     }
-
 
     /// `quiet_remove` of state.wgsl: a word left empty clears its bit in the level above.
     fn quiet_remove(&mut self, i: u32) {

@@ -743,11 +743,14 @@ impl<R: Real + Send> LearningEngine for GpuWindowedEngine<R> {
         self.live()
     }
 
-    /// Bytes one window moves, by the kernels' access patterns (for effective bandwidth).
+    /// Bytes one window moves, by the kernels' access patterns (for effective bandwidth): the
+    /// explicit neurons' passes and the slots' (quiet neurons are not touched).
     fn bytes_per_step(&self) -> Option<usize> {
         let c = &self.counters[0];
-        let (ids, slots) = (c[Counter::NextId as usize] as usize, c[Counter::Hw as usize] as usize);
-        Some(ids * (4 * 4 + 8 * 2) + slots * (8 * 4 + 8 * 3 + 4))
+        let pending = c[Counter::ExplSwap as usize] != 0;
+        let listed = c[if pending { Counter::ExplNext } else { Counter::ExplN } as usize] as usize;
+        let slots = c[Counter::Hw as usize] as usize;
+        Some(listed * (4 * 4 + 8 * 2 + 4 * 3) + slots * (8 * 4 + 8 * 3 + 4))
     }
 
     fn prefill(&mut self, words: &mut dyn Iterator<Item = &str>) -> Result<(), EngineError> {

@@ -219,36 +219,47 @@ pub const MAX_BATCH: usize = 1024;
 const BATCH_BYTES: u64 = 2 << 30;
 
 /// Replicates per GPU batch: every replicate's widest array (16-byte slot metadata, four
-/// slots per neuron, at least 4,096, with room to double once) within one storage binding,
-/// and its whole state (~212 bytes per neuron row) within [`BATCH_BYTES`].
-pub fn batch_size(max_binding: u64, ids: u64, remaining: usize) -> usize {
+/// slots per neuron, at least 4,096, with room to double once; or its 8-byte rows of the word
+/// table, one per word of the conversation) within one storage binding, and its whole state
+/// (~48 bytes per neuron row, 44 per slot, 8 per word) within [`BATCH_BYTES`].
+pub fn batch_size(max_binding: u64, ids: u64, words: u64, remaining: usize) -> usize {
     let slots = (4 * ids).max(4096);
-    let widest = 2 * 16 * slots;
-    let whole = 2 * (48 * ids + 44 * slots);
+    let widest = (2 * 16 * slots).max(8 * words);
+    let whole = 2 * (48 * ids + 44 * slots) + 8 * words;
     let fits = (max_binding / widest).min(BATCH_BYTES / whole);
     remaining.min(MAX_BATCH).min(usize::try_from(fits).unwrap_or(usize::MAX)).max(1)
 }
 
-/// Replicates `first..first + count` of a windowed ensemble as one GPU batch: each network and
-/// the distinct exchanges it read.
+/// Every token and lowercased speaker of `conv`: a GPU batch's word table. Sorted: the table's
+/// order does not matter (neuron ids come from the device), but a run should not depend on a
+/// hash seed.
+fn vocabulary(conv: Conversation<'_>) -> Vec<String> {
+    let mut words: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut speakers: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    for k in 0..conv.stream.n_exchanges() {
+        words.extend(conv.stream.exchange(k));
+        speakers.insert(conv.speakers[k].to_lowercase());
+    }
+    let mut all: Vec<String> = words.into_iter().map(str::to_owned).chain(speakers).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Replicates `first..first + count` of a windowed ensemble as one GPU batch over `words`
+/// ([`vocabulary`]), room for `ids` neurons each at first: each network and the distinct
+/// exchanges it read.
 fn gpu_batch(
     conv: Conversation<'_>,
     opts: &AnalysisOptions,
     spec: &EnsembleSpec,
-    first: usize,
-    count: usize,
+    (first, count): (usize, usize),
+    words: &[String],
     ids: u64,
 ) -> Result<Vec<(Network, usize)>, RunError> {
     let n = conv.stream.n_exchanges();
-    let mut words: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
-    for k in 0..n {
-        words.extend(conv.stream.exchange(k).map(str::to_owned));
-        words.insert(conv.speakers[k].to_lowercase());
-    }
-    let mut words: Vec<String> = words.into_iter().collect();
-    words.sort_unstable();
     let seed = spec.seed.wrapping_add(first as u64);
-    let Some(mut batch) = gpu_windowed_batch(opts, seed, count, words, ids)? else {
+    let Some(mut batch) = gpu_windowed_batch(opts, seed, count, words.to_vec(), ids)? else {
         unreachable!("only the windowed engine runs in batches")
     };
     let picks: Vec<Vec<usize>> = (first..first + count).map(|r| picks(n, spec, r)).collect();
@@ -408,14 +419,14 @@ pub fn run_reporting(
         // The windowed engine: batches of replicates side by side on the device.
         Backend::Gpu if matches!(opts.engine.specific, Specific::Windowed(_)) => {
             let gpu = crate::engine::gpu::GpuDevice::shared().map_err(crate::engine::EngineError::from)?;
-            let vocabulary = net0.words.len() as u64;
             // Room for the first replicate's ids (its vocabulary and re-created words), and
             // a window's more; the arrays grow when a replicate needs more.
-            let ids = vocabulary + opts_window(opts) + 2;
+            let ids = net0.words.len() as u64 + opts_window(opts) + 2;
+            let words = vocabulary(conv);
             let mut first = 1;
             while first < spec.replicates {
-                let count = batch_size(gpu.info.max_storage_binding, ids, spec.replicates - first);
-                match gpu_batch(conv, opts, &spec, first, count, ids) {
+                let count = batch_size(gpu.info.max_storage_binding, ids, words.len() as u64, spec.replicates - first);
+                match gpu_batch(conv, opts, &spec, (first, count), &words, ids) {
                     Ok(learned) => {
                         for (i, (net, distinct)) in learned.iter().enumerate() {
                             results[first + i] = Some(Ok(one(first + i, net, *distinct)));
@@ -506,13 +517,15 @@ mod tests {
     #[test]
     fn batches_fit_the_binding_and_the_budget() {
         // Small networks: the goal's 1,024 at most, and never more than remain.
-        assert_eq!(batch_size(4 << 30, 500, 5_000), MAX_BATCH);
-        assert_eq!(batch_size(4 << 30, 500, 7), 7);
+        assert_eq!(batch_size(4 << 30, 500, 800, 5_000), MAX_BATCH);
+        assert_eq!(batch_size(4 << 30, 500, 800, 7), 7);
         // 128 MiB bindings and 4,096 slots of 16 bytes, doubled: 1,024 replicates.
-        assert_eq!(batch_size(128 << 20, 100, 5_000), 1_024);
-        // A large vocabulary: the binding decides (64,000 slots · 32 bytes per replicate).
-        assert_eq!(batch_size(128 << 20, 16_000, 5_000), (128 << 20) / (32 * 64_000));
+        assert_eq!(batch_size(128 << 20, 100, 800, 5_000), 1_024);
+        // Many neurons: the binding decides (64,000 slots · 32 bytes per replicate).
+        assert_eq!(batch_size(128 << 20, 16_000, 800, 5_000), (128 << 20) / (32 * 64_000));
+        // A long conversation's word table (8 bytes a word per replicate) decides.
+        assert_eq!(batch_size(128 << 20, 100, 1_000_000, 5_000), (128 << 20) / 8_000_000);
         // Nothing fits: still one replicate per batch (its allocation then says why it fails).
-        assert_eq!(batch_size(1 << 10, 1 << 20, 3), 1);
+        assert_eq!(batch_size(1 << 10, 1 << 20, 800, 3), 1);
     }
 }

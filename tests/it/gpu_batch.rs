@@ -5,9 +5,9 @@
 //! must grow (restrided per replicate), at capacity (evictions), and across the seed's 32-bit
 //! carry. Lavapipe on CI (`REQUIRE_GPU=1`).
 
-use huey::engine::LearningEngine;
 use huey::engine::cpu::windowed::WindowedEngine;
 use huey::engine::gpu::windowed::{GpuWindowedEngine, ReplicateInput};
+use huey::engine::{LearningEngine, StatsKind as _};
 use huey::model::network::Network;
 use huey::model::options::{AnalysisOptions, EngineKind, Precision, Preset};
 use huey::model::params::{Common, Specific, WindowedParams};
@@ -50,7 +50,15 @@ fn cpu_run(common: &Common, params: &WindowedParams, seed: u64, stream: &TokenSt
 /// The same neurons, the same connections in the same order, strengths and masses within a
 /// few f32 ulp of `exp` and division.
 fn assert_same(cpu: &Network, gpu: &Network, what: &str) {
-    assert_eq!(cpu.words, gpu.words, "{what}: neurons");
+    if let Some(at) = (0..cpu.words.len().max(gpu.words.len())).find(|&k| cpu.words.get(k) != gpu.words.get(k)) {
+        panic!(
+            "{what}: neurons differ first at id {at} of {} vs {}: {:?} vs {:?}",
+            cpu.words.len(),
+            gpu.words.len(),
+            cpu.words.get(at),
+            gpu.words.get(at)
+        );
+    }
     assert_eq!(cpu.connections.len(), gpu.connections.len(), "{what}: connections");
     assert!(!cpu.connections.is_empty(), "{what}: a network was learned");
     for (c, g) in cpu.connections.iter().zip(&gpu.connections) {
@@ -139,4 +147,55 @@ fn a_batch_refuses_what_replaces_one_network() {
     let input = ReplicateInput { stream: &stream, speakers: &speakers, exchanges: 0..1 };
     let e = batch.run_batch(&[input.clone(), input.clone(), input]).unwrap_err();
     assert!(e.to_string().contains("3 inputs for 2 replicates"), "{e}");
+}
+
+/// A conversation of `turns` as (speaker, tokens).
+fn stream_of(turns: &[(String, Vec<String>)]) -> (TokenStream, Vec<String>) {
+    let mut s = TokenStream::default();
+    for (_, tokens) in turns {
+        for t in tokens {
+            s.tokens_mut().push(t);
+        }
+        s.end_exchange(tokens.len());
+    }
+    (s, turns.iter().map(|(speaker, _)| speaker.clone()).collect())
+}
+
+/// Replicates at different kinds of step at once: one learns from long turns over a small
+/// vocabulary (a window every step, few connections), the other from long runs of short turns
+/// by ever new speakers (each lists a neuron, no window trims the list; at capacity evicted
+/// ones stay listed until a window) between a few long turns. The explicit lists' grids must
+/// follow the replicate whose list is longest, not the one that just ran a window.
+#[test]
+fn replicates_at_windows_and_short_turns_at_once_equal_their_runs_alone() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    let (_, _, common, params) = conversation();
+    let word = |k: usize| format!("w{}", k % 5);
+    let a: Vec<(String, Vec<String>)> =
+        (0..6).map(|t| ("Alpha".to_owned(), (0..800).map(|k| word(k + t)).collect())).collect();
+    let mut b = Vec::new();
+    for round in 0..4 {
+        for s in 0..900 {
+            b.push((format!("Speaker_{round}_{s}"), vec!["x".to_owned()]));
+        }
+        b.push(("Beta".to_owned(), (0..40).map(|k| format!("b{}", (k * 7 + round) % 30)).collect()));
+    }
+    let (sa, spa) = stream_of(&a);
+    let (sb, spb) = stream_of(&b);
+    let mut words = vocabulary(&sa, &spa);
+    words.extend(vocabulary(&sb, &spb));
+    let inputs = [
+        ReplicateInput { stream: &sa, speakers: &spa, exchanges: 0..sa.n_exchanges() },
+        ReplicateInput { stream: &sb, speakers: &spb, exchanges: 0..sb.n_exchanges() },
+    ];
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 2, words, 8).unwrap();
+    batch.run_batch(&inputs).unwrap();
+    let nets = batch.snapshots().unwrap();
+    assert_same(&cpu_run(&common, &params, params.seed, &sa, &spa), &nets[0], "long turns");
+    let cpu_b = cpu_run(&common, &params, params.seed + 1, &sb, &spb);
+    assert_same(&cpu_b, &nets[1], "short turns");
+    let mut engine = WindowedEngine::<f32>::new(common, WindowedParams { seed: params.seed + 1, ..params }).unwrap();
+    engine.run(&sb, &spb, 0..sb.n_exchanges()).unwrap();
+    assert_eq!(batch.replicate_stats(1).unwrap().evictions, engine.stats().windowed().unwrap().evictions);
+    assert!(batch.replicate_stats(1).unwrap().evictions > 1_000, "the short turns evicted");
 }

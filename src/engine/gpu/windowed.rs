@@ -400,8 +400,9 @@ impl<R: Real> GpuWindowedEngine<R> {
     /// Upload a chunk: the words, each part's steps (padded with steps that do nothing to the
     /// longest part) and tokens, one row per replicate (one row all read when shared); every
     /// replicate's cursor starts at its first step. Returns the steps of the chunk as the
-    /// host plans them: per step, the flags and window of any replicate.
-    fn upload(&mut self, parts: &[(Vec<StepRecord>, Vec<u32>)]) -> Result<Vec<StepRecord>, GpuError> {
+    /// host plans them: per step, the flags and window of any replicate, and whether every
+    /// replicate is in a window there.
+    fn upload(&mut self, parts: &[(Vec<StepRecord>, Vec<u32>)]) -> Result<Vec<Planned>, GpuError> {
         self.upload_words()?;
         let len = parts.iter().map(|(steps, _)| steps.len()).max().unwrap_or(0);
         let rows: Vec<Vec<u32>> = parts
@@ -431,13 +432,14 @@ impl<R: Real> GpuWindowedEngine<R> {
         Ok((0..len)
             .map(|s| {
                 let mut any = StepRecord::default();
+                let mut all_windows = true;
                 for (steps, _) in parts {
-                    if let Some(step) = steps.get(s) {
-                        any.flags |= step.flags;
-                        any.window = any.window.max(step.window);
-                    }
+                    let step = steps.get(s).copied().unwrap_or_default();
+                    any.flags |= step.flags;
+                    any.window = any.window.max(step.window);
+                    all_windows &= step.window != 0;
                 }
-                any
+                Planned { any, all_windows }
             })
             .collect())
     }
@@ -446,9 +448,8 @@ impl<R: Real> GpuWindowedEngine<R> {
         let steps = self.upload(parts)?;
         let w = self.params.window as u64;
         for batch in steps.chunks(STEPS_PER_SUBMIT) {
-            let ids_growth: u64 =
-                batch.iter().map(|s| u64::from(s.flags & SPEAKER_FIRST) + if s.window != 0 { w } else { 0 }).sum();
-            let slot_growth = w * (w + 1) / 2 * batch.iter().filter(|s| s.window != 0).count() as u64;
+            let ids_growth: u64 = batch.iter().map(|s| s.items(w)).sum();
+            let slot_growth = w * (w + 1) / 2 * batch.iter().filter(|s| s.any.window != 0).count() as u64;
             self.make_room(ids_growth, slot_growth)?;
             let plan: Vec<Vec<Dispatch>> = batch.iter().map(|s| self.plan(s)).collect();
             self.executor.submit(&plan, &[self.state.bind()])?;
@@ -525,7 +526,8 @@ impl<R: Real> GpuWindowedEngine<R> {
 
     /// The dispatches of one step (over every replicate), with grids from the host's bounds
     /// (advanced here).
-    fn plan(&mut self, step: &StepRecord) -> Vec<Dispatch> {
+    fn plan(&mut self, planned: &Planned) -> Vec<Dispatch> {
+        let step = &planned.any;
         let layers = self.reps as u32;
         let one = |kernel: WindowedKernel, entry: u8, groups| Dispatch {
             kernel: kernel.into(),
@@ -536,7 +538,7 @@ impl<R: Real> GpuWindowedEngine<R> {
         };
         let w = self.params.window as u64;
         // Each item resolved may list one neuron (touched or new).
-        let items = u64::from(step.flags & SPEAKER_FIRST) + if step.window != 0 { w } else { 0 };
+        let items = planned.items(w);
         self.ids_bound += items;
         self.listed_bound += items;
         if step.window == 0 {
@@ -547,8 +549,12 @@ impl<R: Real> GpuWindowedEngine<R> {
         let before = grid(self.slots_bound.min(self.slots_cap));
         self.slots_bound += w * (w + 1) / 2;
         let after = grid(self.slots_bound.min(self.slots_cap));
-        // After the kernel only connected neurons stay listed: two per live slot at most.
-        self.listed_bound = self.listed_bound.min(2 * self.slots_bound);
+        // After the kernel only connected neurons stay listed: two per live slot at most. A
+        // replicate that resolved only a short turn's speaker here ran no kernel: its list
+        // keeps growing, so the bound holds until every replicate has had a window.
+        if planned.all_windows {
+            self.listed_bound = self.listed_bound.min(2 * self.slots_bound);
+        }
         vec![
             one(WindowedKernel::Eviction, 0, (1, 1)),
             one(WindowedKernel::ActivationDecay, 0, listed),
@@ -691,6 +697,22 @@ impl<R: Real> GpuWindowedEngine<R> {
     fn live(&self) -> (usize, usize) {
         let c = &self.counters[0];
         (c[Counter::NLive as usize] as usize, (c[Counter::Hw as usize] - c[Counter::FreeTop as usize]) as usize)
+    }
+}
+
+/// One step of a chunk as the host plans it over every replicate.
+#[derive(Clone, Copy, Debug)]
+struct Planned {
+    /// The flags and window of any replicate (a window if any replicate has one).
+    any: StepRecord,
+    /// Whether every replicate is in a window (so every one runs the activation kernel).
+    all_windows: bool,
+}
+
+impl Planned {
+    /// Items the step resolves at most, in any replicate: the speaker and W tokens.
+    fn items(&self, w: u64) -> u64 {
+        u64::from(self.any.flags & SPEAKER_FIRST) + if self.any.window != 0 { w } else { 0 }
     }
 }
 

@@ -136,9 +136,9 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
 // explicit ones and the lowest quiet one); the lowest id wins ties; the victim's connections
 // go; then thread 0 creates the pending word.
 fn evict(lid: u32) {
+    // HW does not change in this kernel; the list's counters do (thread 0 swapped and listed),
+    // so they are read after the storage barrier that makes thread 0's writes visible.
     let hw = atomicLoad(&counters[rc + HW]);
-    let n_listed = atomicLoad(&counters[rc + EXPL_N]);
-    let half = atomicLoad(&counters[rc + EXPL_PAR]);
     for (var k = lid; k < hw; k += RW) {
         let e = slot_ends[rs + k];
         if (e.x != DEAD) {
@@ -149,6 +149,8 @@ fn evict(lid: u32) {
     }
     storageBarrier();
     workgroupBarrier();
+    let n_listed = atomicLoad(&counters[rc + EXPL_N]);
+    let half = atomicLoad(&counters[rc + EXPL_PAR]);
     var best_imp: real = 0.0;
     var best_id = NONE;
     for (var k = lid; k < n_listed; k += RW) {

@@ -218,14 +218,29 @@ pub const MAX_BATCH: usize = 1024;
 /// Device bytes one batch may hold at first (it grows from there as its networks do).
 const BATCH_BYTES: u64 = 2 << 30;
 
-/// Replicates per GPU batch: every replicate's widest array (16-byte slot metadata, four
-/// slots per neuron, at least 4,096, with room to double once; or its 8-byte rows of the word
-/// table, one per word of the conversation) within one storage binding, and its whole state
-/// (~48 bytes per neuron row, 44 per slot, 8 per word) within [`BATCH_BYTES`].
-pub fn batch_size(max_binding: u64, ids: u64, words: u64, remaining: usize) -> usize {
-    let slots = (4 * ids).max(4096);
-    let widest = (2 * 16 * slots).max(8 * words);
-    let whole = 2 * (48 * ids + 44 * slots) + 8 * words;
+/// What one replicate of a GPU batch holds at first, for sizing batches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplicateRoom {
+    /// Neuron rows.
+    pub ids: u64,
+    /// Connection slots (the engine takes at least four per neuron and 4,096).
+    pub slots: u64,
+    /// Word-table rows (the conversation's words and speakers).
+    pub words: u64,
+    /// The window W (the scratch table is (W + 1) + (W + 1)² words).
+    pub window: u64,
+}
+
+/// Replicates per GPU batch: every replicate's widest array (its 16-byte slot metadata with
+/// room to double once, its 8-byte word-table rows, or its scratch table) within one storage
+/// binding, and its whole state (~48 bytes per neuron row, 44 per slot, 8 per word, the
+/// scratch) within [`BATCH_BYTES`].
+pub fn batch_size(max_binding: u64, room: ReplicateRoom, remaining: usize) -> usize {
+    let slots = (4 * room.ids).max(4096).max(room.slots);
+    let wl = room.window + 1;
+    let scratch = 4 * (wl + wl * wl);
+    let widest = (2 * 16 * slots).max(8 * room.words).max(scratch);
+    let whole = 2 * (48 * room.ids + 44 * slots) + 8 * room.words + scratch;
     let fits = (max_binding / widest).min(BATCH_BYTES / whole);
     remaining.min(MAX_BATCH).min(usize::try_from(fits).unwrap_or(usize::MAX)).max(1)
 }
@@ -247,19 +262,19 @@ fn vocabulary(conv: Conversation<'_>) -> Vec<String> {
 }
 
 /// Replicates `first..first + count` of a windowed ensemble as one GPU batch over `words`
-/// ([`vocabulary`]), room for `ids` neurons each at first: each network and the distinct
-/// exchanges it read.
+/// ([`vocabulary`]), `room` for each at first: each network and the distinct exchanges it
+/// read.
 fn gpu_batch(
     conv: Conversation<'_>,
     opts: &AnalysisOptions,
     spec: &EnsembleSpec,
     (first, count): (usize, usize),
     words: &[String],
-    ids: u64,
+    room: ReplicateRoom,
 ) -> Result<Vec<(Network, usize)>, RunError> {
     let n = conv.stream.n_exchanges();
     let seed = spec.seed.wrapping_add(first as u64);
-    let Some(mut batch) = gpu_windowed_batch(opts, seed, count, words.to_vec(), ids)? else {
+    let Some(mut batch) = gpu_windowed_batch(opts, seed, count, words.to_vec(), (room.ids, room.slots))? else {
         unreachable!("only the windowed engine runs in batches")
     };
     let picks: Vec<Vec<usize>> = (first..first + count).map(|r| picks(n, spec, r)).collect();
@@ -419,14 +434,20 @@ pub fn run_reporting(
         // The windowed engine: batches of replicates side by side on the device.
         Backend::Gpu if matches!(opts.engine.specific, Specific::Windowed(_)) => {
             let gpu = crate::engine::gpu::GpuDevice::shared().map_err(crate::engine::EngineError::from)?;
-            // Room for the first replicate's ids (its vocabulary and re-created words), and
-            // a window's more; the arrays grow when a replicate needs more.
-            let ids = net0.words.len() as u64 + opts_window(opts) + 2;
+            // Room for what the first replicate grew to (its ids, vocabulary and re-created
+            // words, and a window more; its connections and a quarter more); the arrays grow
+            // when a replicate needs more.
             let words = vocabulary(conv);
+            let room = ReplicateRoom {
+                ids: net0.words.len() as u64 + opts_window(opts) + 2,
+                slots: net0.connections.len() as u64 * 5 / 4,
+                words: words.len() as u64,
+                window: opts_window(opts),
+            };
             let mut first = 1;
             while first < spec.replicates {
-                let count = batch_size(gpu.info.max_storage_binding, ids, words.len() as u64, spec.replicates - first);
-                match gpu_batch(conv, opts, &spec, (first, count), &words, ids) {
+                let count = batch_size(gpu.info.max_storage_binding, room, spec.replicates - first);
+                match gpu_batch(conv, opts, &spec, (first, count), &words, room) {
                     Ok(learned) => {
                         for (i, (net, distinct)) in learned.iter().enumerate() {
                             results[first + i] = Some(Ok(one(first + i, net, *distinct)));
@@ -517,15 +538,20 @@ mod tests {
     #[test]
     fn batches_fit_the_binding_and_the_budget() {
         // Small networks: the goal's 1,024 at most, and never more than remain.
-        assert_eq!(batch_size(4 << 30, 500, 800, 5_000), MAX_BATCH);
-        assert_eq!(batch_size(4 << 30, 500, 800, 7), 7);
+        let room = |ids, slots, words, window| ReplicateRoom { ids, slots, words, window };
+        assert_eq!(batch_size(4 << 30, room(500, 0, 800, 7), 5_000), MAX_BATCH);
+        assert_eq!(batch_size(4 << 30, room(500, 0, 800, 7), 7), 7);
         // 128 MiB bindings and 4,096 slots of 16 bytes, doubled: 1,024 replicates.
-        assert_eq!(batch_size(128 << 20, 100, 800, 5_000), 1_024);
+        assert_eq!(batch_size(128 << 20, room(100, 0, 800, 7), 5_000), 1_024);
         // Many neurons: the binding decides (64,000 slots · 32 bytes per replicate).
-        assert_eq!(batch_size(128 << 20, 16_000, 800, 5_000), (128 << 20) / (32 * 64_000));
+        assert_eq!(batch_size(128 << 20, room(16_000, 0, 800, 7), 5_000), (128 << 20) / (32 * 64_000));
+        // Many known connections: they decide, not four per neuron.
+        assert_eq!(batch_size(128 << 20, room(100, 40_000, 800, 7), 5_000), (128 << 20) / (32 * 40_000));
         // A long conversation's word table (8 bytes a word per replicate) decides.
-        assert_eq!(batch_size(128 << 20, 100, 1_000_000, 5_000), (128 << 20) / 8_000_000);
+        assert_eq!(batch_size(128 << 20, room(100, 0, 1_000_000, 7), 5_000), (128 << 20) / 8_000_000);
+        // A huge window: the scratch table (4·(W+1)(W+2) bytes) decides.
+        assert_eq!(batch_size(128 << 20, room(100, 0, 800, 1000), 5_000), (128 << 20) / (4 * 1001 * 1002));
         // Nothing fits: still one replicate per batch (its allocation then says why it fails).
-        assert_eq!(batch_size(1 << 10, 1 << 20, 800, 3), 1);
+        assert_eq!(batch_size(1 << 10, room(1 << 20, 0, 800, 7), 3), 1);
     }
 }

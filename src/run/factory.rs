@@ -36,21 +36,22 @@ pub fn gpu_engine(opts: &AnalysisOptions) -> Result<Box<dyn LearningEngine>, Eng
 
 /// A batch of `reps` windowed replicates on the shared device, replicate r drawing with
 /// `seed + r` (the rest of the engine as `opts` says), for runs that name only `words`, with
-/// room for `ids` neurons each at first. `None` when `opts` is not the windowed engine.
+/// room for `room` = (neurons, connections) each at first. `None` when `opts` is not the
+/// windowed engine.
 pub fn gpu_windowed_batch(
     opts: &AnalysisOptions,
     seed: u64,
     reps: usize,
     words: Vec<String>,
-    ids: u64,
+    room: (u64, u64),
 ) -> Result<Option<Box<dyn ReplicateBatch>>, EngineError> {
     let Specific::Windowed(p) = &opts.engine.specific else { return Ok(None) };
     let gpu = GpuDevice::shared()?;
     let common = opts.engine.common.clone();
     let params = crate::model::params::WindowedParams { seed, ..p.clone() };
     Ok(Some(match opts.precision {
-        Precision::F64 => Box::new(GpuWindowedEngine::<f64>::batch(gpu, common, params, reps, words, ids)?),
-        Precision::F32 => Box::new(GpuWindowedEngine::<f32>::batch(gpu, common, params, reps, words, ids)?),
+        Precision::F64 => Box::new(GpuWindowedEngine::<f64>::batch(gpu, common, params, reps, words, room)?),
+        Precision::F32 => Box::new(GpuWindowedEngine::<f32>::batch(gpu, common, params, reps, words, room)?),
     }))
 }
 

@@ -84,7 +84,7 @@ fn a_shared_input_batch_equals_each_replicate_run_alone() {
     let (stream, speakers, common, params) = conversation();
     // Room for 8 neurons at first, so the arrays grow (restrided) during the run.
     let words = vocabulary(&stream, &speakers);
-    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 5, words, 8).unwrap();
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 5, words, (8, 0)).unwrap();
     let exchanges = 0..stream.n_exchanges();
     batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges }]).unwrap();
     let nets = batch.snapshots().unwrap();
@@ -107,7 +107,7 @@ fn a_batch_of_resamples_equals_each_resample_run_alone() {
         .map(|(s, sp)| ReplicateInput { stream: s, speakers: sp, exchanges: 0..s.n_exchanges() })
         .collect();
     let words = vocabulary(&stream, &speakers);
-    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, 8).unwrap();
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, (8, 0)).unwrap();
     batch.run_batch(&inputs).unwrap();
     for (r, (net, (s, sp))) in batch.snapshots().unwrap().iter().zip(&resamples).enumerate() {
         let cpu = cpu_run(&common, &params, params.seed + r as u64, s, sp);
@@ -125,7 +125,7 @@ fn a_batch_at_capacity_evicts_per_replicate_and_carries_the_seed() {
     // replicates.
     let params = WindowedParams { seed: u64::from(u32::MAX) - 1, ..params };
     let words = vocabulary(&stream, &speakers);
-    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, 8).unwrap();
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, (8, 0)).unwrap();
     let exchanges = 0..stream.n_exchanges();
     batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges }]).unwrap();
     for (r, net) in batch.snapshots().unwrap().iter().enumerate() {
@@ -140,7 +140,7 @@ fn a_batch_refuses_what_replaces_one_network() {
     let Some(gpu) = super::gpu::gpu_or_skip() else { return };
     let (stream, speakers, common, params) = conversation();
     let words = vocabulary(&stream, &speakers);
-    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common, params, 2, words, 8).unwrap();
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common, params, 2, words, (8, 0)).unwrap();
     let e = batch.load(&Network::default(), huey::model::engine_stats::EngineStats::Windowed(Default::default()));
     assert!(e.unwrap_err().to_string().contains("batch of 2"));
     // Three inputs for two replicates is a caller's error, not a panic.
@@ -188,7 +188,7 @@ fn replicates_at_windows_and_short_turns_at_once_equal_their_runs_alone() {
         ReplicateInput { stream: &sa, speakers: &spa, exchanges: 0..sa.n_exchanges() },
         ReplicateInput { stream: &sb, speakers: &spb, exchanges: 0..sb.n_exchanges() },
     ];
-    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 2, words, 8).unwrap();
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 2, words, (8, 0)).unwrap();
     batch.run_batch(&inputs).unwrap();
     let nets = batch.snapshots().unwrap();
     assert_same(&cpu_run(&common, &params, params.seed, &sa, &spa), &nets[0], "long turns");
@@ -198,4 +198,30 @@ fn replicates_at_windows_and_short_turns_at_once_equal_their_runs_alone() {
     engine.run(&sb, &spb, 0..sb.n_exchanges()).unwrap();
     assert_eq!(batch.replicate_stats(1).unwrap().evictions, engine.stats().windowed().unwrap().evictions);
     assert!(batch.replicate_stats(1).unwrap().evictions > 1_000, "the short turns evicted");
+}
+
+/// Uploads in chunks of a few dozen input words: long turns are split between chunks (a
+/// window's tokens travel with it), short turns carry no tokens; a single network and a batch
+/// of resamples still equal their CPU runs.
+#[test]
+fn long_turns_split_between_small_chunks_change_nothing() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    let (stream, speakers, common, params) = conversation();
+    let mut single = GpuWindowedEngine::<f32>::new(gpu.clone(), common.clone(), params.clone()).unwrap();
+    single.chunk_words(37);
+    single.run(&stream, &speakers, 0..stream.n_exchanges()).unwrap();
+    assert_same(&cpu_run(&common, &params, params.seed, &stream, &speakers), &single.snapshot().unwrap(), "single");
+    let resamples: Vec<(TokenStream, Vec<String>)> = (0..3).map(|r| resample(&stream, &speakers, r)).collect();
+    let inputs: Vec<ReplicateInput<'_>> = resamples
+        .iter()
+        .map(|(s, sp)| ReplicateInput { stream: s, speakers: sp, exchanges: 0..s.n_exchanges() })
+        .collect();
+    let words = vocabulary(&stream, &speakers);
+    let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 3, words, (8, 0)).unwrap();
+    batch.chunk_words(23);
+    batch.run_batch(&inputs).unwrap();
+    for (r, (net, (s, sp))) in batch.snapshots().unwrap().iter().zip(&resamples).enumerate() {
+        assert_same(&cpu_run(&common, &params, params.seed + r as u64, s, sp), net, &format!("resample {r}"));
+        assert_eq!(batch.replicate_stats(r).unwrap().turns, s.n_exchanges() as u64, "resample {r}: turns once each");
+    }
 }

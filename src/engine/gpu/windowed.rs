@@ -1,8 +1,8 @@
 //! The windowed engine on the GPU, in f32 or (with `SHADER_F64`) f64: the whole network lives
 //! on the device for the whole run (`kernel::windowed::Binding`, `shaders/windowed/`). The
-//! host interns words to indices, uploads each run's steps and tokens once, records many steps
-//! per submission through the [`Executor`] and reads state back only for snapshots, growth
-//! checks and timing samples.
+//! host interns words to indices, uploads each run's steps and tokens in large chunks, records
+//! many steps per submission through the [`Executor`] and reads state back only for
+//! snapshots, growth checks and timing samples.
 //!
 //! A *batch* holds R replicates side by side in the same buffers, one row per replicate
 //! (shaders/windowed/state.wgsl); each dispatch covers them all, so R networks cost one
@@ -38,8 +38,8 @@ use crate::model::tokens::TokenStream;
 
 /// Steps recorded per submission (one of them timed).
 const STEPS_PER_SUBMIT: usize = 256;
-/// Steps uploaded at once for one network (bounds the input buffer).
-const STEPS_PER_UPLOAD: usize = 1 << 18;
+/// Input words uploaded at once for one network (bounds the input buffer: about 2¹⁸ steps).
+const INPUT_WORDS: usize = 5 << 18;
 /// Input words uploaded at once for a batch, all replicates together (bounds the input buffer
 /// and the host's copy of it).
 const BATCH_INPUT_WORDS: usize = 1 << 24;
@@ -98,6 +98,8 @@ pub struct GpuWindowedEngine<R: Real> {
     listed_bound: u64,
     tokens_offset: u32,
     input_stride: u32,
+    /// Input words per replicate and chunk, when a test sets it (see `chunk_words`).
+    chunk_words: Option<usize>,
     /// Per replicate: the counters at the last read-back, and the run's statistics.
     counters: Vec<[u32; N_COUNTERS]>,
     stats: Vec<WindowedStats>,
@@ -113,24 +115,24 @@ impl<R: Real> GpuWindowedEngine<R> {
         // Up front: the neuron arrays at capacity and slots for 4 connections per neuron.
         gpu.check_binding("neuron sums for max_neurons", Binding::Sums.elem_bytes::<R>() * (n + 1024))?;
         gpu.check_binding("connection metadata for 4 connections per neuron", 16 * 4 * n)?;
-        let mut engine = Self::open(gpu, common, params, 1, n + 1024, 0)?;
+        let mut engine = Self::open(gpu, common, params, 1, (n + 1024, 0), 0)?;
         engine.import(&Network::default(), WindowedStats::default())?;
         Ok(engine)
     }
 
     /// A batch of `reps` empty replicates whose runs will name only `words` (every token and
     /// lowercased speaker of their conversations: the word table is per replicate and does
-    /// not grow).
-    /// Room for `ids` neurons each at first (the arrays grow as needed).
+    /// not grow). Room for `ids` neurons and at least `slots` connections each at first (the
+    /// arrays grow as needed).
     pub fn batch(
         gpu: GpuDevice,
         common: Common,
         params: WindowedParams,
         reps: usize,
         words: impl IntoIterator<Item = String>,
-        ids: u64,
+        (ids, slots): (u64, u64),
     ) -> Result<Self, EngineError> {
-        let mut engine = Self::open(gpu, common, params, reps.max(1) as u64, ids, 0)?;
+        let mut engine = Self::open(gpu, common, params, reps.max(1) as u64, (ids, slots), 0)?;
         for w in words {
             engine.intern(&w);
         }
@@ -143,20 +145,21 @@ impl<R: Real> GpuWindowedEngine<R> {
         Ok(engine)
     }
 
-    /// The device state for `reps` replicates, `ids` neuron rows each; counters at zero.
+    /// The device state for `reps` replicates, `ids` neuron rows and at least `slots` slot rows
+    /// each (four per neuron, 4,096 at least); counters at zero.
     fn open(
         gpu: GpuDevice,
         common: Common,
         params: WindowedParams,
         reps: u64,
-        ids: u64,
+        (ids, slots): (u64, u64),
         words: u64,
     ) -> Result<Self, EngineError> {
         EngineParams { common: common.clone(), specific: Specific::Windowed(params.clone()) }.validate()?;
         gpu.check_f64(R::IS_F64)?;
         let wl = params.window as u64 + 1;
         let ids = ids.max(wl + 2);
-        let slots = (4 * ids).max(4096);
+        let slots = (4 * ids).max(4096).max(slots);
         let cap = |b: Binding| match b {
             Binding::Counters => N_COUNTERS as u64 * reps,
             Binding::Input => 1 << 16,
@@ -196,6 +199,7 @@ impl<R: Real> GpuWindowedEngine<R> {
             listed_bound: 0,
             tokens_offset: 0,
             input_stride: 0,
+            chunk_words: None,
             counters: vec![[0; N_COUNTERS]; reps as usize],
             stats: vec![WindowedStats::default(); reps as usize],
             real: PhantomData,
@@ -316,13 +320,15 @@ impl<R: Real> GpuWindowedEngine<R> {
         Ok(())
     }
 
-    /// Append whole speaker turns of `input` from exchange `*next` on to `steps` and `tokens`,
-    /// exactly as the CPU engine's `step_turn` walks them, until `want` steps are there or the
-    /// exchanges run out; `stats` counts them (the window count keys the draws).
+    /// Append the steps of `input` from `cursor` on (an exchange, and the window of it to
+    /// start from) to `steps`, with the tokens their windows read to `tokens`, exactly as the
+    /// CPU engine's `step_turn` walks them, until about `want` input words (four per step, one
+    /// per token) are there or the exchanges run out; a long turn is split between chunks.
+    /// `stats` counts them (the window count keys the draws).
     fn fill(
         &mut self,
         input: &ReplicateInput<'_>,
-        next: &mut usize,
+        cursor: &mut (usize, usize),
         stats: &mut WindowedStats,
         want: usize,
         steps: &mut Vec<StepRecord>,
@@ -330,30 +336,39 @@ impl<R: Real> GpuWindowedEngine<R> {
     ) -> Result<(), GpuError> {
         let w = self.params.window;
         let pairs = (w * (w + 1) / 2) as u64;
-        while *next < input.exchanges.end && steps.len() < want {
-            let k = *next;
-            *next += 1;
+        let used = |steps: &Vec<StepRecord>, tokens: &Vec<u32>| twin::STEP_WORDS * steps.len() + tokens.len();
+        while cursor.0 < input.exchanges.end && used(steps, tokens) < want {
+            let (k, first) = *cursor;
             let turn: Vec<&str> = input.stream.exchange(k).collect();
-            stats.turns += 1;
-            stats.tokens += turn.len() as u64;
+            if first == 0 {
+                stats.turns += 1;
+                stats.tokens += turn.len() as u64;
+            }
             let speaker = self.intern(&input.speakers[k].to_lowercase());
+            if turn.len() < w {
+                // A short turn resolves only its speaker: no token is read.
+                steps.push(StepRecord { token_offset: 0, speaker_word: speaker, window: 0, flags: SPEAKER_FIRST });
+                *cursor = (k + 1, 0);
+                continue;
+            }
+            // Windows first..end of this turn: the first reads W tokens, each next one more.
+            let room = (want - used(steps, tokens)).saturating_sub(w) / (twin::STEP_WORDS + 1) + 1;
+            let end = (turn.len() - w + 1).min(first + room);
             let base = tokens.len() as u32;
-            for t in &turn {
+            for t in &turn[first..end - 1 + w] {
                 let id = self.intern(t);
                 tokens.push(id);
             }
-            if turn.len() < w {
-                steps.push(StepRecord { token_offset: base, speaker_word: speaker, window: 0, flags: SPEAKER_FIRST });
-                continue;
-            }
-            for start in 0..=turn.len() - w {
+            for start in first..end {
                 stats.windows += 1;
                 stats.pairs += pairs;
                 let window = u32::try_from(stats.windows)
                     .map_err(|_| GpuError::Runtime("more than 2³² windows in one run".to_owned()))?;
                 let flags = if start == 0 { SPEAKER_FIRST } else { 0 };
-                steps.push(StepRecord { token_offset: base + start as u32, speaker_word: speaker, window, flags });
+                let token_offset = base + (start - first) as u32;
+                steps.push(StepRecord { token_offset, speaker_word: speaker, window, flags });
             }
+            *cursor = if end == turn.len() - w + 1 { (k + 1, 0) } else { (k, end) };
         }
         Ok(())
     }
@@ -370,9 +385,10 @@ impl<R: Real> GpuWindowedEngine<R> {
         if !shared && inputs.len() as u64 != self.reps {
             return Err(GpuError::Runtime(format!("{} inputs for {} replicates", inputs.len(), self.reps)).into());
         }
-        // About five input words per step (its record and a token), for every part.
-        let want = (BATCH_INPUT_WORDS / 5 / inputs.len()).clamp(STEPS_PER_SUBMIT, STEPS_PER_UPLOAD);
-        let mut next: Vec<usize> = inputs.iter().map(|i| i.exchanges.start).collect();
+        // Input words per part: the batch's budget shared out, at least a few submissions' worth.
+        let want =
+            self.chunk_words.unwrap_or((BATCH_INPUT_WORDS / inputs.len()).clamp(8 * STEPS_PER_SUBMIT, INPUT_WORDS));
+        let mut next: Vec<(usize, usize)> = inputs.iter().map(|i| (i.exchanges.start, 0)).collect();
         loop {
             let mut parts = Vec::with_capacity(inputs.len());
             for (i, input) in inputs.iter().enumerate() {
@@ -620,6 +636,13 @@ impl<R: Real> GpuWindowedEngine<R> {
             out.push(Network { words, activations, connections: live.into_iter().map(|(_, c)| c).collect() });
         }
         Ok(out)
+    }
+
+    /// Upload at most about `words` input words per replicate at once (tests: long turns split
+    /// across many chunks).
+    #[doc(hidden)]
+    pub fn chunk_words(&mut self, words: usize) {
+        self.chunk_words = Some(words.max(1));
     }
 
     /// Replicate `r`'s statistics (windows, pairs, evictions, refusals) at the last read-back.

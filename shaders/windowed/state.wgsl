@@ -79,6 +79,7 @@ const EXPL_N: u32 = 10u;       // entries of the current explicit list
 const EXPL_NEXT: u32 = 11u;    // entries of the next one (the activation kernel's survivors)
 const EXPL_PAR: u32 = 12u;     // which half of `explicit_list` is current (0: .x, 1: .y)
 const EXPL_SWAP: u32 = 13u;    // 1: the next eviction kernel makes the next list current
+const DONE: u32 = 14u;         // windows whose pair update ran to its end
 
 // nstate[]: live connections either way in the low bits, EXPLICIT when listed.
 const EXPLICIT: u32 = 0x80000000u;

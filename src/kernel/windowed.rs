@@ -91,6 +91,8 @@ counters! {
         ExplPar = 12 "EXPL_PAR";
         /// 1: the next eviction kernel makes the next list current.
         ExplSwap = 13 "EXPL_SWAP";
+        /// Windows whose pair update ran to its end (the host checks it against the windows).
+        Done = 14 "DONE";
     }
 }
 
@@ -708,8 +710,10 @@ pub fn pair_update<R: Real>(s: &mut State<R>, p: &Params<R>) {
             s.out_degree[i as usize] += 1;
             s.nstate[i as usize] += 1;
             s.nstate[j as usize] += 1;
-            // Later visits of the same pair (repeated words) find the new connection.
-            for a2 in a..n {
+            // Later visits of the same pair (repeated words) find the new connection; only a
+            // word that recurs later in the window can revisit.
+            let recurs = s.pos[i as usize][1] > a || s.pos[j as usize][1] > b;
+            for a2 in (a..n).filter(|_| recurs) {
                 if s.scratch[a2 as usize] == i {
                     let from = if a2 == a { b + 1 } else { a2 + 1 };
                     for b2 in from..n {
@@ -725,6 +729,7 @@ pub fn pair_update<R: Real>(s: &mut State<R>, p: &Params<R>) {
         let id = s.scratch[a] as usize;
         s.pos[id] = [NONE, NONE];
     }
+    *s.counter_mut(Counter::Done) += 1;
 }
 
 /// `prune.wgsl`, per slot: remove connections with `|s|` below the prune threshold.

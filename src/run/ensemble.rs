@@ -234,7 +234,7 @@ pub struct ReplicateRoom {
 /// Replicates per GPU batch: every replicate's widest array (its 16-byte slot metadata with
 /// room to double once, its 8-byte word-table rows, or its scratch table) within one storage
 /// binding, and its whole state (~48 bytes per neuron row, 44 per slot, 8 per word, the
-/// scratch) within [`BATCH_BYTES`].
+/// scratch) within 2 GiB.
 pub fn batch_size(max_binding: u64, room: ReplicateRoom, remaining: usize) -> usize {
     let slots = (4 * room.ids).max(4096).max(room.slots);
     let wl = room.window + 1;

@@ -225,3 +225,29 @@ fn long_turns_split_between_small_chunks_change_nothing() {
         assert_eq!(batch.replicate_stats(r).unwrap().turns, s.n_exchanges() as u64, "resample {r}: turns once each");
     }
 }
+
+/// Wide windows of distinct words: the pair update's walk stays O(W²) (a word that does not
+/// recur is not searched for again), and a walk a driver cuts short is an error, never a
+/// wrong network (lavapipe stops an invocation's loops after ~65,535 iterations: W = 300 is
+/// refused there, equal to the CPU elsewhere).
+#[test]
+fn wide_windows_are_equal_to_the_cpu_or_refused() {
+    let Some(gpu) = super::gpu::gpu_or_skip() else { return };
+    for w in [42, 120, 300] {
+        let params = WindowedParams { window: w, connection_prob: 1.0, ..WindowedParams::default() };
+        let common = Common { max_neurons: 400, ..Common::default() };
+        let (stream, speakers) = stream_of(&[
+            ("Alice".to_owned(), (0..w).map(|k| format!("zq{k}")).collect()),
+            ("Bob".to_owned(), vec!["hello".to_owned()]),
+        ]);
+        let cpu = cpu_run(&common, &params, params.seed, &stream, &speakers);
+        let mut engine = GpuWindowedEngine::<f32>::new(gpu.clone(), common, params).unwrap();
+        match engine.run(&stream, &speakers, 0..2) {
+            Ok(()) => assert_same(&cpu, &engine.snapshot().unwrap(), &format!("W = {w}")),
+            Err(e) => {
+                assert!(w > 200, "W = {w} must run: {e}");
+                assert!(e.to_string().contains("finished their pair update"), "{e}");
+            }
+        }
+    }
+}

@@ -285,6 +285,8 @@ impl<R: Real> GpuWindowedEngine<R> {
         counters[Counter::Evictions as usize] = stats.evictions as u32;
         counters[Counter::Refused as usize] = stats.refused as u32;
         counters[Counter::ExplN as usize] = listed.len() as u32;
+        // Windows are fewer than 2³² (checked as they are planned).
+        counters[Counter::Done as usize] = stats.windows as u32;
         s.write(Binding::Counters as u32, 0, bytes_of(&counters))?;
         self.counters = vec![counters];
         self.ids_bound = n_ids;
@@ -588,6 +590,20 @@ impl<R: Real> GpuWindowedEngine<R> {
     pub fn run_batch(&mut self, inputs: &[ReplicateInput<'_>]) -> Result<(), EngineError> {
         self.prepare(inputs, |e, parts| e.execute(parts))?;
         self.sync()?;
+        // Every window's pair update must have run to its end: a driver that cuts a long
+        // invocation short (lavapipe stops one after ~65,535 loop iterations) would otherwise
+        // leave a wrong network without a word.
+        for (r, (c, stats)) in self.counters.iter().zip(&self.stats).enumerate() {
+            let done = c[Counter::Done as usize];
+            if u64::from(done) != stats.windows {
+                return Err(GpuError::Runtime(format!(
+                    "replicate {r}: {done} of {} windows finished their pair update on the device \
+                     (the driver cut a kernel short; a smaller --window may fit)",
+                    stats.windows
+                ))
+                .into());
+            }
+        }
         Ok(self.executor.collect()?)
     }
 

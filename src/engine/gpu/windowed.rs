@@ -6,7 +6,7 @@
 //!
 //! A *batch* holds R replicates side by side in the same buffers, one row per replicate
 //! (shaders/windowed/state.wgsl); each dispatch covers them all, so R networks cost one
-//! step's dispatches and submissions, and one read-back at the end ([`Self::snapshots`]). An
+//! step's dispatches and submissions, and one read-back at the end ([`GpuWindowedEngine::snapshots`]). An
 //! ensemble runs on it (`run::ensemble`); a single network is a batch of one.
 //!
 //! Same semantics as `engine::cpu::windowed::WindowedEngine`, kernel by kernel; each kernel's

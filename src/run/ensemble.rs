@@ -280,17 +280,19 @@ fn gpu_batch(
     let picks: Vec<Vec<usize>> = (first..first + count).map(|r| picks(n, spec, r)).collect();
     match spec.resample {
         Resample::None => {
-            batch.run_all(&[ReplicateInput { stream: conv.stream, speakers: conv.speakers, exchanges: 0..n }])?;
+            let whole = ReplicateInput { stream: conv.stream, speakers: conv.speakers, exchanges: 0..n, order: None };
+            batch.run_all(&[whole])?;
         }
         Resample::Exchanges => {
-            let streams: Vec<(TokenStream, Vec<String>)> = picks
+            // Each replicate walks its picks over the one conversation (no copy of its tokens).
+            let inputs: Vec<ReplicateInput<'_>> = picks
                 .iter()
-                .map(|p| (conv.stream.resampled(p), p.iter().map(|&k| conv.speakers[k].clone()).collect()))
-                .collect();
-            let inputs: Vec<ReplicateInput<'_>> = streams
-                .iter()
-                .zip(&picks)
-                .map(|((stream, speakers), p)| ReplicateInput { stream, speakers, exchanges: 0..p.len() })
+                .map(|p| ReplicateInput {
+                    stream: conv.stream,
+                    speakers: conv.speakers,
+                    exchanges: 0..p.len(),
+                    order: Some(p),
+                })
                 .collect();
             batch.run_all(&inputs)?;
         }

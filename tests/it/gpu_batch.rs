@@ -86,7 +86,7 @@ fn a_shared_input_batch_equals_each_replicate_run_alone() {
     let words = vocabulary(&stream, &speakers);
     let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 5, words, (8, 0)).unwrap();
     let exchanges = 0..stream.n_exchanges();
-    batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges }]).unwrap();
+    batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges, order: None }]).unwrap();
     let nets = batch.snapshots().unwrap();
     assert_eq!(nets.len(), 5);
     for (r, net) in nets.iter().enumerate() {
@@ -97,15 +97,20 @@ fn a_shared_input_batch_equals_each_replicate_run_alone() {
     assert!(nets.windows(2).any(|w| w[0].connections != w[1].connections), "the seeds differ");
 }
 
+/// One input per resample, each learned whole.
+fn inputs_of(resamples: &[(TokenStream, Vec<String>)]) -> Vec<ReplicateInput<'_>> {
+    resamples
+        .iter()
+        .map(|(s, sp)| ReplicateInput { stream: s, speakers: sp, exchanges: 0..s.n_exchanges(), order: None })
+        .collect()
+}
+
 #[test]
 fn a_batch_of_resamples_equals_each_resample_run_alone() {
     let Some(gpu) = super::gpu::gpu_or_skip() else { return };
     let (stream, speakers, common, params) = conversation();
     let resamples: Vec<(TokenStream, Vec<String>)> = (0..4).map(|r| resample(&stream, &speakers, r)).collect();
-    let inputs: Vec<ReplicateInput<'_>> = resamples
-        .iter()
-        .map(|(s, sp)| ReplicateInput { stream: s, speakers: sp, exchanges: 0..s.n_exchanges() })
-        .collect();
+    let inputs = inputs_of(&resamples);
     let words = vocabulary(&stream, &speakers);
     let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, (8, 0)).unwrap();
     batch.run_batch(&inputs).unwrap();
@@ -127,7 +132,7 @@ fn a_batch_at_capacity_evicts_per_replicate_and_carries_the_seed() {
     let words = vocabulary(&stream, &speakers);
     let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 4, words, (8, 0)).unwrap();
     let exchanges = 0..stream.n_exchanges();
-    batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges }]).unwrap();
+    batch.run_batch(&[ReplicateInput { stream: &stream, speakers: &speakers, exchanges, order: None }]).unwrap();
     for (r, net) in batch.snapshots().unwrap().iter().enumerate() {
         let cpu = cpu_run(&common, &params, params.seed + r as u64, &stream, &speakers);
         assert_same(&cpu, net, &format!("replicate {r} (seed {})", params.seed + r as u64));
@@ -144,7 +149,7 @@ fn a_batch_refuses_what_replaces_one_network() {
     let e = batch.load(&Network::default(), huey::model::engine_stats::EngineStats::Windowed(Default::default()));
     assert!(e.unwrap_err().to_string().contains("batch of 2"));
     // Three inputs for two replicates is a caller's error, not a panic.
-    let input = ReplicateInput { stream: &stream, speakers: &speakers, exchanges: 0..1 };
+    let input = ReplicateInput { stream: &stream, speakers: &speakers, exchanges: 0..1, order: None };
     let e = batch.run_batch(&[input.clone(), input.clone(), input]).unwrap_err();
     assert!(e.to_string().contains("3 inputs for 2 replicates"), "{e}");
 }
@@ -185,8 +190,8 @@ fn replicates_at_windows_and_short_turns_at_once_equal_their_runs_alone() {
     let mut words = vocabulary(&sa, &spa);
     words.extend(vocabulary(&sb, &spb));
     let inputs = [
-        ReplicateInput { stream: &sa, speakers: &spa, exchanges: 0..sa.n_exchanges() },
-        ReplicateInput { stream: &sb, speakers: &spb, exchanges: 0..sb.n_exchanges() },
+        ReplicateInput { stream: &sa, speakers: &spa, exchanges: 0..sa.n_exchanges(), order: None },
+        ReplicateInput { stream: &sb, speakers: &spb, exchanges: 0..sb.n_exchanges(), order: None },
     ];
     let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 2, words, (8, 0)).unwrap();
     batch.run_batch(&inputs).unwrap();
@@ -212,10 +217,7 @@ fn long_turns_split_between_small_chunks_change_nothing() {
     single.run(&stream, &speakers, 0..stream.n_exchanges()).unwrap();
     assert_same(&cpu_run(&common, &params, params.seed, &stream, &speakers), &single.snapshot().unwrap(), "single");
     let resamples: Vec<(TokenStream, Vec<String>)> = (0..3).map(|r| resample(&stream, &speakers, r)).collect();
-    let inputs: Vec<ReplicateInput<'_>> = resamples
-        .iter()
-        .map(|(s, sp)| ReplicateInput { stream: s, speakers: sp, exchanges: 0..s.n_exchanges() })
-        .collect();
+    let inputs = inputs_of(&resamples);
     let words = vocabulary(&stream, &speakers);
     let mut batch = GpuWindowedEngine::<f32>::batch(gpu, common.clone(), params.clone(), 3, words, (8, 0)).unwrap();
     batch.chunk_words(23);

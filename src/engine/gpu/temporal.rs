@@ -305,17 +305,17 @@ impl<R: Real> GpuTemporalEngine<R> {
         Ok(self.commit()?)
     }
 
+    /// A `begin` with no ids (it commits the last exchange's new slots), its empty record
+    /// written past the submission's records.
+    fn empty_begin(&self) -> Dispatch {
+        let at = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
+        self.gpu.queue.write_buffer(&self.records, at, bytemuck::bytes_of(&Exchange::default()));
+        Dispatch { kernel: TemporalKernel::Begin.into(), entry: 0, groups: (1, 1), layers: 1, offset: Some(at as u32) }
+    }
+
     /// Commit the last exchange's new slots (a `begin` with no ids) and read the counters.
     fn commit(&mut self) -> Result<(), GpuError> {
-        let last = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
-        self.gpu.queue.write_buffer(&self.records, last, bytemuck::bytes_of(&Exchange::default()));
-        let begin = Dispatch {
-            kernel: TemporalKernel::Begin.into(),
-            entry: 0,
-            groups: (1, 1),
-            layers: 1,
-            offset: Some(last as u32),
-        };
+        let begin = self.empty_begin();
         self.executor.run_now(&[begin], &[self.state.bind(), &self.record_bind])?;
         self.sync()
     }
@@ -402,15 +402,7 @@ impl<R: Real> GpuTemporalEngine<R> {
             }
             Ok(())
         })?;
-        let end = EXCHANGES_PER_SUBMIT as u64 * self.record_stride;
-        self.gpu.queue.write_buffer(&self.records, end, bytemuck::bytes_of(&Exchange::default()));
-        let commit = Dispatch {
-            kernel: TemporalKernel::Begin.into(),
-            entry: 0,
-            groups: (1, 1),
-            layers: 1,
-            offset: Some(end as u32),
-        };
+        let commit = self.empty_begin();
         self.check_one(TemporalKernel::Begin, commit, &Exchange::default(), &mut check)?;
         Ok(self.sync()?)
     }

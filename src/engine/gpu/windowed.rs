@@ -68,8 +68,11 @@ pub struct ReplicateInput<'a> {
     pub stream: &'a TokenStream,
     /// Speaker of each exchange.
     pub speakers: &'a [String],
-    /// The exchanges to learn from.
+    /// The exchanges to learn from (positions in `order` when there is one).
     pub exchanges: Range<usize>,
+    /// The exchanges of the walk, in order, repeats allowed (a bootstrap resample, learned
+    /// without copying its tokens); `None`: the exchanges themselves.
+    pub order: Option<&'a [usize]>,
 }
 
 /// The windowed engine resident on a GPU, in precision `R`: one network, or a batch of
@@ -341,12 +344,13 @@ impl<R: Real> GpuWindowedEngine<R> {
         let used = |steps: &Vec<StepRecord>, tokens: &Vec<u32>| twin::STEP_WORDS * steps.len() + tokens.len();
         while cursor.0 < input.exchanges.end && used(steps, tokens) < want {
             let (k, first) = *cursor;
-            let turn: Vec<&str> = input.stream.exchange(k).collect();
+            let x = input.order.map_or(k, |order| order[k]);
+            let turn: Vec<&str> = input.stream.exchange(x).collect();
             if first == 0 {
                 stats.turns += 1;
                 stats.tokens += turn.len() as u64;
             }
-            let speaker = self.intern(&input.speakers[k].to_lowercase());
+            let speaker = self.intern(&input.speakers[x].to_lowercase());
             if turn.len() < w {
                 // A short turn resolves only its speaker: no token is read.
                 steps.push(StepRecord { token_offset: 0, speaker_word: speaker, window: 0, flags: SPEAKER_FIRST });
@@ -678,7 +682,7 @@ impl<R: Real> GpuWindowedEngine<R> {
         exchanges: Range<usize>,
         mut check: impl FnMut(WindowedKernel, &State<R>, &State<R>, &State<R>),
     ) -> Result<(), EngineError> {
-        let input = ReplicateInput { stream, speakers, exchanges };
+        let input = ReplicateInput { stream, speakers, exchanges, order: None };
         self.prepare(&[input], |e, parts| {
             let steps = e.upload(parts)?;
             let w = e.params.window as u64;
@@ -781,7 +785,7 @@ fn word_rows(words: &[String]) -> Vec<[u32; 2]> {
 impl<R: Real + Send> LearningEngine for GpuWindowedEngine<R> {
     /// Run `exchanges`; in a batch every replicate learns them.
     fn run(&mut self, stream: &TokenStream, speakers: &[String], exchanges: Range<usize>) -> Result<(), EngineError> {
-        self.run_batch(&[ReplicateInput { stream, speakers, exchanges }])
+        self.run_batch(&[ReplicateInput { stream, speakers, exchanges, order: None }])
     }
 
     /// The network (replicate 0 of a batch), read back (connections in creation order).
